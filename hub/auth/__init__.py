@@ -1,0 +1,1 @@
+"""Accounts, passwords, sessions, the access policy (and, later, hardware keys)."""

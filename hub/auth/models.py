@@ -1,0 +1,87 @@
+"""Staff accounts, deputy portfolios, server-side sessions and sign-in failures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hub.db import Base, UTCDateTime
+from hub.enums import enum_column
+
+
+class Role(StrEnum):
+    MAIN_LEADER = "main_leader"  # 纪委书记、监委主任 (主要负责人)
+    DEPUTY_LEADER = "deputy_leader"  # 分管副书记/副主任 (相关负责人)
+    OFFICE_STAFF = "office_staff"  # 信访室, 案管室, 审理室, 督办办 staff
+    GROUP_STAFF = "group_staff"  # 联查联审组 staff
+    TOWNSHIP_STAFF = "township_staff"  # 苏木镇纪委 staff
+    ADMIN = "admin"  # 系统管理员: accounts and rooms, no case content
+
+
+# Which kind of org unit each role belongs to (None: the commission itself).
+ROLE_UNIT_KIND: dict[Role, str | None] = {
+    Role.MAIN_LEADER: None,
+    Role.DEPUTY_LEADER: None,
+    Role.OFFICE_STAFF: "office",
+    Role.GROUP_STAFF: "joint_group",
+    Role.TOWNSHIP_STAFF: "township",
+    Role.ADMIN: None,
+}
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(enum_column(Role), index=True)
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PortfolioEntry(Base):
+    """A deputy leader's area of responsibility: offices, joint groups, townships."""
+
+    __tablename__ = "deputy_portfolios"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), primary_key=True)
+
+
+class SessionStage(StrEnum):
+    SECOND_FACTOR = "second_factor"  # password accepted, hardware key still to come
+    COMPLETE = "complete"
+
+
+class WebSession(Base):
+    """A server-side session; the cookie holds a random token, the table only its SHA-256."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[SessionStage] = mapped_column(enum_column(SessionStage))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    user_agent: Mapped[str] = mapped_column(String(300), default="")
+
+
+class SignInFailure(Base):
+    """One failed sign-in, keyed by account and by address, for slowing down guessing."""
+
+    __tablename__ = "signin_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)

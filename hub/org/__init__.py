@@ -1,0 +1,1 @@
+"""The organisation: the commission, its offices, joint groups, stationed groups, supervised units and townships."""

@@ -1,0 +1,1 @@
+"""Rooms, devices, room sessions, media forwarding and recording."""

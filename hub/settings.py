@@ -1,0 +1,69 @@
+"""Every setting of the hub, declared once with its help text.
+
+Values come from ``HUB_*`` environment variables (pydantic-settings). The README's
+settings table is generated from, and tested against, this declaration.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HUB_", extra="ignore")
+
+    database_url: str = Field(
+        "",
+        description="SQLAlchemy async URL. Empty: a SQLite file at <var_dir>/hub.sqlite3. "
+        "PostgreSQL: postgresql+asyncpg://user@host/db",
+    )
+    var_dir: Path = Field(Path("var"), description="Folder for the SQLite file, keys and the evidence store.")
+    host: str = Field("127.0.0.1", description="Address `hub serve` listens on.")
+    port: int = Field(8080, description="Port `hub serve` listens on.")
+    public_origin: str = Field(
+        "",
+        description="Origin the browsers use, e.g. https://hub.county.example. Empty: derived from host and port. "
+        "Checked on WebSocket upgrades and state-changing requests.",
+    )
+    secret_key: str = Field(
+        "", description="Key for signing tokens. Empty: generated once into <var_dir>/keys/secret.key (mode 0600)."
+    )
+    secure_cookies: bool = Field(False, description="Mark cookies Secure (turn on behind HTTPS).")
+    session_idle_minutes: int = Field(30, ge=1, description="A session ends after this many minutes without a request.")
+    session_absolute_hours: int = Field(12, ge=1, description="A session ends this many hours after sign-in, whatever happens.")
+    signin_free_failures: int = Field(
+        5, ge=1, description="Failed sign-ins (per account and per address, in 15 minutes) before each try is slowed down."
+    )
+    signin_lockout_failures: int = Field(
+        20, ge=2, description="Failed sign-ins in 15 minutes after which tries are refused with 429 until the window passes."
+    )
+    signin_delay_cap_seconds: float = Field(8.0, ge=0, description="Longest delay added to a slowed-down sign-in.")
+    default_locale: str = Field("zh_CN", description="Locale of pages when the browser has chosen none (zh_CN or en).")
+    log_json: bool = Field(True, description="Write logs as JSON lines (false: human-readable console lines).")
+    log_level: str = Field("INFO", description="Lowest level that is logged.")
+    demo: bool = Field(False, description="Running the demo: shows a banner on every page.")
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.var_dir / 'hub.sqlite3').resolve()}"
+
+    @property
+    def effective_origin(self) -> str:
+        if self.public_origin:
+            return self.public_origin.rstrip("/")
+        return f"http://{self.host}:{self.port}"
+
+
+def settings_table() -> list[tuple[str, str, str]]:
+    """(variable, default, help) rows for the README, in declaration order."""
+    rows = []
+    for name, field in Settings.model_fields.items():
+        default = field.default
+        shown = "" if default in ("", None) else str(default)
+        rows.append((f"HUB_{name.upper()}", shown, field.description or ""))
+    return rows
