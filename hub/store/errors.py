@@ -1,0 +1,19 @@
+"""What can go wrong in the store, as exceptions the callers map to messages or HTTP errors."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Base class of the store's errors."""
+
+
+class StoredFileMissing(StoreError):
+    """No such file (or no manifest: it is unfinished) in the store."""
+
+
+class IntegrityError(StoreError):
+    """A file, its header, a chunk or its manifest fails authentication or does not match."""
+
+
+class KeyFileError(StoreError):
+    """A key file is malformed or readable by others."""
