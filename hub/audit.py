@@ -95,9 +95,7 @@ async def record(
     """Append one entry in the caller's transaction."""
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-    last = (
-        await session.execute(select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1))
-    ).first()
+    last = (await session.execute(select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1))).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     when = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     payload = canonical_json(dict(change or {}))

@@ -76,15 +76,21 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def connect_args(schema: str | None) -> dict[str, Any]:
+    """PostgreSQL: put a private schema first on the search path (tests run side by side in one database)."""
+    return {"server_settings": {"search_path": schema}} if schema else {}
+
+
 class Database:
     """The engine and two session factories: readers and writers."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, schema: str | None = None, pool_size: int = 10) -> None:
         self.url = url
+        self.schema = schema
         self.is_sqlite = url.startswith("sqlite")
         kwargs: dict[str, Any] = {"echo": echo}
         if not self.is_sqlite:
-            kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+            kwargs.update(pool_size=pool_size, max_overflow=20, pool_pre_ping=True, connect_args=connect_args(schema))
         self.engine = create_async_engine(url, **kwargs)
         if self.is_sqlite:
             _sqlite_setup(self.engine)

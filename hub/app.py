@@ -1,0 +1,91 @@
+"""The one factory that wires the hub together."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from hub.auth.actor import ANONYMOUS
+from hub.auth.middleware import ACTOR_RESOLVERS, session_actor
+from hub.auth.policy import Policy
+from hub.clock import Clock, to_local
+from hub.db import Database
+from hub.http import middleware, ops_views
+from hub.http.keys import ACTOR, CATALOGS, CLOCK, CSRF_TOKEN, DB, HOME_TILES, LOCALE, POLICY, SECRET, SETTINGS
+from hub.i18n import WEB_DIR, Catalogs
+from hub.keyfiles import load_or_create
+from hub.settings import Settings
+
+
+def _secret(settings: Settings) -> bytes:
+    if settings.secret_key:
+        return settings.secret_key.encode()
+    return load_or_create(settings.var_dir / "keys" / "secret.key")
+
+
+async def _template_context(request: web.Request) -> dict[str, object]:
+    settings = request.app[SETTINGS]
+    return {
+        "actor": request.get(ACTOR, ANONYMOUS),
+        "locale": request.get(LOCALE, settings.default_locale),
+        "csrf_token": request.get(CSRF_TOKEN, ""),
+        "demo": settings.demo,
+        "request_path": request.path_qs,
+    }
+
+
+def _jinja(app: web.Application, catalogs: Catalogs) -> None:
+    env = aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.FileSystemLoader(str(WEB_DIR / "templates")),
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        extensions=["jinja2.ext.i18n"],
+        context_processors=[_template_context],
+        undefined=jinja2.StrictUndefined,
+    )
+    env.install_gettext_callables(catalogs.gettext, catalogs.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["local"] = lambda value, fmt="%Y-%m-%d %H:%M": to_local(value).strftime(fmt) if value else ""
+
+
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, database: Database | None = None
+) -> web.Application:
+    settings = settings or Settings()
+    app = web.Application(
+        middlewares=[middleware.request_context, middleware.errors, middleware.csrf, session_actor],
+        client_max_size=32 * 1024**2,
+    )
+    catalogs = Catalogs()
+    app[SETTINGS] = settings
+    app[CLOCK] = clock or Clock()
+    app[DB] = database or Database(settings.effective_database_url)
+    app[POLICY] = Policy()
+    app[CATALOGS] = catalogs
+    app[SECRET] = _secret(settings)
+    app[HOME_TILES] = []
+    app[ACTOR_RESOLVERS] = []
+    _jinja(app, catalogs)
+    app.on_response_prepare.append(middleware.security_headers)
+
+    async def close_db(app: web.Application) -> AsyncIterator[None]:
+        yield
+        if database is None:
+            await app[DB].dispose()
+
+    app.cleanup_ctx.append(close_db)
+
+    # the parts, each wiring its own routes, rules and home tiles
+    from hub.auth import setup as auth_setup
+    from hub.org import setup as org_setup
+    from hub.rooms import setup as rooms_setup
+
+    auth_setup.setup(app)
+    org_setup.setup(app)
+    rooms_setup.setup(app)
+
+    app.router.add_routes(ops_views.routes)
+    app.router.add_static("/static/", WEB_DIR / "static", name="static", append_version=True)
+    return app

@@ -1,0 +1,50 @@
+"""Who is acting: a signed-in staff member, an enrolled kiosk device, or an anonymous visitor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hub.audit import AuditActor
+from hub.auth.models import Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: str  # "staff", "kiosk" or "anonymous"
+    user_id: int | None = None
+    username: str = ""
+    display_name: str = ""
+    role: Role | None = None
+    org_unit_id: int | None = None
+    # a deputy leader's portfolio: the org units (offices, joint groups, townships) they oversee
+    portfolio: frozenset[int] = field(default_factory=frozenset)
+    device_id: int | None = None
+    township_id: int | None = None  # kiosks: the township the device is bound to
+    session_id: str | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.kind == "staff" and self.user_id is not None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_staff and self.role is Role.ADMIN
+
+    @property
+    def is_main_leader(self) -> bool:
+        return self.is_staff and self.role is Role.MAIN_LEADER
+
+    @property
+    def is_deputy(self) -> bool:
+        return self.is_staff and self.role is Role.DEPUTY_LEADER
+
+    @property
+    def audit(self) -> AuditActor:
+        if self.is_staff:
+            return AuditActor(self.user_id, f"user:{self.username}")
+        if self.kind == "kiosk":
+            return AuditActor(None, f"kiosk:{self.device_id}")
+        return AuditActor(None, "anonymous")
+
+
+ANONYMOUS = Actor(kind="anonymous")

@@ -1,0 +1,51 @@
+"""Attach the acting person (or device) to every request."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from hub.auth import sessions
+from hub.auth.actor import ANONYMOUS, Actor
+from hub.auth.models import SessionStage
+from hub.http.keys import ACTOR, CLOCK, DB, SESSION_STAGE, SETTINGS
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# Other ways to be someone (an enrolled kiosk device) are registered by their parts at wiring time.
+ActorResolver = Callable[[web.Request], Awaitable[Actor | None]]
+ACTOR_RESOLVERS: web.AppKey[list[ActorResolver]] = web.AppKey("actor_resolvers")
+
+
+def timeouts_of(app: web.Application) -> sessions.Timeouts:
+    import datetime as dt
+
+    settings = app[SETTINGS]
+    return sessions.Timeouts(
+        idle=dt.timedelta(minutes=settings.session_idle_minutes),
+        absolute=dt.timedelta(hours=settings.session_absolute_hours),
+    )
+
+
+@web.middleware
+async def session_actor(request: web.Request, handler: Handler) -> web.StreamResponse:
+    request[ACTOR] = ANONYMOUS
+    token = request.cookies.get(sessions.COOKIE, "")
+    if token:
+        db, now = request.app[DB], request.app[CLOCK].now()
+        async with db.transaction(write=False) as s:
+            loaded = await sessions.load(s, token, now, timeouts_of(request.app))
+        if loaded is not None:
+            request[SESSION_STAGE] = loaded.stage
+            if loaded.stage is SessionStage.COMPLETE:
+                request[ACTOR] = loaded.actor
+            if loaded.needs_touch:
+                async with db.transaction() as s:
+                    await sessions.touch(s, token, now)
+    if not request[ACTOR].is_staff:
+        for resolve in request.app.get(ACTOR_RESOLVERS, []):
+            found = await resolve(request)
+            if found is not None:
+                request[ACTOR] = found
+                break
+    return await handler(request)

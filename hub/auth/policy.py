@@ -1,0 +1,83 @@
+"""The one entry point that decides every access (DESIGN §7).
+
+Each part declares the rules for its own objects and registers them at wiring time, so
+this module never imports the parts. A rule answers two questions with the same logic:
+``allows`` for one object, ``where`` for the SQL filter of a list, so that a list never
+shows what a detail page would refuse.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import structlog
+from prometheus_client import Counter
+from sqlalchemy import ColumnElement, false
+
+from hub.auth.actor import Actor
+from hub.errors import Forbidden, NotFound
+
+log = structlog.get_logger("hub.access")
+
+REFUSALS = Counter("hub_access_refusals_total", "Access refusals by object type and action", ["object_type", "action"])
+
+
+class Rule(Protocol):
+    """Rules for one kind of object. ``action`` names are the part's own ("view", "update", ...)."""
+
+    object_type: str
+
+    def allows(self, actor: Actor, action: str, obj: Any) -> bool: ...
+
+    def where(self, actor: Actor, action: str) -> ColumnElement[bool]: ...
+
+
+class Policy:
+    def __init__(self) -> None:
+        self._rules: dict[type, Rule] = {}
+
+    def register(self, model: type, rule: Rule) -> None:
+        if model in self._rules:
+            raise ValueError(f"a rule for {model.__name__} is already registered")
+        self._rules[model] = rule
+
+    def rule_for(self, model: type) -> Rule:
+        try:
+            return self._rules[model]
+        except KeyError:
+            raise LookupError(f"no access rule registered for {model.__name__}") from None
+
+    @property
+    def models(self) -> list[type]:
+        return list(self._rules)
+
+    def may(self, actor: Actor, action: str, obj: Any) -> bool:
+        return self.rule_for(type(obj)).allows(actor, action, obj)
+
+    def where(self, actor: Actor, action: str, model: type) -> ColumnElement[bool]:
+        """The SQL condition selecting exactly the rows of ``model`` the actor may ``action``."""
+        if not actor.is_staff and actor.kind != "kiosk":
+            return false()
+        return self.rule_for(model).where(actor, action)
+
+    def require(self, actor: Actor, action: str, obj: Any, *, hide: bool = True) -> None:
+        """Refuse unless allowed; log every refusal.
+
+        ``hide``: answer 404 when the actor may not even see the object, so ids cannot be probed.
+        """
+        rule = self.rule_for(type(obj))
+        if rule.allows(actor, action, obj):
+            return
+        REFUSALS.labels(rule.object_type, action).inc()
+        log.warning(
+            "access_refused",
+            actor=actor.audit.label,
+            action=action,
+            object_type=rule.object_type,
+            object_id=getattr(obj, "id", None),
+        )
+        if hide and action != "view" and rule.allows(actor, "view", obj):
+            raise Forbidden("not_allowed", "You may not do this.")
+        if hide:
+            raise NotFound(rule.object_type)
+        raise Forbidden("not_allowed", "You may not do this.")

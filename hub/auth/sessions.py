@@ -1,0 +1,106 @@
+"""Server-side sessions: created at sign-in (a fresh id every time), idle and absolute timeouts, revocable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.auth.actor import Actor
+from hub.auth.models import PortfolioEntry, SessionStage, User, WebSession
+
+COOKIE = "hub_session"
+TOUCH_EVERY = dt.timedelta(seconds=60)  # write last_seen at most once a minute per session
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    idle: dt.timedelta
+    absolute: dt.timedelta
+
+
+def token_id(token: str) -> str:
+    """The table keeps only the token's hash: a copied table opens no session."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def start(
+    session: AsyncSession, user: User, now: dt.datetime, timeouts: Timeouts, *, stage: SessionStage, user_agent: str = ""
+) -> str:
+    token = secrets.token_urlsafe(32)
+    session.add(
+        WebSession(
+            id=token_id(token),
+            user_id=user.id,
+            stage=stage,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timeouts.absolute,
+            user_agent=user_agent[:300],
+        )
+    )
+    await session.flush()
+    return token
+
+
+async def end(session: AsyncSession, token: str, now: dt.datetime) -> None:
+    await session.execute(
+        update(WebSession).where(WebSession.id == token_id(token), WebSession.revoked_at.is_(None)).values(revoked_at=now)
+    )
+
+
+async def end_all_for_user(session: AsyncSession, user_id: int, now: dt.datetime) -> int:
+    result = await session.execute(
+        update(WebSession).where(WebSession.user_id == user_id, WebSession.revoked_at.is_(None)).values(revoked_at=now)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    actor: Actor
+    stage: SessionStage
+    needs_touch: bool
+
+
+async def load(session: AsyncSession, token: str, now: dt.datetime, timeouts: Timeouts) -> Loaded | None:
+    """The live session behind a cookie, or None if it is unknown, revoked, expired or idle too long."""
+    if not token or len(token) > 100:
+        return None
+    row = (
+        await session.execute(
+            select(WebSession, User).join(User, User.id == WebSession.user_id).where(WebSession.id == token_id(token))
+        )
+    ).first()
+    if row is None:
+        return None
+    web_session, user = row
+    if (
+        web_session.revoked_at is not None
+        or user.disabled
+        or now >= web_session.expires_at
+        or now - web_session.last_seen_at >= timeouts.idle
+    ):
+        return None
+    portfolio = frozenset(
+        (await session.scalars(select(PortfolioEntry.org_unit_id).where(PortfolioEntry.user_id == user.id))).all()
+    )
+    actor = Actor(
+        kind="staff",
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        org_unit_id=user.org_unit_id,
+        portfolio=portfolio,
+        session_id=web_session.id,
+    )
+    return Loaded(actor, web_session.stage, now - web_session.last_seen_at >= TOUCH_EVERY)
+
+
+async def touch(session: AsyncSession, token: str, now: dt.datetime) -> None:
+    await session.execute(update(WebSession).where(WebSession.id == token_id(token)).values(last_seen_at=now))

@@ -1,0 +1,63 @@
+"""Domain errors, each mapped once to an HTTP status and a JSON body (see hub/http/errors.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class HubError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, code: str | None = None, message: str = "", *, fields: dict[str, Any] | None = None) -> None:
+        super().__init__(message or code or self.code)
+        if code:
+            self.code = code
+        self.message = message or self.code
+        self.fields = fields or {}
+
+
+class BadRequest(HubError):
+    status = 400
+    code = "bad_request"
+
+
+class Invalid(HubError):
+    """Input that parsed but does not make sense: field errors in ``fields``."""
+
+    status = 422
+    code = "invalid"
+
+
+class Unauthenticated(HubError):
+    status = 401
+    code = "unauthenticated"
+
+
+class Forbidden(HubError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(HubError):
+    status = 404
+    code = "not_found"
+
+    def __init__(self, what: str = "object", message: str = "") -> None:
+        super().__init__("not_found", message or f"No such {what}.")
+
+
+class Conflict(HubError):
+    """A stale write (optimistic locking) or a forbidden state change."""
+
+    status = 409
+    code = "conflict"
+
+
+class TooManyRequests(HubError):
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__("too_many_requests", message)
+        self.retry_after = retry_after

@@ -1,0 +1,1 @@
+"""The HTTP edge shared by every part: app keys, middlewares, input validation, responses."""

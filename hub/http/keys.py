@@ -1,0 +1,46 @@
+"""Typed keys for what the application holds (no module-level state)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from hub.auth.actor import Actor
+    from hub.auth.policy import Policy
+    from hub.clock import Clock
+    from hub.db import Database
+    from hub.i18n import Catalogs
+    from hub.settings import Settings
+
+
+@dataclass(frozen=True)
+class HomeTile:
+    """One thing a role may do, shown on the home page. Parts register their own."""
+
+    title: str  # English message id, translated at render time
+    href: str
+    description: str
+    visible: Callable[[Actor], bool]
+    order: int = 100
+
+
+SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
+DB: web.AppKey[Database] = web.AppKey("db")
+POLICY: web.AppKey[Policy] = web.AppKey("policy")
+CLOCK: web.AppKey[Clock] = web.AppKey("clock")
+CATALOGS: web.AppKey[Catalogs] = web.AppKey("catalogs")
+SECRET: web.AppKey[bytes] = web.AppKey("secret")
+HOME_TILES: web.AppKey[list[HomeTile]] = web.AppKey("home_tiles")
+
+
+# What a request carries, set by the middlewares.
+REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id", str)
+LOCALE: web.RequestKey[str] = web.RequestKey("locale", str)
+CSRF_TOKEN: web.RequestKey[str] = web.RequestKey("csrf_token", str)
+ACTOR: web.RequestKey[Actor] = web.RequestKey("actor", object)  # type: ignore[arg-type]
+SESSION_STAGE: web.RequestKey[str] = web.RequestKey("session_stage", str)

@@ -1,0 +1,65 @@
+"""Gettext catalogues (English message ids, zh_CN the default) and the locale of the current request."""
+
+from __future__ import annotations
+
+import contextvars
+import io
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+LOCALES = ("zh_CN", "en")
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+LOCALE_DIR = WEB_DIR / "locale"
+
+current_locale: contextvars.ContextVar[str] = contextvars.ContextVar("hub_locale", default="zh_CN")
+
+
+class Catalogs:
+    """Translations per locale, compiled in memory from the .po files (no build step)."""
+
+    def __init__(self, locale_dir: Path = LOCALE_DIR) -> None:
+        self._by_locale: dict[str, NullTranslations] = {"en": NullTranslations()}
+        for folder in sorted(locale_dir.glob("*/LC_MESSAGES")):
+            locale = folder.parent.name
+            self._by_locale[locale] = Translations(io.BytesIO(compile_folder(folder, locale)))
+
+    def get(self, locale: str) -> NullTranslations:
+        return self._by_locale.get(locale) or self._by_locale["en"]
+
+    def gettext(self, message: str) -> str:
+        return self.get(current_locale.get()).gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.get(current_locale.get()).ngettext(singular, plural, n)
+
+
+def read_folder(folder: Path, locale: str) -> Catalog:
+    """One catalogue from every .po file of a locale: each part keeps its own file (messages.po, cases.po, ...)."""
+    merged = Catalog(locale=locale)
+    for po in sorted(folder.glob("*.po")):
+        with po.open("rb") as fh:
+            for message in read_po(fh, locale=locale):
+                if message.id and message.string:
+                    merged[message.id] = message.string
+    return merged
+
+
+def compile_folder(folder: Path, locale: str) -> bytes:
+    buf = io.BytesIO()
+    write_mo(buf, read_folder(folder, locale))
+    return buf.getvalue()
+
+
+def pick_locale(cookie_value: str | None, accept_language: str | None, default: str) -> str:
+    if cookie_value in LOCALES:
+        return cookie_value  # type: ignore[return-value]
+    return default if default in LOCALES else "zh_CN"
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated where it is shown."""
+    return message

@@ -1,0 +1,25 @@
+"""Wire the organisation chart into the app."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from hub.http.keys import HOME_TILES, POLICY, HomeTile
+from hub.i18n import N_
+from hub.org import views
+from hub.org.models import OrgUnit
+from hub.org.rules import OrgUnitRule
+
+
+def setup(app: web.Application) -> None:
+    app[POLICY].register(OrgUnit, OrgUnitRule())
+    app.router.add_routes(views.routes)
+    app[HOME_TILES].append(
+        HomeTile(
+            N_("Organisation"),
+            "/org",
+            N_("Offices, joint review-and-trial groups, stationed groups, supervised units, townships and rooms."),
+            lambda actor: actor.is_staff,
+            order=90,
+        )
+    )
