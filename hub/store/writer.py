@@ -188,8 +188,7 @@ class StreamWriter:
         self._check_open()
         pending = bytes(self._buffer)
         self._buffer = bytearray()
-        await asyncio.wrap_future(self._submit_chunk(pending, sync=True))
-        self._raise_if_failed()
+        await self._wait(self._submit_chunk(pending, sync=True))
         return self.durable_bytes
 
     async def close(self, *, participants: tuple[str, ...] | None = None, next_segment_id: str | None = None) -> SignedManifest:
@@ -225,9 +224,7 @@ class StreamWriter:
             )
 
         try:
-            signed = await self._run(sealer.finish, self._layout.manifest(self.file_id), build, self._keys)
-            self._raise_if_failed()
-            return signed
+            return await self._run(sealer.finish, self._layout.manifest(self.file_id), build, self._keys)
         finally:
             self._executor.shutdown(wait=False)
 
@@ -237,7 +234,7 @@ class StreamWriter:
             return
         self._closed = True
         if self._sealer is not None:
-            await self._run(self._sealer.close)
+            await asyncio.wrap_future(self._executor.submit(self._sealer.close))  # earlier failures are already known
         self._executor.shutdown(wait=False)
 
     async def __aenter__(self) -> StreamWriter:
@@ -270,7 +267,15 @@ class StreamWriter:
         return future
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.wrap_future(self._submit(lambda: fn(*args)))
+        return await self._wait(self._submit(lambda: fn(*args)))
+
+    async def _wait(self, future: concurrent.futures.Future[T]) -> T:
+        try:
+            result = await asyncio.wrap_future(future)
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"writing {self.file_id} failed: {exc}") from exc
+        self._raise_if_failed()  # an earlier job of this writer may have failed
+        return result
 
     def _note_failure(self, future: concurrent.futures.Future[Any]) -> None:
         if not future.cancelled() and future.exception() is not None and self._error is None:
