@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
-from hub.store.container import open_sealed, read_header, scan
-from hub.store.errors import StoreError
+from hub.store.container import LENGTH, open_sealed, read_header, scan
+from hub.store.errors import IntegrityError, StoreError
 from hub.store.keys import StoreKeys
 from hub.store.layout import Layout
 from hub.store.manifest import SignedManifest
@@ -65,12 +65,6 @@ def verify_file(layout: Layout, keys: StoreKeys, file_id: str) -> tuple[SignedMa
             size = os.fstat(f.fileno()).st_size
             if size != m.ciphertext_size:
                 reasons.append(f"the ciphertext is {size} bytes, the manifest says {m.ciphertext_size}")
-            digest = hashlib.sha256()
-            while block := f.read(1 << 20):
-                digest.update(block)
-            if digest.hexdigest() != m.ciphertext_sha256:
-                reasons.append("the ciphertext SHA-256 differs from the manifest")
-            f.seek(0)
             header, start = read_header(f)
             aead = AESGCM(check_header(header, m, keys))
             chunks, torn = scan(f, start, size)
@@ -78,19 +72,34 @@ def verify_file(layout: Layout, keys: StoreKeys, file_id: str) -> tuple[SignedMa
                 reasons.append(f"{torn} bytes after the last complete chunk")
             if len(chunks) != m.chunk_count:
                 reasons.append(f"{len(chunks)} chunks on disk, the manifest says {m.chunk_count}")
-            plain, plain_size = hashlib.sha256(), 0
+            # one pass in file order: hash every byte of the ciphertext, decrypt every chunk in place
+            f.seek(0)
+            cipher = hashlib.sha256(f.read(start))
+            plain, plain_size, broken = hashlib.sha256(), 0, ""
             aad = header.binding.aad()
             for chunk in chunks:
-                f.seek(chunk.offset)
+                frame = f.read(LENGTH.size + chunk.sealed_size)
+                cipher.update(frame)
+                if broken:
+                    continue
                 last = chunk.index == len(chunks) - 1
-                data = open_sealed(aead, header.nonce_prefix, chunk.index, last, f.read(chunk.sealed_size), aad)
+                try:
+                    data = open_sealed(aead, header.nonce_prefix, chunk.index, last, frame[LENGTH.size :], aad)
+                except IntegrityError as exc:
+                    broken = str(exc)
+                    continue
                 if last and data:
-                    reasons.append("the last chunk is not the empty end marker")
+                    broken = "the last chunk is not the empty end marker"
                 plain.update(data)
                 plain_size += len(data)
-            if plain_size != m.plaintext_size:
+            cipher.update(f.read())
+            if cipher.hexdigest() != m.ciphertext_sha256:
+                reasons.append("the ciphertext SHA-256 differs from the manifest")
+            if broken:
+                reasons.append(broken)
+            elif plain_size != m.plaintext_size:
                 reasons.append(f"decrypts to {plain_size} bytes, the manifest says {m.plaintext_size}")
-            if plain.hexdigest() != m.plaintext_sha256:
+            elif plain.hexdigest() != m.plaintext_sha256:
                 reasons.append("the plaintext SHA-256 differs from the manifest")
     except FileNotFoundError:
         reasons.append("the ciphertext is missing")

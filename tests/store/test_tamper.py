@@ -6,6 +6,7 @@ changed; verify must name A (and leave B alone where B was not touched).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import shutil
@@ -16,7 +17,7 @@ import pytest
 from sqlalchemy import text
 
 from hub.db import Database
-from hub.store.container import CHUNK_SIZE, LENGTH, MAGIC, canonical
+from hub.store.container import CHUNK_SIZE, LENGTH, MAGIC, TAG_SIZE, canonical
 from hub.store.errors import StoreError
 from hub.store.keys import StoreKeys
 from hub.store.manifest import FileKind, Labels, SignedManifest, sign
@@ -154,8 +155,6 @@ async def relabel_and_resign(sc: Scene) -> None:
     """Even someone holding the signing key cannot move a file to another case: the chunks are bound to it."""
     _relabel_header(sc, 99)
     path = sc.store.layout.ciphertext(sc.a_id)
-    import hashlib
-
     m = sc.a.manifest
     forged = replace(
         m,
@@ -222,6 +221,34 @@ async def test_relabelled_and_resigned_fails_on_the_chunks(scene: Scene) -> None
     await relabel_and_resign(scene)
     reasons = [f.reason for f in (await report_of(scene)).failures if f.file_id == scene.a_id]
     assert reasons[0] == "chunk 0 fails authentication"  # the rest: the database and the audit chain disagree too
+
+
+def resign_to_match(sc: Scene) -> None:
+    """Forge a manifest that fits the tampered file (sizes, hashes, chunk count), signed with the hub's own key."""
+    path = sc.store.layout.ciphertext(sc.a_id)
+    frames = Frames.load(path)
+    m = sc.a.manifest
+    forged = replace(
+        m,
+        ciphertext_size=path.stat().st_size,
+        ciphertext_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        chunk_count=len(frames.chunks),
+        plaintext_size=sum(len(c) - LENGTH.size - TAG_SIZE for c in frames.chunks),
+    )
+    sc.store.layout.manifest(sc.a_id).write_bytes(sign(forged, sc.store.keys).file_bytes())
+
+
+CHUNK_TAMPERS = ["reordered chunks", "dropped chunk", "duplicated chunk", "truncated last chunk", "spliced chunk"]
+
+
+@pytest.mark.parametrize("name", CHUNK_TAMPERS)
+async def test_chunk_tampering_fails_authentication_even_under_a_forged_manifest(scene: Scene, name: str) -> None:
+    """The STREAM construction alone catches it: the manifest is made to agree with the tampered file."""
+    await FILE_TAMPERS[name](scene)
+    resign_to_match(scene)
+    reasons = [f.reason for f in (await report_of(scene)).failures if f.file_id == scene.a_id]
+    assert reasons[0].endswith("fails authentication"), reasons
+    assert await reader_refuses(scene.store, scene.a_id)
 
 
 async def test_wrong_master_key(scene: Scene) -> None:
