@@ -1,0 +1,49 @@
+"""Every media room of this process, and the settings all their peers share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hub.rooms.media.room import MediaRoom
+from hub.rooms.media.slots import SlotLayout
+
+
+class MediaEngine:
+    """Owns the rooms; `close()` closes every peer (wire it into the app's cleanup).
+
+    `ice_addresses` are the only host addresses media may use (tests: ["127.0.0.1"]); `ice_servers`
+    are browser-style STUN/TURN dicts; `baseline_relay` swaps forwarding for aiortc's `MediaRelay`
+    (decode + re-encode per viewer), kept only so the benchmark can compare.
+    """
+
+    def __init__(
+        self,
+        *,
+        ice_addresses: list[str],
+        ice_servers: list[dict[str, Any]] | None = None,
+        baseline_relay: bool = False,
+        layout: SlotLayout | None = None,
+    ) -> None:
+        if not ice_addresses:
+            raise ValueError("media needs at least one ICE address")
+        self.ice_addresses = list(ice_addresses)
+        self.ice_servers = list(ice_servers or [])
+        self.baseline_relay = baseline_relay
+        self.layout = layout or SlotLayout()
+        self.rooms: dict[str, MediaRoom] = {}
+
+    def room(self, room_id: str) -> MediaRoom:
+        """The room's media, opened on first use."""
+        room = self.rooms.get(room_id)
+        if room is None:
+            room = self.rooms[room_id] = MediaRoom(self, room_id, self.layout)
+        return room
+
+    async def close_room(self, room_id: str) -> None:
+        room = self.rooms.pop(room_id, None)
+        if room is not None:
+            await room.close()
+
+    async def close(self) -> None:
+        for room_id in list(self.rooms):
+            await self.close_room(room_id)

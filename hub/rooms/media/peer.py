@@ -1,0 +1,174 @@
+"""One participant's `RTCPeerConnection` with the server, with its fixed transceivers.
+
+The client offers (see docs/protocol.md, "Why the client offers"); the server answers with
+transceivers created beforehand in the same order as `SlotLayout.describe`, so aiortc matches each
+offered m-line to the transceiver meant for it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from aiortc import (
+    RTCPeerConnection,
+    RTCRtpSender,
+    RTCRtpTransceiver,
+    RTCSessionDescription,
+)
+from aiortc import sdp as aiortc_sdp
+from aiortc.mediastreams import MediaStreamTrack
+from aiortc.rtcrtpparameters import RTCRtpCodecCapability
+
+from hub.rooms.media.ice import peer_configuration, restrict_host_addresses
+from hub.rooms.media.keyframes import KeyframeRequester
+from hub.rooms.media.tap import ReceiverTap
+from hub.rooms.media.tracks import ForwardedTrack, PublishedStream
+
+if TYPE_CHECKING:
+    from hub.rooms.media.room import MediaRoom
+
+log = logging.getLogger(__name__)
+
+VIDEO_CODECS = ("VP8", "H264")
+
+
+class MediaError(Exception):
+    """An offer the server cannot answer (wrong shape, no common codec, garbage SDP)."""
+
+
+def offered_video_codec(description: aiortc_sdp.SessionDescription) -> str | None:
+    """The first codec we can forward in the first video m-line: the publisher's preference."""
+    for media in description.media:
+        if media.kind == "video":
+            for codec in media.rtp.codecs:
+                if codec.name in VIDEO_CODECS:
+                    return codec.name
+    return None
+
+
+def codec_preferences(kind: str, video_codec: str | None) -> list[RTCRtpCodecCapability]:
+    caps = RTCRtpSender.getCapabilities(kind).codecs
+    if kind == "audio":
+        return [c for c in caps if c.name == "opus"]
+    return [c for c in caps if c.name in (video_codec, "rtx")]
+
+
+class MediaPeer:
+    """The server end of one participant's connection."""
+
+    def __init__(self, room: MediaRoom, participant_id: str, publish: bool) -> None:
+        self.room = room
+        self.participant_id = participant_id
+        self.publish = publish
+        self.pc = RTCPeerConnection(peer_configuration(room.engine.ice_servers))
+        self.slots: dict[str, RTCRtpTransceiver] = {}
+        self.forwarded: dict[str, ForwardedTrack] = {}
+        self.streams: dict[str, PublishedStream] = {}
+        self.remote_tracks: dict[str, MediaStreamTrack] = {}  # baseline relay only
+        self.mapping: dict[str, str | None] = {}
+        self._taps: dict[str, ReceiverTap] = {}
+        self.closed = False
+        self.on_failed: Callable[[], None] | None = None
+
+        @self.pc.on("connectionstatechange")
+        def _state() -> None:
+            if self.pc.connectionState == "failed" and self.on_failed is not None:
+                self.on_failed()
+
+    async def answer(self, offer_sdp: str) -> str:
+        try:
+            description = aiortc_sdp.SessionDescription.parse(offer_sdp)
+        except Exception as exc:  # aiortc's parser raises whatever it trips on
+            raise MediaError(f"unreadable offer: {exc.__class__.__name__}") from exc
+        expected = self.room.layout.describe(self.publish)
+        kinds = [m.kind for m in description.media]
+        if kinds != [line["kind"] for line in expected]:
+            raise MediaError(f"offer must have m-lines {[line['kind'] for line in expected]}, got {kinds}")
+        if self.room.video_codec is None:
+            self.room.video_codec = offered_video_codec(description)
+        if self.room.video_codec is None:
+            raise MediaError(f"offer has none of the video codecs {VIDEO_CODECS}")
+
+        self._create_transceivers(expected)
+        restrict_host_addresses(self.pc, self.room.engine.ice_addresses)
+        try:
+            await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
+            self._note_media_ssrcs(description)
+            for name in ("camera", "microphone"):
+                if name in self.slots and self.room.engine.baseline_relay:
+                    self.remote_tracks[self.slots[name].kind] = self.slots[name].receiver.track
+            await self.pc.setLocalDescription(await self.pc.createAnswer())
+        except Exception as exc:  # OperationError, ValueError: the offer does not fit our transceivers
+            raise MediaError(f"cannot answer the offer: {exc}") from exc
+        return self.pc.localDescription.sdp
+
+    def _create_transceivers(self, lines: list[dict[str, str]]) -> None:
+        baseline = self.room.engine.baseline_relay
+        for line in lines:
+            kind, name = line["kind"], line["name"]
+            if line["direction"] == "sendonly":  # the client sends, we receive
+                transceiver = self.pc.addTransceiver(kind, direction="recvonly")
+                if not baseline:
+                    self._tap(name, kind, transceiver)
+            else:
+                track: MediaStreamTrack | str = kind
+                if not baseline:
+                    forwarded = ForwardedTrack(kind, name)
+                    self.forwarded[name] = forwarded
+                    track = forwarded
+                transceiver = self.pc.addTransceiver(track, direction="sendonly")
+                if not baseline:
+                    # pack() ignores keyframe requests: send them to the publisher instead.
+                    transceiver.sender._send_keyframe = forwarded.request_keyframe  # type: ignore[method-assign]
+            transceiver.setCodecPreferences(codec_preferences(kind, self.room.video_codec))
+            self.slots[name] = transceiver
+
+    def _tap(self, name: str, kind: str, transceiver: RTCRtpTransceiver) -> None:
+        receiver = transceiver.receiver
+        holder: dict[str, ReceiverTap] = {}
+
+        async def pli() -> None:
+            await holder["tap"].request_keyframe()
+
+        stream = PublishedStream(self.participant_id, kind, KeyframeRequester(pli))
+        tap = ReceiverTap(receiver, stream.on_frame, stream.on_gap)
+        holder["tap"] = tap
+        self.streams[kind] = stream
+        if kind == "audio":
+            original = receiver._handle_rtp_packet
+
+            def handle_rtp(packet: Any, arrival_time_ms: int) -> Any:
+                level = packet.extensions.audio_level
+                if level is not None:
+                    stream.note_audio_level(level[1])
+                return original(packet, arrival_time_ms)
+
+            receiver._handle_rtp_packet = handle_rtp  # type: ignore[method-assign]
+        self._taps[kind] = tap
+
+    def _note_media_ssrcs(self, description: aiortc_sdp.SessionDescription) -> None:
+        # A PLI names the publisher's media SSRC: the first a=ssrc of its m-line (the second is RTX).
+        for name in ("camera", "microphone"):
+            transceiver = self.slots.get(name)
+            tap = self._taps.get(transceiver.kind) if transceiver else None
+            if transceiver is None or tap is None:
+                continue
+            index = transceiver._get_mline_index()
+            if index is not None and description.media[index].ssrc:
+                tap.media_ssrc = description.media[index].ssrc[0].ssrc
+
+    def receive_sender(self, slot: str) -> RTCRtpSender:
+        return self.slots[slot].sender
+
+    async def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        for track in self.forwarded.values():
+            track.stop()
+        for stream in self.streams.values():
+            stream.requester.close()
+            stream.sinks.clear()
+        await self.pc.close()

@@ -1,0 +1,242 @@
+"""A room's media: its peers, who is on which slot, and the taps (the recorder) on its frames."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Protocol
+
+import av
+from aiortc.contrib.media import MediaRelay
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+
+from hub.rooms.media.peer import MediaPeer
+from hub.rooms.media.slots import Candidate, SlotLayout, assign, rank
+from hub.rooms.media.tracks import CLOCK_RATE, PublishedStream
+
+if TYPE_CHECKING:
+    from hub.rooms.media.engine import MediaEngine
+
+log = logging.getLogger(__name__)
+
+SPEAKER_CHECK_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class FrameTiming:
+    """When a frame reached the server and where it sits on its publisher's timeline."""
+
+    arrival: float  # time.time() when the frame was assembled
+    timestamp: int  # zero-based, in 1/clock_rate units
+    clock_rate: int
+    keyframe: bool
+    codec: str
+
+
+class RoomTap(Protocol):
+    """Receives every encoded frame of a room, like a participant that sees everyone (the recorder)."""
+
+    def on_frame(self, participant_id: str, kind: str, packet: av.Packet[Any], timing: FrameTiming) -> None: ...
+
+
+class RoomListener(Protocol):
+    """What signaling wants to hear from the media side."""
+
+    def on_slots(self, participant_id: str, mapping: dict[str, str | None]) -> None: ...
+
+    def on_sending(self, participant_id: str, video: bool) -> None: ...
+
+
+class _TapSink:
+    """Adapts a `RoomTap` to a stream sink; each stream starts at a keyframe."""
+
+    def __init__(self, tap: RoomTap) -> None:
+        self.tap = tap
+        self.started: set[int] = set()
+
+    def push(self, stream: PublishedStream, data: bytes, timestamp: int, keyframe: bool) -> None:
+        if id(stream) not in self.started:
+            if not keyframe:
+                stream.requester.request()
+                return
+            self.started.add(id(stream))
+        rate = CLOCK_RATE[stream.kind]
+        packet = av.Packet(data)
+        packet.pts = timestamp
+        packet.time_base = Fraction(1, rate)
+        timing = FrameTiming(time.time(), timestamp, rate, keyframe, stream.codec_name)
+        self.tap.on_frame(stream.participant_id, stream.kind, packet, timing)
+
+
+class MediaRoom:
+    def __init__(self, engine: MediaEngine, room_id: str, layout: SlotLayout) -> None:
+        self.engine = engine
+        self.room_id = room_id
+        self.layout = layout
+        self.video_codec: str | None = None  # set by the first offer: every video slot uses it
+        self.peers: dict[str, MediaPeer] = {}
+        self.presenter: str | None = None
+        self.listener: RoomListener | None = None
+        self._order: dict[str, int] = {}
+        self._sending: dict[str, bool] = {}
+        self._taps: list[_TapSink] = []
+        self._ranking: tuple[list[str], list[str]] = ([], [])
+        self._relay = MediaRelay() if engine.baseline_relay else None
+        self._relay_tracks: dict[tuple[str, str], MediaStreamTrack] = {}
+        self._drains: dict[str, asyncio.Task[None]] = {}
+        self._speaker_task = asyncio.get_running_loop().create_task(self._watch_speakers())
+
+    async def connect(self, participant_id: str, offer_sdp: str, *, publish: bool) -> str:
+        """Answer a participant's offer; a second offer replaces the first connection (reconnect)."""
+        await self.disconnect(participant_id, reassign=False)
+        self._order.setdefault(participant_id, len(self._order))
+        peer = MediaPeer(self, participant_id, publish)
+        peer.on_failed = lambda: self._on_failed(peer)
+        try:
+            answer = await peer.answer(offer_sdp)
+        except BaseException:
+            await peer.close()
+            raise
+        self.peers[participant_id] = peer
+        if self._relay is not None:
+            self._start_drains(peer)
+        self.reassign()
+        return answer
+
+    async def disconnect(self, participant_id: str, *, reassign: bool = True) -> None:
+        peer = self.peers.pop(participant_id, None)
+        self._sending.pop(participant_id, None)
+        if peer is None:
+            return
+        task = self._drains.pop(participant_id, None)
+        if task is not None:
+            task.cancel()
+        for kind in ("video", "audio"):
+            self._relay_tracks.pop((participant_id, kind), None)
+        await peer.close()
+        if reassign:
+            self.reassign()
+
+    def _on_failed(self, peer: MediaPeer) -> None:
+        if self.peers.get(peer.participant_id) is peer:
+            task = asyncio.ensure_future(self.disconnect(peer.participant_id))
+            self._drains[f"failed:{peer.participant_id}"] = task  # keep a reference until it ran
+
+    def set_presenter(self, participant_id: str | None) -> None:
+        self.presenter = participant_id
+        self.reassign()
+
+    def add_tap(self, tap: RoomTap) -> Callable[[], None]:
+        """Subscribe `tap` to every publisher's encoded frames; returns a function that unsubscribes."""
+        if self._relay is not None:
+            raise RuntimeError("taps need the forwarding engine, not the baseline relay")
+        sink = _TapSink(tap)
+        self._taps.append(sink)
+        self._attach_taps()
+
+        def remove() -> None:
+            if sink in self._taps:
+                self._taps.remove(sink)
+            for peer in self.peers.values():
+                for stream in peer.streams.values():
+                    if sink in stream.sinks:
+                        stream.sinks.remove(sink)
+            self.reassign()
+
+        self.reassign()
+        return remove
+
+    def _attach_taps(self) -> None:
+        for peer in self.peers.values():
+            for stream in peer.streams.values():
+                for sink in self._taps:
+                    if sink not in stream.sinks:
+                        stream.sinks.append(sink)
+                        stream.requester.request()
+
+    def reassign(self) -> None:
+        """Map publishers onto every peer's slots; tell publishers nobody watches to stop sending."""
+        publishers = [p for p in self.peers.values() if p.publish]
+        candidates = [Candidate(p.participant_id, self._order[p.participant_id], self._last_spoke(p)) for p in publishers]
+        video_ranked = rank(candidates, self.presenter)
+        audio_ranked = rank(candidates, None)
+        self._ranking = (video_ranked, audio_ranked)
+        watched: set[str] = set()
+        for peer in self.peers.values():
+            mapping = assign(self.layout, peer.participant_id, video_ranked, audio_ranked, peer.mapping)
+            if mapping != peer.mapping:
+                peer.mapping = mapping
+                self._apply(peer, mapping)
+                if self.listener is not None:
+                    self.listener.on_slots(peer.participant_id, dict(mapping))
+            watched.update(v for k, v in mapping.items() if v is not None and not k.startswith("audio"))
+        self._attach_taps()
+        if self._taps:
+            watched.update(p.participant_id for p in publishers)
+        for p in publishers:
+            needed = p.participant_id in watched
+            if self._sending.get(p.participant_id) != needed:
+                self._sending[p.participant_id] = needed
+                if self.listener is not None:
+                    self.listener.on_sending(p.participant_id, needed)
+
+    def _apply(self, peer: MediaPeer, mapping: dict[str, str | None]) -> None:
+        for slot, publisher_id in mapping.items():
+            kind = "audio" if slot.startswith("audio") else "video"
+            publisher = self.peers.get(publisher_id) if publisher_id else None
+            if self._relay is None:
+                stream = publisher.streams.get(kind) if publisher else None
+                peer.forwarded[slot].switch(stream)
+            else:
+                track = self._relayed(publisher, kind) if publisher else None
+                peer.receive_sender(slot).replaceTrack(track)
+
+    def _relayed(self, publisher: MediaPeer, kind: str) -> MediaStreamTrack | None:
+        source = publisher.remote_tracks.get(kind)
+        if source is None or self._relay is None:
+            return None
+        return self._relay.subscribe(source, buffered=False)
+
+    def _start_drains(self, peer: MediaPeer) -> None:
+        # The stock receiver decodes whether or not anyone listens, and its track queue grows
+        # without bound unless read: keep one reader per published track.
+        assert self._relay is not None
+        tracks = [self._relay.subscribe(t, buffered=False) for t in peer.remote_tracks.values()]
+        if tracks:
+            self._drains[peer.participant_id] = asyncio.ensure_future(_drain(tracks))
+
+    @staticmethod
+    def _last_spoke(peer: MediaPeer) -> float:
+        audio = peer.streams.get("audio")
+        return audio.last_spoke if audio is not None else 0.0
+
+    async def _watch_speakers(self) -> None:
+        while True:
+            await asyncio.sleep(SPEAKER_CHECK_SECONDS)
+            publishers = [p for p in self.peers.values() if p.publish]
+            candidates = [Candidate(p.participant_id, self._order[p.participant_id], self._last_spoke(p)) for p in publishers]
+            if (rank(candidates, self.presenter), rank(candidates, None)) != self._ranking:
+                self.reassign()
+
+    async def close(self) -> None:
+        self._speaker_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._speaker_task
+        for task in list(self._drains.values()):
+            task.cancel()
+        for participant_id in list(self.peers):
+            await self.disconnect(participant_id, reassign=False)
+
+
+async def _drain(tracks: list[MediaStreamTrack]) -> None:
+    async def one(track: MediaStreamTrack) -> None:
+        with contextlib.suppress(MediaStreamError):
+            while True:
+                await track.recv()
+
+    await asyncio.gather(*(one(t) for t in tracks))

@@ -1,0 +1,197 @@
+"""The media side of the Python client: fixed transceivers, replayed pre-encoded tracks, receive counts."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import av
+from aiortc import RTCPeerConnection, RTCRtpTransceiver, RTCSessionDescription
+from aiortc.jitterbuffer import JitterFrame
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+from av.video.frame import VideoFrame
+
+from hub.rooms.media.ice import peer_configuration, restrict_host_addresses
+from hub.rooms.media.keyframes import is_keyframe
+from hub.rooms.media.tap import ReceiverTap
+from hub.rooms.media.tracks import CLOCK_RATE
+from hub.signaling.clip import Clip
+
+
+class ReplayTrack(MediaStreamTrack):
+    """Plays encoded frames in a loop at their real rate; the sender packs them without encoding.
+
+    A keyframe request jumps to the nearest keyframe of the clip (any keyframe restarts a decoder).
+    `on_sent(data)` is told about every frame, for latency measurement.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        frames: list[bytes],
+        interval: float,
+        codec: str = "VP8",
+        on_sent: Callable[[bytes, float], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.kind = kind
+        self._frames = frames
+        self._interval = interval
+        self._step = int(interval * CLOCK_RATE[kind])
+        self._time_base = Fraction(1, CLOCK_RATE[kind])
+        self._keyframes = [i for i, f in enumerate(frames) if kind == "audio" or is_keyframe(codec, f)]
+        self._index = 0
+        self._count = 0
+        self._start: float | None = None
+        self._want_key = False
+        self.on_sent = on_sent
+        self.sent = 0
+
+    def request_keyframe(self) -> None:
+        self._want_key = True
+
+    async def recv(self) -> av.Packet[Any]:
+        if self.readyState != "live":
+            raise MediaStreamError
+        now = time.monotonic()
+        if self._start is None:
+            self._start = now
+        wait = self._start + self._count * self._interval - now
+        if wait > 0:
+            await asyncio.sleep(wait)
+        elif wait < -1.0:  # paused (replaceTrack(None)) or starved: restart the clock
+            self._start = now - self._count * self._interval
+        if self._want_key and self._keyframes:
+            self._want_key = False
+            self._index = next((k for k in self._keyframes if k >= self._index), self._keyframes[0])
+        data = self._frames[self._index]
+        self._index = (self._index + 1) % len(self._frames)
+        packet = av.Packet(data)
+        packet.pts = self._count * self._step
+        packet.time_base = self._time_base
+        self._count += 1
+        self.sent += 1
+        if self.on_sent is not None:
+            self.on_sent(data, time.time())
+        return packet
+
+
+@dataclass
+class SlotStats:
+    """What one receive slot got."""
+
+    kind: str
+    frames: int = 0
+    decoded: int = 0
+    keyframes: int = 0
+    width: int = 0
+    height: int = 0
+    latencies: list[float] = field(default_factory=list)
+
+
+class ClientPeer:
+    """A client's connection to the server, shaped exactly as the `joined` message's `lines` say.
+
+    `decode=True` lets aiortc decode what arrives (proves the stream decodes, costs CPU);
+    `decode=False` counts assembled frames only (the benchmark's viewers, so the load generator
+    stays cheap). `sent_at(data)` maps frame bytes to their send time for latency.
+    """
+
+    def __init__(
+        self,
+        lines: list[dict[str, str]],
+        *,
+        clip: Clip | None,
+        ice_addresses: list[str],
+        ice_servers: list[dict[str, Any]] | None = None,
+        decode: bool = True,
+        sent_at: Callable[[bytes], float | None] | None = None,
+        on_sent: Callable[[bytes, float], None] | None = None,
+    ) -> None:
+        self.pc = RTCPeerConnection(peer_configuration(ice_servers or []))
+        self.lines = lines
+        self.stats: dict[str, SlotStats] = {}
+        self.tracks: dict[str, ReplayTrack] = {}
+        self.transceivers: dict[str, RTCRtpTransceiver] = {}
+        self._ice_addresses = ice_addresses
+        self._decode = decode
+        self._sent_at = sent_at
+        self._tasks: list[asyncio.Task[None]] = []
+        self._taps: list[ReceiverTap] = []
+        for line in lines:
+            name, kind = line["name"], line["kind"]
+            if line["direction"] == "sendonly":
+                if clip is None:
+                    raise ValueError("a publishing client needs a clip")
+                if kind == "video":
+                    track = ReplayTrack("video", clip.video, 1 / clip.fps, clip.codec, on_sent)
+                else:
+                    track = ReplayTrack("audio", clip.audio, 0.02, on_sent=on_sent)
+                self.tracks[name] = track
+                transceiver = self.pc.addTransceiver(track, direction="sendonly")
+                transceiver.sender._send_keyframe = track.request_keyframe  # type: ignore[method-assign]
+            else:
+                transceiver = self.pc.addTransceiver(kind, direction="recvonly")
+                self.stats[name] = SlotStats(kind)
+                if not decode:
+                    self._taps.append(self._count_frames(transceiver, self.stats[name]))
+            self.transceivers[name] = transceiver
+        if clip is not None:
+            for t in self.pc.getTransceivers():
+                if t.kind == "video":
+                    caps = [c for c in t.sender.getCapabilities("video").codecs if c.name in (clip.codec, "rtx")]
+                    t.setCodecPreferences(caps)
+
+    async def offer(self) -> str:
+        restrict_host_addresses(self.pc, self._ice_addresses)
+        await self.pc.setLocalDescription(await self.pc.createOffer())
+        return self.pc.localDescription.sdp
+
+    async def accept(self, answer_sdp: str) -> None:
+        await self.pc.setRemoteDescription(RTCSessionDescription(sdp=answer_sdp, type="answer"))
+        if self._decode:
+            for name, transceiver in self.transceivers.items():
+                if name in self.stats:
+                    self._tasks.append(asyncio.ensure_future(self._consume(transceiver.receiver.track, self.stats[name])))
+
+    def set_sending(self, video: bool) -> None:
+        """The server's stop_sending/start_sending: replaceTrack, no renegotiation."""
+        for name, transceiver in self.transceivers.items():
+            if name == "camera":
+                transceiver.sender.replaceTrack(self.tracks[name] if video else None)
+
+    def _count_frames(self, transceiver: RTCRtpTransceiver, stats: SlotStats) -> ReceiverTap:
+        sent_at = self._sent_at
+
+        def on_frame(codec: RTCRtpCodecParameters, frame: JitterFrame) -> None:
+            stats.frames += 1
+            if stats.kind == "video" and is_keyframe(codec.name, frame.data):
+                stats.keyframes += 1
+            if sent_at is not None:
+                sent = sent_at(frame.data)
+                if sent is not None:
+                    stats.latencies.append(time.time() - sent)
+
+        return ReceiverTap(transceiver.receiver, on_frame, lambda: None)
+
+    async def _consume(self, track: MediaStreamTrack, stats: SlotStats) -> None:
+        with contextlib.suppress(MediaStreamError):
+            while True:
+                frame = await track.recv()
+                stats.frames += 1
+                stats.decoded += 1
+                if isinstance(frame, VideoFrame):
+                    stats.width, stats.height = frame.width, frame.height
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for track in self.tracks.values():
+            track.stop()
+        await self.pc.close()
