@@ -8,6 +8,7 @@ audit chain.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from hub import audit
 from hub.audit import SYSTEM, AuditActor
 from hub.store.manifest import SignedManifest
 from hub.store.models import FileStatus, StoredFile
+from hub.store.store import EvidenceStore
 from hub.store.writer import OpenedFile
 
 OBJECT_TYPE = "stored_file"
@@ -43,6 +45,8 @@ async def record_closed(session: AsyncSession, signed: SignedManifest, *, actor:
     """Fill the file's row from its manifest (creating it if the opening was never committed) and audit it."""
     m = signed.manifest
     row = await session.get(StoredFile, m.file_id)
+    if row is not None and row.manifest_sha256 == signed.sha256:
+        return row  # recorded already (a retry): one audit entry per manifest
     if row is None:
         row = StoredFile(id=m.file_id, created_at=m.created_at)
         session.add(row)
@@ -76,6 +80,23 @@ async def record_closed(session: AsyncSession, signed: SignedManifest, *, actor:
     action = ACTION_RECOVERED if m.recovery is not None else ACTION_CLOSED
     await audit.record(session, actor, action, OBJECT_TYPE, m.file_id, change)
     return row
+
+
+async def reconcile(session: AsyncSession, store: EvidenceStore) -> list[StoredFile]:
+    """Record every file that is closed in the store but not (yet) in the database.
+
+    Run at start-up after ``store.recover()``: it records the files just recovered, and those
+    whose closing transaction a crash cut off (a ``writing`` row, or no row at all).
+    """
+    on_disk = set(await store.file_ids())
+    status = {file_id: state for file_id, state in await session.execute(select(StoredFile.id, StoredFile.status))}
+    pending = sorted(file_id for file_id in on_disk if status.get(file_id, FileStatus.WRITING) == FileStatus.WRITING)
+    recorded = []
+    for file_id in pending:
+        if not await asyncio.to_thread(store.layout.manifest(file_id).exists):
+            continue  # still being written, or recover() could not finish it
+        recorded.append(await record_closed(session, await store.manifest(file_id)))
+    return recorded
 
 
 async def get_file(session: AsyncSession, file_id: str) -> StoredFile | None:

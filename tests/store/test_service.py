@@ -10,7 +10,7 @@ from hub import audit
 from hub.db import Database
 from hub.store.manifest import FileKind, Labels
 from hub.store.models import FileStatus, StoredFile
-from hub.store.service import ACTION_CLOSED, ACTION_RECOVERED, files_of_case, record_closed, register_file
+from hub.store.service import ACTION_CLOSED, ACTION_RECOVERED, files_of_case, reconcile, record_closed, register_file
 from hub.store.store import EvidenceStore
 from hub.store.verify import verify_store
 
@@ -86,3 +86,48 @@ async def test_a_row_that_still_says_writing_after_close_is_reported(store: Evid
     assert [(f.file_id, f.reason) for f in report.failures] == [
         (writer.file_id, "closed in the store but the database still says writing")
     ]
+
+
+async def test_recording_twice_writes_one_audit_entry(store: EvidenceStore, database: Database) -> None:
+    signed = await store.put(b"doc", FileKind.DOCUMENT, "application/pdf", LABELS)
+    for _ in range(2):
+        async with database.transaction() as s:
+            await record_closed(s, signed)
+    async with database.transaction(write=False) as s:
+        entries = (await s.scalars(select(audit.AuditEntry).where(audit.AuditEntry.object_type == "stored_file"))).all()
+        assert len(entries) == 1
+
+
+async def test_reconcile_after_a_crash(store: EvidenceStore, database: Database) -> None:
+    """Start-up after a crash: recover() finishes the open files, reconcile() records every closed file not yet recorded."""
+    open_then_killed = await store.create(FileKind.RECORDING, "video/webm", LABELS)
+    closed_not_recorded = await store.create(FileKind.RECORDING, "video/webm", LABELS)
+    never_registered = await store.create(FileKind.ATTACHMENT, "image/jpeg", LABELS)
+    still_live = await store.create(FileKind.RECORDING, "video/webm", LABELS)
+    async with database.transaction() as s:
+        for writer in (open_then_killed, closed_not_recorded, still_live):
+            await register_file(s, writer.opened)
+    for writer in (open_then_killed, closed_not_recorded, never_registered, still_live):
+        writer.write(b"frames" * 1000)
+        await writer.flush()
+    await open_then_killed.abort()
+    await closed_not_recorded.close()
+    await never_registered.close()
+
+    results = await store.recover()
+    assert {r.file_id: r.busy for r in results} == {open_then_killed.file_id: False, still_live.file_id: True}
+    async with database.transaction() as s:
+        recorded = await reconcile(s, store)
+    assert sorted(row.id for row in recorded) == sorted(
+        [open_then_killed.file_id, closed_not_recorded.file_id, never_registered.file_id]
+    )
+    async with database.transaction() as s:
+        assert await reconcile(s, store) == []
+    async with database.transaction(write=False) as s:
+        report = await verify_store(store, s)
+        assert report.ok, report.failures
+        assert report.unfinished == [still_live.file_id] and report.checked == 3
+        statuses = {row.id: row.status for row in (await s.scalars(select(StoredFile))).all()}
+    assert statuses[open_then_killed.file_id] == FileStatus.RECOVERED
+    assert statuses[closed_not_recorded.file_id] == FileStatus.CLOSED
+    await still_live.close()
