@@ -8,13 +8,13 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from hub.auth.actor import ANONYMOUS
 from hub.auth.middleware import ACTOR_RESOLVERS, session_actor
 from hub.auth.policy import Policy
 from hub.clock import Clock, to_local
 from hub.db import Database
 from hub.http import middleware, ops_views
-from hub.http.keys import ACTOR, CATALOGS, CLOCK, CSRF_TOKEN, DB, HOME_TILES, LOCALE, POLICY, SECRET, SETTINGS
+from hub.http.keys import CATALOGS, CLOCK, DB, HOME_TILES, LABELS, POLICY, SECRET, SETTINGS
+from hub.http.rendering import page_context
 from hub.i18n import WEB_DIR, Catalogs
 from hub.keyfiles import load_or_create
 from hub.settings import Settings
@@ -26,27 +26,18 @@ def _secret(settings: Settings) -> bytes:
     return load_or_create(settings.var_dir / "keys" / "secret.key")
 
 
-async def _template_context(request: web.Request) -> dict[str, object]:
-    settings = request.app[SETTINGS]
-    return {
-        "actor": request.get(ACTOR, ANONYMOUS),
-        "locale": request.get(LOCALE, settings.default_locale),
-        "csrf_token": request.get(CSRF_TOKEN, ""),
-        "demo": settings.demo,
-        "request_path": request.path_qs,
-    }
-
-
 def _jinja(app: web.Application, catalogs: Catalogs) -> None:
     env = aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(str(WEB_DIR / "templates")),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         extensions=["jinja2.ext.i18n"],
-        context_processors=[_template_context],
+        context_processors=[page_context],
         undefined=jinja2.StrictUndefined,
     )
     env.install_gettext_callables(catalogs.gettext, catalogs.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    labels = app[LABELS]
+    env.filters["label"] = lambda value: catalogs.gettext(labels.get(value, str(value)))
     env.filters["local"] = lambda value, fmt="%Y-%m-%d %H:%M": to_local(value).strftime(fmt) if value else ""
 
 
@@ -66,6 +57,7 @@ def create_app(
     app[CATALOGS] = catalogs
     app[SECRET] = _secret(settings)
     app[HOME_TILES] = []
+    app[LABELS] = {}
     app[ACTOR_RESOLVERS] = []
     _jinja(app, catalogs)
     app.on_response_prepare.append(middleware.security_headers)

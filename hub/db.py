@@ -107,10 +107,10 @@ class Database:
         async with factory() as session:
             try:
                 yield session
-                if write:
-                    await session.commit()
-                else:
-                    await session.rollback()
+                if not write and (session.new or session.dirty or session.deleted):
+                    raise RuntimeError("a read-only unit of work tried to change data")
+                # a reader commits too: rollback would expire the objects it loaded for the caller
+                await session.commit()
             except BaseException:
                 await session.rollback()
                 raise

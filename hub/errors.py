@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from hub.i18n import N_
+
 
 class HubError(Exception):
     status = 400
@@ -44,7 +46,8 @@ class NotFound(HubError):
     code = "not_found"
 
     def __init__(self, what: str = "object", message: str = "") -> None:
-        super().__init__("not_found", message or f"No such {what}.")
+        super().__init__("not_found", message or N_("Not found, or not yours to see."))
+        self.what = what
 
 
 class Conflict(HubError):

@@ -44,7 +44,7 @@ def read_folder(folder: Path, locale: str) -> Catalog:
         with po.open("rb") as fh:
             for message in read_po(fh, locale=locale):
                 if message.id and message.string:
-                    merged[message.id] = message.string
+                    merged.add(message.id, message.string)
     return merged
 
 
@@ -63,3 +63,46 @@ def pick_locale(cookie_value: str | None, accept_language: str | None, default: 
 def N_(message: str) -> str:
     """Mark a string for extraction; it is translated where it is shown."""
     return message
+
+
+# Where user-facing strings are, and the calls that mark them (the error classes take their message second).
+EXTRACT_METHODS = [
+    ("hub/**.py", "python"),
+    ("web/templates/**.html", "jinja2"),
+    ("web/static/js/**.js", "javascript"),
+]
+EXTRACT_KEYWORDS: dict[str, tuple[int, ...] | None] = {
+    "_": None,
+    "N_": None,
+    "gettext": None,
+    "t": None,
+    "ngettext": (1, 2),
+    "Invalid": (2,),
+    "Conflict": (2,),
+    "Forbidden": (2,),
+    "BadRequest": (2,),
+    "Unauthenticated": (2,),
+    "NotFound": (2,),
+    "TooManyRequests": (1,),
+}
+
+
+def extract_ids(root: Path = WEB_DIR.parent) -> dict[str, str]:
+    """Every message id in the code and templates, with where it was first seen."""
+    from babel.messages.extract import extract_from_dir
+
+    found: dict[str, str] = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(root), method_map=EXTRACT_METHODS, keywords=EXTRACT_KEYWORDS, options_map={"web/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    ):
+        ids = message if isinstance(message, tuple) else (message,)
+        for msgid in ids:
+            if msgid:
+                found.setdefault(msgid, f"{filename}:{lineno}")
+    return found
+
+
+def missing_translations(locale: str = "zh_CN") -> dict[str, str]:
+    """Message ids that the locale's catalogue does not translate (id → where it is used)."""
+    catalog = read_folder(LOCALE_DIR / locale / "LC_MESSAGES", locale)
+    return {msgid: where for msgid, where in extract_ids().items() if not catalog.get(msgid) or not catalog[msgid].string}

@@ -15,6 +15,7 @@ from hub.auth.actor import Actor
 from hub.auth.models import ROLE_UNIT_KIND, PortfolioEntry, Role, User
 from hub.auth.policy import Policy
 from hub.errors import Conflict, Invalid, NotFound
+from hub.i18n import N_
 from hub.org.models import OrgUnit, UnitKind
 
 USERNAME = re.compile(r"^[a-z][a-z0-9_.-]{1,59}$")
@@ -24,18 +25,18 @@ async def _check_unit(session: AsyncSession, role: Role, org_unit_id: int | None
     wanted = ROLE_UNIT_KIND[role]
     if wanted is None:
         if org_unit_id is not None:
-            raise Invalid("invalid", "Some fields are not valid.", fields={"org_unit_id": "This role belongs to no unit."})
+            raise Invalid("invalid", "Some fields are not valid.", fields={"org_unit_id": N_("This role belongs to no unit.")})
         return
     unit = await session.get(OrgUnit, org_unit_id) if org_unit_id is not None else None
     if unit is None or unit.kind != UnitKind(wanted):
         raise Invalid(
-            "invalid", "Some fields are not valid.", fields={"org_unit_id": f"This role needs a unit of kind {wanted}."}
+            "invalid", "Some fields are not valid.", fields={"org_unit_id": N_("Choose a unit of the kind this role belongs to.")}
         )
 
 
 async def _check_portfolio(session: AsyncSession, role: Role, portfolio: list[int]) -> None:
     if portfolio and role is not Role.DEPUTY_LEADER:
-        raise Invalid("invalid", "Some fields are not valid.", fields={"portfolio": "Only a deputy leader has a portfolio."})
+        raise Invalid("invalid", "Some fields are not valid.", fields={"portfolio": N_("Only a deputy leader has a portfolio.")})
     if portfolio:
         kinds = {UnitKind.OFFICE, UnitKind.JOINT_GROUP, UnitKind.TOWNSHIP}
         found = (await session.scalars(select(OrgUnit).where(OrgUnit.id.in_(portfolio)))).all()
@@ -43,7 +44,7 @@ async def _check_portfolio(session: AsyncSession, role: Role, portfolio: list[in
             raise Invalid(
                 "invalid",
                 "Some fields are not valid.",
-                fields={"portfolio": "A portfolio holds offices, joint groups and townships."},
+                fields={"portfolio": N_("A portfolio holds offices, joint groups and townships.")},
             )
 
 
@@ -66,7 +67,7 @@ async def create_user(
         raise Invalid(
             "invalid",
             "Some fields are not valid.",
-            fields={"username": "Use 2–60 lower-case letters, digits, '.', '_' or '-', starting with a letter."},
+            fields={"username": N_("Use 2–60 lower-case letters, digits, '.', '_' or '-', starting with a letter.")},
         )
     if problem := passwords.password_problem(password):
         raise Invalid("invalid", "Some fields are not valid.", fields={"password": problem})
@@ -159,7 +160,7 @@ async def update_user(
         if problem := passwords.password_problem(changes["password"]):
             raise Invalid("invalid", "Some fields are not valid.", fields={"password": problem})
         user.password_hash = await passwords.hash_password(changes["password"])
-        recorded["password"] = "changed"
+        recorded["password"] = "changed"  # noqa: S105 - an audit note, not a password
     if portfolio is not None and sorted(set(portfolio)) != await user_portfolio(session, user.id):
         await session.execute(delete(PortfolioEntry).where(PortfolioEntry.user_id == user.id))
         for unit_id in sorted(set(portfolio)):

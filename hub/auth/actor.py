@@ -10,7 +10,7 @@ from hub.auth.models import Role
 
 @dataclass(frozen=True)
 class Actor:
-    kind: str  # "staff", "kiosk" or "anonymous"
+    kind: str  # "staff", "kiosk", "anonymous", or "system" (an operator at the command line)
     user_id: int | None = None
     username: str = ""
     display_name: str = ""
@@ -28,7 +28,7 @@ class Actor:
 
     @property
     def is_admin(self) -> bool:
-        return self.is_staff and self.role is Role.ADMIN
+        return (self.is_staff or self.kind == "system") and self.role is Role.ADMIN
 
     @property
     def is_main_leader(self) -> bool:
@@ -44,7 +44,14 @@ class Actor:
             return AuditActor(self.user_id, f"user:{self.username}")
         if self.kind == "kiosk":
             return AuditActor(None, f"kiosk:{self.device_id}")
+        if self.kind == "system":
+            return AuditActor(None, f"cli:{self.username}")
         return AuditActor(None, "anonymous")
 
 
 ANONYMOUS = Actor(kind="anonymous")
+
+
+def command_line_operator(os_user: str) -> Actor:
+    """Whoever runs `hub user ...` on the server: an administrator of accounts, never of case content."""
+    return Actor(kind="system", username=os_user, display_name=os_user, role=Role.ADMIN)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db import Base, UTCDateTime
 from hub.enums import enum_column
+from hub.i18n import N_
 
 
 class Role(StrEnum):
@@ -85,3 +86,13 @@ class SignInFailure(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(200), index=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+
+
+ROLE_LABELS = {
+    Role.MAIN_LEADER: N_("Main leader"),
+    Role.DEPUTY_LEADER: N_("Deputy leader"),
+    Role.OFFICE_STAFF: N_("Office staff"),
+    Role.GROUP_STAFF: N_("Joint group staff"),
+    Role.TOWNSHIP_STAFF: N_("Township commission staff"),
+    Role.ADMIN: N_("System administrator"),
+}

@@ -7,6 +7,8 @@ import asyncio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from hub.i18n import N_
+
 _hasher = PasswordHasher()  # stateless and thread-safe: RFC 9106 low-memory defaults
 # A real hash of a random password: verifying against it costs as much as a real check,
 # so an unknown username takes as long as a wrong password (no user enumeration by timing).
@@ -36,7 +38,7 @@ async def verify_password(stored: str | None, password: str) -> bool:
 def password_problem(password: str) -> str | None:
     """Why a new password is refused, or None."""
     if len(password) < MIN_LENGTH:
-        return f"A password needs at least {MIN_LENGTH} characters."
+        return N_("A password needs at least 10 characters.")
     if len(password) > 256:
-        return "A password may have at most 256 characters."
+        return N_("A password may have at most 256 characters.")
     return None

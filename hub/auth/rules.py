@@ -14,23 +14,25 @@ class UserRule:
     object_type = "user"
 
     def allows(self, actor: Actor, action: str, obj: User) -> bool:
+        if action in MANAGE:
+            # an administrator cannot lock themselves out
+            return actor.is_admin and not (action == "disable" and obj.id == actor.user_id)
         if not actor.is_staff:
-            return False
+            return actor.is_admin  # the command-line operator
         if action == "view":
             if actor.is_admin or actor.is_main_leader or actor.user_id == obj.id:
                 return True
             if actor.is_deputy:
                 return obj.org_unit_id in actor.portfolio
             return actor.org_unit_id is not None and obj.org_unit_id == actor.org_unit_id
-        if action in MANAGE:
-            # an administrator cannot lock themselves out
-            return actor.is_admin and not (action == "disable" and obj.id == actor.user_id)
         return False
 
     def where(self, actor: Actor, action: str) -> ColumnElement[bool]:
         if action == "view":
             if actor.is_admin or actor.is_main_leader:
                 return true()
+            if not actor.is_staff:
+                return false()
             if actor.is_deputy:
                 return or_(User.id == actor.user_id, User.org_unit_id.in_(sorted(actor.portfolio)))
             if actor.org_unit_id is None:

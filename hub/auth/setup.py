@@ -5,13 +5,14 @@ from __future__ import annotations
 from aiohttp import web
 
 from hub.auth import staff_views, views
-from hub.auth.models import User
+from hub.auth.models import ROLE_LABELS, User
 from hub.auth.rules import UserRule
-from hub.http.keys import HOME_TILES, POLICY, HomeTile
+from hub.http.keys import HOME_TILES, LABELS, POLICY, HomeTile
 from hub.i18n import N_
 
 
 def setup(app: web.Application) -> None:
+    app[LABELS].update(ROLE_LABELS)
     app[POLICY].register(User, UserRule())
     app.router.add_routes(views.routes)
     app.router.add_routes(staff_views.routes)

@@ -18,13 +18,14 @@ from hub.errors import TooManyRequests, Unauthenticated
 from hub.http.context import actor_of, db_of, now_of, require_staff, safe_next
 from hub.http.keys import CSRF_TOKEN, HOME_TILES, SETTINGS
 from hub.http.middleware import LANG_COOKIE, rotate_csrf
+from hub.http.responses import see_other
 from hub.http.validation import parse_form, parse_json
-from hub.i18n import LOCALES
+from hub.i18n import LOCALES, N_
 
 log = structlog.get_logger("hub.auth")
 routes = web.RouteTableDef()
 
-REFUSAL = "The username or password is not right, or the account is not active."
+REFUSAL = N_("The username or password is not right, or the account is not active.")
 
 
 class SignInForm(BaseModel):
@@ -125,14 +126,14 @@ async def signin_submit(request: web.Request) -> web.StreamResponse:
         return aiohttp_jinja2.render_template(
             "signin.html", request, {"next": safe_next(form.next), "error": exc.message, "username": form.username}, status=status
         )
-    response = web.HTTPSeeOther(safe_next(form.next))
+    response = see_other(safe_next(form.next))
     set_session_cookie(request, response, token)
     return response
 
 
 @routes.post("/signout")
 async def signout_submit(request: web.Request) -> web.StreamResponse:
-    response = web.HTTPSeeOther("/signin")
+    response = see_other("/signin")
     await sign_out(request, response)
     return response
 
@@ -141,7 +142,7 @@ async def signout_submit(request: web.Request) -> web.StreamResponse:
 async def switch_language(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     locale = form.get("locale")
-    response = web.HTTPSeeOther(safe_next(str(form.get("next", "")) or "/"))
+    response = see_other(safe_next(str(form.get("next", "")) or "/"))
     if locale in LOCALES:
         response.set_cookie(LANG_COOKIE, str(locale), samesite="Lax", path="/", max_age=365 * 86400)
     return response

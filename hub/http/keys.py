@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -36,6 +37,8 @@ CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 CATALOGS: web.AppKey[Catalogs] = web.AppKey("catalogs")
 SECRET: web.AppKey[bytes] = web.AppKey("secret")
 HOME_TILES: web.AppKey[list[HomeTile]] = web.AppKey("home_tiles")
+# English labels (message ids) of enum values shown in pages; each part adds its own
+LABELS: web.AppKey[dict[Enum, str]] = web.AppKey("labels")
 
 
 # What a request carries, set by the middlewares.

@@ -17,7 +17,8 @@ from prometheus_client import Counter, Histogram
 from hub.auth.actor import ANONYMOUS
 from hub.errors import Forbidden, HubError, TooManyRequests, Unauthenticated
 from hub.http.keys import ACTOR, CATALOGS, CSRF_TOKEN, LOCALE, REQUEST_ID, SETTINGS
-from hub.i18n import current_locale, pick_locale
+from hub.http.rendering import page_context
+from hub.i18n import N_, current_locale, pick_locale
 
 log = structlog.get_logger("hub.http")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -78,8 +79,10 @@ def _error_body(request: web.Request, exc: HubError) -> dict[str, Any]:
     return {"error": body}
 
 
-def _render_error(request: web.Request, status: int, message: str, headers: dict[str, str] | None = None) -> web.Response:
-    response = aiohttp_jinja2.render_template("error.html", request, {"status": status, "message": message}, status=status)
+async def _render_error(request: web.Request, status: int, message: str, headers: dict[str, str] | None = None) -> web.Response:
+    # this middleware runs outside aiohttp-jinja2's context processors, so it adds the page context itself
+    context = {**await page_context(request), "status": status, "message": message}
+    response = aiohttp_jinja2.render_template("error.html", request, context, status=status)
     if headers:
         response.headers.update(headers)
     return response
@@ -98,19 +101,21 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
         if wants_json(request):
             return web.json_response(_error_body(request, exc), status=exc.status, headers=headers)
-        return _render_error(request, exc.status, request.app[CATALOGS].gettext(exc.message), headers)
+        return await _render_error(request, exc.status, request.app[CATALOGS].gettext(exc.message), headers)
     except web.HTTPException as exc:
         if exc.status >= 400 and wants_json(request):
             code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(exc.status, "http_error")
             return web.json_response({"error": {"code": code, "message": exc.reason}}, status=exc.status)
         if exc.status in (404, 405) and request.method in ("GET", "HEAD"):
-            return _render_error(request, exc.status, exc.reason)
+            return await _render_error(request, exc.status, exc.reason)
         raise
     except Exception:
         log.exception("unhandled_error", path=request.path)
         if wants_json(request):
-            return web.json_response({"error": {"code": "internal", "message": "Internal error."}}, status=500)
-        return _render_error(request, 500, "Internal error.")
+            return web.json_response(
+                {"error": {"code": "internal", "message": request.app[CATALOGS].gettext(N_("Internal error."))}}, status=500
+            )
+        return await _render_error(request, 500, request.app[CATALOGS].gettext(N_("Internal error.")))
 
 
 def origin_allowed(request: web.Request) -> bool:
@@ -160,7 +165,7 @@ async def security_headers(request: web.Request, response: web.StreamResponse) -
     headers.setdefault("Content-Security-Policy", CSP)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("Referrer-Policy", "same-origin")  # no-referrer would make Chromium send Origin: null on form posts
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(self), microphone=(self), geolocation=()")
     if request.app[SETTINGS].secure_cookies:

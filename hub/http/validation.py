@@ -9,17 +9,52 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from hub.errors import BadRequest, Invalid
+from hub.i18n import N_
 
 M = TypeVar("M", bound=BaseModel)
 
 MAX_JSON_BYTES = 256 * 1024
 
 
+# pydantic's error types, said in our own words so that they can be translated
+_MESSAGES = {
+    "missing": N_("This field is required."),
+    "string_too_short": N_("This is too short."),
+    "string_too_long": N_("This is too long."),
+    "string_type": N_("Enter text here."),
+    "string_pattern_mismatch": N_("This is not in the expected form."),
+    "int_parsing": N_("Enter a whole number."),
+    "int_type": N_("Enter a whole number."),
+    "int_from_float": N_("Enter a whole number."),
+    "float_parsing": N_("Enter a number."),
+    "decimal_parsing": N_("Enter a number."),
+    "bool_parsing": N_("Enter yes or no."),
+    "bool_type": N_("Enter yes or no."),
+    "enum": N_("Choose one of the offered values."),
+    "literal_error": N_("Choose one of the offered values."),
+    "date_parsing": N_("Enter a date like 2026-01-31."),
+    "date_from_datetime_parsing": N_("Enter a date like 2026-01-31."),
+    "datetime_parsing": N_("Enter a date and time like 2026-01-31T09:30."),
+    "datetime_from_date_parsing": N_("Enter a date and time like 2026-01-31T09:30."),
+    "greater_than": N_("The value is too small."),
+    "greater_than_equal": N_("The value is too small."),
+    "less_than": N_("The value is too large."),
+    "less_than_equal": N_("The value is too large."),
+    "too_short": N_("Give more items."),
+    "too_long": N_("Give fewer items."),
+    "list_type": N_("Give a list here."),
+    "dict_type": N_("Give an object here."),
+    "model_type": N_("Give an object here."),
+    "extra_forbidden": N_("This field is not expected."),
+    "value_error": N_("This value is not valid."),
+}
+
+
 def field_errors(exc: ValidationError) -> dict[str, str]:
     errors: dict[str, str] = {}
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"]) or "body"
-        errors.setdefault(where, err["msg"])
+        errors.setdefault(where, _MESSAGES.get(err["type"], N_("This value is not valid.")))
     return errors
 
 
@@ -38,8 +73,8 @@ async def read_json(request: web.Request) -> Any:
         raise BadRequest("too_large", "The request body is too large.")
     try:
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadRequest("malformed_json", f"The body is not valid JSON: {exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise BadRequest("malformed_json", N_("The body is not valid JSON.")) from None
 
 
 async def parse_json(request: web.Request, model: type[M]) -> M:
@@ -53,8 +88,8 @@ async def read_form(request: web.Request) -> dict[str, Any]:
     """Form fields; a field given several times becomes a list."""
     try:
         form = await request.post()
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest("malformed_form", f"The form could not be read: {exc}") from None
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("malformed_form", N_("The form could not be read.")) from None
     out: dict[str, Any] = {}
     for key in form:
         values = [v for v in form.getall(key) if isinstance(v, str)]
@@ -73,5 +108,5 @@ async def parse_form(request: web.Request, model: type[M]) -> M:
 def int_param(request: web.Request, name: str) -> int:
     raw = request.match_info.get(name, "")
     if not raw.isdigit() or len(raw) > 18:
-        raise BadRequest("bad_id", f"'{name}' must be a positive whole number.")
+        raise BadRequest("bad_id", N_("The address names an object by a number; this is not one."))
     return int(raw)

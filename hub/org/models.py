@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db import Base
 from hub.enums import enum_column
+from hub.i18n import N_
 
 
 class UnitKind(StrEnum):
@@ -61,3 +62,19 @@ class OrgUnit(Base):
 
     def name(self, locale: str) -> str:
         return self.name_en if locale.startswith("en") and self.name_en else self.name_zh
+
+
+ORG_LABELS = {
+    UnitKind.COMMISSION: N_("Commission"),
+    UnitKind.OFFICE: N_("Office"),
+    UnitKind.JOINT_GROUP: N_("Joint review-and-trial group"),
+    UnitKind.STATIONED_GROUP: N_("Stationed group"),
+    UnitKind.SUPERVISED_UNIT: N_("Supervised unit"),
+    UnitKind.TOWNSHIP: N_("Township commission"),
+    OfficeCode.PETITION: N_("Petition office"),
+    OfficeCode.CASE_MANAGEMENT: N_("Case management office"),
+    OfficeCode.TRIAL: N_("Trial office"),
+    OfficeCode.TRACKING: N_("Tracking office"),
+    UnitRelation.STATIONED: N_("Stationed unit"),
+    UnitRelation.AFFILIATED: N_("Affiliated unit"),
+}

@@ -13,7 +13,7 @@ class OrgUnitRule:
 
     def allows(self, actor: Actor, action: str, obj: OrgUnit) -> bool:
         if action == "view":
-            return actor.is_staff
+            return actor.is_staff or actor.is_admin
         return actor.is_admin and action in ("create", "update")
 
     def where(self, actor: Actor, action: str) -> ColumnElement[bool]:

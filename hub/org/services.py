@@ -13,6 +13,7 @@ from hub import audit
 from hub.auth.actor import Actor
 from hub.auth.policy import Policy
 from hub.errors import Conflict, Invalid, NotFound
+from hub.i18n import N_
 from hub.org.models import OfficeCode, OrgUnit, UnitKind, UnitRelation
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,59}$")
@@ -49,21 +50,21 @@ async def _validate_links(session: AsyncSession, kind: UnitKind, values: dict[st
     parent_id = values.get("parent_id")
     if parent_kind is None:
         if parent_id is not None:
-            errors["parent_id"] = "The commission has no parent."
+            errors["parent_id"] = N_("The commission has no parent.")
     else:
         parent = await session.get(OrgUnit, parent_id) if parent_id is not None else None
         if parent is None or parent.kind != parent_kind:
-            errors["parent_id"] = f"A unit of kind {kind.value} hangs under a unit of kind {parent_kind.value}."
+            errors["parent_id"] = N_("Choose a parent of the right kind for this unit.")
     if kind is UnitKind.JOINT_GROUP and not isinstance(values.get("ordinal"), int):
-        errors["ordinal"] = "A joint group needs its place in the rotation."
+        errors["ordinal"] = N_("A joint group needs its place in the rotation.")
     if kind is UnitKind.OFFICE and values.get("office") is None:
-        errors["office"] = "Say which office this is."
+        errors["office"] = N_("Say which office this is.")
     if kind is UnitKind.SUPERVISED_UNIT and values.get("relation") is None:
-        errors["relation"] = "Say whether the unit is stationed (驻在) or affiliated (归口)."
+        errors["relation"] = N_("Say whether the unit is stationed or affiliated.")
     if kind is UnitKind.TOWNSHIP:
         group = await session.get(OrgUnit, values.get("trial_group_id")) if values.get("trial_group_id") else None
         if group is None or group.kind is not UnitKind.JOINT_GROUP:
-            errors["trial_group_id"] = "A township is mapped to one joint group for trials."
+            errors["trial_group_id"] = N_("A township is mapped to one joint group for trials.")
     if errors:
         raise Invalid("invalid", "Some fields are not valid.", fields=errors)
 
@@ -73,7 +74,7 @@ async def create_unit(session: AsyncSession, policy: Policy, actor: Actor, value
     kind = UnitKind(values["kind"])
     if not CODE.match(values.get("code", "")):
         raise Invalid(
-            "invalid", "Some fields are not valid.", fields={"code": "Use lower-case letters, digits, '.', '_' or '-'."}
+            "invalid", "Some fields are not valid.", fields={"code": N_("Use lower-case letters, digits, '.', '_' or '-'.")}
         )
     if await session.scalar(select(OrgUnit.id).where(OrgUnit.code == values["code"])) is not None:
         raise Conflict("code_taken", "This code is already used by another unit.")

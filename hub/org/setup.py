@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from hub.http.keys import HOME_TILES, POLICY, HomeTile
+from hub.http.keys import HOME_TILES, LABELS, POLICY, HomeTile
 from hub.i18n import N_
 from hub.org import views
-from hub.org.models import OrgUnit
+from hub.org.models import ORG_LABELS, OrgUnit
 from hub.org.rules import OrgUnitRule
 
 
 def setup(app: web.Application) -> None:
+    app[LABELS].update(ORG_LABELS)
     app[POLICY].register(OrgUnit, OrgUnitRule())
     app.router.add_routes(views.routes)
     app[HOME_TILES].append(

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from hub.errors import Conflict, Invalid
 from hub.http.context import db_of, now_of, policy_of, require_staff
 from hub.http.validation import int_param, parse_form, parse_json, read_form, validate
+from hub.i18n import N_
 from hub.org import services
 from hub.org.models import OfficeCode, OrgUnit, UnitKind, UnitRelation
 from hub.rooms.models import Room
@@ -143,7 +144,7 @@ async def api_units(request: web.Request) -> web.Response:
     actor = require_staff(request)
     kind = request.query.get("kind")
     if kind is not None and kind not in {k.value for k in UnitKind}:
-        raise Invalid("invalid", "Some fields are not valid.", fields={"kind": "Unknown kind of unit."})
+        raise Invalid("invalid", "Some fields are not valid.", fields={"kind": N_("Unknown kind of unit.")})
     async with db_of(request).transaction(write=False) as s:
         units = await services.list_units(s, policy_of(request), actor, UnitKind(kind) if kind else None)
     return web.json_response({"items": [unit_json(u) for u in units]})

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db import Base
 from hub.enums import enum_column
+from hub.i18n import N_
 
 
 class RoomKind(StrEnum):
@@ -39,3 +40,12 @@ class Room(Base):
 
     def name(self, locale: str) -> str:
         return self.name_en if locale.startswith("en") and self.name_en else self.name_zh
+
+
+ROOM_LABELS = {
+    RoomKind.TOWNSHIP_KIOSK: N_("Township kiosk"),
+    RoomKind.TOWNSHIP_INTERVIEW: N_("Township interview room"),
+    RoomKind.COUNTY_RECEPTION: N_("County reception room"),
+    RoomKind.COUNTY_INTERVIEW: N_("County interview room"),
+    RoomKind.COUNTY_HALL: N_("County hall"),
+}

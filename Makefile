@@ -1,0 +1,42 @@
+# The hub's tasks. `make help` lists them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint migrate bench messages clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("hub needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP) ## set up everything and serve the demo hub on http://127.0.0.1:8080
+	$(BIN)/hub migrate
+	HUB_DEMO=true $(BIN)/hub demo --if-empty
+	HUB_DEMO=true HUB_LOG_JSON=false $(BIN)/hub serve
+
+test: $(STAMP) ## set up and run every test (PostgreSQL too when HUB_TEST_POSTGRES_URL is set)
+	$(BIN)/pytest
+
+lint: $(STAMP) ## ruff and mypy
+	$(BIN)/ruff check hub tests bench
+	$(BIN)/mypy
+
+migrate: $(STAMP) ## create or upgrade the database schema
+	$(BIN)/hub migrate
+
+bench: $(STAMP) ## run the benchmarks (each prints a JSON line of figures)
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+messages: $(STAMP) ## list user-facing strings that the Chinese catalogue does not translate yet
+	$(BIN)/python -c 'from hub.i18n import missing_translations as m; [print(w, repr(k)) for k, w in m().items()]'
+
+clean: ## remove the virtualenv and local data (var/)
+	rm -rf $(VENV) var

@@ -1,0 +1,352 @@
+"""The `hub` command: serve, migrate, demo data, accounts, organisation, audit."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from sqlalchemy import select
+
+from hub.auth.models import Role
+from hub.settings import Settings
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+def _database(settings: Settings) -> Any:
+    from hub.db import Database
+
+    return Database(settings.effective_database_url)
+
+
+def _run(factory: Callable[[], Coroutine[Any, Any, int]]) -> int:
+    return asyncio.run(factory())
+
+
+# --- serve -----------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from hub import logs
+    from hub.app import create_app
+
+    settings = _settings()
+    if args.host:
+        settings.host = args.host
+    if args.port:
+        settings.port = args.port
+    logs.configure(json=settings.log_json, level=settings.log_level)
+    app = create_app(settings)
+    print(
+        f"hub: serving on http://{settings.host}:{settings.port} (database: {_redact(settings.effective_database_url)})",
+        flush=True,
+    )
+    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
+    return 0
+
+
+def _redact(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        return f"{scheme}://{creds.split(':', 1)[0]}:***@{host}" if ":" in creds else url
+    return url
+
+
+# --- migrate ---------------------------------------------------------------------------------
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from hub.migrate import upgrade_blocking
+
+    settings = _settings()
+    upgrade_blocking(settings.effective_database_url)
+    print("hub: database schema is up to date")
+    return 0
+
+
+# --- demo ------------------------------------------------------------------------------------
+
+
+async def _demo(args: argparse.Namespace) -> int:
+    from hub.auth.passwords import hash_password
+    from hub.clock import Clock
+    from hub.demo import org as demo_org
+    from hub.org.models import OrgUnit
+
+    settings = _settings()
+    db = _database(settings)
+    try:
+        async with db.transaction(write=False) as s:
+            has_org = await s.scalar(select(OrgUnit.id).limit(1)) is not None
+        if has_org and args.if_empty:
+            print("hub: the database already holds data; demo data not loaded")
+            return 0
+        if not has_org:
+            pw_hash = await hash_password(demo_org.DEMO_PASSWORD)
+            async with db.transaction() as s:
+                counts = await demo_org.load(s, password_hash=pw_hash, now=Clock().now())
+            print(f"hub: demo organisation loaded: {counts}")
+        if args.cases > 0:
+            await _demo_cases(db, args)
+    finally:
+        await db.dispose()
+    _print_demo_sign_ins()
+    return 0
+
+
+async def _demo_cases(db: Any, args: argparse.Namespace) -> None:
+    """The cases part's demo history, once that part is installed."""
+    try:
+        from hub.cases import demo as cases_demo
+    except ModuleNotFoundError:
+        return
+    from hub.clock import Clock
+
+    result = await cases_demo.generate(db, args.cases, seed=args.seed, now=Clock().now())
+    print(f"hub: demo cases: {result}")
+
+
+def _print_demo_sign_ins() -> None:
+    from hub.demo.org import DEMO_PASSWORD, demo_users
+
+    print(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
+    for user in demo_users():
+        print(f"  {user.username:<16} {user.display_name}")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    return _run(lambda: _demo(args))
+
+
+# --- users -----------------------------------------------------------------------------------
+
+
+def _operator() -> Any:
+    from hub.auth.actor import command_line_operator
+
+    return command_line_operator(getpass.getuser())
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise SystemExit("hub: the passwords differ")
+    return first
+
+
+async def _user_add(args: argparse.Namespace) -> int:
+    from hub.auth import accounts
+    from hub.auth.models import User
+    from hub.auth.policy import Policy
+    from hub.auth.rules import UserRule
+    from hub.clock import Clock
+    from hub.errors import HubError
+    from hub.org.models import OrgUnit
+
+    password = _read_password(args)
+    db = _database(_settings())
+    policy = Policy()
+    policy.register(User, UserRule())
+    try:
+        async with db.transaction() as s:
+            codes = [c for c in [args.unit, *args.portfolio] if c]
+            found = {u.code: u.id for u in (await s.scalars(select(OrgUnit).where(OrgUnit.code.in_(codes)))).all()}
+            if missing := [c for c in codes if c not in found]:
+                print(f"hub: no unit with code {', '.join(missing)} (see `hub org show`)", file=sys.stderr)
+                return 2
+            user = await accounts.create_user(
+                s,
+                policy,
+                _operator(),
+                username=args.username,
+                display_name=args.name or args.username,
+                password=password,
+                role=Role(args.role),
+                org_unit_id=found.get(args.unit) if args.unit else None,
+                portfolio=[found[c] for c in args.portfolio],
+                now=Clock().now(),
+            )
+        print(f"hub: user {user.username} added (id {user.id})")
+        return 0
+    except HubError as exc:
+        detail = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+        print(f"hub: {exc.message} {detail}".rstrip(), file=sys.stderr)
+        return 2
+    finally:
+        await db.dispose()
+
+
+async def _user_disable(args: argparse.Namespace) -> int:
+    from hub.auth import accounts
+    from hub.auth.models import User
+    from hub.auth.policy import Policy
+    from hub.auth.rules import UserRule
+    from hub.clock import Clock
+
+    db = _database(_settings())
+    policy = Policy()
+    policy.register(User, UserRule())
+    try:
+        async with db.transaction() as s:
+            user = await s.scalar(select(User).where(User.username == args.username.lower()))
+            if user is None:
+                print(f"hub: no user {args.username}", file=sys.stderr)
+                return 2
+            await accounts.update_user(
+                s, policy, _operator(), user.id, version=user.version, changes={"disabled": True}, now=Clock().now()
+            )
+        print(f"hub: user {args.username} disabled; their sessions ended")
+        return 0
+    finally:
+        await db.dispose()
+
+
+async def _user_list(args: argparse.Namespace) -> int:
+    from hub.auth.models import User
+    from hub.org.models import OrgUnit
+
+    db = _database(_settings())
+    try:
+        async with db.transaction(write=False) as s:
+            units = {u.id: u for u in (await s.scalars(select(OrgUnit))).all()}
+            users = (await s.scalars(select(User).order_by(User.username))).all()
+        for user in users:
+            unit = units[user.org_unit_id].code if user.org_unit_id in units else "-"
+            state = "disabled" if user.disabled else "active"
+            print(f"{user.username:<18} {user.role.value:<15} {unit:<24} {state:<9} {user.display_name}")
+        return 0
+    finally:
+        await db.dispose()
+
+
+# --- organisation ----------------------------------------------------------------------------
+
+
+async def _org_show(args: argparse.Namespace) -> int:
+    from hub.org.models import OrgUnit
+    from hub.rooms.models import Room
+
+    db = _database(_settings())
+    try:
+        async with db.transaction(write=False) as s:
+            units = (await s.scalars(select(OrgUnit).order_by(OrgUnit.ordinal, OrgUnit.code))).all()
+            rooms = (await s.scalars(select(Room).order_by(Room.code))).all()
+    finally:
+        await db.dispose()
+    by_parent: dict[int | None, list[Any]] = {}
+    by_id = {u.id: u for u in units}
+    for unit in units:
+        by_parent.setdefault(unit.parent_id, []).append(unit)
+
+    def show(parent: int | None, depth: int) -> None:
+        for unit in by_parent.get(parent, []):
+            extra = ""
+            if unit.trial_group_id:
+                extra = f"  (trials: {by_id[unit.trial_group_id].code})"
+            if unit.relation:
+                extra = f"  ({unit.relation.value})"
+            print(f"{'  ' * depth}{unit.code:<22} {unit.kind.value:<16} {unit.name_zh}{extra}")
+            show(unit.id, depth + 1)
+
+    show(None, 0)
+    print(f"\nRooms ({len(rooms)}):")
+    for room in rooms:
+        where = by_id[room.township_id].code if room.township_id in by_id else "county"
+        print(f"  {room.code:<22} {room.kind.value:<20} {where:<18} {room.name_zh}")
+    return 0
+
+
+# --- audit -----------------------------------------------------------------------------------
+
+
+async def _audit_verify(args: argparse.Namespace) -> int:
+    from hub import audit
+
+    db = _database(_settings())
+    try:
+        async with db.transaction(write=False) as s:
+            result = await audit.verify(s)
+    finally:
+        await db.dispose()
+    print(result.message())
+    return 0 if result.ok else 1
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    from hub.settings import settings_table
+
+    print("| Variable | Default | Meaning |\n| --- | --- | --- |")
+    for name, default, help_text in settings_table():
+        print(f"| `{name}` | {('`' + default + '`') if default else ''} | {help_text} |")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hub", description="The county commission's remote interview and petition hub.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="serve the hub")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(func=cmd_serve)
+
+    sub.add_parser("migrate", help="create or upgrade the database schema").set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("demo", help="load the demo organisation, staff and cases")
+    p.add_argument("--if-empty", action="store_true", help="do nothing when the database already holds data")
+    p.add_argument("--cases", type=int, default=400, help="how many demo clues and cases to generate (default 400)")
+    p.add_argument("--seed", type=int, default=2017)
+    p.set_defaults(func=cmd_demo)
+
+    user = sub.add_parser("user", help="staff accounts").add_subparsers(dest="user_command", required=True)
+    p = user.add_parser("add", help="add a staff account")
+    p.add_argument("username")
+    p.add_argument("--name", help="display name")
+    p.add_argument(
+        "--role",
+        required=True,
+        choices=["main_leader", "deputy_leader", "office_staff", "group_staff", "township_staff", "admin"],
+    )
+    p.add_argument("--unit", help="code of the office, joint group or township (see `hub org show`)")
+    p.add_argument("--portfolio", nargs="*", default=[], help="deputy leaders: codes of the units they oversee")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(func=lambda a: _run(lambda: _user_add(a)))
+    p = user.add_parser("disable", help="disable an account and end its sessions")
+    p.add_argument("username")
+    p.set_defaults(func=lambda a: _run(lambda: _user_disable(a)))
+    user.add_parser("list", help="list accounts").set_defaults(func=lambda a: _run(lambda: _user_list(a)))
+
+    org = sub.add_parser("org", help="organisation").add_subparsers(dest="org_command", required=True)
+    org.add_parser("show", help="print the organisation tree and rooms").set_defaults(func=lambda a: _run(lambda: _org_show(a)))
+
+    aud = sub.add_parser("audit", help="audit log").add_subparsers(dest="audit_command", required=True)
+    aud.add_parser("verify", help="walk the hash chain").set_defaults(func=lambda a: _run(lambda: _audit_verify(a)))
+
+    sub.add_parser("settings", help="print the settings table (Markdown)").set_defaults(func=cmd_settings)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,48 @@
+"""The `hub` command as an operator uses it, against a real SQLite file."""
+
+import io
+
+import pytest
+
+from hub.cli import main
+
+
+@pytest.fixture
+def hub_var(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HUB_VAR_DIR", str(tmp_path))
+    assert main(["migrate"]) == 0
+    assert main(["demo", "--if-empty", "--cases", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "leader" in out and "hub-demo-2026" in out  # the demo sign-ins are printed
+    return tmp_path
+
+
+def test_org_show_prints_the_tree_and_rooms(hub_var, capsys):
+    assert main(["org", "show"]) == 0
+    out = capsys.readouterr().out
+    assert "jg.7" in out and "sg.19" in out and "tw.xini" in out and "(trials: jg.1)" in out
+    assert "county.hall" in out and "xini.kiosk" in out
+
+
+def test_user_add_list_disable(hub_var, capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password-9\n"))
+    assert main(["user", "add", "wang", "--name", "信访室 王", "--role", "office_staff", "--unit", "office.petition", "--password-stdin"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password-9\n"))
+    assert main(["user", "add", "wang", "--role", "admin", "--password-stdin"]) == 2  # taken
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password-9\n"))
+    assert main(["user", "add", "li", "--role", "office_staff", "--unit", "no.such.unit", "--password-stdin"]) == 2
+    capsys.readouterr()
+    assert main(["user", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert "wang" in listing and "office.petition" in listing
+    assert main(["user", "disable", "wang"]) == 0
+    assert main(["user", "list"]) == 0
+    line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("wang "))
+    assert "disabled" in line
+    assert main(["audit", "verify"]) == 0
+    assert "ok, 3 entries" in capsys.readouterr().out  # demo load, user.create, user.disable
+
+
+def test_demo_if_empty_leaves_existing_data_alone(hub_var, capsys):
+    assert main(["demo", "--if-empty", "--cases", "0"]) == 0
+    assert "already holds data" in capsys.readouterr().out
