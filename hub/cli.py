@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import importlib
 import os
 import sys
 from collections.abc import Callable, Coroutine
@@ -107,7 +108,7 @@ async def _demo(args: argparse.Namespace) -> int:
 async def _demo_cases(db: Any, args: argparse.Namespace) -> None:
     """The cases part's demo history, once that part is installed."""
     try:
-        from hub.cases import demo as cases_demo
+        cases_demo = importlib.import_module("hub.cases.demo")
     except ModuleNotFoundError:
         return
     from hub.clock import Clock

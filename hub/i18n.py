@@ -93,7 +93,10 @@ def extract_ids(root: Path = WEB_DIR.parent) -> dict[str, str]:
 
     found: dict[str, str] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(root), method_map=EXTRACT_METHODS, keywords=EXTRACT_KEYWORDS, options_map={"web/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+        str(root),
+        method_map=EXTRACT_METHODS,
+        keywords=EXTRACT_KEYWORDS,
+        options_map={"web/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
     ):
         ids = message if isinstance(message, tuple) else (message,)
         for msgid in ids:

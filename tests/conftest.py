@@ -81,10 +81,15 @@ async def _empty_pg(db: Database) -> None:
     """Empty every table of the private schema (what the migrations made, whatever the models say)."""
     async with db.engine.begin() as conn:
         tables = (
-            await conn.execute(
-                text("SELECT tablename FROM pg_tables WHERE schemaname = :s AND tablename != 'alembic_version'"), {"s": db.schema}
+            (
+                await conn.execute(
+                    text("SELECT tablename FROM pg_tables WHERE schemaname = :s AND tablename != 'alembic_version'"),
+                    {"s": db.schema},
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         if tables:
             await conn.execute(text(f"TRUNCATE {', '.join(f'{db.schema}.{t}' for t in tables)} RESTART IDENTITY CASCADE"))
 

@@ -45,10 +45,19 @@ async def test_tampering_is_found_and_named(database, tamper):
             # an attacker who edits a row and recomputes its own hash still breaks the link to the next row
             new_change = '{"value":42}'
             new_hash = audit.entry_hash(
-                third.prev_hash, seq=third.seq, at=third.at, actor_id=third.actor_id, actor_label=third.actor_label,
-                action=third.action, object_type=third.object_type, object_id=third.object_id, change=new_change,
+                third.prev_hash,
+                seq=third.seq,
+                at=third.at,
+                actor_id=third.actor_id,
+                actor_label=third.actor_label,
+                action=third.action,
+                object_type=third.object_type,
+                object_id=third.object_id,
+                change=new_change,
             )
-            await s.execute(update(audit.AuditEntry).where(audit.AuditEntry.id == third.id).values(change=new_change, hash=new_hash))
+            await s.execute(
+                update(audit.AuditEntry).where(audit.AuditEntry.id == third.id).values(change=new_change, hash=new_hash)
+            )
             expected = 4
     async with database.transaction(write=False) as s:
         result = await audit.verify(s)

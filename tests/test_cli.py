@@ -26,7 +26,23 @@ def test_org_show_prints_the_tree_and_rooms(hub_var, capsys):
 
 def test_user_add_list_disable(hub_var, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password-9\n"))
-    assert main(["user", "add", "wang", "--name", "信访室 王", "--role", "office_staff", "--unit", "office.petition", "--password-stdin"]) == 0
+    assert (
+        main(
+            [
+                "user",
+                "add",
+                "wang",
+                "--name",
+                "信访室 王",
+                "--role",
+                "office_staff",
+                "--unit",
+                "office.petition",
+                "--password-stdin",
+            ]
+        )
+        == 0
+    )
     monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password-9\n"))
     assert main(["user", "add", "wang", "--role", "admin", "--password-stdin"]) == 2  # taken
     monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password-9\n"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
+from enum import Enum, StrEnum
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -88,7 +88,7 @@ class SignInFailure(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
 
 
-ROLE_LABELS = {
+ROLE_LABELS: dict[Enum, str] = {
     Role.MAIN_LEADER: N_("Main leader"),
     Role.DEPUTY_LEADER: N_("Deputy leader"),
     Role.OFFICE_STAFF: N_("Office staff"),

@@ -7,7 +7,7 @@ commission → township (苏木镇纪委), each mapped to one joint group for tr
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import Enum, StrEnum
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -64,7 +64,7 @@ class OrgUnit(Base):
         return self.name_en if locale.startswith("en") and self.name_en else self.name_zh
 
 
-ORG_LABELS = {
+ORG_LABELS: dict[Enum, str] = {
     UnitKind.COMMISSION: N_("Commission"),
     UnitKind.OFFICE: N_("Office"),
     UnitKind.JOINT_GROUP: N_("Joint review-and-trial group"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import Enum, StrEnum
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -42,7 +42,7 @@ class Room(Base):
         return self.name_en if locale.startswith("en") and self.name_en else self.name_zh
 
 
-ROOM_LABELS = {
+ROOM_LABELS: dict[Enum, str] = {
     RoomKind.TOWNSHIP_KIOSK: N_("Township kiosk"),
     RoomKind.TOWNSHIP_INTERVIEW: N_("Township interview room"),
     RoomKind.COUNTY_RECEPTION: N_("County reception room"),

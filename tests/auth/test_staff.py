@@ -18,7 +18,13 @@ async def test_admin_adds_changes_and_disables_an_account_and_its_sessions_end(b
     unit = await _unit_id(database, "office.petition")
     resp = await browser.post_json(
         "/api/v1/staff",
-        {"username": "petition3", "display_name": "信访室 新同事", "password": "a-long-password-1", "role": "office_staff", "org_unit_id": unit},
+        {
+            "username": "petition3",
+            "display_name": "信访室 新同事",
+            "password": "a-long-password-1",
+            "role": "office_staff",
+            "org_unit_id": unit,
+        },
     )
     assert resp.status == 201, await resp.text()
     created = await resp.json()
@@ -43,9 +49,13 @@ async def test_stale_version_is_a_conflict_not_an_overwrite(browser, database):
     await browser.sign_in("admin")
     async with database.transaction(write=False) as s:
         user = await s.scalar(select(User).where(User.username == "trial1"))
-    first = await browser.patch_json(f"/api/v1/staff/{user.id}", {"version": user.version, "display_name": "审理室 黄国强（组长）"})
+    first = await browser.patch_json(
+        f"/api/v1/staff/{user.id}", {"version": user.version, "display_name": "审理室 黄国强（组长）"}
+    )
     assert first.status == 200
-    second = await browser.patch_json(f"/api/v1/staff/{user.id}", {"version": user.version, "display_name": "someone else's edit"})
+    second = await browser.patch_json(
+        f"/api/v1/staff/{user.id}", {"version": user.version, "display_name": "someone else's edit"}
+    )
     assert second.status == 409
     assert (await second.json())["error"]["code"] == "stale"
     async with database.transaction(write=False) as s:
@@ -59,7 +69,10 @@ async def test_stale_version_is_a_conflict_not_an_overwrite(browser, database):
         ({"username": "short.pw", "display_name": "x", "password": "short", "role": "admin"}, "password"),
         ({"username": "nounit", "display_name": "x", "password": "a-long-password-1", "role": "office_staff"}, "org_unit_id"),
         ({"username": "x1", "display_name": "x", "password": "a-long-password-1", "role": "emperor"}, "role"),
-        ({"username": "x2", "display_name": "x", "password": "a-long-password-1", "role": "admin", "portfolio": [1]}, "portfolio"),
+        (
+            {"username": "x2", "display_name": "x", "password": "a-long-password-1", "role": "admin", "portfolio": [1]},
+            "portfolio",
+        ),
     ],
 )
 async def test_bad_account_data_gets_field_errors_in_chinese(browser, body, field):
@@ -73,14 +86,18 @@ async def test_bad_account_data_gets_field_errors_in_chinese(browser, body, fiel
 
 async def test_duplicate_username_is_a_conflict(browser):
     await browser.sign_in("admin")
-    resp = await browser.post_json("/api/v1/staff", {"username": "leader", "display_name": "x", "password": "a-long-password-1", "role": "admin"})
+    resp = await browser.post_json(
+        "/api/v1/staff", {"username": "leader", "display_name": "x", "password": "a-long-password-1", "role": "admin"}
+    )
     assert resp.status == 409
 
 
 @pytest.mark.parametrize("username", ["leader", "deputy1", "petition1", "group3.1", "xini1"])
 async def test_only_administrators_manage_accounts(browser, username, database):
     await browser.sign_in(username)
-    resp = await browser.post_json("/api/v1/staff", {"username": "intruder", "display_name": "x", "password": "a-long-password-1", "role": "admin"})
+    resp = await browser.post_json(
+        "/api/v1/staff", {"username": "intruder", "display_name": "x", "password": "a-long-password-1", "role": "admin"}
+    )
     assert resp.status == 403
     async with database.transaction(write=False) as s:
         target = await s.scalar(select(User).where(User.username == "admin"))
@@ -119,7 +136,14 @@ async def test_admin_pages_add_and_disable(browser, database):
     assert "新增工作人员账号" in await page.text()
     unit = await _unit_id(database, "jg.2")
     resp = await browser.post_form(
-        "/staff", {"username": "group2.3", "display_name": "第二组 新人", "password": "a-long-password-1", "role": "group_staff", "org_unit_id": str(unit)}
+        "/staff",
+        {
+            "username": "group2.3",
+            "display_name": "第二组 新人",
+            "password": "a-long-password-1",
+            "role": "group_staff",
+            "org_unit_id": str(unit),
+        },
     )
     assert resp.status == 303
     location = resp.headers["Location"]

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+HAVE_CHROMIUM = os.path.exists(CHROMIUM)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -25,7 +26,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 async def chromium() -> AsyncIterator[object]:
-    if not os.path.exists(CHROMIUM):
+    if not HAVE_CHROMIUM:
         if os.environ.get("CI"):
             pytest.fail("Chromium is missing: .ci/run installs Debian's chromium")
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")

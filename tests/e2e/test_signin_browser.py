@@ -11,7 +11,10 @@ async def test_sign_in_switch_language_and_sign_out(chromium, live_url, settings
     errors = []
     # script errors and CSP violations; HTTP statuses (the 401 of a wrong password) are checked on the page itself
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" and "Failed to load resource" not in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: errors.append(msg.text) if msg.type == "error" and "Failed to load resource" not in msg.text else None,
+    )
     await page.goto(f"{live_url}/")
     assert await page.title() == "登录 · 旗纪委监委"
     await page.fill("input[name=username]", "leader")

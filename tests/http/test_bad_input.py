@@ -19,8 +19,25 @@ ENDPOINTS = [
     ("PATCH", "/api/v1/org/units/1"),
 ]
 FORMS = ["/signin", "/staff", "/staff/1", "/org/units", "/org/units/1", "/lang"]
-FIELDS = ["username", "password", "display_name", "role", "org_unit_id", "portfolio", "version", "disabled",
-          "kind", "code", "name_zh", "parent_id", "ordinal", "trial_group_id", "office", "next", "locale"]
+FIELDS = [
+    "username",
+    "password",
+    "display_name",
+    "role",
+    "org_unit_id",
+    "portfolio",
+    "version",
+    "disabled",
+    "kind",
+    "code",
+    "name_zh",
+    "parent_id",
+    "ordinal",
+    "trial_group_id",
+    "office",
+    "next",
+    "locale",
+]
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
@@ -74,6 +91,12 @@ def test_garbage_forms(admin, path, data):
 
 
 def test_bad_ids_in_paths(admin):
-    for path in ("/api/v1/staff/abc", "/api/v1/staff/-1", "/api/v1/staff/99999999999999999999999", "/staff/%00", "/api/v1/org/units/1e5"):
+    for path in (
+        "/api/v1/staff/abc",
+        "/api/v1/staff/-1",
+        "/api/v1/staff/99999999999999999999999",
+        "/staff/%00",
+        "/api/v1/org/units/1e5",
+    ):
         status, _ = admin.request("GET", path)
         assert status in (400, 404), path

@@ -25,7 +25,13 @@ async def test_every_staff_member_reads_the_chart_and_rooms(browser):
     units = (await (await browser.get("/api/v1/org/units?kind=joint_group")).json())["items"]
     assert len(units) == 7
     rooms = (await (await browser.get("/api/v1/rooms")).json())["items"]
-    assert {r["kind"] for r in rooms} == {"township_kiosk", "township_interview", "county_reception", "county_interview", "county_hall"}
+    assert {r["kind"] for r in rooms} == {
+        "township_kiosk",
+        "township_interview",
+        "county_reception",
+        "county_interview",
+        "county_hall",
+    }
 
 
 async def test_admin_adds_a_township_mapped_to_a_trial_group(browser, database):

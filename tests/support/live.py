@@ -51,7 +51,9 @@ class SyncBrowser:
         self.port = port
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         all_headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), **(headers or {})}
         conn.request(method, path, body=body, headers=all_headers)
@@ -65,7 +67,9 @@ class SyncBrowser:
 
     def json(self, method: str, path: str, body: Any) -> tuple[int, bytes]:
         raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-        return self.request(method, path, raw, {"Content-Type": "application/json", "X-CSRF-Token": self.cookies.get("hub_csrf", "")})
+        return self.request(
+            method, path, raw, {"Content-Type": "application/json", "X-CSRF-Token": self.cookies.get("hub_csrf", "")}
+        )
 
     def form(self, path: str, data: dict[str, str]) -> tuple[int, bytes]:
         encoded = urllib.parse.urlencode({**data, "csrf_token": self.cookies.get("hub_csrf", "")}).encode()
