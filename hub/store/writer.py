@@ -106,7 +106,11 @@ class _Sealer:
 
 
 class StreamWriter:
-    """Write one file. Create it with ``EvidenceStore.create()``; always ``close()`` it."""
+    """Write one file. Create it with ``EvidenceStore.create()``; always ``close()`` (or ``abort()``) it.
+
+    Call it from one thread, the event loop's: ``write()`` is synchronous and cheap, ``flush()``
+    and ``close()`` are awaited. ``backlog_bytes`` tells how far the disk is behind.
+    """
 
     def __init__(
         self,
@@ -132,7 +136,6 @@ class StreamWriter:
         self._written = 0
         self._submitted = 0  # plaintext given to the thread; only the loop's thread writes it
         self._sealed = 0  # plaintext the thread has sealed; only the writer thread writes it
-        self._last_job: concurrent.futures.Future[Any] | None = None
         self._error: BaseException | None = None
         self._closed = False
 
@@ -263,7 +266,6 @@ class StreamWriter:
     def _submit(self, fn: Callable[[], T]) -> concurrent.futures.Future[T]:
         future = self._executor.submit(fn)
         future.add_done_callback(self._note_failure)
-        self._last_job = future
         return future
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:

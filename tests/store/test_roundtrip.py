@@ -9,7 +9,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hub.store.container import CHUNK_SIZE
@@ -82,7 +82,7 @@ def test_range_reads_match_slices(tmp_path: Path) -> None:
     file_id = asyncio.run(make())
     reader = FileReader.open(store.layout, store.keys, file_id)
 
-    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(max_examples=300, deadline=None)
     @given(start=st.integers(-5, len(data) + 5), length=st.integers(0, len(data) + 5))
     def check(start: int, length: int) -> None:
         assert b"".join(reader.read_range_sync(start, start + length)) == data[max(start, 0) : max(start + length, 0)]
