@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+
+import pytest
 
 from hub.store.manifest import FileKind, Labels
 from hub.store.store import EvidenceStore
@@ -82,3 +85,37 @@ async def test_writing_and_reading_megabytes_keeps_the_loop_free(store: Evidence
     print(f"\n8 MiB written in {elapsed:.2f} s; max loop lag writing {write_lag * 1000:.1f} ms, reading {read_lag * 1000:.1f} ms")
     assert write_lag < MAX_LAG
     assert read_lag < MAX_LAG
+
+
+async def test_a_slow_disk_does_not_slow_the_loop(store: EvidenceStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every fsync takes 60 ms (a busy disk): the recorder's writes still return at once."""
+    real_fsync = os.fsync
+
+    def slow_fsync(fd: int) -> None:
+        time.sleep(0.06)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", slow_fsync)
+    data = random.Random(4).randbytes(1024 * 1024)
+    writer = await store.create(FileKind.RECORDING, "video/webm")
+    backlog = 0
+
+    async def record() -> None:
+        nonlocal backlog
+        for offset in range(0, len(data), 8 * 1024):
+            writer.write(data[offset : offset + 8 * 1024])
+            backlog = max(backlog, writer.backlog_bytes)
+            await asyncio.sleep(0.001)
+        await writer.close()
+
+    assert await measure(record) < 0.04
+    assert backlog > 256 * 1024  # the disk fell behind, and the loop did not wait for it
+
+    control = await store.create(FileKind.RECORDING, "video/webm")
+
+    async def seal_on_the_loop() -> None:
+        control._require_sealer().chunk(data[:1000], True)  # what the writer thread does, done inline
+        await asyncio.sleep(TICK * 3)
+
+    assert await measure(seal_on_the_loop) >= 0.055  # the monitor does see a loop that waits for the disk
+    await control.close()
