@@ -1,0 +1,60 @@
+"""Wire case tracking into the app: access rules, routes, home tiles, and what must be loaded at start."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from sqlalchemy import select
+
+from hub.auth.models import Role
+from hub.cases import admin_views, holidays, pages, views
+from hub.cases.access import CaseContext
+from hub.cases.keys import CASES
+from hub.cases.models import Clue, Petition
+from hub.cases.rules import ClueRule, OfficeDirectory, PetitionRule
+from hub.http.keys import DB, HOME_TILES, POLICY, HomeTile
+from hub.i18n import N_
+from hub.org.models import OrgUnit, UnitKind
+
+
+async def load_offices(app: web.Application) -> None:
+    """Fill the office directory and seed an empty holiday table (both once, at start)."""
+    directory = app[CASES].offices
+    async with app[DB].transaction() as s:
+        rows = (await s.execute(select(OrgUnit.id, OrgUnit.office).where(OrgUnit.kind == UnitKind.OFFICE))).all()
+        directory.by_unit = {r[0]: r[1] for r in rows if r[1] is not None}
+        await holidays.seed_if_empty(s)
+
+
+def _sees_cases(actor: object) -> bool:
+    role = getattr(actor, "role", None)
+    return bool(getattr(actor, "is_staff", False)) and role is not None and role is not Role.ADMIN
+
+
+def setup(app: web.Application) -> None:
+    offices = OfficeDirectory()
+    policy = app[POLICY]
+    policy.register(Clue, ClueRule(offices))
+    policy.register(Petition, PetitionRule(offices))
+    app[CASES] = CaseContext(policy, offices)
+    app.on_startup.append(load_offices)
+    app.router.add_routes(views.routes)
+    app.router.add_routes(admin_views.routes)
+    app.router.add_routes(pages.routes)
+    app[HOME_TILES].append(
+        HomeTile(
+            N_("Ledger"),
+            "/ledger",
+            N_("Clues and cases with their deadline colours, filters and export."),
+            _sees_cases,
+            order=20,
+        )
+    )
+    app[HOME_TILES].append(
+        HomeTile(
+            N_("Petitions"),
+            "/petitions",
+            N_("Register petitions, send acceptance notices, convert accusations into clues."),
+            _sees_cases,
+            order=25,
+        )
+    )

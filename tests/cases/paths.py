@@ -1,0 +1,58 @@
+"""Walks through the workflow used by several tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# (event, who acts) from intake to an executed sanction; approvals are signed by conftest.SIGNERS
+UNIT_PATH_TO_TRIAL = [
+    ("assign", "casemgmt1"),
+    ("dispose_prelim_check", "group2.1"),
+    ("prelim_start", "group2.1"),
+    ("prelim_report", "group2.1"),
+    ("prelim_to_case", "group2.1"),
+    ("request_filing", "group2.1"),
+    ("file", "group2.1"),
+    ("start_investigation", "group2.1"),
+    ("confirm_facts", "group2.1"),
+    ("transfer_to_trial", "group2.1"),
+    ("accept_trial", "group3.1"),
+]
+UNIT_PATH_AFTER_TRIAL = [
+    ("trial_report", "group3.1"),
+    ("decide", "group3.1"),
+    ("finalise", "casemgmt1"),
+    ("announce", "casemgmt1"),
+    ("execute", "casemgmt1"),
+]
+
+
+def township_path(reviewer: str, trial_member: str) -> list[tuple[str, str]]:
+    return [
+        ("assign", "casemgmt1"),
+        ("dispose_prelim_check", reviewer),
+        ("prelim_start", reviewer),
+        ("prelim_report", reviewer),
+        ("prelim_to_case", reviewer),
+        ("request_filing", reviewer),
+        ("file", reviewer),
+        ("start_investigation", reviewer),
+        ("confirm_facts", reviewer),
+        ("transfer_to_trial", reviewer),
+        ("accept_trial", trial_member),
+        ("trial_report", trial_member),
+        ("county_check", "trial1"),
+        ("decide", "trial1"),
+        ("request_party_approval", "casemgmt1"),
+        ("party_approve", "casemgmt1"),
+        ("serve", reviewer),
+        ("execute", "casemgmt1"),
+    ]
+
+
+async def walk(kit: Any, clue_id: int, steps: list[tuple[str, str]]) -> Any:
+    clue = None
+    for event, who in steps:
+        clue = await kit.act(clue_id, event, who)
+        assert clue.state.value != "", event
+    return clue
