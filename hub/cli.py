@@ -285,6 +285,29 @@ async def _audit_verify(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+# --- backup --------------------------------------------------------------------------------
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """SQLite: a consistent copy through the online backup API (copying the live file with its WAL is not safe)."""
+    import sqlite3
+
+    settings = _settings()
+    url = settings.effective_database_url
+    if not url.startswith("sqlite"):
+        print("hub: the database is PostgreSQL; back it up with pg_dump -Fc", file=sys.stderr)
+        return 2
+    source = sqlite3.connect(url.split("///", 1)[1])
+    target = sqlite3.connect(args.path)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+    print(f"hub: database copied to {args.path}")
+    return 0
+
+
 # --- settings --------------------------------------------------------------------------------
 
 
@@ -337,6 +360,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     aud = sub.add_parser("audit", help="audit log").add_subparsers(dest="audit_command", required=True)
     aud.add_parser("verify", help="walk the hash chain").set_defaults(func=lambda a: _run(lambda: _audit_verify(a)))
+
+    p = sub.add_parser("backup", help="copy the SQLite database consistently (online backup API)")
+    p.add_argument("path")
+    p.set_defaults(func=cmd_backup)
 
     sub.add_parser("settings", help="print the settings table (Markdown)").set_defaults(func=cmd_settings)
     return parser

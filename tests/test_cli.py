@@ -62,3 +62,12 @@ def test_user_add_list_disable(hub_var, capsys, monkeypatch):
 def test_demo_if_empty_leaves_existing_data_alone(hub_var, capsys):
     assert main(["demo", "--if-empty", "--cases", "0"]) == 0
     assert "already holds data" in capsys.readouterr().out
+
+
+def test_backup_makes_a_copy_whose_audit_chain_verifies(hub_var, capsys, monkeypatch, tmp_path):
+    copy = tmp_path / "backup.sqlite3"
+    assert main(["backup", str(copy)]) == 0
+    monkeypatch.setenv("HUB_DATABASE_URL", f"sqlite+aiosqlite:///{copy}")
+    capsys.readouterr()
+    assert main(["audit", "verify"]) == 0
+    assert capsys.readouterr().out.startswith("ok, 1 entries")
