@@ -7,6 +7,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from hub.db import connect_args
@@ -38,7 +39,13 @@ async def upgrade(url: str, revision: str = "heads", *, schema: str | None = Non
 def _upgrade_sync(connection: object, url: str, revision: str) -> None:
     config = alembic_config(url)
     config.attributes["connection"] = connection
-    command.upgrade(config, revision)
+    if revision != "heads":
+        command.upgrade(config, revision)
+        return
+    # One branch at a time: Alembic 1.x can trip over a branch point plus cross-branch depends_on
+    # when it upgrades all heads in one step (KeyError on the shared base revision).
+    for head in sorted(ScriptDirectory.from_config(config).get_heads()):
+        command.upgrade(config, head)
 
 
 def upgrade_blocking(url: str, revision: str = "heads", *, schema: str | None = None) -> None:
