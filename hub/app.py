@@ -71,12 +71,14 @@ def create_app(
 
     # the parts, each wiring its own routes, rules and home tiles
     from hub.auth import setup as auth_setup
+    from hub.cases import setup as cases_setup
     from hub.org import setup as org_setup
     from hub.rooms import setup as rooms_setup
 
     auth_setup.setup(app)
     org_setup.setup(app)
     rooms_setup.setup(app)
+    cases_setup.setup(app)
 
     app.router.add_routes(ops_views.routes)
     app.router.add_static("/static/", WEB_DIR / "static", name="static", append_version=True)
