@@ -45,12 +45,56 @@ class Settings(BaseSettings):
     log_json: bool = Field(True, description="Write logs as JSON lines (false: human-readable console lines).")
     log_level: str = Field("INFO", description="Lowest level that is logged.")
     demo: bool = Field(False, description="Running the demo: shows a banner on every page.")
+    require_security_key: bool | None = Field(
+        None,
+        description="Staff sign in with password plus hardware security key (WebAuthn). Unset: on, except when "
+        "HUB_DEMO is true; false shows a banner on every page. Deployments set it to true.",
+    )
+    webauthn_rp_id: str = Field(
+        "",
+        description="WebAuthn relying-party id: the host name of the hub (a domain name, never a bare IP). "
+        "Empty: the host of HUB_PUBLIC_ORIGIN (localhost in development).",
+    )
+    webauthn_rp_name: str = Field("旗纪委监委工作平台", description="Name of the hub that security keys show to the user.")
+    security_key_aaguids: str = Field(
+        "",
+        description="Approved key models: comma-separated AAGUIDs whose attestation is accepted at enrolment. "
+        "Empty: any model (attestation is then not requested).",
+    )
+    enrolment_window_hours: int = Field(
+        72,
+        ge=1,
+        description="Hours after an account is created, or after an administrator issues a one-time enrolment, "
+        "during which a staff member without a key may enrol one.",
+    )
+    session_check_seconds: float = Field(
+        5.0,
+        gt=0,
+        description="How often each process re-checks the sessions behind its open WebSockets "
+        "(revoked, timed out, disabled) and closes the sockets of ended ones.",
+    )
 
     @property
     def effective_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.var_dir / 'hub.sqlite3').resolve()}"
+
+    @property
+    def security_key_required(self) -> bool:
+        if self.require_security_key is None:
+            return not self.demo
+        return self.require_security_key
+
+    @property
+    def effective_rp_id(self) -> str:
+        from urllib.parse import urlsplit
+
+        return self.webauthn_rp_id or urlsplit(self.effective_origin).hostname or "localhost"
+
+    @property
+    def approved_aaguids(self) -> frozenset[str]:
+        return frozenset(a.strip().lower() for a in self.security_key_aaguids.split(",") if a.strip())
 
     @property
     def effective_origin(self) -> str:

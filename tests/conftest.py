@@ -119,6 +119,8 @@ def settings(tmp_path: Path) -> Settings:
         secret_key="test-secret-key-that-is-long-enough-0123456789",
         signin_delay_cap_seconds=0.2,
         log_json=True,
+        # the other parts' tests sign in with a password alone; tests/auth and tests/access switch the key on
+        require_security_key=False,
     )
 
 

@@ -15,6 +15,8 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # Other ways to be someone (an enrolled kiosk device) are registered by their parts at wiring time.
 ActorResolver = Callable[[web.Request], Awaitable[Actor | None]]
 ACTOR_RESOLVERS: web.AppKey[list[ActorResolver]] = web.AppKey("actor_resolvers")
+# A staff member half-way through sign-in (password accepted, key to come or to enrol): never an acting actor.
+PENDING: web.RequestKey[sessions.Loaded] = web.RequestKey("pending_sign_in", sessions.Loaded)
 
 
 def timeouts_of(app: web.Application) -> sessions.Timeouts:
@@ -27,6 +29,16 @@ def timeouts_of(app: web.Application) -> sessions.Timeouts:
     )
 
 
+def complete(app: web.Application, loaded: sessions.Loaded) -> bool:
+    """A session acts only when complete, and, with the key requirement on, only when a key completed it.
+
+    The second test closes the gap of password-only sessions begun while the requirement was off.
+    """
+    if loaded.stage is not SessionStage.COMPLETE:
+        return False
+    return loaded.security_key_id is not None or not app[SETTINGS].security_key_required
+
+
 @web.middleware
 async def session_actor(request: web.Request, handler: Handler) -> web.StreamResponse:
     request[ACTOR] = ANONYMOUS
@@ -37,14 +49,19 @@ async def session_actor(request: web.Request, handler: Handler) -> web.StreamRes
             loaded = await sessions.load(s, token, now, timeouts_of(request.app))
         if loaded is not None:
             request[SESSION_STAGE] = loaded.stage
-            if loaded.stage is SessionStage.COMPLETE:
+            if complete(request.app, loaded):
                 request[ACTOR] = loaded.actor
+            elif loaded.stage is not SessionStage.COMPLETE:
+                request[PENDING] = loaded
             if loaded.needs_touch:
                 async with db.transaction() as s:
                     await sessions.touch(s, token, now)
     if not request[ACTOR].is_staff:
         for resolve in request.app.get(ACTOR_RESOLVERS, []):
             found = await resolve(request)
+            if found is not None and found.kind == "staff":
+                # a device credential never makes a person: only a password-and-key session does
+                raise RuntimeError(f"actor resolver {resolve!r} returned a staff actor")
             if found is not None:
                 request[ACTOR] = found
                 break

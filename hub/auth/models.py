@@ -1,11 +1,11 @@
-"""Staff accounts, deputy portfolios, server-side sessions and sign-in failures."""
+"""Staff accounts, deputy portfolios, hardware security keys, server-side sessions and sign-in failures."""
 
 from __future__ import annotations
 
 import datetime as dt
 from enum import Enum, StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db import Base, UTCDateTime
@@ -59,8 +59,57 @@ class PortfolioEntry(Base):
 
 
 class SessionStage(StrEnum):
+    ENROL = "enrol"  # password accepted, no key yet: the session may only enrol one
     SECOND_FACTOR = "second_factor"  # password accepted, hardware key still to come
     COMPLETE = "complete"
+
+
+class SecurityKey(Base):
+    """A staff member's hardware security key (a WebAuthn credential), never deleted: revoked keys stay for the audit."""
+
+    __tablename__ = "security_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # base64url of the credential id (at most 1023 bytes, so at most 1364 characters)
+    credential_id: Mapped[str] = mapped_column(String(1400), unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)  # COSE key
+    sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    aaguid: Mapped[str] = mapped_column(String(36))  # the key model, as attested at enrolment
+    attestation_format: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class ChallengePurpose(StrEnum):
+    ENROL = "enrol"
+    SIGN_IN = "sign_in"
+
+
+class WebAuthnChallenge(Base):
+    """The one open challenge of a session for a ceremony; taking it deletes it (single use)."""
+
+    __tablename__ = "webauthn_challenges"
+
+    web_session_id: Mapped[str] = mapped_column(ForeignKey("web_sessions.id", ondelete="CASCADE"), primary_key=True)
+    purpose: Mapped[ChallengePurpose] = mapped_column(enum_column(ChallengePurpose), primary_key=True)
+    challenge: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class EnrolmentGrant(Base):
+    """A one-time permission, issued by an administrator, to enrol a key without having one (a lost key)."""
+
+    __tablename__ = "enrolment_grants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    issued_by: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class WebSession(Base):
@@ -76,6 +125,8 @@ class WebSession(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     user_agent: Mapped[str] = mapped_column(String(300), default="")
+    # the key that completed this session; None for a password-only session (only valid with the requirement off)
+    security_key_id: Mapped[int | None] = mapped_column(ForeignKey("security_keys.id", ondelete="SET NULL"))
 
 
 class SignInFailure(Base):

@@ -7,7 +7,7 @@ from sqlalchemy import ColumnElement, false, or_, true
 from hub.auth.actor import Actor
 from hub.auth.models import User
 
-MANAGE = frozenset({"create", "update", "disable", "reset_password"})
+MANAGE = frozenset({"create", "update", "disable", "reset_password", "manage_keys"})
 
 
 class UserRule:
@@ -15,10 +15,12 @@ class UserRule:
 
     def allows(self, actor: Actor, action: str, obj: User) -> bool:
         if action in MANAGE:
-            # an administrator cannot lock themselves out
-            return actor.is_admin and not (action == "disable" and obj.id == actor.user_id)
+            # an administrator cannot lock themselves out, nor grant themselves a key enrolment
+            return actor.is_admin and not (action in ("disable", "manage_keys") and obj.id == actor.user_id)
         if not actor.is_staff:
             return actor.is_admin  # the command-line operator
+        if action == "view_keys":
+            return actor.is_admin or actor.user_id == obj.id
         if action == "view":
             if actor.is_admin or actor.is_main_leader or actor.user_id == obj.id:
                 return True
@@ -40,4 +42,6 @@ class UserRule:
             return or_(User.id == actor.user_id, User.org_unit_id == actor.org_unit_id)
         if action in MANAGE and actor.is_admin:
             return true()
+        if action == "view_keys":
+            return true() if actor.is_admin else User.id == actor.user_id if actor.is_staff else false()
         return false()

@@ -15,6 +15,7 @@ from hub.auth.models import PortfolioEntry, SessionStage, User, WebSession
 
 COOKIE = "hub_session"
 TOUCH_EVERY = dt.timedelta(seconds=60)  # write last_seen at most once a minute per session
+PENDING_LIFETIME = dt.timedelta(minutes=10)  # a session waiting for its key (or enrolment) ends soon
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,17 @@ def token_id(token: str) -> str:
 
 
 async def start(
-    session: AsyncSession, user: User, now: dt.datetime, timeouts: Timeouts, *, stage: SessionStage, user_agent: str = ""
+    session: AsyncSession,
+    user: User,
+    now: dt.datetime,
+    timeouts: Timeouts,
+    *,
+    stage: SessionStage,
+    user_agent: str = "",
+    security_key_id: int | None = None,
 ) -> str:
     token = secrets.token_urlsafe(32)
+    lifetime = timeouts.absolute if stage is SessionStage.COMPLETE else min(timeouts.absolute, PENDING_LIFETIME)
     session.add(
         WebSession(
             id=token_id(token),
@@ -39,8 +48,9 @@ async def start(
             stage=stage,
             created_at=now,
             last_seen_at=now,
-            expires_at=now + timeouts.absolute,
+            expires_at=now + lifetime,
             user_agent=user_agent[:300],
+            security_key_id=security_key_id,
         )
     )
     await session.flush()
@@ -50,6 +60,12 @@ async def start(
 async def end(session: AsyncSession, token: str, now: dt.datetime) -> None:
     await session.execute(
         update(WebSession).where(WebSession.id == token_id(token), WebSession.revoked_at.is_(None)).values(revoked_at=now)
+    )
+
+
+async def end_by_id(session: AsyncSession, session_id: str, now: dt.datetime) -> None:
+    await session.execute(
+        update(WebSession).where(WebSession.id == session_id, WebSession.revoked_at.is_(None)).values(revoked_at=now)
     )
 
 
@@ -65,6 +81,7 @@ class Loaded:
     actor: Actor
     stage: SessionStage
     needs_touch: bool
+    security_key_id: int | None = None
 
 
 async def load(session: AsyncSession, token: str, now: dt.datetime, timeouts: Timeouts) -> Loaded | None:
@@ -99,8 +116,36 @@ async def load(session: AsyncSession, token: str, now: dt.datetime, timeouts: Ti
         portfolio=portfolio,
         session_id=web_session.id,
     )
-    return Loaded(actor, web_session.stage, now - web_session.last_seen_at >= TOUCH_EVERY)
+    return Loaded(actor, web_session.stage, now - web_session.last_seen_at >= TOUCH_EVERY, web_session.security_key_id)
 
 
 async def touch(session: AsyncSession, token: str, now: dt.datetime) -> None:
     await session.execute(update(WebSession).where(WebSession.id == token_id(token)).values(last_seen_at=now))
+
+
+async def alive(session: AsyncSession, session_ids: list[str], now: dt.datetime, timeouts: Timeouts) -> set[str]:
+    """Of these session ids (token hashes), the ones still live: one query for every socket of a process."""
+    if not session_ids:
+        return set()
+    rows = await session.execute(
+        select(WebSession.id)
+        .join(User, User.id == WebSession.user_id)
+        .where(
+            WebSession.id.in_(session_ids),
+            WebSession.revoked_at.is_(None),
+            WebSession.stage == SessionStage.COMPLETE,
+            WebSession.expires_at > now,
+            WebSession.last_seen_at > now - timeouts.idle,
+            User.disabled.is_(False),
+        )
+    )
+    return set(rows.scalars().all())
+
+
+async def touch_id(session: AsyncSession, session_id: str, now: dt.datetime) -> None:
+    """Activity on a live WebSocket counts as activity of its session (a long interview is not idle)."""
+    await session.execute(
+        update(WebSession)
+        .where(WebSession.id == session_id, WebSession.revoked_at.is_(None), WebSession.last_seen_at <= now - TOUCH_EVERY)
+        .values(last_seen_at=now)
+    )

@@ -1,13 +1,14 @@
-"""Wire accounts and sessions into the app."""
+"""Wire accounts, sessions and hardware security keys into the app."""
 
 from __future__ import annotations
 
+import aiohttp_jinja2
 from aiohttp import web
 
-from hub.auth import staff_views, views
+from hub.auth import key_views, live, staff_views, views
 from hub.auth.models import ROLE_LABELS, User
 from hub.auth.rules import UserRule
-from hub.http.keys import HOME_TILES, LABELS, POLICY, HomeTile
+from hub.http.keys import HOME_TILES, LABELS, POLICY, SETTINGS, HomeTile
 from hub.i18n import N_
 
 
@@ -15,7 +16,12 @@ def setup(app: web.Application) -> None:
     app[LABELS].update(ROLE_LABELS)
     app[POLICY].register(User, UserRule())
     app.router.add_routes(views.routes)
+    app.router.add_routes(key_views.routes)
     app.router.add_routes(staff_views.routes)
+    live.setup(app)
+    # every page's banner asks the settings at render time (tests switch the requirement on an app that exists)
+    settings = app[SETTINGS]
+    aiohttp_jinja2.get_env(app).globals["security_key_off"] = lambda: not settings.security_key_required
     app[HOME_TILES].append(
         HomeTile(
             N_("Staff"),
@@ -23,5 +29,14 @@ def setup(app: web.Application) -> None:
             N_("Colleagues you may see; administrators add, change and disable accounts here."),
             lambda actor: actor.is_staff,
             order=80,
+        )
+    )
+    app[HOME_TILES].append(
+        HomeTile(
+            N_("Security keys"),
+            "/security-keys",
+            N_("Your hardware security keys; administrators see every account's keys, revoke lost ones and issue enrolments."),
+            lambda actor: actor.is_staff,
+            order=85,
         )
     )

@@ -8,7 +8,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from pydantic import BaseModel, BeforeValidator, Field
 
-from hub.auth import accounts
+from hub.auth import accounts, live
 from hub.auth.models import Role, User
 from hub.auth.views import user_json
 from hub.http.context import db_of, now_of, policy_of, require_staff
@@ -125,6 +125,7 @@ async def staff_update_form(request: web.Request) -> web.StreamResponse:
         await accounts.update_user(
             s, policy_of(request), actor, user_id, version=body.version, changes=changes, now=now_of(request)
         )
+    await live.check_now(request.app)  # a disabled account's sockets close now, not at the next sweep
     raise web.HTTPSeeOther(f"/staff/{user_id}")
 
 
@@ -169,6 +170,7 @@ async def api_staff_patch(request: web.Request) -> web.Response:
             s, policy_of(request), actor, user_id, version=body.version, changes=_changes(body), now=now_of(request)
         )
         portfolio = await accounts.user_portfolio(s, user.id)
+    await live.check_now(request.app)
     return web.json_response(user_json(user, portfolio))
 
 

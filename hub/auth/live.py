@@ -1,0 +1,104 @@
+"""Live connections tied to sessions: when a session ends, its WebSockets close and leave their rooms.
+
+Sessions live in the database, so an ending anywhere (sign-out, idle or absolute timeout, a disabled account, a
+revoked key, in this process or another) is seen by every process: each one re-checks, in one query, the sessions
+behind its open sockets every ``session_check_seconds``, and at once after an ending it caused itself.
+
+The signaling part registers each socket with ``watch`` (see the report of the hardware-key issue for the wiring).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import structlog
+from aiohttp import web
+
+from hub.auth import sessions
+from hub.clock import Clock
+from hub.db import Database
+from hub.http.keys import CLOCK, DB, SETTINGS
+
+log = structlog.get_logger("hub.auth.live")
+
+OnEnd = Callable[[], Awaitable[None]]
+
+
+class SessionWatch:
+    def __init__(self, db: Database, clock: Clock, timeouts: Callable[[], sessions.Timeouts]) -> None:
+        self._db = db
+        self._clock = clock
+        self._timeouts = timeouts
+        self._watched: dict[int, tuple[str, OnEnd]] = {}
+        self._ids = itertools.count()
+        self._lock = asyncio.Lock()
+
+    def watch(self, session_id: str, on_end: OnEnd) -> Callable[[], None]:
+        """Call ``on_end`` (once) when the session ``session_id`` ends; returns the function that stops watching."""
+        handle = next(self._ids)
+        self._watched[handle] = (session_id, on_end)
+        return lambda: self._watched.pop(handle, None) and None
+
+    @property
+    def watched(self) -> int:
+        return len(self._watched)
+
+    async def check(self) -> int:
+        """Close what belongs to ended sessions; returns how many connections were closed."""
+        async with self._lock:
+            if not self._watched:
+                return 0
+            ids = sorted({sid for sid, _ in self._watched.values()})
+            async with self._db.transaction(write=False) as s:
+                live = await sessions.alive(s, ids, self._clock.now(), self._timeouts())
+            ended = [(h, cb) for h, (sid, cb) in list(self._watched.items()) if sid not in live]
+            for handle, _ in ended:
+                self._watched.pop(handle, None)
+        for _, on_end in ended:
+            try:
+                await on_end()
+            except Exception:  # one broken socket must not keep the others open
+                log.exception("session_end_callback_failed")
+        if ended:
+            log.info("sockets_closed_for_ended_sessions", count=len(ended))
+        return len(ended)
+
+    async def activity(self, session_id: str) -> None:
+        """A message on a live socket keeps its session from idling out (written at most once a minute)."""
+        async with self._db.transaction() as s:
+            await sessions.touch_id(s, session_id, self._clock.now())
+
+
+SESSION_WATCH: web.AppKey[SessionWatch] = web.AppKey("session_watch", SessionWatch)
+
+
+def setup(app: web.Application) -> None:
+    from hub.auth.middleware import timeouts_of
+
+    app[SESSION_WATCH] = SessionWatch(app[DB], app[CLOCK], lambda: timeouts_of(app))
+
+    async def sweep(app: web.Application) -> AsyncIterator[None]:
+        async def loop() -> None:
+            while True:
+                await asyncio.sleep(app[SETTINGS].session_check_seconds)
+                try:
+                    await app[SESSION_WATCH].check()
+                except Exception:  # a database hiccup: try again next round
+                    log.exception("session_check_failed")
+
+        task = asyncio.create_task(loop())
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    app.cleanup_ctx.append(sweep)
+
+
+async def check_now(app: web.Application) -> None:
+    """After an ending this process caused (sign-out, disable, revoke): close its sockets without waiting."""
+    if SESSION_WATCH in app:
+        await app[SESSION_WATCH].check()

@@ -1,0 +1,289 @@
+"""Hardware security keys (WebAuthn, py_webauthn): enrol, sign in, revoke, one-time enrolment. Services never commit.
+
+Every ceremony checks the exact origin and RP id, requires user verification (the key's PIN is part of the factor),
+answers one single-use challenge (hub.auth.challenges), and refuses a sign counter that did not grow (a cloned key).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from webauthn import (
+    generate_authentication_options,
+    generate_registration_options,
+    options_to_json,
+    verify_authentication_response,
+    verify_registration_response,
+)
+from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
+from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
+from webauthn.helpers.structs import (
+    AttestationConveyancePreference,
+    AuthenticatorSelectionCriteria,
+    PublicKeyCredentialDescriptor,
+    ResidentKeyRequirement,
+    UserVerificationRequirement,
+)
+
+from hub import audit
+from hub.auth import sessions
+from hub.auth.actor import Actor
+from hub.auth.models import EnrolmentGrant, SecurityKey, User
+from hub.auth.policy import Policy
+from hub.errors import Conflict, Invalid, NotFound, Unauthenticated
+from hub.i18n import N_
+
+log = structlog.get_logger("hub.auth.keys")
+
+KEY_REFUSED = N_("The security key was not accepted. Try again, or ask the administrator.")
+MODEL_REFUSED = N_("This model of security key is not on the approved list.")
+
+
+class KeyRefused(Unauthenticated):
+    """A ceremony that failed; ``reason`` is for the log and the audit, never for the browser."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("key_refused", KEY_REFUSED)
+        self.reason = reason
+
+    @property
+    def counter_regressed(self) -> bool:
+        return "sign count" in self.reason
+
+
+@dataclass(frozen=True)
+class RelyingParty:
+    """What every ceremony is checked against: from settings, never from the request."""
+
+    id: str
+    name: str
+    origin: str
+    approved_aaguids: frozenset[str]
+    enrolment_window: dt.timedelta
+
+
+def _user_handle(user: User) -> bytes:
+    # an opaque handle: the numeric id, never the username (the spec forbids personal data here)
+    return f"hub-user-{user.id}".encode()
+
+
+async def active_keys(session: AsyncSession, user_id: int) -> list[SecurityKey]:
+    stmt = select(SecurityKey).where(SecurityKey.user_id == user_id, SecurityKey.revoked_at.is_(None)).order_by(SecurityKey.id)
+    return list((await session.scalars(stmt)).all())
+
+
+async def open_grant(session: AsyncSession, user_id: int, now: dt.datetime) -> EnrolmentGrant | None:
+    stmt = (
+        select(EnrolmentGrant)
+        .where(EnrolmentGrant.user_id == user_id, EnrolmentGrant.used_at.is_(None), EnrolmentGrant.expires_at > now)
+        .order_by(EnrolmentGrant.id.desc())
+    )
+    return (await session.scalars(stmt)).first()
+
+
+async def may_enrol_first_key(session: AsyncSession, rp: RelyingParty, user: User, now: dt.datetime) -> bool:
+    """A staff member with no key may enrol one in the first-login window or with an open one-time enrolment."""
+    if await active_keys(session, user.id):
+        return False
+    ever_had_key = await session.scalar(select(func.count()).select_from(SecurityKey).where(SecurityKey.user_id == user.id))
+    if not ever_had_key and now < user.created_at + rp.enrolment_window:
+        return True
+    return await open_grant(session, user.id, now) is not None
+
+
+def registration_options(rp: RelyingParty, user: User, challenge: bytes, existing: list[SecurityKey]) -> dict[str, Any]:
+    options = generate_registration_options(
+        rp_id=rp.id,
+        rp_name=rp.name,
+        user_id=_user_handle(user),
+        user_name=user.username,
+        user_display_name=user.display_name,
+        challenge=challenge,
+        timeout=120_000,
+        attestation=AttestationConveyancePreference.DIRECT if rp.approved_aaguids else AttestationConveyancePreference.NONE,
+        authenticator_selection=AuthenticatorSelectionCriteria(
+            resident_key=ResidentKeyRequirement.DISCOURAGED, user_verification=UserVerificationRequirement.REQUIRED
+        ),
+        exclude_credentials=[PublicKeyCredentialDescriptor(id=base64url_to_bytes(k.credential_id)) for k in existing],
+    )
+    return dict(json.loads(options_to_json(options)))
+
+
+def authentication_options(rp: RelyingParty, challenge: bytes, keys: list[SecurityKey]) -> dict[str, Any]:
+    options = generate_authentication_options(
+        rp_id=rp.id,
+        challenge=challenge,
+        timeout=120_000,
+        allow_credentials=[PublicKeyCredentialDescriptor(id=base64url_to_bytes(k.credential_id)) for k in keys],
+        user_verification=UserVerificationRequirement.REQUIRED,
+    )
+    return dict(json.loads(options_to_json(options)))
+
+
+async def enrol(
+    session: AsyncSession,
+    rp: RelyingParty,
+    user: User,
+    credential: dict[str, Any],
+    challenge: bytes,
+    *,
+    name: str,
+    now: dt.datetime,
+    actor: audit.AuditActor,
+) -> SecurityKey:
+    """Verify a registration and store the key; uses up an open one-time enrolment, if any."""
+    try:
+        verified = await asyncio.to_thread(
+            verify_registration_response,
+            credential=credential,
+            expected_challenge=challenge,
+            expected_rp_id=rp.id,
+            expected_origin=rp.origin,
+            require_user_verification=True,
+        )
+    except (InvalidRegistrationResponse, ValueError, KeyError, TypeError) as exc:
+        log.warning("key_enrolment_refused", user_id=user.id, reason=str(exc)[:200])
+        raise KeyRefused(str(exc)[:200]) from None
+    aaguid = str(verified.aaguid).lower()
+    if rp.approved_aaguids and (verified.fmt.value == "none" or aaguid not in rp.approved_aaguids):
+        log.warning("key_model_refused", user_id=user.id, aaguid=aaguid, fmt=verified.fmt.value)
+        raise Invalid("key_model", MODEL_REFUSED, fields={"credential": MODEL_REFUSED})
+    credential_id = bytes_to_base64url(verified.credential_id)
+    if await session.scalar(select(SecurityKey.id).where(SecurityKey.credential_id == credential_id)) is not None:
+        raise Conflict("key_known", N_("This security key is already enrolled."))
+    key = SecurityKey(
+        user_id=user.id,
+        credential_id=credential_id,
+        public_key=verified.credential_public_key,
+        sign_count=verified.sign_count,
+        aaguid=aaguid,
+        attestation_format=verified.fmt.value,
+        name=name.strip()[:60] or "—",
+        created_at=now,
+    )
+    session.add(key)
+    await session.flush()
+    grant = await open_grant(session, user.id, now)
+    if grant is not None:
+        grant.used_at = now
+    await audit.record(
+        session,
+        actor,
+        "security_key.enrol",
+        "user",
+        user.id,
+        {"key_id": key.id, "aaguid": aaguid, "name": key.name, "grant_id": grant.id if grant else None},
+        at=now,
+    )
+    return key
+
+
+async def authenticate(
+    session: AsyncSession, rp: RelyingParty, user: User, credential: dict[str, Any], challenge: bytes, *, now: dt.datetime
+) -> SecurityKey:
+    """Verify an assertion by one of the user's active keys; the sign counter must grow."""
+    raw_id = credential.get("id") if isinstance(credential, dict) else None
+    key = None
+    if isinstance(raw_id, str) and len(raw_id) <= 1400:
+        key = await session.scalar(
+            select(SecurityKey).where(
+                SecurityKey.credential_id == raw_id, SecurityKey.user_id == user.id, SecurityKey.revoked_at.is_(None)
+            )
+        )
+    if key is None:
+        log.warning("key_unknown", user_id=user.id)
+        raise KeyRefused("not an active key of this user")
+    try:
+        verified = await asyncio.to_thread(
+            verify_authentication_response,
+            credential=credential,
+            expected_challenge=challenge,
+            expected_rp_id=rp.id,
+            expected_origin=rp.origin,
+            credential_public_key=key.public_key,
+            credential_current_sign_count=key.sign_count,
+            require_user_verification=True,
+        )
+    except (InvalidAuthenticationResponse, ValueError, KeyError, TypeError) as exc:
+        reason = str(exc)[:200]
+        log.warning("key_assertion_refused", user_id=user.id, key_id=key.id, reason=reason)
+        raise KeyRefused(reason) from None
+    # compare-and-set on the counter: of two racing assertions with one counter only one wins
+    result = await session.execute(
+        update(SecurityKey)
+        .where(SecurityKey.id == key.id, SecurityKey.sign_count == key.sign_count)
+        .values(sign_count=verified.new_sign_count, last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if int(result.rowcount or 0) != 1:  # type: ignore[attr-defined]
+        raise KeyRefused("sign count raced: another assertion with the same counter won")
+    await session.refresh(key)
+    return key
+
+
+# --- administration -----------------------------------------------------------------------------
+
+
+async def list_keys(session: AsyncSession, policy: Policy, actor: Actor, user_id: int) -> tuple[User, list[SecurityKey]]:
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound("user")
+    policy.require(actor, "view_keys", user)
+    stmt = select(SecurityKey).where(SecurityKey.user_id == user_id).order_by(SecurityKey.id)
+    return user, list((await session.scalars(stmt)).all())
+
+
+async def revoke(session: AsyncSession, policy: Policy, actor: Actor, user_id: int, key_id: int, now: dt.datetime) -> int:
+    """Revoke a lost key; every session of its owner ends. Returns the number of sessions ended."""
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound("user")
+    policy.require(actor, "manage_keys", user)
+    key = await session.get(SecurityKey, key_id)
+    if key is None or key.user_id != user.id:
+        raise NotFound("security_key")
+    if key.revoked_at is not None:
+        raise Conflict("already_revoked", N_("This key is already revoked."))
+    key.revoked_at = now
+    ended = await sessions.end_all_for_user(session, user.id, now)
+    await audit.record(
+        session, actor.audit, "security_key.revoke", "user", user.id, {"key_id": key.id, "sessions_ended": ended}, at=now
+    )
+    return ended
+
+
+async def issue_enrolment(
+    session: AsyncSession, policy: Policy, actor: Actor, user_id: int, rp: RelyingParty, now: dt.datetime
+) -> EnrolmentGrant:
+    """A one-time enrolment for a user who lost their key; the user's sessions end."""
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound("user")
+    policy.require(actor, "manage_keys", user)
+    await session.execute(
+        update(EnrolmentGrant)
+        .where(EnrolmentGrant.user_id == user.id, EnrolmentGrant.used_at.is_(None), EnrolmentGrant.expires_at > now)
+        .values(expires_at=now)  # at most one open grant: a new one replaces the old
+        .execution_options(synchronize_session=False)
+    )
+    grant = EnrolmentGrant(user_id=user.id, issued_at=now, issued_by=actor.audit.label, expires_at=now + rp.enrolment_window)
+    session.add(grant)
+    await session.flush()
+    ended = await sessions.end_all_for_user(session, user.id, now)
+    await audit.record(
+        session,
+        actor.audit,
+        "security_key.enrolment_issued",
+        "user",
+        user.id,
+        {"grant_id": grant.id, "expires_at": grant.expires_at.isoformat(), "sessions_ended": ended},
+        at=now,
+    )
+    return grant
