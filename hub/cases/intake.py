@@ -14,7 +14,6 @@ from hub import audit
 from hub.auth.actor import Actor
 from hub.cases import clocks
 from hub.cases.access import CaseContext
-from hub.cases.rotation import supervising_group
 from hub.cases.models import (
     CaseEvent,
     Clue,
@@ -25,6 +24,7 @@ from hub.cases.models import (
     PetitionKind,
     RankLevel,
 )
+from hub.cases.rotation import supervising_group
 from hub.cases.workflow import ClueState, PetitionState, start
 from hub.clock import LOCAL_TZ
 from hub.errors import Forbidden, Invalid

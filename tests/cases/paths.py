@@ -50,9 +50,9 @@ def township_path(reviewer: str, trial_member: str) -> list[tuple[str, str]]:
     ]
 
 
-async def walk(kit: Any, clue_id: int, steps: list[tuple[str, str]]) -> Any:
+async def walk(kit: Any, clue_id: int, steps: list[tuple[str, str]], signers: dict[str, str] | None = None) -> Any:
     clue = None
     for event, who in steps:
-        clue = await kit.act(clue_id, event, who)
+        clue = await kit.act(clue_id, event, who, signers)
         assert clue.state.value != "", event
     return clue

@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from hub.audit import AuditEntry
-from hub.cases.models import CaseApproval, ApprovalStatus
+from hub.cases.models import ApprovalStatus, CaseApproval
 from tests.cases.http_support import Staff
 from tests.cases.paths import township_path
 
@@ -95,8 +95,13 @@ async def test_recused_person_is_refused_and_the_block_is_in_the_audit_log(new_b
     )  # fmt: skip
     await staff.act(clue["id"], "assign", "casemgmt1")
     reviewer = await kit.actor("group2.1")
-    await staff.json("casemgmt1", "POST", f"/api/v1/clues/{clue['id']}/recusals",
-                     {"user_id": reviewer.user_id, "reason": "被反映人配偶的兄弟"}, status=201)
+    await staff.json(
+        "casemgmt1",
+        "POST",
+        f"/api/v1/clues/{clue['id']}/recusals",
+        {"user_id": reviewer.user_id, "reason": "被反映人配偶的兄弟"},
+        status=201,
+    )
     resp = await (await staff("group2.1")).post_json(f"/api/v1/clues/{clue['id']}/events", {"event": "dispose_close"})
     assert resp.status == 403 and (await resp.json())["error"]["code"] == "recused"
     async with database.transaction(write=False) as s:

@@ -24,7 +24,7 @@ def test_the_declaration_has_no_dead_ends_and_reaches_every_state():
     seen = set()
     for t in CLUE_TRANSITIONS:  # one transition per (event, state, township)
         for source in t.sources:
-            for township in ([t.township] if t.township is not None else [True, False]):
+            for township in [t.township] if t.township is not None else [True, False]:
                 assert (t.event, source, township) not in seen
                 seen.add((t.event, source, township))
 
@@ -75,7 +75,9 @@ async def test_filing_needs_the_main_leader_then_the_party_committee_in_that_ord
         with pytest.raises(Conflict):  # DW before ZY
             await transitions.decide(s, kit.ctx, await kit.actor("casemgmt1"), clue.id, dw.id, True, kit.clock.now())
     async with kit.db.transaction() as s:
-        await transitions.decide(s, kit.ctx, await kit.actor("leader"), clue.id, zy.id, False, kit.clock.now(), comment="证据不足")
+        await transitions.decide(
+            s, kit.ctx, await kit.actor("leader"), clue.id, zy.id, False, kit.clock.now(), comment="证据不足"
+        )
     clue = await kit.clue(clue.id)
     assert clue.state is ClueState.FILING_PENDING  # refused: nothing moved, and the request is over
     async with kit.db.transaction(write=False) as s:
