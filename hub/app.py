@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 import aiohttp_jinja2
 import jinja2
+import structlog
 from aiohttp import web
 
 from hub.auth.middleware import ACTOR_RESOLVERS, session_actor
@@ -13,11 +14,15 @@ from hub.auth.policy import Policy
 from hub.clock import Clock, to_local
 from hub.db import Database
 from hub.http import middleware, ops_views
-from hub.http.keys import CATALOGS, CLOCK, DB, HOME_TILES, LABELS, POLICY, SECRET, SETTINGS
+from hub.http.keys import CATALOGS, CLOCK, DB, HOME_TILES, LABELS, POLICY, SECRET, SETTINGS, STORE
 from hub.http.rendering import page_context
 from hub.i18n import WEB_DIR, Catalogs
 from hub.keyfiles import load_or_create
 from hub.settings import Settings
+from hub.store.service import reconcile
+from hub.store.store import EvidenceStore
+
+log = structlog.get_logger("hub.app")
 
 
 def _secret(settings: Settings) -> bytes:
@@ -39,6 +44,19 @@ def _jinja(app: web.Application, catalogs: Catalogs) -> None:
     labels = app[LABELS]
     env.filters["label"] = lambda value: catalogs.gettext(labels.get(value, str(value)))
     env.filters["local"] = lambda value, fmt="%Y-%m-%d %H:%M": to_local(value).strftime(fmt) if value else ""
+
+
+async def _open_store(app: web.Application) -> AsyncIterator[None]:
+    """The evidence store: finish what a crash left half-written, then bring the database in step with the disk."""
+    settings = app[SETTINGS]
+    store = await EvidenceStore.open(settings.var_dir, master_key_b64=settings.master_key, clock=app[CLOCK])
+    for result in await store.recover():
+        if result.error:
+            log.error("store_recovery_failed", file_id=result.file_id, error=result.error)
+    async with app[DB].transaction() as s:
+        await reconcile(s, store)
+    app[STORE] = store
+    yield
 
 
 def create_app(
@@ -68,6 +86,7 @@ def create_app(
             await app[DB].dispose()
 
     app.cleanup_ctx.append(close_db)
+    app.cleanup_ctx.append(_open_store)
 
     # the parts, each wiring its own routes, rules and home tiles
     from hub.auth import setup as auth_setup

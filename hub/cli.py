@@ -285,6 +285,27 @@ async def _audit_verify(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+async def _store_verify(args: argparse.Namespace) -> int:
+    from hub.store.store import EvidenceStore
+    from hub.store.verify import verify_store
+
+    settings = _settings()
+    db = _database(settings)
+    try:
+        store = await EvidenceStore.open(settings.var_dir, master_key_b64=settings.master_key)
+        async with db.transaction(write=False) as s:
+            report = await verify_store(store, s)
+    finally:
+        await db.dispose()
+    for failure in report.failures:
+        print(f"FAILED {failure}")
+    for file_id in report.unfinished:
+        print(f"unfinished {file_id} (being written, or waiting for recovery at the next start)")
+    verdict = "ok" if report.ok else "FAILED"
+    print(f"{verdict}: {report.checked} files checked, {len(report.failures)} failed, {len(report.unfinished)} unfinished")
+    return 0 if report.ok else 1
+
+
 # --- backup --------------------------------------------------------------------------------
 
 
@@ -360,6 +381,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     aud = sub.add_parser("audit", help="audit log").add_subparsers(dest="audit_command", required=True)
     aud.add_parser("verify", help="walk the hash chain").set_defaults(func=lambda a: _run(lambda: _audit_verify(a)))
+
+    st = sub.add_parser("store", help="evidence store").add_subparsers(dest="store_command", required=True)
+    st.add_parser("verify", help="check every stored file against its manifest and the audit chain").set_defaults(
+        func=lambda a: _run(lambda: _store_verify(a))
+    )
 
     p = sub.add_parser("backup", help="copy the SQLite database consistently (online backup API)")
     p.add_argument("path")

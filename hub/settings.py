@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     secret_key: str = Field(
         "", description="Key for signing tokens. Empty: generated once into <var_dir>/keys/secret.key (mode 0600)."
     )
+    master_key: str = Field(
+        "",
+        description="Base64 of the 32-byte master key that wraps every evidence file's data key. "
+        "Empty: <var_dir>/keys/master.key, created on first run with mode 0600.",
+    )
     secure_cookies: bool = Field(False, description="Mark cookies Secure (turn on behind HTTPS).")
     session_idle_minutes: int = Field(30, ge=1, description="A session ends after this many minutes without a request.")
     session_absolute_hours: int = Field(12, ge=1, description="A session ends this many hours after sign-in, whatever happens.")

@@ -71,3 +71,36 @@ def test_backup_makes_a_copy_whose_audit_chain_verifies(hub_var, capsys, monkeyp
     capsys.readouterr()
     assert main(["audit", "verify"]) == 0
     assert capsys.readouterr().out.startswith("ok, 1 entries")
+
+
+def test_store_verify_names_a_tampered_file(hub_var, capsys):
+    import asyncio
+
+    from hub.db import Database
+    from hub.settings import Settings
+    from hub.store.models import FileKind
+    from hub.store.service import record_closed
+    from hub.store.store import EvidenceStore
+    from hub.store.writer import Labels
+
+    async def put_one() -> str:
+        settings = Settings()
+        store = await EvidenceStore.open(settings.var_dir)
+        signed = await store.put("笔录 evidence".encode() * 1000, FileKind.ATTACHMENT, "text/plain", Labels(case_id=1))
+        db = Database(settings.effective_database_url)
+        async with db.transaction() as s:
+            await record_closed(s, signed)
+        await db.dispose()
+        return signed.manifest.file_id
+
+    file_id = asyncio.run(put_one())
+    capsys.readouterr()
+    assert main(["store", "verify"]) == 0
+    assert "ok: 1 files checked" in capsys.readouterr().out
+    data_file = next(p for p in (hub_var / "store").rglob(f"{file_id}*") if p.is_file() and "manifest" not in p.name)
+    raw = bytearray(data_file.read_bytes())
+    raw[len(raw) // 2] ^= 0x01
+    data_file.write_bytes(bytes(raw))
+    assert main(["store", "verify"]) == 1
+    out = capsys.readouterr().out
+    assert f"FAILED {file_id}" in out

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from hub.db import Database
     from hub.i18n import Catalogs
     from hub.settings import Settings
+    from hub.store.store import EvidenceStore
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ POLICY: web.AppKey[Policy] = web.AppKey("policy")
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 CATALOGS: web.AppKey[Catalogs] = web.AppKey("catalogs")
 SECRET: web.AppKey[bytes] = web.AppKey("secret")
+STORE: web.AppKey[EvidenceStore] = web.AppKey("store")
 HOME_TILES: web.AppKey[list[HomeTile]] = web.AppKey("home_tiles")
 # English labels (message ids) of enum values shown in pages; each part adds its own
 LABELS: web.AppKey[dict[Enum, str]] = web.AppKey("labels")
