@@ -1,0 +1,123 @@
+// Kiosk mode: a start screen that polls the hub (the heartbeat) for calls open for this room; one
+// touch to check the camera, one to join; "please wait" in the lobby; after the call everything
+// of the previous person is cleared and the start screen comes back. No keyboard anywhere.
+
+import { Call } from "../room/call.js";
+import { postJson, readConfig } from "../room/config.js";
+import { setCatalog, t } from "../room/i18n.js";
+import { PreJoin } from "../room/prejoin.js";
+
+/** @param {HTMLElement} root @param {string} name @returns {any} */
+const $ = (root, name) => root.querySelector(`[data-part="${name}"]`);
+
+const FINISHED_SCREEN_MS = 4000;
+
+class Kiosk {
+  constructor() {
+    this.config = readConfig();
+    setCatalog(this.config.catalog);
+    this.root = /** @type {HTMLElement} */ (document.getElementById("room-app"));
+    this.heartbeatMs = 1000 * Number(this.root.dataset.heartbeat || "5");
+    this.prejoin = new PreJoin({
+      video: $(this.root, "preview"), meter: $(this.root, "meter"), cameraSelect: null, micSelect: null,
+      status: $(this.root, "prejoin-status"),
+    });
+    /** @type {Call | null} */
+    this.call = null;
+    /** @type {number | null} */
+    this.chosen = null;
+    this.timer = 0;
+    $(this.root, "join").addEventListener("click", () => this.join());
+  }
+
+  start() {
+    this.showStart();
+    this.beat();
+    this.timer = window.setInterval(() => this.beat(), this.heartbeatMs);
+  }
+
+  /** @param {string} name */
+  show(name) {
+    for (const screen of ["start", "prejoin", "call-root", "finished"]) $(this.root, screen).hidden = screen !== name;
+  }
+
+  showStart() {
+    this.show("start");
+    this.requestFullscreen();
+  }
+
+  requestFullscreen() {
+    // Browsers allow full screen only after a touch; kiosk browsers usually start in kiosk mode anyway.
+    if (!document.fullscreenElement && document.documentElement.requestFullscreen) {
+      document.documentElement.requestFullscreen().catch(() => {});
+    }
+  }
+
+  async beat() {
+    try {
+      const answer = await postJson("/kiosk/heartbeat", {});
+      $(this.root, "offline").hidden = true;
+      if (!this.call && $(this.root, "start").hidden === false) this.renderCalls(answer.sessions);
+    } catch (error) {
+      if (/** @type {any} */ (error).status === 401) {
+        location.replace("/kiosk/enrol"); // revoked: this terminal must be enrolled again
+        return;
+      }
+      $(this.root, "offline").hidden = false;
+    }
+  }
+
+  /** @param {Array<{id: number, kind: string, title: string}>} sessions */
+  renderCalls(sessions) {
+    const list = $(this.root, "calls");
+    list.replaceChildren();
+    $(this.root, "idle").hidden = sessions.length > 0;
+    for (const session of sessions) {
+      const item = document.createElement("li");
+      const button = document.createElement("button");
+      button.className = "primary big";
+      button.dataset.session = String(session.id);
+      button.textContent = t("Start the video call");
+      button.addEventListener("click", () => this.prepare(session.id));
+      item.append(button);
+      list.append(item);
+    }
+  }
+
+  /** @param {number} sessionId */
+  async prepare(sessionId) {
+    this.requestFullscreen();
+    this.chosen = sessionId;
+    this.show("prejoin");
+    await this.prejoin.start();
+  }
+
+  async join() {
+    if (this.chosen === null) return;
+    const config = { ...this.config, session: this.chosen };
+    this.show("call-root");
+    this.call = new Call(config, $(this.root, "call-root"), (reason) => this.finished(reason));
+    try {
+      await this.call.start(this.prejoin.take());
+    } catch (error) {
+      if (this.call) this.call.finish("lost");
+    }
+  }
+
+  /** @param {string} reason */
+  finished(reason) {
+    this.call = null;
+    this.chosen = null;
+    this.prejoin.reset();
+    $(this.root, "calls").replaceChildren();
+    const text = {
+      ended: t("The call has ended. Thank you."), left: t("The call has ended. Thank you."),
+      denied: t("The official could not take your call now. Please try again later."),
+    };
+    $(this.root, "finished-text").textContent = /** @type {Record<string,string>} */ (text)[reason] || t("The call has ended. Thank you.");
+    this.show("finished");
+    window.setTimeout(() => { this.showStart(); this.beat(); }, FINISHED_SCREEN_MS);
+  }
+}
+
+new Kiosk().start();

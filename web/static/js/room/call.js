@@ -1,0 +1,411 @@
+// A call: token from the hub, join over signaling (lobby if our role waits), one peer connection,
+// controls, quality, recording indicator, and rejoining by itself after a network loss.
+
+import { postJson } from "./config.js";
+import { t } from "./i18n.js";
+import { RoomPeer } from "./peer.js";
+import { measure } from "./quality.js";
+import { Signaling } from "./signaling.js";
+
+/** @typedef {import("./config.js").RoomConfig} RoomConfig */
+/** @typedef {import("./signaling.js").Message} Message */
+/** @typedef {{id: string, name: string, role: string, audio: boolean, video: boolean}} Participant */
+
+const ADMITS = new Set(["host", "interviewer"]);
+const ENDS = new Set(["host"]);
+const QUALITY_MS = 2000;
+const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
+const MAX_RECONNECT_MS = 5 * 60 * 1000;
+const PING_MS = 20000;
+
+/** @param {HTMLElement} root @param {string} part @returns {HTMLElement} */
+function part(root, part) {
+  const node = root.querySelector(`[data-part="${part}"]`);
+  if (!node) throw new Error(`the call page lacks ${part}`);
+  return /** @type {HTMLElement} */ (node);
+}
+
+export class Call {
+  /**
+   * @param {RoomConfig} config
+   * @param {HTMLElement} root  the element holding the call's parts (data-part="...")
+   * @param {(reason: string) => void} onFinished
+   */
+  constructor(config, root, onFinished) {
+    this.config = config;
+    this.root = root;
+    this.onFinished = onFinished;
+    /** @type {MediaStream | null} */
+    this.local = null;
+    /** @type {Signaling | null} */
+    this.signaling = null;
+    /** @type {RoomPeer | null} */
+    this.peer = null;
+    /** @type {{token: string, room: string, participant: string, role: string, name: string} | null} */
+    this.seat = null;
+    /** @type {Map<string, Participant>} */
+    this.participants = new Map();
+    /** @type {Record<string, string | null>} */
+    this.slots = {};
+    this.audioOn = true;
+    this.videoOn = true;
+    this.sending = true;
+    this.finished = false;
+    this.reconnecting = false;
+    this.counters = { lost: 0, received: 0 };
+    this.qualityTimer = 0;
+    this.pingTimer = 0;
+    this.bindControls();
+  }
+
+  bindControls() {
+    part(this.root, "mute").addEventListener("click", () => this.toggleAudio());
+    part(this.root, "camera").addEventListener("click", () => this.toggleVideo());
+    part(this.root, "hangup").addEventListener("click", () => this.hangUp());
+    const end = this.root.querySelector('[data-part="end"]');
+    if (end) end.addEventListener("click", () => this.endForEveryone());
+  }
+
+  /** @param {MediaStream | null} local */
+  async start(local) {
+    this.local = local;
+    this.show("connecting");
+    await this.connect();
+  }
+
+  async fetchSeat() {
+    this.seat = await postJson(`/api/v1/room-sessions/${this.config.session}/token`);
+  }
+
+  wsUrl() {
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    return `${scheme}//${location.host}${this.config.ws_path}`;
+  }
+
+  async connect() {
+    await this.fetchSeat();
+    const seat = /** @type {NonNullable<Call["seat"]>} */ (this.seat);
+    const signaling = new Signaling(this.wsUrl());
+    this.signaling = signaling;
+    this.listen(signaling);
+    await signaling.connect();
+    signaling.onclose = (byUs) => {
+      if (!byUs && !this.finished && this.signaling === signaling) this.reconnect();
+    };
+    const reply = await signaling.request({ type: "join", room: seat.room, token: seat.token });
+    if (reply.type === "lobby") this.showLobby(reply.position);
+    else await this.joined(reply);
+    window.clearInterval(this.pingTimer);
+    this.pingTimer = window.setInterval(() => signaling.request({ type: "ping" }).catch(() => {}), PING_MS);
+  }
+
+  /** @param {Signaling} s */
+  listen(s) {
+    s.on("joined", (m) => this.joined(m).catch((e) => this.failed(e)));
+    s.on("lobby", (m) => this.showLobby(m.position));
+    s.on("lobby_waiting", (m) => this.renderWaiting(m.waiting));
+    s.on("participant_joined", (m) => { this.participants.set(m.participant.id, m.participant); this.renderPeople(); });
+    s.on("participant_left", (m) => { this.participants.delete(m.participant); this.renderPeople(); });
+    s.on("participant_state", (m) => {
+      const p = this.participants.get(m.participant);
+      if (p) { p.audio = m.audio; p.video = m.video; this.renderPeople(); }
+    });
+    s.on("slots", (m) => { this.slots = m.slots; this.renderSlots(); });
+    s.on("stop_sending", () => { this.sending = false; this.peer && this.peer.setSending(false); });
+    s.on("start_sending", () => { this.sending = true; this.peer && this.peer.setSending(this.videoOn); });
+    s.on("recording", (m) => this.showRecording(m.active));
+    s.on("ended", () => this.finish("ended"));
+    s.on("denied", () => this.finish("denied"));
+    s.on("closed", (m) => this.finish(m.reason === "replaced" ? "replaced" : "removed"));
+  }
+
+  /** @param {Message} m */
+  async joined(m) {
+    this.participants = new Map(m.participants.map((/** @type {Participant} */ p) => [p.id, p]));
+    this.slots = m.slots;
+    this.role = m.you.role;
+    this.show("call");
+    this.showRecording(m.recording);
+    this.renderPeople();
+    part(this.root, "role").textContent = (roleLabel(m.you.role));
+    const end = this.root.querySelector('[data-part="end"]');
+    if (end) end.toggleAttribute("hidden", !ENDS.has(m.you.role));
+    if (!ADMITS.has(m.you.role)) part(this.root, "waiting").replaceChildren();
+    if (this.peer) this.peer.close();
+    const publishes = m.lines.some((/** @type {{direction: string}} */ l) => l.direction === "sendonly");
+    this.peer = new RoomPeer(m.lines, publishes ? this.local : null, {
+      iceServers: m.ice_servers, iceAddresses: this.config.ice_addresses,
+    });
+    const peer = this.peer;
+    this.applyLocalState();
+    this.attachSlots(peer, m.lines);
+    peer.pc.addEventListener("connectionstatechange", () => {
+      if (peer === this.peer && peer.pc.connectionState === "failed" && !this.finished) this.reconnect();
+    });
+    const signaling = /** @type {Signaling} */ (this.signaling);
+    const answer = await signaling.request({ type: "offer", sdp: await peer.offer() });
+    await peer.accept(answer.sdp);
+    if (!this.audioOn || !this.videoOn) await this.sendState();
+    this.startQuality();
+    this.setBanner(false);
+    this.reconnecting = false;
+  }
+
+  /**
+   * @param {RoomPeer} peer
+   * @param {Array<{name: string, kind: string, direction: string}>} lines
+   */
+  attachSlots(peer, lines) {
+    const stage = part(this.root, "stage");
+    const sounds = part(this.root, "sounds");
+    stage.replaceChildren();
+    sounds.replaceChildren();
+    for (const line of lines) {
+      if (line.direction !== "recvonly") continue;
+      const track = peer.slotTrack(line.name);
+      if (!track) continue;
+      if (line.kind === "video") {
+        const tile = document.createElement("figure");
+        tile.className = `slot ${line.name === "main" ? "main" : "thumb"}`;
+        tile.dataset.slot = line.name;
+        const video = document.createElement("video");
+        video.autoplay = true;
+        video.muted = true; // sound comes through the audio slots
+        video.playsInline = true;
+        video.srcObject = new MediaStream([track]);
+        const caption = document.createElement("figcaption");
+        tile.append(video, caption);
+        stage.append(tile);
+      } else {
+        const audio = document.createElement("audio");
+        audio.autoplay = true;
+        audio.srcObject = new MediaStream([track]);
+        sounds.append(audio);
+      }
+    }
+    const self = /** @type {HTMLVideoElement} */ (part(this.root, "self"));
+    self.srcObject = this.local;
+    self.muted = true;
+    this.renderSlots();
+  }
+
+  renderSlots() {
+    this.root.querySelectorAll("figure.slot").forEach((node) => {
+      const tile = /** @type {HTMLElement} */ (node);
+      const who = this.slots[tile.dataset.slot || ""];
+      const person = who ? this.participants.get(who) : undefined;
+      tile.classList.toggle("empty", !who);
+      const caption = tile.querySelector("figcaption");
+      if (caption) caption.textContent = person ? person.name : "";
+    });
+  }
+
+  renderPeople() {
+    const list = part(this.root, "people");
+    list.replaceChildren();
+    for (const p of this.participants.values()) {
+      const item = document.createElement("li");
+      item.textContent = `${p.name} · ${(roleLabel(p.role))}${p.audio ? "" : " · " + t("muted")}${p.video ? "" : " · " + t("camera off")}`;
+      list.append(item);
+    }
+    this.renderSlots();
+  }
+
+  /** @param {Participant[]} waiting */
+  renderWaiting(waiting) {
+    const list = part(this.root, "waiting");
+    list.replaceChildren();
+    if (!ADMITS.has(this.role || "")) return;
+    waiting.forEach((p, index) => {
+      const item = document.createElement("li");
+      item.dataset.participant = p.id;
+      const name = document.createElement("span");
+      name.textContent = `${p.name} · ${(roleLabel(p.role))} · ${t("waiting")}`;
+      item.append(name);
+      if (index === 0) { // one at a time: the first in line
+        const admit = document.createElement("button");
+        admit.className = "primary";
+        admit.dataset.action = "admit";
+        admit.textContent = t("Admit");
+        admit.addEventListener("click", () => this.decide("admit", p.id));
+        const deny = document.createElement("button");
+        deny.dataset.action = "deny";
+        deny.textContent = t("Turn away");
+        deny.addEventListener("click", () => this.decide("deny", p.id));
+        item.append(admit, deny);
+      }
+      list.append(item);
+    });
+  }
+
+  /** @param {"admit" | "deny"} what @param {string} participant */
+  async decide(what, participant) {
+    if (!this.signaling) return;
+    try {
+      await this.signaling.request({ type: what, participant });
+    } catch (error) {
+      this.notice(String(/** @type {Error} */ (error).message));
+    }
+  }
+
+  /** @param {number} position */
+  showLobby(position) {
+    this.show("lobby");
+    part(this.root, "lobby-position").textContent = position > 1 ? t("%(n)s people are ahead of you.", { n: position - 1 }) : t("You are next.");
+  }
+
+  /** @param {boolean} active */
+  showRecording(active) {
+    part(this.root, "recording").toggleAttribute("hidden", !active);
+  }
+
+  applyLocalState() {
+    if (!this.local) return;
+    this.local.getAudioTracks().forEach((track) => { track.enabled = this.audioOn; });
+    this.local.getVideoTracks().forEach((track) => { track.enabled = this.videoOn; });
+    const mute = part(this.root, "mute");
+    mute.setAttribute("aria-pressed", String(!this.audioOn));
+    mute.textContent = this.audioOn ? t("Mute") : t("Unmute");
+    const camera = part(this.root, "camera");
+    camera.setAttribute("aria-pressed", String(!this.videoOn));
+    camera.textContent = this.videoOn ? t("Camera off") : t("Camera on");
+  }
+
+  async toggleAudio() {
+    this.audioOn = !this.audioOn;
+    this.applyLocalState();
+    await this.sendState();
+  }
+
+  async toggleVideo() {
+    this.videoOn = !this.videoOn;
+    this.applyLocalState();
+    if (this.peer && this.sending) await this.peer.setSending(this.videoOn);
+    await this.sendState();
+  }
+
+  async sendState() {
+    if (!this.signaling) return;
+    await this.signaling.request({ type: "media_state", audio: this.audioOn, video: this.videoOn }).catch(() => {});
+  }
+
+  startQuality() {
+    window.clearInterval(this.qualityTimer);
+    this.counters = { lost: 0, received: 0 };
+    const indicator = part(this.root, "quality");
+    this.qualityTimer = window.setInterval(async () => {
+      if (!this.peer) return;
+      const q = await measure(this.peer.pc, this.counters);
+      indicator.dataset.level = q.level;
+      indicator.dataset.framesDecoded = String(q.framesDecoded);
+      indicator.textContent = t(qualityLabel(q.level));
+      indicator.title = q.rttMs === null ? "" : `${Math.round(q.rttMs)} ms, ${q.lossPercent.toFixed(1)} %`;
+    }, QUALITY_MS);
+  }
+
+  /** Lost the socket or the media: fetch a new token and join again; the server gives back role and place. */
+  async reconnect() {
+    if (this.reconnecting || this.finished) return;
+    this.reconnecting = true;
+    this.setBanner(true);
+    window.clearInterval(this.qualityTimer);
+    const old = this.signaling;
+    this.signaling = null;
+    if (old) old.close();
+    const started = Date.now();
+    for (let attempt = 0; !this.finished && Date.now() - started < MAX_RECONNECT_MS; attempt++) {
+      await sleep(RECONNECT_DELAYS_MS[Math.min(attempt, RECONNECT_DELAYS_MS.length - 1)]);
+      if (this.finished) return;
+      try {
+        await this.connect();
+        return; // joined() (now or on admission) hides the banner
+      } catch (error) {
+        const status = /** @type {any} */ (error).status;
+        if (status === 404 || status === 403 || status === 409 || status === 401) {
+          this.finish("ended");
+          return;
+        }
+        const s = this.signaling;
+        this.signaling = null;
+        if (s) s.close();
+      }
+    }
+    if (!this.finished) this.finish("lost");
+  }
+
+  /** @param {boolean} visible */
+  setBanner(visible) {
+    part(this.root, "reconnect").toggleAttribute("hidden", !visible);
+  }
+
+  async hangUp() {
+    if (this.signaling) await this.signaling.request({ type: "leave" }, 3000).catch(() => {});
+    this.finish("left");
+  }
+
+  async endForEveryone() {
+    if (this.signaling) await this.signaling.request({ type: "end" }, 5000).catch(() => {});
+    this.finish("ended");
+  }
+
+  /** @param {Error} error */
+  failed(error) {
+    this.notice(error.message);
+    this.reconnect();
+  }
+
+  /** @param {string} text */
+  notice(text) {
+    part(this.root, "notice").textContent = text;
+  }
+
+  /** @param {"connecting" | "lobby" | "call"} screen */
+  show(screen) {
+    for (const name of ["connecting", "lobby", "call"]) {
+      part(this.root, name).toggleAttribute("hidden", name !== screen);
+    }
+  }
+
+  /** Tear everything down: nothing of this call stays in the page. @param {string} reason */
+  finish(reason) {
+    if (this.finished) return;
+    this.finished = true;
+    window.clearInterval(this.qualityTimer);
+    window.clearInterval(this.pingTimer);
+    if (this.signaling) this.signaling.close();
+    this.signaling = null;
+    if (this.peer) this.peer.close();
+    this.peer = null;
+    if (this.local) this.local.getTracks().forEach((track) => track.stop());
+    this.local = null;
+    this.root.querySelectorAll("video, audio").forEach((node) => { /** @type {HTMLMediaElement} */ (node).srcObject = null; });
+    part(this.root, "stage").replaceChildren();
+    part(this.root, "sounds").replaceChildren();
+    part(this.root, "people").replaceChildren();
+    part(this.root, "waiting").replaceChildren();
+    part(this.root, "notice").textContent = "";
+    this.participants.clear();
+    this.seat = null;
+    this.setBanner(false);
+    this.onFinished(reason);
+  }
+}
+
+/** @param {number} ms */
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** @param {string} role @returns {string} */
+export function roleLabel(role) {
+  const labels = {
+    host: t("Host"), interviewer: t("Interviewer"), clerk: t("Clerk"), interviewee: t("Interviewee"),
+    petitioner: t("Petitioner"), witness: t("Witness (silent)"), kiosk: t("Kiosk"),
+  };
+  return /** @type {Record<string, string>} */ (labels)[role] || role;
+}
+
+/** @param {string} level @returns {string} */
+function qualityLabel(level) {
+  return { good: t("Connection good"), fair: t("Connection fair"), poor: t("Connection poor") }[level] || t("Connecting…");
+}

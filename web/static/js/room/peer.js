@@ -1,0 +1,125 @@
+// One RTCPeerConnection with the server, shaped exactly as the `joined` message's `lines` say:
+// our camera and microphone (sendonly), then the receive slots (recvonly), in that order. The
+// transceivers never change afterwards; the server switches what each slot carries.
+
+/** @typedef {{name: string, kind: "audio" | "video", direction: "sendonly" | "recvonly"}} Line */
+
+const GATHER_TIMEOUT_MS = 4000;
+
+export class RoomPeer {
+  /**
+   * @param {Line[]} lines
+   * @param {MediaStream | null} local
+   * @param {{iceServers: RTCIceServer[], iceAddresses: string[]}} options
+   */
+  constructor(lines, local, options) {
+    this.lines = lines;
+    this.local = local;
+    this.iceAddresses = options.iceAddresses;
+    this.pc = new RTCPeerConnection({ iceServers: options.iceServers, bundlePolicy: "max-bundle" });
+    /** @type {Map<string, RTCRtpTransceiver>} */
+    this.transceivers = new Map();
+    /** @type {MediaStreamTrack | null} */
+    this.cameraTrack = null;
+    for (const line of lines) {
+      /** @type {RTCRtpTransceiver} */
+      let transceiver;
+      if (line.direction === "sendonly") {
+        const track = local ? (line.kind === "video" ? local.getVideoTracks()[0] : local.getAudioTracks()[0]) : undefined;
+        if (line.kind === "video" && track) this.cameraTrack = track;
+        transceiver = this.pc.addTransceiver(track || line.kind, { direction: "sendonly", streams: local ? [local] : [] });
+      } else {
+        transceiver = this.pc.addTransceiver(line.kind, { direction: "recvonly" });
+      }
+      if (line.kind === "video") preferVp8(transceiver);
+      this.transceivers.set(line.name, transceiver);
+    }
+  }
+
+  /**
+   * The receive track of a slot (a video or audio element shows it).
+   * @param {string} name
+   * @returns {MediaStreamTrack | null}
+   */
+  slotTrack(name) {
+    const transceiver = this.transceivers.get(name);
+    return transceiver ? transceiver.receiver.track : null;
+  }
+
+  /**
+   * Our offer, sent once gathering is done (the server takes candidates from the SDP).
+   * @returns {Promise<string>}
+   */
+  async offer() {
+    await this.pc.setLocalDescription(await this.pc.createOffer());
+    await gathered(this.pc);
+    const description = this.pc.localDescription;
+    if (!description) throw new Error("no local description");
+    return filterCandidates(description.sdp, this.iceAddresses);
+  }
+
+  /** @param {string} sdp */
+  async accept(sdp) {
+    await this.pc.setRemoteDescription({ type: "answer", sdp });
+  }
+
+  /**
+   * The server's stop_sending / start_sending: swap the camera track on its sender, no renegotiation.
+   * @param {boolean} video
+   */
+  async setSending(video) {
+    const transceiver = this.transceivers.get("camera");
+    if (transceiver) await transceiver.sender.replaceTrack(video ? this.cameraTrack : null);
+  }
+
+  /** Close the connection; the local tracks belong to the call, which stops them. */
+  close() {
+    this.pc.close();
+  }
+}
+
+/** @param {RTCRtpTransceiver} transceiver */
+function preferVp8(transceiver) {
+  // The server forwards encoded frames and picks one codec per room; everyone offering VP8 first keeps it common.
+  if (typeof RTCRtpReceiver.getCapabilities !== "function" || !transceiver.setCodecPreferences) return;
+  const caps = RTCRtpReceiver.getCapabilities("video");
+  if (!caps) return;
+  const vp8 = caps.codecs.filter((c) => /\/(VP8|rtx)$/i.test(c.mimeType));
+  if (vp8.length) transceiver.setCodecPreferences(vp8);
+}
+
+/**
+ * @param {RTCPeerConnection} pc
+ * @returns {Promise<void>}
+ */
+function gathered(pc) {
+  if (pc.iceGatheringState === "complete") return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      if (pc.iceGatheringState === "complete") {
+        pc.removeEventListener("icegatheringstatechange", done);
+        resolve();
+      }
+    };
+    pc.addEventListener("icegatheringstatechange", done);
+    setTimeout(resolve, GATHER_TIMEOUT_MS); // STUN/TURN may be slow: go with what we have
+  });
+}
+
+/**
+ * Keep only candidates on the allowed host addresses (tests pin media to 127.0.0.1).
+ * @param {string} sdp
+ * @param {string[]} allowed
+ * @returns {string}
+ */
+export function filterCandidates(sdp, allowed) {
+  if (!allowed.length) return sdp;
+  return sdp
+    .split("\r\n")
+    .filter((line) => {
+      if (!line.startsWith("a=candidate:")) return true;
+      const address = line.split(" ")[4];
+      return allowed.includes(address);
+    })
+    .join("\r\n");
+}
