@@ -1,0 +1,60 @@
+"""Wire reception scheduling into the app: access rules, routes, labels, home tiles."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from hub.cases.keys import CASES
+from hub.http.keys import HOME_TILES, LABELS, POLICY, HomeTile
+from hub.i18n import N_
+from hub.schedule import kiosk_views, public_views, staff_views
+from hub.schedule.bookings import BookingLimits
+from hub.schedule.calls import CALLS, NoVideo
+from hub.schedule.keys import LIMITS, PLANNERS
+from hub.schedule.models import SCHEDULE_LABELS, Booking, Interview, Rotation
+from hub.schedule.rules import BookingRule, InterviewRule, Planners, RotationRule
+
+
+def setup(app: web.Application) -> None:
+    """Needs the cases part wired first (its office directory tells who plans the rotation)."""
+    planners = Planners(app[CASES].offices)
+    app[PLANNERS] = planners
+    app[LIMITS] = BookingLimits()
+    if CALLS not in app:
+        app[CALLS] = NoVideo()
+    policy = app[POLICY]
+    policy.register(Rotation, RotationRule(planners))
+    policy.register(Booking, BookingRule(planners))
+    policy.register(Interview, InterviewRule(planners))
+    app[LABELS].update(SCHEDULE_LABELS)
+    app.router.add_routes(staff_views.routes)
+    app.router.add_routes(kiosk_views.routes)
+    app.router.add_routes(public_views.routes)
+    tiles = app[HOME_TILES]
+    tiles.append(
+        HomeTile(
+            N_("Reception rotation"),
+            "/schedule",
+            N_("Build and publish the rotation of reception officials; see who receives when."),
+            lambda actor: actor.is_staff and actor.role is not None and actor.role.value != "admin",
+            order=30,
+        )
+    )
+    tiles.append(
+        HomeTile(
+            N_("My receptions"),
+            "/schedule/mine",
+            N_("Your duty days, the petitioners booked with you, the queue, and changes to your duties."),
+            lambda actor: actor.is_staff and actor.role is not None and actor.role.value != "admin",
+            order=31,
+        )
+    )
+    tiles.append(
+        HomeTile(
+            N_("Interview coordination"),
+            "/schedule/interviews",
+            N_("Schedule remote interviews between county and township rooms, without double bookings."),
+            lambda actor: actor.is_staff and actor.role is not None and actor.role.value != "admin",
+            order=32,
+        )
+    )
