@@ -152,8 +152,9 @@ async def enrol(
         log.warning("key_enrolment_refused", user_id=user.id, reason=str(exc)[:200])
         raise KeyRefused(str(exc)[:200]) from None
     aaguid = str(verified.aaguid).lower()
-    if rp.approved_aaguids and (verified.fmt.value == "none" or aaguid not in rp.approved_aaguids):
-        log.warning("key_model_refused", user_id=user.id, aaguid=aaguid, fmt=verified.fmt.value)
+    fmt = str(getattr(verified.fmt, "value", verified.fmt))  # an enum member, or a plain string for some formats
+    if rp.approved_aaguids and (fmt == "none" or aaguid not in rp.approved_aaguids):
+        log.warning("key_model_refused", user_id=user.id, aaguid=aaguid, fmt=fmt)
         raise Invalid("key_model", MODEL_REFUSED, fields={"credential": MODEL_REFUSED})
     credential_id = bytes_to_base64url(verified.credential_id)
     if await session.scalar(select(SecurityKey.id).where(SecurityKey.credential_id == credential_id)) is not None:
@@ -164,7 +165,7 @@ async def enrol(
         public_key=verified.credential_public_key,
         sign_count=verified.sign_count,
         aaguid=aaguid,
-        attestation_format=verified.fmt.value,
+        attestation_format=fmt,
         name=name.strip()[:60] or "—",
         created_at=now,
     )
