@@ -45,9 +45,7 @@ class SoftKey:
         return cbor2.dumps({1: 2, 3: -7, -1: 1, -2: numbers.x.to_bytes(32, "big"), -3: numbers.y.to_bytes(32, "big")})
 
     def _client_data(self, kind: str, challenge: str, origin: str | None) -> bytes:
-        return json.dumps(
-            {"type": kind, "challenge": challenge, "origin": origin or self.origin, "crossOrigin": False}
-        ).encode()
+        return json.dumps({"type": kind, "challenge": challenge, "origin": origin or self.origin, "crossOrigin": False}).encode()
 
     def _sign(self, data: bytes) -> bytes:
         return self.private_key.sign(data, ec.ECDSA(hashes.SHA256()))

@@ -127,7 +127,11 @@ async def test_missing_key_is_refused(browser, new_browser):
 
 @pytest.mark.parametrize(
     ("breakage", "kwargs"),
-    [("no user verification", {"uv": False}), ("wrong origin", {"origin": "http://localhost:8080"}), ("wrong RP id", {"rp_id": "x.test"})],
+    [
+        ("no user verification", {"uv": False}),
+        ("wrong origin", {"origin": "http://localhost:8080"}),
+        ("wrong RP id", {"rp_id": "x.test"}),
+    ],
 )
 async def test_enrolment_refusals(browser, breakage, kwargs, database):
     resp = await browser.sign_in("group4.1")
