@@ -1,0 +1,149 @@
+"""What the database keeps of each recording: its segments (one stored file each), gaps, notices and exports.
+
+A recording belongs to one room session (unique) and, when the session serves a case, to that case (clue).
+The media itself is in the evidence store; a segment row points at its stored file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum, StrEnum
+
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hub.db import Base, UTCDateTime
+from hub.enums import enum_column
+from hub.i18n import N_
+
+
+class RecordingStatus(StrEnum):
+    RECORDING = "recording"
+    INTERRUPTED = "interrupted"  # the server stopped mid-recording; recovered at the next start
+    ENDED = "ended"
+
+
+class SegmentStatus(StrEnum):
+    WRITING = "writing"
+    CLOSED = "closed"
+    RECOVERED = "recovered"  # cut by a crash, finished by the store's recovery
+
+
+class GapCause(StrEnum):
+    MEDIA_LOST = "media_lost"  # a participant's media stopped (network drop) while they were in the room
+    LEFT = "left"  # the participant left or was removed
+    SERVER_RESTART = "server_restart"  # the server stopped (crash or restart) while recording
+    NO_MEDIA = "no_media"  # nobody's media reached the recorder
+
+
+class NoticeDecision(StrEnum):
+    ACKNOWLEDGED = "acknowledged"
+    REFUSED = "refused"
+
+
+class ExportStatus(StrEnum):
+    REQUESTED = "requested"
+    APPROVED = "approved"  # the package is built and may be downloaded
+    REJECTED = "rejected"
+
+
+class Recording(Base):
+    __tablename__ = "recordings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    room_session_id: Mapped[int] = mapped_column(ForeignKey("room_sessions.id"), unique=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("clues.id"), index=True)
+    signaling_room: Mapped[str] = mapped_column(String(100))
+    status: Mapped[RecordingStatus] = mapped_column(enum_column(RecordingStatus), index=True)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str] = mapped_column(String(60), default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class RecordingSegment(Base):
+    """One stored file: every participant's tracks over one stretch of the recording."""
+
+    __tablename__ = "recording_segments"
+    __table_args__ = (UniqueConstraint("recording_id", "position", name="uq_recording_segments_recording_position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recording_id: Mapped[int] = mapped_column(ForeignKey("recordings.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # 1, 2, … in recording order
+    file_id: Mapped[str] = mapped_column(ForeignKey("stored_files.id"), unique=True)
+    status: Mapped[SegmentStatus] = mapped_column(enum_column(SegmentStatus))
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    duration_ms: Mapped[int | None] = mapped_column(BigInteger)
+    # JSON list of {"participant", "name", "role", "kind", "codec", "track", "sync"}
+    tracks: Mapped[str] = mapped_column(Text)
+    close_cause: Mapped[str] = mapped_column(String(60), default="")
+
+
+class RecordingGap(Base):
+    """A stretch with someone's media missing (participant None: the whole recording)."""
+
+    __tablename__ = "recording_gaps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recording_id: Mapped[int] = mapped_column(ForeignKey("recordings.id", ondelete="CASCADE"), index=True)
+    participant: Mapped[str | None] = mapped_column(String(100))
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    cause: Mapped[GapCause] = mapped_column(enum_column(GapCause))
+
+
+class RecordingNotice(Base):
+    """The legal notice shown to an interviewee or petitioner before recording, and what they answered."""
+
+    __tablename__ = "recording_notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    room_session_id: Mapped[int] = mapped_column(ForeignKey("room_sessions.id"), index=True)
+    participant: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(40))
+    notice_sha256: Mapped[str] = mapped_column(String(64))  # of the exact text shown
+    locale: Mapped[str] = mapped_column(String(20))
+    decision: Mapped[NoticeDecision] = mapped_column(enum_column(NoticeDecision))
+    decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class RecordingExport(Base):
+    """An export package of a case's recordings: asked for by one person, approved by a second."""
+
+    __tablename__ = "recording_exports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("clues.id"), index=True)
+    status: Mapped[ExportStatus] = mapped_column(enum_column(ExportStatus), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    file_id: Mapped[str | None] = mapped_column(ForeignKey("stored_files.id"))  # the package, in the store
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+RECORDING_LABELS: dict[Enum, str] = {
+    RecordingStatus.RECORDING: N_("Recording"),
+    RecordingStatus.INTERRUPTED: N_("Interrupted"),
+    RecordingStatus.ENDED: N_("Ended"),
+    SegmentStatus.WRITING: N_("Being written"),
+    SegmentStatus.CLOSED: N_("Closed"),
+    SegmentStatus.RECOVERED: N_("Recovered after a crash"),
+    GapCause.MEDIA_LOST: N_("Media lost (network)"),
+    GapCause.LEFT: N_("Left the room"),
+    GapCause.SERVER_RESTART: N_("Server restart"),
+    GapCause.NO_MEDIA: N_("No media"),
+    NoticeDecision.ACKNOWLEDGED: N_("Acknowledged"),
+    NoticeDecision.REFUSED: N_("Refused"),
+    ExportStatus.REQUESTED: N_("Awaiting approval"),
+    ExportStatus.APPROVED: N_("Approved"),
+    ExportStatus.REJECTED: N_("Rejected"),
+}
