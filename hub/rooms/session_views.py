@@ -61,6 +61,10 @@ class InvitationCreate(BaseModel):
     display_name: str = Field("", max_length=120)
 
 
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.astimezone(dt.UTC).isoformat() if value else None
+
+
 def session_json(rs: RoomSession, *, content: bool = True) -> dict[str, Any]:
     """`content=False`: what scheduling may see (an administrator): times and rooms, no title or people."""
     data: dict[str, Any] = {
@@ -68,15 +72,15 @@ def session_json(rs: RoomSession, *, content: bool = True) -> dict[str, Any]:
         "kind": rs.kind.value,
         "status": rs.status.value,
         "room_ids": rs.room_ids,
-        "planned_start": rs.planned_start.isoformat() if rs.planned_start else None,
-        "planned_end": rs.planned_end.isoformat() if rs.planned_end else None,
+        "planned_start": _iso(rs.planned_start),
+        "planned_end": _iso(rs.planned_end),
     }
     if content:
         data |= {
             "title": rs.title,
             "host_user_id": rs.host_user_id,
-            "opened_at": rs.opened_at.isoformat() if rs.opened_at else None,
-            "ended_at": rs.ended_at.isoformat() if rs.ended_at else None,
+            "opened_at": _iso(rs.opened_at),
+            "ended_at": _iso(rs.ended_at),
             "invitations": [
                 {"id": i.id, "user_id": i.user_id, "room_id": i.room_id, "role": i.role.value, "display_name": i.display_name}
                 for i in rs.invitations
