@@ -103,7 +103,11 @@ async def check_separation(
         held.add(acting_as)
     if len(held) > 1:
         names = ", ".join(sorted(d.value for d in held))
-        raise Forbidden("separation", f"One person may not hold more than one of supervise, review, trial and appeal ({names}).")
+        raise Forbidden(
+            "separation",
+            "One person may not hold more than one of supervise, review, trial and appeal on a case.",
+            fields={"duties": names},
+        )
 
 
 def may_approve(actor: Actor, approver: Approver, clue: Clue, offices: OfficeDirectory) -> bool:

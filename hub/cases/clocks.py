@@ -93,7 +93,7 @@ async def apply(
                 c.status = ClockStatus.STOPPED
         elif clock is None or clock.status is ClockStatus.STOPPED:
             if op.op is ClockOp.EXTEND:
-                raise Conflict("no_clock", f"There is no running time limit '{op.key}' to extend.")
+                raise Conflict("no_clock", "There is no running time limit to extend.", fields={"clock": op.key})
             continue  # stopping or pausing a clock that never ran changes nothing
         elif op.op is ClockOp.STOP:
             clock.status = ClockStatus.STOPPED
@@ -109,8 +109,8 @@ async def apply(
             if clock.extensions >= limit.max_extensions or limit.extension_amount <= 0:
                 raise Conflict(
                     "extension_cap",
-                    f"The time limit '{op.key}' may be extended {limit.max_extensions} time(s); "
-                    "a further extension needs the upper level.",
+                    "This time limit has been extended as often as allowed; a further extension needs the upper level.",
+                    fields={"clock": op.key, "max_extensions": str(limit.max_extensions)},
                 )
             clock.due_on = keeper.calendar.due(clock.due_on, limit.extension_amount, limit.unit)
             clock.extensions += 1

@@ -136,7 +136,7 @@ async def clue_file(session: AsyncSession, ctx: CaseContext, actor: Actor, clue_
             "approvals": [a.value for a in approvals_for(t, lower_leader=clue.subject_lower_leader)],
             "rule": t.rule,
         }
-        for t in events_from(CLUE_TRANSITIONS, clue.state.value, township=township)
+        for t in events_from(CLUE_TRANSITIONS, clue.state.value, township=township, source=clue.source.value)
         if t.by & held and not pending
     ]
     sign = pending[0] if pending and may_approve(actor, Approver(pending[0].approver), clue, ctx.offices) else None

@@ -68,7 +68,9 @@ def _next_valid(
             notes.append(f"{role}: {group.name_zh} recused ({recused[group.id]}), next group taken")
             continue
         return group
-    raise Conflict("no_valid_group", f"No joint group is left to act as {role} without breaking the separation rules.")
+    raise Conflict(
+        "no_valid_group", "No joint group is left for this duty without breaking the separation rules.", fields={"duty": role}
+    )
 
 
 async def propose(session: AsyncSession, clue: Clue, recused_units: dict[int, str], recused_users: set[int]) -> Assignment:

@@ -9,9 +9,10 @@ from hub.auth.models import Role
 from hub.cases import admin_views, holidays, pages, views
 from hub.cases.access import CaseContext
 from hub.cases.keys import CASES
+from hub.cases.labels import CASE_LABELS
 from hub.cases.models import Clue, Petition
 from hub.cases.rules import ClueRule, OfficeDirectory, PetitionRule
-from hub.http.keys import DB, HOME_TILES, POLICY, HomeTile
+from hub.http.keys import DB, HOME_TILES, LABELS, POLICY, HomeTile
 from hub.i18n import N_
 from hub.org.models import OrgUnit, UnitKind
 
@@ -36,6 +37,7 @@ def setup(app: web.Application) -> None:
     policy.register(Clue, ClueRule(offices))
     policy.register(Petition, PetitionRule(offices))
     app[CASES] = CaseContext(policy, offices)
+    app[LABELS].update(CASE_LABELS)
     app.on_startup.append(load_offices)
     app.router.add_routes(views.routes)
     app.router.add_routes(admin_views.routes)

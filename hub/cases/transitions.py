@@ -53,7 +53,11 @@ class Outcome:
 
 def _refuse(event: str, state: str, allowed: list[Transition]) -> Conflict:
     names = ", ".join(sorted({t.event for t in allowed})) or "none"
-    return Conflict("transition_not_allowed", f"'{event}' is not allowed in state '{state}'. Allowed from here: {names}.")
+    return Conflict(
+        "transition_not_allowed",
+        "This step is not allowed at this stage of the case.",
+        fields={"event": event, "state": state, "allowed": names},
+    )
 
 
 async def pending_requests(session: AsyncSession, clue_id: int) -> list[CaseApproval]:
@@ -81,12 +85,16 @@ async def request_clue_event(
     if version is not None and clue.version != version:
         raise Conflict("stale", "Someone else changed this record; reload it and try again.")
     township = clue.township_id is not None
-    t = find(CLUE_TRANSITIONS, event, clue.state.value, township=township)
+    t = find(CLUE_TRANSITIONS, event, clue.state.value, township=township, source=clue.source.value)
     if t is None:
-        raise _refuse(event, clue.state.value, events_from(CLUE_TRANSITIONS, clue.state.value, township=township))
+        raise _refuse(
+            event, clue.state.value, events_from(CLUE_TRANSITIONS, clue.state.value, township=township, source=clue.source.value)
+        )
     held = duties_of(actor, clue, ctx.offices) & t.by
     if not held:
-        raise Forbidden("not_your_step", f"'{event}' is done by {', '.join(sorted(w.value for w in t.by))}.")
+        raise Forbidden(
+            "not_your_step", "This step is done by someone else.", fields={"by": ", ".join(sorted(w.value for w in t.by))}
+        )
     acting = next((DUTY_OF[w] for w in sorted(held) if w in DUTY_OF), None)
     await check_separation(session, actor, clue, acting, ctx.offices)
     if await pending_requests(session, clue.id):
@@ -156,10 +164,10 @@ async def decide(
     if step is None:
         raise NotFound("approval")
     if step.id != steps[0].id:
-        raise Conflict("out_of_order", f"The approval of {steps[0].approver} comes first.")
+        raise Conflict("out_of_order", "An earlier approval comes first.", fields={"approver": steps[0].approver})
     approver = Approver(step.approver)
     if not may_approve(actor, approver, clue, ctx.offices):
-        raise Forbidden("not_your_approval", f"This approval is signed by {approver.value}.")
+        raise Forbidden("not_your_approval", "This approval is signed by someone else.", fields={"approver": approver.value})
     step.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
     step.decided_by, step.decided_label, step.decided_at = actor.user_id, actor.audit.label, now
     step.comment, step.external_ref = comment, external_ref
@@ -198,7 +206,7 @@ async def decide(
         return Outcome(False, clue.state.value, step.request_id, [])
     if rest:
         return Outcome(False, clue.state.value, step.request_id, [s.approver for s in rest])
-    t = find(CLUE_TRANSITIONS, step.event, clue.state.value, township=clue.township_id is not None)
+    t = find(CLUE_TRANSITIONS, step.event, clue.state.value, township=clue.township_id is not None, source=clue.source.value)
     if t is None:  # the declaration changed under a pending request
         raise _refuse(step.event, clue.state.value, [])
     # the last approver's signature is on the change; the requester's is on the request before it
@@ -310,7 +318,9 @@ async def petition_event(
         Who.PETITION_OFFICE in t.by and ctx.policy.may(actor, "act", petition)
     )
     if not allowed:
-        raise Forbidden("not_your_step", f"'{event}' is done by {', '.join(sorted(w.value for w in t.by))}.")
+        raise Forbidden(
+            "not_your_step", "This step is done by someone else.", fields={"by": ", ".join(sorted(w.value for w in t.by))}
+        )
     data = dict(payload or {})
     today = local_day(now)
     clue: Clue | None = None

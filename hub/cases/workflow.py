@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from hub.i18n import N_
+
 
 class PetitionState(StrEnum):
     REGISTERED = "registered"
@@ -179,6 +181,7 @@ class Transition:
     township: bool | None = None  # True: township cases only; False: joint-group cases only
     # 规则 27, 33: when the subject is the 主要负责人 of a lower 党委, these approvals replace ``approvals``
     lower_leader_approvals: tuple[Approver, ...] | None = None
+    only_source: str | None = None  # offered only for clues of this source (交办件)
     rule: str = ""  # where it comes from
     label: str = ""  # English message id
     effects: tuple[str, ...] = field(default=())  # named side effects the service performs
@@ -209,7 +212,7 @@ SANCTIONED = {S.DECIDED, S.ANNOUNCED, S.SERVED, S.EXECUTED}
 
 CLUE_TRANSITIONS: tuple[Transition, ...] = (
     # §3.2 clue
-    _t("assign", {S.RECEIVED}, S.ASSIGNED, {AG}, (ZY,), effects=("assign",), rule="规则 23", label="Assign (rotation)"),
+    _t("assign", {S.RECEIVED}, S.ASSIGNED, {AG}, (ZY,), effects=("assign",), rule="规则 23", label=N_("Assign (rotation)")),
     _t(
         "dispose_talk_letter",
         {S.ASSIGNED},
@@ -219,7 +222,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (stop("clue_disposal"),),
         lower_leader_approvals=(ZY,),
         rule="规则 21, 27",
-        label="Disposal: talk or letter inquiry",
+        label=N_("Disposal: talk or letter inquiry"),
     ),
     _t(
         "dispose_prelim_check",
@@ -229,7 +232,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (ZY,),
         (stop("clue_disposal"),),
         rule="规则 21",
-        label="Disposal: preliminary check",
+        label=N_("Disposal: preliminary check"),
     ),
     _t(
         "dispose_shelve",
@@ -239,9 +242,9 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (FG,),
         (stop("clue_disposal"), start("shelved_review")),
         rule="规则 21",
-        label="Disposal: shelve pending information",
+        label=N_("Disposal: shelve pending information"),
     ),
-    _t("dispose_close", {S.ASSIGNED}, S.CLOSED, {SC}, (FG,), (STOP_ALL,), rule="规则 21", label="Disposal: close"),
+    _t("dispose_close", {S.ASSIGNED}, S.CLOSED, {SC}, (FG,), (STOP_ALL,), rule="规则 21", label=N_("Disposal: close")),
     _t(
         "reopen",
         {S.SHELVED},
@@ -250,7 +253,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (FG,),
         (stop("shelved_review"), start("clue_disposal")),
         rule="规则 20",
-        label="Reopen (review or new evidence)",
+        label=N_("Reopen (review or new evidence)"),
     ),
     _t(
         "talk_letter_held",
@@ -260,7 +263,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (),
         (start("talk_letter_reply"),),
         rule="规则 29",
-        label="Talk held or letter sent",
+        label=N_("Talk held or letter sent"),
     ),
     _t(
         "talk_letter_answered",
@@ -270,7 +273,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (),
         (stop("talk_letter_reply"), start("talk_letter_report")),
         rule="规则 30",
-        label="Talk ended or reply received",
+        label=N_("Talk ended or reply received"),
     ),
     _t(
         "talk_letter_accept",
@@ -280,7 +283,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (FG,),
         (STOP_ALL,),
         rule="规则 30",
-        label="Explanation accepted, close",
+        label=N_("Explanation accepted, close"),
     ),
     _t(
         "talk_letter_first_form",
@@ -290,7 +293,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (FG,),
         (STOP_ALL,),
         rule="规则 30",
-        label="Reminder, criticism, self-criticism or admonition",
+        label=N_("Reminder, criticism, self-criticism or admonition"),
     ),
     _t(
         "talk_letter_repeat",
@@ -300,7 +303,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (FG,),
         (stop("talk_letter_report"),),
         rule="规则 30",
-        label="Talk or write again",
+        label=N_("Talk or write again"),
     ),
     _t(
         "talk_letter_to_prelim",
@@ -310,7 +313,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (ZY,),
         (stop("talk_letter_report"),),
         rule="规则 30",
-        label="Propose a preliminary check",
+        label=N_("Propose a preliminary check"),
     ),
     _t(
         "talk_letter_false_accusation",
@@ -320,7 +323,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (ZY,),
         (STOP_ALL,),
         rule="规则 30",
-        label="Pursue a false accusation",
+        label=N_("Pursue a false accusation"),
     ),
     _t(
         "prelim_start",
@@ -331,7 +334,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (start("prelim_check"),),
         lower_leader_approvals=(ZY, DW),
         rule="规则 33",
-        label="Start the preliminary check",
+        label=N_("Start the preliminary check"),
     ),
     _t(
         "prelim_report",
@@ -341,10 +344,10 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (),
         (),
         rule="规则 35",
-        label="Preliminary check report signed",
+        label=N_("Preliminary check report signed"),
     ),
-    _t("prelim_to_case", {S.PRELIM_REPORTED}, S.TO_CASE, {SC}, (ZY,), (), rule="规则 35", label="Propose filing a case"),
-    _t("prelim_close", {S.PRELIM_REPORTED}, S.CLOSED, {SC}, (ZY,), (STOP_ALL,), rule="规则 35", label="Close"),
+    _t("prelim_to_case", {S.PRELIM_REPORTED}, S.TO_CASE, {SC}, (ZY,), (), rule="规则 35", label=N_("Propose filing a case")),
+    _t("prelim_close", {S.PRELIM_REPORTED}, S.CLOSED, {SC}, (ZY,), (STOP_ALL,), rule="规则 35", label=N_("Close")),
     _t(
         "prelim_first_form",
         {S.PRELIM_REPORTED},
@@ -353,7 +356,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (ZY,),
         (STOP_ALL,),
         rule="规则 35",
-        label="Reminder talk",
+        label=N_("Reminder talk"),
     ),
     _t(
         "prelim_shelve",
@@ -363,7 +366,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (ZY,),
         (stop("prelim_check"), start("shelved_review")),
         rule="规则 35",
-        label="Shelve pending information",
+        label=N_("Shelve pending information"),
     ),
     _t(
         "prelim_refer",
@@ -373,10 +376,10 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (ZY,),
         (STOP_ALL,),
         rule="规则 35",
-        label="Refer to the Party organisation",
+        label=N_("Refer to the Party organisation"),
     ),
     # §3.3 case
-    _t("request_filing", {S.TO_CASE}, S.FILING_PENDING, {SC}, (), (), rule="规则 37", label="Submit the filing request"),
+    _t("request_filing", {S.TO_CASE}, S.FILING_PENDING, {SC}, (), (), rule="规则 37", label=N_("Submit the filing request")),
     _t(
         "file",
         {S.FILING_PENDING},
@@ -386,9 +389,18 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (stop("prelim_check"), start("review")),
         effects=("filed",),
         rule="规则 38",
-        label="File the case",
+        label=N_("File the case"),
     ),
-    _t("start_investigation", {S.FILED}, S.INVESTIGATING, {SC}, (FG,), (), rule="规则 39", label="Investigation plan approved"),
+    _t(
+        "start_investigation",
+        {S.FILED},
+        S.INVESTIGATING,
+        {SC},
+        (FG,),
+        (),
+        rule="规则 39",
+        label=N_("Investigation plan approved"),
+    ),
     _t(
         "extend_review",
         {S.INVESTIGATING},
@@ -397,7 +409,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (SJ,),
         (Clock(ClockOp.EXTEND, "review"),),
         rule="2017 规则 28",
-        label="Extend the review",
+        label=N_("Extend the review"),
     ),
     _t(
         "confirm_facts",
@@ -407,7 +419,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (),
         (),
         rule="规则 51",
-        label="Facts shown to the person and signed",
+        label=N_("Facts shown to the person and signed"),
     ),
     _t(
         "withdraw_case",
@@ -417,7 +429,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (ZY,),
         (STOP_ALL,),
         rule="实施条例 206",
-        label="Withdraw the case (no evidence)",
+        label=N_("Withdraw the case (no evidence)"),
     ),
     _t(
         "transfer_to_trial",
@@ -428,7 +440,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (),  # the review clock runs on until the trial group accepts the file
         effects=("trial",),
         rule="规则 52",
-        label="Transfer to trial",
+        label=N_("Transfer to trial"),
     ),
     # §3.4 trial
     _t(
@@ -439,7 +451,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (),
         (stop("review"), start("trial")),
         rule="规则 55",
-        label="Accept for trial",
+        label=N_("Accept for trial"),
     ),
     _t(
         "defer_trial",
@@ -449,9 +461,9 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (FG,),
         (),
         rule="规则 55",
-        label="Defer: the file is incomplete",
+        label=N_("Defer: the file is incomplete"),
     ),
-    _t("complete_transfer", {S.TRIAL_DEFERRED}, S.TRANSFERRED_TO_TRIAL, {SC}, (), (), rule="规则 55", label="File completed"),
+    _t("complete_transfer", {S.TRIAL_DEFERRED}, S.TRANSFERRED_TO_TRIAL, {SC}, (), (), rule="规则 55", label=N_("File completed")),
     _t(
         "return_reinvestigate",
         {S.TRIAL_ACCEPTED},
@@ -460,7 +472,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (ZY,),
         (stop("trial"), start("review")),
         rule="规则 55; 实施条例 196",
-        label="Return for reinvestigation",
+        label=N_("Return for reinvestigation"),
     ),
     _t(
         "return_supplement",
@@ -470,7 +482,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (FG,),
         (Clock(ClockOp.PAUSE, "trial"), start("supplement")),
         rule="规则 55; 实施条例 196",
-        label="Return for supplementary evidence",
+        label=N_("Return for supplementary evidence"),
     ),
     _t(
         "supplement_done",
@@ -480,7 +492,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (),
         (stop("supplement"), Clock(ClockOp.RESUME, "trial")),
         rule="实施条例 196",
-        label="Supplementary evidence given",
+        label=N_("Supplementary evidence given"),
     ),
     _t(
         "extend_trial",
@@ -490,9 +502,9 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (ZY,),
         (Clock(ClockOp.EXTEND, "trial"),),
         rule="规则 55",
-        label="Extend the trial",
+        label=N_("Extend the trial"),
     ),
-    _t("trial_report", {S.TRIAL_ACCEPTED}, S.TRIAL_REPORTED, {SL}, (), (), rule="规则 55", label="Trial report written"),
+    _t("trial_report", {S.TRIAL_ACCEPTED}, S.TRIAL_REPORTED, {SL}, (), (), rule="规则 55", label=N_("Trial report written")),
     _t(
         "county_check",
         {S.TRIAL_REPORTED},
@@ -502,7 +514,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (),
         township=True,
         rule="杭锦旗",
-        label="County trial office check",
+        label=N_("County trial office check"),
     ),
     _t(
         "decide",
@@ -513,7 +525,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (),  # the trial clock runs until the decision is final or sent to the Party committee
         township=False,
         rule="规则 56",
-        label="Standing committee decision",
+        label=N_("Standing committee decision"),
     ),
     _t(
         "decide",
@@ -524,7 +536,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (),  # the trial clock runs until the decision is final or sent to the Party committee
         township=True,
         rule="规则 56",
-        label="Standing committee decision",
+        label=N_("Standing committee decision"),
     ),
     _t(
         "request_party_approval",
@@ -534,7 +546,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (),
         (stop("trial"), start("party_approval")),
         rule="批准权限规定 17",
-        label="Send to the Party committee",
+        label=N_("Send to the Party committee"),
     ),
     _t(
         "party_approve",
@@ -544,7 +556,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (DW,),
         (stop("party_approval"), start("announce")),
         rule="批准权限规定 6",
-        label="Party committee approval",
+        label=N_("Party committee approval"),
     ),
     _t(
         "finalise",
@@ -554,7 +566,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (),
         (stop("trial"), start("announce")),
         rule="规则 56",
-        label="Decision final",
+        label=N_("Decision final"),
     ),
     # §3.5 sanction and execution
     _t(
@@ -565,7 +577,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (),
         (stop("announce"), start("execute")),
         rule="规则 56",
-        label="Party sanction announced",
+        label=N_("Party sanction announced"),
     ),
     _t(
         "serve",
@@ -575,7 +587,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (),
         (stop("announce"), start("execute")),
         rule="实施条例 203",
-        label="Government sanction served",
+        label=N_("Government sanction served"),
     ),
     _t(
         "extend_execution",
@@ -585,7 +597,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (ZY,),
         (Clock(ClockOp.EXTEND, "execute"),),
         rule="实施条例 203",
-        label="Extend the execution",
+        label=N_("Extend the execution"),
     ),
     _t(
         "execute",
@@ -595,7 +607,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (),
         (STOP_ALL,),
         rule="实施条例 203",
-        label="Executed and reported back",
+        label=N_("Executed and reported back"),
     ),
     _t(
         "transfer_prosecution",
@@ -605,9 +617,9 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (ZY,),
         (STOP_ALL,),
         rule="规则 57",
-        label="Transfer to the procuratorate",
+        label=N_("Transfer to the procuratorate"),
     ),
-    _t("expire_effect", {S.EXECUTED}, S.EFFECT_EXPIRED, {AG}, (), (), rule="§4.5", label="Effect period over"),
+    _t("expire_effect", {S.EXECUTED}, S.EFFECT_EXPIRED, {AG}, (), (), rule="§4.5", label=N_("Effect period over")),
     # §3.6 appeal
     _t(
         "appeal",
@@ -618,7 +630,7 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (start("appeal"),),
         effects=("appeal",),
         rule="规则 59",
-        label="Appeal received",
+        label=N_("Appeal received"),
     ),
     _t(
         "appeal_accept",
@@ -628,9 +640,18 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         (FG,),
         (),
         rule="规则 59",
-        label="Appeal accepted for review",
+        label=N_("Appeal accepted for review"),
     ),
-    _t("appeal_decide", {S.APPEAL_REVIEWING}, S.APPEAL_DECIDED, {FC}, (FG,), (STOP_ALL,), rule="规则 59", label="Appeal decided"),
+    _t(
+        "appeal_decide",
+        {S.APPEAL_REVIEWING},
+        S.APPEAL_DECIDED,
+        {FC},
+        (FG,),
+        (STOP_ALL,),
+        rule="规则 59",
+        label=N_("Appeal decided"),
+    ),
     # 交办件: extension with the main leader's approval (检举控告规则 21)
     _t(
         "extend_upper",
@@ -639,8 +660,9 @@ CLUE_TRANSITIONS: tuple[Transition, ...] = (
         {AG},
         (ZY,),
         (Clock(ClockOp.EXTEND, "upper_assigned"),),
+        only_source="upper_assigned",
         rule="检举控告规则 21",
-        label="Extend the handed-down matter",
+        label=N_("Extend the handed-down matter"),
     ),
 )
 
@@ -655,7 +677,7 @@ PETITION_TRANSITIONS: tuple[Transition, ...] = (
         (stop("petition_ack"),),
         effects=("acknowledged",),
         rule="检举控告规则 26",
-        label="Acceptance notice sent",
+        label=N_("Acceptance notice sent"),
     ),
     _t(
         "not_accepted_forward",
@@ -665,7 +687,7 @@ PETITION_TRANSITIONS: tuple[Transition, ...] = (
         (),
         (STOP_ALL,),
         rule="检举控告规则 13",
-        label="Not accepted: forwarded",
+        label=N_("Not accepted: forwarded"),
     ),
     _t(
         "not_accepted_inform",
@@ -675,7 +697,7 @@ PETITION_TRANSITIONS: tuple[Transition, ...] = (
         (),
         (STOP_ALL,),
         rule="检举控告规则 13",
-        label="Not accepted: told where to go",
+        label=N_("Not accepted: told where to go"),
     ),
     _t(
         "report_up",
@@ -686,7 +708,7 @@ PETITION_TRANSITIONS: tuple[Transition, ...] = (
         (STOP_ALL, start("petition_report_up")),
         effects=("reported_up",),
         rule="检举控告规则 15",
-        label="Report to the upper level",
+        label=N_("Report to the upper level"),
     ),
     _t(
         "sent_up",
@@ -696,7 +718,7 @@ PETITION_TRANSITIONS: tuple[Transition, ...] = (
         (),
         (STOP_ALL,),
         rule="检举控告规则 15",
-        label="Sent to the upper level",
+        label=N_("Sent to the upper level"),
     ),
     _t(
         "forward_down",
@@ -706,7 +728,7 @@ PETITION_TRANSITIONS: tuple[Transition, ...] = (
         (),
         (stop("petition_handling"), start("petition_forward_down")),
         rule="检举控告规则 16",
-        label="Forward to a lower level",
+        label=N_("Forward to a lower level"),
     ),
     _t(
         "merge_duplicate",
@@ -717,7 +739,7 @@ PETITION_TRANSITIONS: tuple[Transition, ...] = (
         (STOP_ALL,),
         effects=("merge",),
         rule="检举控告规则 14",
-        label="Repeat report: merge",
+        label=N_("Repeat report: merge"),
     ),
     _t(
         "route_appeal",
@@ -727,7 +749,7 @@ PETITION_TRANSITIONS: tuple[Transition, ...] = (
         (),
         (stop("petition_handling"),),
         rule="§3.6",
-        label="Route to the appeal track",
+        label=N_("Route to the appeal track"),
     ),
     _t(
         "convert",
@@ -738,7 +760,7 @@ PETITION_TRANSITIONS: tuple[Transition, ...] = (
         (stop("petition_handling"),),
         effects=("convert",),
         rule="检举控告规则 14",
-        label="Convert into a clue",
+        label=N_("Convert into a clue"),
     ),
     # done by the hub itself when the clue is finished (办结); nobody may request them
     _t(
@@ -749,7 +771,7 @@ PETITION_TRANSITIONS: tuple[Transition, ...] = (
         (),
         (start("petition_feedback"),),
         rule="检举控告规则 26",
-        label="Clue finished: the named informant is owed the result",
+        label=N_("Clue finished: the named informant is owed the result"),
     ),
     _t(
         "clue_finished_anonymous",
@@ -759,7 +781,7 @@ PETITION_TRANSITIONS: tuple[Transition, ...] = (
         (),
         (STOP_ALL,),
         rule="检举控告规则 29",
-        label="Clue finished (anonymous report)",
+        label=N_("Clue finished (anonymous report)"),
     ),
     _t(
         "give_feedback",
@@ -769,22 +791,31 @@ PETITION_TRANSITIONS: tuple[Transition, ...] = (
         (),
         (STOP_ALL,),
         rule="检举控告规则 26",
-        label="Result told to the informant",
+        label=N_("Result told to the informant"),
     ),
-    _t("close", {P.FORWARDED_DOWN, P.ROUTED_TO_APPEAL}, P.CLOSED, {XF}, (), (STOP_ALL,), label="Close"),
+    _t("close", {P.FORWARDED_DOWN, P.ROUTED_TO_APPEAL}, P.CLOSED, {XF}, (), (STOP_ALL,), label=N_("Close")),
 )
 
 
-def find(transitions: tuple[Transition, ...], event: str, state: str, *, township: bool) -> Transition | None:
+def _fits(t: Transition, state: str, township: bool, source: str | None) -> bool:
+    return (
+        state in t.sources
+        and (t.township is None or t.township == township)
+        and (t.only_source is None or t.only_source == source)
+    )
+
+
+def find(
+    transitions: tuple[Transition, ...], event: str, state: str, *, township: bool, source: str | None = None
+) -> Transition | None:
     """The one transition for this event from this state, or None when the workflow forbids it."""
-    for t in transitions:
-        if t.event == event and state in t.sources and (t.township is None or t.township == township):
-            return t
-    return None
+    return next((t for t in transitions if t.event == event and _fits(t, state, township, source)), None)
 
 
-def events_from(transitions: tuple[Transition, ...], state: str, *, township: bool) -> list[Transition]:
-    return [t for t in transitions if state in t.sources and (t.township is None or t.township == township)]
+def events_from(
+    transitions: tuple[Transition, ...], state: str, *, township: bool, source: str | None = None
+) -> list[Transition]:
+    return [t for t in transitions if _fits(t, state, township, source)]
 
 
 def approvals_for(t: Transition, *, lower_leader: bool) -> tuple[Approver, ...]:

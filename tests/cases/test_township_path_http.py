@@ -81,7 +81,8 @@ async def test_forbidden_transition_over_http_is_409_with_reason_and_nothing_cha
     )  # fmt: skip
     resp = await (await staff("casemgmt1")).post_json(f"/api/v1/clues/{clue['id']}/events", {"event": "execute"})
     body = await resp.json()
-    assert resp.status == 409 and body["error"]["code"] == "transition_not_allowed" and "assign" in body["error"]["message"]
+    assert resp.status == 409 and body["error"]["code"] == "transition_not_allowed"
+    assert body["error"]["fields"]["allowed"] == "assign" and body["error"]["message"] == "此阶段不能办理这一步。"
     after = await staff.json("casemgmt1", "GET", f"/api/v1/clues/{clue['id']}")
     assert after["clue"]["state"] == "received" and after["clue"]["version"] == clue["version"]
 
