@@ -113,7 +113,9 @@ class Kit:
             await holidays.seed_if_empty(s)
         async with self.db.transaction() as s:
             calendar = await holidays.load(s)
-            spec = rotations.RotationSpec("测试轮流接访", first, first + dt.timedelta(days=days - 1), slot_times, capacity, leaders, staff)
+            spec = rotations.RotationSpec(
+                "测试轮流接访", first, first + dt.timedelta(days=days - 1), slot_times, capacity, leaders, staff
+            )
             rotation = await rotations.create_rotation(s, planners, planner, spec, now)
             ids = [(await self.user_id(u), k) for u, k in members]
             await rotations.set_roster(s, planners, planner, rotation.id, ids, now)

@@ -61,9 +61,7 @@ def test_round_robin_order_and_no_back_to_back_when_avoidable():
 def test_leave_is_skipped_and_the_others_stay_balanced():
     days = [dt.date(2026, 3, 2) + dt.timedelta(days=i) for i in range(12)]
     away = {dt.date(2026, 3, 2) + dt.timedelta(days=i) for i in range(6)}  # official 1 away the first six days
-    plan = rotation.plan(
-        days, _roster(3, 0), per_day={MemberKind.LEADER: 1}, unavailable=lambda u, d: u == 1 and d in away
-    )
+    plan = rotation.plan(days, _roster(3, 0), per_day={MemberKind.LEADER: 1}, unavailable=lambda u, d: u == 1 and d in away)
     assert all(plan[d] != [1] for d in away)
     counts = Counter(plan[d][0] for d in days)
     assert sum(counts.values()) == 12
@@ -98,11 +96,8 @@ async def test_generated_rotation_skips_holidays_leave_and_interviews(kit):
         await rotations.add_leave(s, planners, planner, members[0], dt.date(2026, 12, 1), dt.date(2026, 12, 4), "出差", now)
         spec = rotations.RotationSpec("十二月", dt.date(2026, 11, 30), dt.date(2026, 12, 13), "09:00-10:00", 2)
         rot = await rotations.create_rotation(s, planners, planner, spec, now)
-        await rotations.set_roster(
-            s, planners, planner, rot.id,
-            [(members[0], MemberKind.LEADER), (members[1], MemberKind.LEADER), (members[2], MemberKind.STAFF), (members[3], MemberKind.STAFF)],
-            now,
-        )  # fmt: skip
+        kinds = [MemberKind.LEADER, MemberKind.LEADER, MemberKind.STAFF, MemberKind.STAFF]
+        await rotations.set_roster(s, planners, planner, rot.id, list(zip(members, kinds, strict=True)), now)
         await rotations.generate(s, planners, planner, rot.id, cal, now)
     async with kit.db.transaction(write=False) as s:
         duties = (await s.execute(select(Duty.user_id, Duty.day).where(Duty.rotation_id == rot.id))).all()
