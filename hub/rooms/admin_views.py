@@ -144,7 +144,19 @@ async def _revoke(request: web.Request, version: int) -> Device:
     actor = require_staff(request)
     policy_of(request).require(actor, "revoke", Device(), hide=False)
     async with db_of(request).transaction() as s:
-        return await devices.revoke(s, actor.audit, int_param(request, "id"), version, now_of(request))
+        device = await devices.revoke(s, actor.audit, int_param(request, "id"), version, now_of(request))
+    await _hang_up_device(request.app, device.id)
+    return device
+
+
+async def _hang_up_device(app: web.Application, device_id: int) -> None:
+    """A revoked device leaves any call it is in at once (its cookie already matches nothing)."""
+    from hub.signaling.keys import SIGNALING
+
+    service = app.get(SIGNALING)
+    if service is not None:
+        for room in list(service.rooms):
+            await service.remove_participant(room, f"device-{device_id}", "revoked")
 
 
 @routes.post("/rooms/devices/{id}/revoke")

@@ -173,3 +173,13 @@ async def revoke(session: AsyncSession, actor: AuditActor, device_id: int, versi
 async def list_devices(session: AsyncSession) -> list[tuple[Device, Room]]:
     rows = await session.execute(select(Device, Room).join(Room, Room.id == Device.room_id).order_by(Room.code, Device.id))
     return [(r[0], r[1]) for r in rows]
+
+
+async def online_room_ids(session: AsyncSession, now: dt.datetime) -> set[int]:
+    """Rooms with at least one enrolled device online now (kiosk booking offers "talk now" only there)."""
+    rows = await session.scalars(
+        select(Device.room_id).where(
+            Device.revoked_at.is_(None), Device.enrolled_at.is_not(None), Device.last_seen_at > now - ONLINE_WINDOW
+        )
+    )
+    return set(rows.all())
