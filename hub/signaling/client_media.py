@@ -194,4 +194,4 @@ class ClientPeer:
             task.cancel()
         for track in self.tracks.values():
             track.stop()
-        await self.pc.close()
+        await asyncio.shield(self.pc.close())

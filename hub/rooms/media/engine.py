@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from hub.rooms.media.room import MediaRoom
@@ -31,6 +32,7 @@ class MediaEngine:
         self.baseline_relay = baseline_relay
         self.layout = layout or SlotLayout()
         self.rooms: dict[str, MediaRoom] = {}
+        self.closing: set[asyncio.Future[None]] = set()  # peer connections still shutting down
 
     def room(self, room_id: str) -> MediaRoom:
         """The room's media, opened on first use."""
@@ -47,3 +49,5 @@ class MediaEngine:
     async def close(self) -> None:
         for room_id in list(self.rooms):
             await self.close_room(room_id)
+        while self.closing:
+            await asyncio.gather(*self.closing, return_exceptions=True)

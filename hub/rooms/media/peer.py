@@ -7,6 +7,7 @@ offered m-line to the transceiver meant for it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -171,4 +172,10 @@ class MediaPeer:
         for stream in self.streams.values():
             stream.requester.close()
             stream.sinks.clear()
-        await self.pc.close()
+        # aiortc may already be closing this connection itself (the remote closed DTLS); if our wait
+        # were cancelled, its own close would fail setting the shared "closed" future. The engine
+        # waits for every such close on shutdown, so no socket outlives the loop.
+        closing = asyncio.ensure_future(self.pc.close())
+        self.room.engine.closing.add(closing)
+        closing.add_done_callback(self.room.engine.closing.discard)
+        await asyncio.shield(closing)

@@ -127,6 +127,14 @@ class MediaRoom:
             task = asyncio.ensure_future(self.disconnect(peer.participant_id))
             self._drains[f"failed:{peer.participant_id}"] = task  # keep a reference until it ran
 
+    def preview(self, participant_id: str) -> dict[str, str | None]:
+        """The slots `participant_id` has, or would get on connecting now."""
+        peer = self.peers.get(participant_id)
+        if peer is not None and peer.mapping:
+            return dict(peer.mapping)
+        video_ranked, audio_ranked = self._ranking
+        return assign(self.layout, participant_id, video_ranked, audio_ranked)
+
     def set_presenter(self, participant_id: str | None) -> None:
         self.presenter = participant_id
         self.reassign()

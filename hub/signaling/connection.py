@@ -1,0 +1,67 @@
+"""One WebSocket, written by a single task from a bounded queue so a slow client never stalls a room."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from typing import Any
+
+from aiohttp import web
+
+from hub.signaling.protocol import Reply
+
+log = logging.getLogger(__name__)
+
+QUEUE_LIMIT = 512  # a client this far behind is dropped rather than buffered without bound
+
+
+class Connection:
+    def __init__(self, ws: web.WebSocketResponse) -> None:
+        self.ws = ws
+        self.room: str | None = None
+        self.participant: str | None = None
+        self._out: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(QUEUE_LIMIT)
+        self._writer = asyncio.get_running_loop().create_task(self._write())
+        self.closing = False
+
+    def deliver(self, message: dict[str, Any]) -> None:
+        if self.closing:
+            return
+        try:
+            self._out.put_nowait(message)
+        except asyncio.QueueFull:
+            log.warning("signaling client too slow, closing its connection")
+            self.close_soon()
+
+    def send(self, message: Reply) -> None:
+        self.deliver(message.model_dump(mode="json"))
+
+    def close_soon(self) -> None:
+        """Close after everything already queued has been written."""
+        if self.closing:
+            return
+        self.closing = True
+        try:
+            self._out.put_nowait(None)
+        except asyncio.QueueFull:
+            self._writer.cancel()  # its `finally` closes the socket
+
+    async def _write(self) -> None:
+        try:
+            while True:
+                message = await self._out.get()
+                if message is None:
+                    break
+                await self.ws.send_str(json.dumps(message, ensure_ascii=False))
+        except (ConnectionError, RuntimeError):  # the peer went away mid-write
+            pass
+        finally:
+            with contextlib.suppress(Exception):
+                await self.ws.close()
+
+    async def close(self) -> None:
+        self.close_soon()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._writer

@@ -1,0 +1,32 @@
+"""The `/ws` endpoint: checks Origin, then feeds every text frame to the service."""
+
+from __future__ import annotations
+
+from aiohttp import WSMsgType, web
+
+from hub.signaling.connection import Connection
+from hub.signaling.keys import ALLOWED_ORIGIN, SIGNALING
+
+# Frames above MAX_MESSAGE_BYTES get an `error` and the connection lives on; only frames this large
+# (which no honest client sends) make aiohttp close the socket.
+HARD_FRAME_LIMIT = 1024 * 1024
+
+
+async def websocket(request: web.Request) -> web.StreamResponse:
+    service = request.app[SIGNALING]
+    if request.headers.get("Origin") != request.app[ALLOWED_ORIGIN]:
+        raise web.HTTPForbidden(text="origin not allowed")
+    ws = web.WebSocketResponse(max_msg_size=HARD_FRAME_LIMIT, heartbeat=30.0)
+    await ws.prepare(request)
+    conn = Connection(ws)
+    service.connections.add(conn)
+    try:
+        async for frame in ws:
+            if frame.type == WSMsgType.TEXT:
+                await service.receive(conn, frame.data)
+            elif frame.type == WSMsgType.BINARY:
+                service.binary(conn)
+    finally:
+        await service.disconnected(conn)
+        await conn.close()
+    return ws

@@ -1,0 +1,289 @@
+"""Every signaling message, declared once. docs/protocol.md documents each type (a test checks).
+
+Every message has a `type`. Every client message is a request with an `id` (a number or a short
+string); the server answers each with exactly one reply carrying the same `id`: the specific reply
+named below, `ok`, or `error`. Server events (no request behind them) carry no `id`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+MAX_MESSAGE_BYTES = 64 * 1024
+
+RequestId = int | Annotated[str, StringConstraints(min_length=1, max_length=64)]
+ParticipantId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+Sdp = Annotated[str, StringConstraints(min_length=1, max_length=MAX_MESSAGE_BYTES)]
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    type: str
+
+
+# ---- client → server ------------------------------------------------------------------------------
+
+
+class Request(Message):
+    id: RequestId
+
+
+class Join(Request):
+    """Enter a room with a room token. Reply: `joined`, or `lobby` for roles that wait to be admitted."""
+
+    type: Literal["join"] = "join"
+    room: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    token: Annotated[str, StringConstraints(min_length=1, max_length=2048)]
+
+
+class Offer(Request):
+    """The client's SDP offer, with the m-lines `joined.lines` lists, in that order. Reply: `answer`."""
+
+    type: Literal["offer"] = "offer"
+    sdp: Sdp
+
+
+class IceCandidate(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    candidate: Annotated[str, StringConstraints(max_length=1024)]
+    sdpMid: Annotated[str, StringConstraints(max_length=64)] | None = None  # WebRTC's own field name
+    sdpMLineIndex: Annotated[int, Field(ge=0, le=64)] | None = None  # WebRTC's own field name
+
+
+class Ice(Request):
+    """A trickled ICE candidate of the client (`candidate: null` ends the candidates). Reply: `ok`."""
+
+    type: Literal["ice"] = "ice"
+    candidate: IceCandidate | None
+
+
+class Admit(Request):
+    """Host or interviewer: let one person in from the lobby. Reply: `ok`."""
+
+    type: Literal["admit"] = "admit"
+    participant: ParticipantId
+
+
+class Deny(Request):
+    """Host or interviewer: turn one person in the lobby away. Reply: `ok`."""
+
+    type: Literal["deny"] = "deny"
+    participant: ParticipantId
+
+
+class MediaState(Request):
+    """The sender's microphone and camera state (muted / camera off), shown to everyone. Reply: `ok`."""
+
+    type: Literal["media_state"] = "media_state"
+    audio: bool
+    video: bool
+
+
+class SetPresenter(Request):
+    """Host or interviewer: put one participant (or nobody: null) on everyone's main slot. Reply: `ok`."""
+
+    type: Literal["set_presenter"] = "set_presenter"
+    participant: ParticipantId | None
+
+
+class Remove(Request):
+    """Host: remove a participant from the room. Reply: `ok`."""
+
+    type: Literal["remove"] = "remove"
+    participant: ParticipantId
+
+
+class Leave(Request):
+    """Leave the room (the connection stays open). Reply: `ok`."""
+
+    type: Literal["leave"] = "leave"
+
+
+class End(Request):
+    """Host: end the room for everyone. Reply: `ok`, then everyone gets `ended`."""
+
+    type: Literal["end"] = "end"
+
+
+class Ping(Request):
+    """Keepalive. Reply: `pong`."""
+
+    type: Literal["ping"] = "ping"
+
+
+# ---- server → client ------------------------------------------------------------------------------
+
+
+class Reply(Message):
+    id: RequestId | None = None
+
+
+class Participant(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    name: str
+    role: str
+    audio: bool = True
+    video: bool = True
+
+
+class Line(BaseModel):
+    """One m-line of the client's offer: its own camera/microphone (sendonly) or a receive slot (recvonly)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    kind: Literal["audio", "video"]
+    direction: Literal["sendonly", "recvonly"]
+
+
+class Joined(Reply):
+    """You are in: your role, the m-lines to offer, who is on each slot, who is here."""
+
+    type: Literal["joined"] = "joined"
+    room: str
+    you: Participant
+    lines: list[Line]
+    slots: dict[str, str | None]
+    participants: list[Participant]
+    presenter: str | None
+    recording: bool
+    ice_servers: list[dict[str, Any]]
+
+
+class Lobby(Reply):
+    """You wait to be admitted; `position` 1 is next. A `joined` follows on admission, `denied` otherwise."""
+
+    type: Literal["lobby"] = "lobby"
+    position: int
+
+
+class Answer(Reply):
+    """The server's SDP answer to `offer`."""
+
+    type: Literal["answer"] = "answer"
+    sdp: str
+
+
+class Ok(Reply):
+    """The request was done."""
+
+    type: Literal["ok"] = "ok"
+
+
+class Pong(Reply):
+    type: Literal["pong"] = "pong"
+
+
+class Error(Reply):
+    """The request (or message that could not be read) was refused; the connection and room live on."""
+
+    type: Literal["error"] = "error"
+    code: str
+    reason: str
+
+
+class ParticipantJoined(Reply):
+    type: Literal["participant_joined"] = "participant_joined"
+    participant: Participant
+
+
+class ParticipantLeft(Reply):
+    type: Literal["participant_left"] = "participant_left"
+    participant: str
+    reason: str
+
+
+class ParticipantState(Reply):
+    """Someone muted/unmuted or turned the camera off/on."""
+
+    type: Literal["participant_state"] = "participant_state"
+    participant: str
+    audio: bool
+    video: bool
+
+
+class LobbyWaiting(Reply):
+    """To those who may admit: the people waiting, in order."""
+
+    type: Literal["lobby_waiting"] = "lobby_waiting"
+    waiting: list[Participant]
+
+
+class Denied(Reply):
+    """To a person in the lobby: not admitted. The server closes the connection."""
+
+    type: Literal["denied"] = "denied"
+    reason: str
+
+
+class Slots(Reply):
+    """Who is on each of your receive slots now (null: nobody)."""
+
+    type: Literal["slots"] = "slots"
+    slots: dict[str, str | None]
+    presenter: str | None
+
+
+class StopSending(Reply):
+    """Nobody receives your video now: `replaceTrack(null)` on your camera sender (no renegotiation)."""
+
+    type: Literal["stop_sending"] = "stop_sending"
+    kind: Literal["video"] = "video"
+
+
+class StartSending(Reply):
+    """Someone needs your video again: put the camera track back on its sender."""
+
+    type: Literal["start_sending"] = "start_sending"
+    kind: Literal["video"] = "video"
+
+
+class Recording(Reply):
+    type: Literal["recording"] = "recording"
+    active: bool
+
+
+class Ended(Reply):
+    """The room has ended; the server closes the connection."""
+
+    type: Literal["ended"] = "ended"
+    reason: str
+
+
+class Closed(Reply):
+    """The server closes this connection: `replaced` (you connected again elsewhere) or `removed`."""
+
+    type: Literal["closed"] = "closed"
+    reason: str
+
+
+CLIENT_MESSAGES: dict[str, type[Request]] = {
+    m.model_fields["type"].default: m
+    for m in (Join, Offer, Ice, Admit, Deny, MediaState, SetPresenter, Remove, Leave, End, Ping)
+}
+SERVER_MESSAGES: dict[str, type[Reply]] = {
+    m.model_fields["type"].default: m
+    for m in (
+        Joined, Lobby, Answer, Ok, Pong, Error, ParticipantJoined, ParticipantLeft, ParticipantState,
+        LobbyWaiting, Denied, Slots, StopSending, StartSending, Recording, Ended, Closed,
+    )
+}
+
+ERROR_CODES: dict[str, str] = {
+    "bad_json": "the message is not JSON text",
+    "too_large": f"the message is longer than {MAX_MESSAGE_BYTES} bytes",
+    "unknown_type": "no such message type",
+    "invalid_message": "a field is missing, extra, or of the wrong type",
+    "binary_frame": "only text frames are accepted",
+    "out_of_order": "the message is not valid now (e.g. an offer before joining)",
+    "forbidden": "your role may not do this",
+    "bad_token": "the room token is forged or malformed",
+    "token_expired": "the room token has expired",
+    "wrong_room": "the token is for another room",
+    "room_ended": "the room has ended",
+    "not_found": "no such participant in this room",
+    "media_failed": "the offer could not be answered",
+    "internal": "the server failed; the request was not done",
+}
