@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from hub.auth.policy import Policy
 from hub.cases.keys import CASES
 from hub.http.keys import HOME_TILES, LABELS, POLICY, HomeTile
 from hub.i18n import N_
 from hub.schedule import kiosk_views, public_views, staff_views
 from hub.schedule.bookings import BookingLimits
-from hub.schedule.calls import CALLS, NoVideo
+from hub.schedule.calls import CALLS, CallOpener, NoVideo
 from hub.schedule.keys import LIMITS, PLANNERS
 from hub.schedule.models import SCHEDULE_LABELS, Booking, Interview, Rotation
 from hub.schedule.rules import BookingRule, InterviewRule, Planners, RotationRule
+
+
+def _calls(policy: Policy) -> CallOpener:
+    """Video through the rooms part when it is wired (its room-session rule is registered), else none."""
+    from hub.rooms.models import RoomSession
+
+    if RoomSession in policy.models:
+        from hub.schedule.rooms_bridge import RoomsCalls
+
+        return RoomsCalls(policy)
+    return NoVideo()
 
 
 def setup(app: web.Application) -> None:
@@ -20,9 +32,9 @@ def setup(app: web.Application) -> None:
     planners = Planners(app[CASES].offices)
     app[PLANNERS] = planners
     app[LIMITS] = BookingLimits()
-    if CALLS not in app:
-        app[CALLS] = NoVideo()
     policy = app[POLICY]
+    if CALLS not in app:
+        app[CALLS] = _calls(policy)
     policy.register(Rotation, RotationRule(planners))
     policy.register(Booking, BookingRule(planners))
     policy.register(Interview, InterviewRule(planners))

@@ -91,6 +91,13 @@ async def test_booking_received_at_its_time_registers_a_petition(browser, new_br
     assert (await official.sign_in("petition1")).status == 303  # the session of days ago has expired
     started = await official.post_form(f"/schedule/bookings/{booking.id}/call", {})
     assert started.status == 303 and started.headers["Location"].startswith(f"/schedule/bookings/{booking.id}")
+    # the rooms part is wired: the call is a reception room session linking a county room and this kiosk's room
+    from hub.rooms.models import RoomSession, SessionKind, SessionStatus
+
+    assert "call=/rooms/sessions/" in started.headers["Location"]
+    async with kit.db.transaction(write=False) as s:
+        rs = await s.scalar(select(RoomSession).order_by(RoomSession.id.desc()).limit(1))
+    assert rs is not None and rs.kind is SessionKind.RECEPTION and rs.status is SessionStatus.OPEN and room in rs.room_ids
     status = await (await browser.get(f"/api/v1/kiosk/bookings/{code}", headers=kiosk)).json()
     assert status["status"] == "in_call"
     # another kiosk learns nothing about this booking
