@@ -1,0 +1,202 @@
+"""A dozen demo clues walked through the real workflow, with every approval signed by the demo staff."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.auth.actor import Actor
+from hub.auth.models import PortfolioEntry, User
+from hub.auth.policy import Policy
+from hub.cases import casefile, intake, transitions
+from hub.cases.access import CaseContext, may_approve
+from hub.cases.models import Clue, ClueSource, PetitionChannel, PetitionKind
+from hub.cases.rules import ClueRule, OfficeDirectory, PetitionRule
+from hub.cases.workflow import Approver
+from hub.db import Database
+from hub.org.models import OrgUnit, UnitKind
+
+TO_TRIAL = [
+    "assign",
+    "dispose_prelim_check",
+    "prelim_start",
+    "prelim_report",
+    "prelim_to_case",
+    "request_filing",
+    "file",
+    "start_investigation",
+    "confirm_facts",
+    "transfer_to_trial",
+    "accept_trial",
+]
+UNIT_END = ["trial_report", "decide", "finalise", "announce", "execute"]
+TOWNSHIP_END = ["trial_report", "county_check", "decide", "request_party_approval", "party_approve", "serve", "execute"]
+
+
+async def standalone_context(session: AsyncSession) -> CaseContext:
+    """The cases context without an app (the CLI, the demo, the benchmark)."""
+    offices = OfficeDirectory()
+    rows = (await session.execute(select(OrgUnit.id, OrgUnit.office).where(OrgUnit.kind == UnitKind.OFFICE))).all()
+    offices.by_unit = {r[0]: r[1] for r in rows if r[1] is not None}
+    policy = Policy()
+    policy.register(Clue, ClueRule(offices))
+    from hub.cases.models import Petition
+
+    policy.register(Petition, PetitionRule(offices))
+    return CaseContext(policy, offices)
+
+
+async def actor_of(session: AsyncSession, username: str) -> Actor | None:
+    user = await session.scalar(select(User).where(User.username == username))
+    if user is None:
+        return None
+    portfolio = frozenset(
+        (await session.scalars(select(PortfolioEntry.org_unit_id).where(PortfolioEntry.user_id == user.id))).all()
+    )
+    return Actor(
+        kind="staff",
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        org_unit_id=user.org_unit_id,
+        portfolio=portfolio,
+    )
+
+
+class Walker:
+    def __init__(self, db: Database, ctx: CaseContext, actors: dict[str, Actor], now: dt.datetime) -> None:
+        self.db, self.ctx, self.actors, self.now = db, ctx, actors, now
+
+    def _doer(self, clue: Clue, event: str) -> Actor:
+        """Someone who holds the step: tried in a fixed order over the demo staff."""
+        from hub.cases.access import duties_of
+        from hub.cases.workflow import CLUE_TRANSITIONS, find
+
+        t = find(CLUE_TRANSITIONS, event, clue.state.value, township=clue.township_id is not None, source=clue.source.value)
+        assert t is not None, (event, clue.state)
+        for actor in self.actors.values():
+            if duties_of(actor, clue, self.ctx.offices) & t.by and not actor.is_main_leader:
+                return actor
+        raise LookupError(event)
+
+    async def step(self, clue_id: int, event: str, comment: str = "") -> Clue:
+        async with self.db.transaction() as s:
+            clue = await s.get(Clue, clue_id)
+            assert clue is not None
+            doer = self._doer(clue, event)
+            out = await transitions.request_clue_event(s, self.ctx, doer, clue_id, event, self.now, comment=comment or "呈批")
+        while not out.applied and out.pending:
+            async with self.db.transaction() as s:
+                clue = await s.get(Clue, clue_id)
+                assert clue is not None
+                step = (await transitions.pending_requests(s, clue_id))[0]
+                signer = next(
+                    a
+                    for a in self.actors.values()
+                    if may_approve(a, Approver(step.approver), clue, self.ctx.offices) and (a.is_deputy or step.approver != "FG")
+                )
+                out = await transitions.decide(
+                    s,
+                    self.ctx,
+                    signer,
+                    clue_id,
+                    step.id,
+                    True,
+                    self.now,
+                    comment="同意",
+                    external_ref="会议纪要" if step.approver in ("DW", "CWH", "SJ") else "",
+                )
+        async with self.db.transaction(write=False) as s:
+            clue = await s.get(Clue, clue_id)
+            assert clue is not None
+            return clue
+
+
+async def walk_examples(database: Database, *, now: dt.datetime) -> int:
+    names = [
+        "leader",
+        "deputy1",
+        "deputy2",
+        "petition1",
+        "casemgmt1",
+        "trial1",
+        *[f"group{k}.1" for k in range(1, 8)],
+        "xini1",
+        "balagong1",
+        "jirigalangtu1",
+        "huhemudu1",
+        "duguitala1",
+        "yihewusu1",
+    ]
+    async with database.transaction() as s:
+        ctx = await standalone_context(s)
+        actors = {n: a for n in names if (a := await actor_of(s, n)) is not None}
+        units = dict((await s.execute(select(OrgUnit.code, OrgUnit.id))).all())
+    if not {"leader", "casemgmt1", "petition1"} <= set(actors) or "unit.01.0" not in units:
+        return 0
+    walker = Walker(database, ctx, actors, now)
+    plans: list[tuple[dict[str, Any], list[str]]] = [
+        ({"unit_id": units["unit.01.0"], "subject_name": "孙建国", "source": ClueSource.TRANSFERRED}, TO_TRIAL + UNIT_END),
+        ({"township_id": units["tw.xini"], "subject_name": "巴特尔", "source": ClueSource.SELF_FOUND}, TO_TRIAL + TOWNSHIP_END),
+        ({"unit_id": units["unit.10.0"], "subject_name": "周红梅", "source": ClueSource.INSPECTION_TOUR}, TO_TRIAL),
+        (
+            {"township_id": units["tw.huhemudu"], "subject_name": "乌兰", "source": ClueSource.LEADER_INSTRUCTED},
+            ["assign", "dispose_prelim_check", "prelim_start"],
+        ),
+        (
+            {"unit_id": units["unit.16.0"], "subject_name": "郑志强", "source": ClueSource.UPPER_ASSIGNED},
+            ["assign", "extend_upper", "dispose_talk_letter", "talk_letter_held"],
+        ),
+        ({"unit_id": units["unit.05.0"], "subject_name": "吴敏", "source": ClueSource.AUDIT}, ["assign", "dispose_shelve"]),
+    ]
+    walked = 0
+    async with database.transaction() as s:
+        office = actors["casemgmt1"]
+        clue_ids = []
+        for fields, _steps in plans:
+            clue = await intake.register_clue(
+                s, ctx, office, intake.ClueIn(summary="反映其违规收受管理服务对象礼金。", **fields), now
+            )
+            clue_ids.append(clue.id)
+        # a recused group on the audit clue: the rotation skips it and says why
+        await casefile.add_recusal(
+            s, ctx, office, clue_ids[5], casefile.RecusalIn(org_unit_id=units["jg.3"], reason="组长与被反映人系同学"), now
+        )
+    for clue_id, (_fields, steps) in zip(clue_ids, plans, strict=True):
+        for event in steps:
+            await walker.step(clue_id, event)
+        walked += 1
+    # a kiosk petition from a named informant, accepted and converted; and one reported up (the main leader's alone)
+    petition_office = actors["petition1"]
+    async with database.transaction() as s:
+        p = await intake.register_petition(
+            s,
+            ctx,
+            petition_office,
+            intake.PetitionIn(
+                channel=PetitionChannel.KIOSK,
+                kind=PetitionKind.ACCUSATION,
+                petitioner_name="张桂英",
+                summary="反映嘎查党支部书记截留草原补奖资金。",
+                accused_name="其其格",
+                township_id=units["tw.xini"],
+            ),
+            now,
+        )
+        await transitions.petition_event(s, ctx, petition_office, p.id, "acknowledge", now)
+        await transitions.petition_event(
+            s, ctx, petition_office, p.id, "convert", now, payload={"subject_name": "其其格", "subject_post": "嘎查党支部书记"}
+        )
+        up = await intake.register_petition(
+            s,
+            ctx,
+            petition_office,
+            intake.PetitionIn(channel=PetitionChannel.LETTER, kind=PetitionKind.ACCUSATION, summary="反映旗委常委问题。"),
+            now,
+        )
+        await transitions.petition_event(s, ctx, petition_office, up.id, "report_up", now)
+    return walked + 2
