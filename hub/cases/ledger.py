@@ -55,11 +55,16 @@ class LedgerQuery:
 SORTS = ("urgency", "received", "number")
 
 
-def conditions(query: LedgerQuery, today: dt.date, *, with_colour: bool = True) -> list[ColumnElement[bool]]:
+def conditions(
+    query: LedgerQuery, today: dt.date, *, with_colour: bool = True, has_due: bool = False
+) -> list[ColumnElement[bool]]:
+    """``has_due``: the caller already requires a due date. Only live matters have one (every ending stops all clocks),
+    so "live" then needs no state condition, and a colour filter or a count stays on the due-date index."""
     conds: list[ColumnElement[bool]] = []
     stage = query.stage or "live"
     if stage == "live":
-        conds.append(Clue.state.in_(sorted(LIVE_CLUE_STATES)))
+        if not (has_due or (with_colour and query.colour is not None)):
+            conds.append(Clue.state.in_(sorted(LIVE_CLUE_STATES)))
     elif stage != "all":
         conds.append(Clue.state.in_(sorted(STAGES[stage])))
     if query.state is not None:
@@ -139,7 +144,7 @@ async def counts(session: AsyncSession, policy: Policy, actor: Actor, query: Led
     """Rows per colour under the same filters (the colour filter itself aside): four due-date ranges in one pass."""
     columns = [func.count().filter(colour_condition(Clue.due_date, c, today)).label(c.value) for c in ORDER]
     stmt = select(*columns).where(
-        policy.where(actor, "view", Clue), Clue.due_date.is_not(None), *conditions(query, today, with_colour=False)
+        policy.where(actor, "view", Clue), Clue.due_date.is_not(None), *conditions(query, today, with_colour=False, has_due=True)
     )
     row = (await session.execute(stmt)).one()
     result = {c.value: int(row._mapping[c.value] or 0) for c in ORDER}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true
 
 from hub.auth.actor import Actor
 from hub.auth.models import Role
@@ -43,7 +43,8 @@ def _handling_units(clue: Clue) -> set[int | None]:
 
 
 def _not_recused(actor: Actor) -> ColumnElement[bool]:
-    return not_(exists(select(CaseRecusal.id).where(CaseRecusal.clue_id == Clue.id, CaseRecusal.user_id == actor.user_id)))
+    # NOT IN over an uncorrelated subquery: evaluated once and hashed, where NOT EXISTS would probe per row
+    return not_(Clue.id.in_(select(CaseRecusal.clue_id).where(CaseRecusal.user_id == actor.user_id)))
 
 
 @dataclass

@@ -15,6 +15,20 @@ from tests.cases.demo_units import UNIT_OF_GROUP
 from tests.cases.paths import UNIT_PATH_AFTER_TRIAL, UNIT_PATH_TO_TRIAL, walk
 
 
+def test_every_ending_stops_every_clock():
+    """The ledger relies on it: a due date means a live matter (hub/cases/ledger.py, ``has_due``)."""
+    from hub.cases.workflow import STOP_ALL
+
+    for t in CLUE_TRANSITIONS:
+        if t.target in CLUE_ENDINGS:
+            assert STOP_ALL in t.clocks or t.sources <= CLUE_ENDINGS, t.event
+    from hub.cases.workflow import ClockOp
+
+    for t in CLUE_TRANSITIONS:  # and no transition out of an ending starts a clock unless it leads to a live state
+        if t.sources <= CLUE_ENDINGS and any(c.op is ClockOp.START for c in t.clocks):
+            assert t.target not in CLUE_ENDINGS, t.event
+
+
 def test_the_declaration_has_no_dead_ends_and_reaches_every_state():
     targets = {t.target for t in CLUE_TRANSITIONS if t.target}
     assert set(ClueState) - {ClueState.RECEIVED} <= targets
