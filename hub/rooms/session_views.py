@@ -238,7 +238,8 @@ async def call_page(request: web.Request) -> web.StreamResponse:
     async with db_of(request).transaction(write=False) as s:
         rs = await sessions.get_session(s, policy_of(request), actor, int_param(request, "id"), "join")
     seat = sessions.seat_of(actor, rs)
-    context = {"rs": rs, "seat": seat, "kiosk": False, "config": client_config(request, mode="staff", session_id=rs.id)}
+    config = {**client_config(request, mode="staff", session_id=rs.id), "role": seat.role.value}
+    context = {"rs": rs, "seat": seat, "kiosk": False, "config": config}
     response = aiohttp_jinja2.render_template("rooms/call.html", request, context)
     response.headers["Cache-Control"] = "no-store"
     return response

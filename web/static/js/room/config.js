@@ -4,6 +4,7 @@
  * @typedef {object} RoomConfig
  * @property {"staff" | "kiosk"} mode
  * @property {number | null} session
+ * @property {string} [role]  the staff page's role in the call (the kiosk learns it on joining)
  * @property {string} ws_path
  * @property {string[]} ice_addresses  host candidates the browser may offer (empty: all)
  * @property {Record<string, string>} catalog

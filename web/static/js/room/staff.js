@@ -18,7 +18,14 @@ async function main() {
     micSelect: $(root, "mic-select"), status: $(root, "prejoin-status"),
   });
   prejoinRoot.hidden = false;
-  await prejoin.start();
+  if (config.role === "witness") {
+    // a silent observer only receives: their camera and microphone are never opened
+    $(root, "preview").hidden = true;
+    $(root, "meter").hidden = true;
+    $(root, "prejoin-status").textContent = t("You join as a silent observer: your camera and microphone stay off.");
+  } else {
+    await prejoin.start();
+  }
   const callRoot = $(root, "call-root");
   const finished = $(root, "finished");
   const messages = {
