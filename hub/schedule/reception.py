@@ -19,6 +19,8 @@ from hub.errors import Conflict, NotFound
 from hub.i18n import N_
 from hub.schedule.calls import CallLink, CallOpener, ReceptionCall
 from hub.schedule.models import Booking, BookingStatus, Duty, ReceptionSlot
+from hub.store import service as store_service
+from hub.store.manifest import FileKind
 
 CALL_OPENS = dt.timedelta(minutes=10)  # the official may start the call this long before the slot
 CALL_CLOSES = dt.timedelta(minutes=30)  # ... and up to this long after the slot's end
@@ -145,11 +147,19 @@ async def record_intake(
     )
     booking.petition_id = petition.id
     booking.status = BookingStatus.RECEIVED
-    if data.recording_ref:
-        booking.recording_ref = data.recording_ref
+    booking.recording_ref = data.recording_ref or await recording_of(session, booking)
     await session.flush()
     await audit.record(session, actor.audit, "booking.intake", "booking", booking.id, {"petition": petition.id}, at=now)
     return petition
+
+
+async def recording_of(session: AsyncSession, booking: Booking) -> str:
+    """The stored recording of the booking's call, if the recorder made one (its first file's id)."""
+    if not booking.room_session_ref.isdigit():
+        return ""
+    files = await store_service.files_of_room_session(session, int(booking.room_session_ref))
+    recordings = [f.id for f in files if f.kind is FileKind.RECORDING]
+    return recordings[0] if recordings else ""
 
 
 async def mark_no_show(session: AsyncSession, policy: Policy, actor: Actor, booking_id: int, now: dt.datetime) -> Booking:

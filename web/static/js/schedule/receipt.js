@@ -1,13 +1,12 @@
 // The receipt: print it, and at the booked time follow the official into the reception room.
+// The server decides when the call is open (the kiosk's own clock may be wrong), so the page simply asks.
 const printButton = document.getElementById("print-receipt");
 printButton?.addEventListener("click", () => window.print());
 
 const receipt = document.getElementById("receipt");
 const status = document.getElementById("call-status");
 const code = receipt?.dataset.code;
-const starts = receipt?.dataset.starts ? Date.parse(receipt.dataset.starts) : NaN;
 const POLL_MS = 3000;
-const EARLY_MS = 15 * 60 * 1000;
 
 async function poll() {
   if (!code) return;
@@ -22,13 +21,8 @@ async function poll() {
       if (body.join_url) window.location.assign(body.join_url);
     }
   } catch {
-    // the offline notice of kiosk.js tells the petitioner; keep polling
+    // the offline notice of kiosk.js tells the petitioner; keep asking
   }
 }
 
-// the page may stay open until the booked time (the petitioner books on the day); poll only near it
-if (code && !Number.isNaN(starts)) {
-  setInterval(() => {
-    if (Date.now() >= starts - EARLY_MS) void poll();
-  }, POLL_MS);
-}
+if (code) setInterval(() => { void poll(); }, POLL_MS);
