@@ -159,3 +159,8 @@ def _write(path: Path, data: bytes, mode: int) -> None:
         os.close(fd)
     os.chmod(tmp, mode)
     os.replace(tmp, path)
+
+
+def describe(files: TlsFiles) -> str:
+    """What `hub serve` prints: where the certificate is and the fingerprint people compare in the browser."""
+    return f"hub: HTTPS with {files.cert} (SHA-256 {files.fingerprint})"

@@ -16,7 +16,7 @@ import pytest
 from hub.http.keys import SECRET
 from hub.rooms.client_page import CLIENT_ICE_ADDRESSES
 from hub.rooms.models import ParticipantRole, SessionKind
-from hub.signaling.keys import SIGNALING
+from hub.signaling.keys import ALLOWED_ORIGIN, SIGNALING
 from tests.rooms.factories import enrolled_device, planned_session
 
 pytestmark = pytest.mark.browser
@@ -40,6 +40,7 @@ async def room_hub(aiohttp_server, app, settings, seeded) -> str:  # type: ignor
         from hub.signaling.setup import setup as signaling_setup
 
         signaling_setup(app, secret=app[SECRET], allowed_origin=origin, ice_addresses=["127.0.0.1"], ice_servers=[])
+    app[ALLOWED_ORIGIN] = origin  # known only now that the port is chosen
     app[CLIENT_ICE_ADDRESSES] = ["127.0.0.1"]
     await aiohttp_server(app, host="127.0.0.1", port=port)
     return origin

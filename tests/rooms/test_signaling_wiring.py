@@ -13,7 +13,7 @@ from hub.rooms import devices
 from hub.rooms.events import on_room_ended, session_id_of
 from hub.rooms.models import Device, ParticipantRole, RoomSession, SessionKind, SessionStatus
 from hub.signaling.client import HubClient, SignalingRefused
-from hub.signaling.keys import SIGNALING
+from hub.signaling.keys import ALLOWED_ORIGIN, SIGNALING
 from hub.signaling.tokens import issue_token
 from tests.rooms.factories import enrolled_device, planned_session
 
@@ -25,6 +25,7 @@ async def wired(aiohttp_client, app, settings, seeded):  # type: ignore[no-untyp
     if SIGNALING not in app:
         signaling_setup(app, secret=app[SECRET], allowed_origin="http://127.0.0.1", ice_addresses=["127.0.0.1"],
                         ice_servers=[], on_room_ended=on_room_ended(app))
+    app[ALLOWED_ORIGIN] = "http://127.0.0.1"  # the origin HubClient sends below
     return await aiohttp_client(app)
 
 
