@@ -1,0 +1,114 @@
+"""The access matrix's world: the demo organisation with the key requirement on, one signed-in client per role."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import pytest
+from aiohttp import web
+from sqlalchemy import select
+
+from hub.auth.actor import Actor
+from hub.auth.middleware import ACTOR_RESOLVERS
+from hub.auth.models import SecurityKey, User
+from hub.org.models import OrgUnit
+from hub.rooms.models import Room
+from tests.access.matrix import PENDING_USER, STAFF_USERS
+from tests.auth import keyflow
+from tests.support.clients import Browser
+
+KIOSK_HEADER = "X-Test-Kiosk"
+
+
+@dataclass
+class SeededWorld:
+    users: dict[str, int]
+    units: dict[str, int]
+    rooms: dict[str, int]
+    revoked: tuple[int, int]
+    extras: dict[str, int] = field(default_factory=dict)
+
+    def user(self, username: str) -> int:
+        return self.users[username]
+
+    def unit(self, code: str) -> int:
+        return self.units[code]
+
+    def room(self, code: str) -> int:
+        return self.rooms[code]
+
+    def revoked_key(self) -> tuple[int, int]:
+        return self.revoked
+
+    def extra(self, name: str) -> int:
+        return self.extras[name]
+
+
+async def _fake_kiosk(request: web.Request) -> Actor | None:
+    """Stands in for an enrolled kiosk device until hub/rooms' device resolver is wired (then use a real device)."""
+    if request.headers.get(KIOSK_HEADER) == "1":
+        return Actor(kind="kiosk", device_id=1, township_id=None)
+    return None
+
+
+@pytest.fixture
+def app(app, settings):  # type: ignore[no-untyped-def]
+    keyflow.require_keys(settings)
+    app[ACTOR_RESOLVERS].append(_fake_kiosk)
+    return app
+
+
+@pytest.fixture
+async def world(database, seeded, clock) -> SeededWorld:  # type: ignore[no-untyped-def]
+    async with database.transaction() as s:
+        users = {u.username: u.id for u in (await s.scalars(select(User))).all()}
+        units = {u.code: u.id for u in (await s.scalars(select(OrgUnit))).all()}
+        rooms = {r.code: r.id for r in (await s.scalars(select(Room))).all()}
+        key = SecurityKey(
+            user_id=users["group5.2"],
+            credential_id="revoked-key-of-group5.2",
+            public_key=b"\x00",
+            sign_count=0,
+            aaguid="00000000-0000-0000-0000-000000000000",
+            attestation_format="none",
+            name="lost",
+            created_at=clock.now(),
+            revoked_at=clock.now(),
+        )
+        s.add(key)
+        await s.flush()
+        revoked = (users["group5.2"], key.id)
+    return SeededWorld(users, units, rooms, revoked)
+
+
+ClientFactory = Callable[[str], Awaitable[Browser]]
+
+
+@pytest.fixture
+async def clients(aiohttp_client, browser, world) -> tuple[dict[str, Browser], ClientFactory]:  # type: ignore[no-untyped-def]
+    """A signed-in client per role, and a factory of fresh ones (for probes that end their own session)."""
+    server = browser.client.server
+    keys: dict[str, object] = {}
+
+    async def make(role: str) -> Browser:
+        if role == "kiosk":
+            return Browser(await aiohttp_client(server, headers={KIOSK_HEADER: "1"}))
+        b = Browser(await aiohttp_client(server))
+        if role == "anonymous":
+            await b.prime()
+        elif role == "pending":
+            resp = await b.sign_in(PENDING_USER)
+            assert resp.headers["Location"].startswith("/signin/key")
+        else:
+            username = STAFF_USERS[role]
+            if username in keys:
+                await keyflow.sign_in(b, username, keys[username])  # type: ignore[arg-type]
+            else:
+                keys[username] = await keyflow.first_sign_in(b, username)
+        return b
+
+    # the pending user has a key (enrolled once) but gives only the password
+    keys[PENDING_USER] = await keyflow.first_sign_in(Browser(await aiohttp_client(server)), PENDING_USER)
+    signed_in = {role: await make(role) for role in ("anonymous", "pending", "kiosk", *STAFF_USERS)}
+    return signed_in, make

@@ -1,0 +1,17 @@
+"""Expectations for health, metrics and static files: open to everyone (nginx keeps /metrics internal, see deploy/)."""
+
+from __future__ import annotations
+
+from tests.access.matrix import Probe, World, expect
+
+
+def probes(world: World) -> list[Probe]:
+    return [
+        Probe("GET", "/healthz", "/healthz", expect("/healthz", staff=200, outsiders=200)),
+        Probe("GET", "/metrics", "/metrics", expect("/metrics", staff=200, outsiders=200)),
+        Probe("GET", "/static", "/static/css/hub.css", expect("/static", staff=200, outsiders=200)),
+        Probe("GET", "/static", "/static/js/auth/ceremony.js", expect("/static", staff=200, outsiders=200)),
+        # no way out of the static folder, however the path is spelt
+        Probe("GET", "/static", "/static/..%2f..%2fhub%2fsettings.py", expect("/static", staff=404, outsiders=404), note="traversal"),
+        Probe("GET", "/static", "/static/%2e%2e/%2e%2e/pyproject.toml", expect("/static", staff=404, outsiders=404), note="traversal"),
+    ]  # fmt: skip
