@@ -1,3 +1,5 @@
+# ruff: noqa: E501
+# (one probe per line reads as a table: long lines are the price)
 """Expectations for sign-in, the key ceremonies, staff accounts and security-key administration (hub/auth)."""
 
 from __future__ import annotations

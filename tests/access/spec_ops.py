@@ -1,3 +1,5 @@
+# ruff: noqa: E501
+# (one probe per line reads as a table: long lines are the price)
 """Expectations for health, metrics and static files: open to everyone (nginx keeps /metrics internal, see deploy/)."""
 
 from __future__ import annotations
