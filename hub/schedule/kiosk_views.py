@@ -13,6 +13,7 @@ from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
+from pydantic import BaseModel, Field
 
 from hub.auth.actor import Actor
 from hub.cases.keys import CASES
@@ -21,7 +22,7 @@ from hub.clock import LOCAL_TZ
 from hub.errors import BadRequest, Conflict, Forbidden, HubError, Invalid
 from hub.http.context import actor_of, db_of, now_of
 from hub.http.keys import STORE
-from hub.http.validation import int_param, read_form
+from hub.http.validation import int_param, parse_json, read_form
 from hub.i18n import N_
 from hub.schedule import bookings, filings, queue, rotations
 from hub.schedule.keys import LIMITS
@@ -61,7 +62,11 @@ async def _open_days(request: web.Request, *, user_id: int | None = None) -> lis
 @aiohttp_jinja2.template("schedule/kiosk_rotation.html")
 async def kiosk_rotation(request: web.Request) -> dict[str, Any]:
     require_kiosk(request)
-    return {"days": await _open_days(request), "now": now_of(request), "lead": bookings.BOOKING_LEAD}
+    today = now_of(request).astimezone(LOCAL_TZ).date()
+    async with db_of(request).transaction(write=False) as s:
+        published = await rotations.published_rotations(s, today)
+        changes = await rotations.changes(s, [r.id for r in published])
+    return {"days": await _open_days(request), "now": now_of(request), "lead": bookings.BOOKING_LEAD, "changes": changes[:10]}
 
 
 async def _slot_or_error(request: web.Request, slot_id: int) -> bookings.SlotContext:
@@ -101,6 +106,31 @@ async def book_submit(request: web.Request) -> web.Response:
         return _render(request, "kiosk_book.html", context, status=exc.status)
     official = await _official_name(request, ctx.duty.user_id)
     return _render(request, "kiosk_receipt.html", {"booking": booking, "slot": ctx.slot, "official": official, "rebooked": False})
+
+
+class BookingIn(BaseModel):
+    slot_id: int
+    name: str = Field(max_length=200)
+    phone: str = Field(max_length=40)
+
+
+@routes.post("/api/v1/kiosk/bookings")
+async def book_api(request: web.Request) -> web.Response:
+    """Book from a kiosk over JSON; errors come back as the error middleware's JSON, translated."""
+    kiosk = require_kiosk(request)
+    body = await parse_json(request, BookingIn)
+    async with db_of(request).transaction() as s:
+        booking = await bookings.book(s, kiosk, body.slot_id, body.name, body.phone, now_of(request), request.app[LIMITS])
+        ctx = await bookings.slot_context(s, body.slot_id)
+    return web.json_response(
+        {
+            "code": booking.code,
+            "slot_id": booking.slot_id,
+            "starts_at": ctx.slot.starts_at.isoformat(),
+            "official_id": ctx.duty.user_id,
+        },
+        status=201,
+    )
 
 
 @routes.get("/kiosk/reception/manage")

@@ -178,6 +178,7 @@ class Booking(Base):
     # the video call: a room session of the rooms part, and its recording (plain ids: those parts own the tables)
     room_session_ref: Mapped[str] = mapped_column(String(100), default="")
     join_url: Mapped[str] = mapped_column(String(300), default="")  # where the kiosk goes when the call opens
+    host_url: Mapped[str] = mapped_column(String(300), default="")  # where the official goes
     recording_ref: Mapped[str] = mapped_column(String(100), default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -202,6 +203,7 @@ class QueueTicket(Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     room_session_ref: Mapped[str] = mapped_column(String(100), default="")
     join_url: Mapped[str] = mapped_column(String(300), default="")
+    host_url: Mapped[str] = mapped_column(String(300), default="")
     petition_id: Mapped[int | None] = mapped_column(ForeignKey("petitions.id"))
 
 

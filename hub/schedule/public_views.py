@@ -81,3 +81,36 @@ async def official_feed(request: web.Request) -> web.Response:
     return _ics(
         ical.feed(duties, name=f"接访日程：{name}", host=request.host.split(":")[0] or "hub", now=now), f"reception-{user_id}.ics"
     )
+
+
+def duty_json(duty: DutyView) -> dict[str, object]:
+    return {
+        "id": duty.id,
+        "day": duty.day.isoformat(),
+        "official": {"id": duty.user_id, "name": duty.name, "kind": duty.kind.value if duty.kind else None},
+        "slots": [
+            {
+                "id": s.id,
+                "starts_at": s.starts_at.isoformat(),
+                "ends_at": s.ends_at.isoformat(),
+                "capacity": s.capacity,
+                "free": s.free,
+            }
+            for s in duty.slots
+        ],
+    }
+
+
+@routes.get("/api/v1/reception")
+async def published_api(request: web.Request) -> web.Response:
+    """The published rotation as JSON (public, like the page): duties with their slots and free places."""
+    context = await published_context(request)
+    return web.json_response(
+        {
+            "duties": [duty_json(d) for _day, duties in context["days"] for d in duties],
+            "changes": [
+                {"at": c.at.isoformat(), "day": c.day.isoformat(), "zh": c.summary_zh, "en": c.summary_en}
+                for c in context["changes"]
+            ],
+        }
+    )

@@ -178,7 +178,7 @@ async def call_in(session: AsyncSession, calls: CallOpener, official: Actor, tic
     )
     ticket.status, ticket.called_at = TicketStatus.CALLED, now
     if link is not None:
-        ticket.room_session_ref, ticket.join_url = link.ref, link.guest_url
+        ticket.room_session_ref, ticket.join_url, ticket.host_url = link.ref, link.guest_url, link.host_url
     await session.flush()
     await audit.record(
         session, official.audit, "queue.call", "queue_ticket", ticket.id, {"room_session": ticket.room_session_ref}, at=now

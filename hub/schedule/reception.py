@@ -18,7 +18,7 @@ from hub.cases.models import Petition, PetitionChannel, PetitionKind
 from hub.errors import Conflict, NotFound
 from hub.i18n import N_
 from hub.schedule.calls import CallLink, CallOpener, ReceptionCall
-from hub.schedule.models import Booking, BookingStatus, Duty, ReceptionSlot
+from hub.schedule.models import Booking, BookingStatus, Duty, QueueTicket, ReceptionSlot, TicketStatus
 from hub.store import service as store_service
 from hub.store.manifest import FileKind
 
@@ -100,7 +100,7 @@ async def start_call(
             now,
         )
         if link is not None:
-            view.booking.room_session_ref, view.booking.join_url = link.ref, link.guest_url
+            view.booking.room_session_ref, view.booking.join_url, view.booking.host_url = link.ref, link.guest_url, link.host_url
     view.booking.status = BookingStatus.IN_CALL
     await session.flush()
     await audit.record(
@@ -150,6 +150,38 @@ async def record_intake(
     booking.recording_ref = data.recording_ref or await recording_of(session, booking)
     await session.flush()
     await audit.record(session, actor.audit, "booking.intake", "booking", booking.id, {"petition": petition.id}, at=now)
+    return petition
+
+
+async def record_queue_intake(
+    session: AsyncSession, ctx: CaseContext, actor: Actor, ticket_id: int, data: IntakeIn, now: dt.datetime
+) -> Petition:
+    """The intake of a "talk now" call: the same petition record, without a booking (the name is optional)."""
+    ticket = await session.get(QueueTicket, ticket_id)
+    if ticket is None or ticket.official_id != actor.user_id:
+        raise NotFound("queue_ticket")
+    if ticket.petition_id is not None:
+        raise Conflict("recorded", N_("The intake of this booking is recorded already."))
+    if ticket.status not in (TicketStatus.CALLED, TicketStatus.WAITING):
+        raise Conflict("not_waiting", N_("This petitioner is no longer waiting."))
+    petition = await register_petition(
+        session,
+        ctx,
+        actor,
+        PetitionIn(
+            channel=PetitionChannel.KIOSK,
+            kind=data.kind,
+            summary=data.summary,
+            petitioner_name=ticket.name or None,
+            accused_name=data.accused_name,
+            township_id=ticket.township_id,
+            intake_ref=f"Q{ticket.id}",
+        ),
+        now,
+    )
+    ticket.petition_id, ticket.status, ticket.finished_at = petition.id, TicketStatus.DONE, now
+    await session.flush()
+    await audit.record(session, actor.audit, "queue.intake", "queue_ticket", ticket.id, {"petition": petition.id}, at=now)
     return petition
 
 

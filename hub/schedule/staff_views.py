@@ -337,7 +337,7 @@ async def _booking_context(request: web.Request, actor: Actor, booking_id: int) 
         "kinds": list(PetitionKind),
         "mine": view.duty.user_id == actor.user_id,
         "window_open": reception.call_window_open(view.slot, now_of(request)),
-        "call_url": request.query.get("call", ""),
+        "call_url": view.booking.host_url,
         "form": {},
         "error": "",
         "errors": {},
@@ -356,14 +356,10 @@ async def booking_call(request: web.Request) -> web.StreamResponse:
     booking_id = int_param(request, "id")
     try:
         async with db_of(request).transaction() as s:
-            _view, link = await reception.start_call(
-                s, policy_of(request), request.app[CALLS], actor, booking_id, now_of(request)
-            )
+            await reception.start_call(s, policy_of(request), request.app[CALLS], actor, booking_id, now_of(request))
     except HubError as exc:
         context = {**await _booking_context(request, actor, booking_id), "error": exc.message}
         return aiohttp_jinja2.render_template("schedule/booking.html", request, context, status=exc.status)
-    if link is not None:
-        return see_other(f"/schedule/bookings/{booking_id}?call={link.host_url}")
     return see_other(f"/schedule/bookings/{booking_id}")
 
 
@@ -390,7 +386,43 @@ async def queue_call(request: web.Request) -> web.StreamResponse:
     actor = require_staff(request)
     async with db_of(request).transaction() as s:
         ticket = await queue.call_in(s, request.app[CALLS], actor, int_param(request, "id"), now_of(request))
-    return see_other(f"/schedule/mine#ticket-{ticket.id}")
+    return see_other(f"/schedule/queue/{ticket.id}")
+
+
+async def _ticket_context(request: web.Request, actor: Actor, ticket_id: int) -> dict[str, Any]:
+    from hub.cases.models import Petition
+    from hub.schedule.models import QueueTicket
+
+    async with db_of(request).transaction(write=False) as s:
+        ticket = await s.get(QueueTicket, ticket_id)
+        if ticket is None or ticket.official_id != actor.user_id:
+            raise web.HTTPNotFound()
+        number = await s.scalar(select(Petition.number).where(Petition.id == ticket.petition_id)) if ticket.petition_id else ""
+    return {"ticket": ticket, "petition_number": number or "", "kinds": list(PetitionKind), "form": {}, "error": "", "errors": {}}
+
+
+@routes.get("/schedule/queue/{id}")
+@aiohttp_jinja2.template("schedule/ticket.html")
+async def ticket_page(request: web.Request) -> dict[str, Any]:
+    return await _ticket_context(request, require_staff(request), int_param(request, "id"))
+
+
+@routes.post("/schedule/queue/{id}/intake")
+async def ticket_intake(request: web.Request) -> web.StreamResponse:
+    actor = require_staff(request)
+    ticket_id = int_param(request, "id")
+    data = await read_form(request)
+    data.pop("csrf_token", None)
+    try:
+        body = validate(IntakeForm, data)
+        async with db_of(request).transaction() as s:
+            await reception.record_queue_intake(
+                s, request.app[CASES], actor, ticket_id, reception.IntakeIn(**body.model_dump()), now_of(request)
+            )
+    except HubError as exc:
+        context = {**await _ticket_context(request, actor, ticket_id), "form": data, "error": exc.message, "errors": exc.fields}
+        return aiohttp_jinja2.render_template("schedule/ticket.html", request, context, status=exc.status)
+    return see_other(f"/schedule/queue/{ticket_id}")
 
 
 @routes.post("/schedule/queue/{id}/done")

@@ -222,3 +222,29 @@ async def test_talk_now_queue(browser, new_browser, kit):
     first = await (await browser.get(f"/api/v1/kiosk/queue/{tokens[0]}", headers=headers)).json()
     second = await (await browser.get(f"/api/v1/kiosk/queue/{tokens[1]}", headers=headers)).json()
     assert first["status"] == "called" and second["place"] == 1 and second["wait_minutes"] == 0
+
+
+async def test_json_booking_and_published_rotation(browser, kit):
+    await kit.published(days=5)
+    data = await (await browser.get("/api/v1/reception")).json()
+    assert data["duties"] and all(d["slots"] for d in data["duties"])
+    slot = data["duties"][0]["slots"][0]
+    headers = await _kiosk_headers(kit)
+    made = await browser.post_json(
+        "/api/v1/kiosk/bookings", {"slot_id": slot["id"], "name": "周八", "phone": "13812345678"}, headers=headers
+    )
+    assert made.status == 201 and re.fullmatch(r"\d{8}", (await made.json())["code"])
+    bad = await browser.post_json(
+        "/api/v1/kiosk/bookings", {"slot_id": slot["id"], "name": "周八", "phone": "1381234"}, headers=headers
+    )
+    error = (await bad.json())["error"]
+    assert bad.status == 422 and error["code"] == "bad_phone" and "电话号码" in error["message"]
+    garbage = await browser.post_json("/api/v1/kiosk/bookings", {"slot_id": "x"}, headers=headers)
+    assert garbage.status == 422
+    missing = await browser.post_json(
+        "/api/v1/kiosk/bookings", {"slot_id": 999999, "name": "周八", "phone": "13812345670"}, headers=headers
+    )
+    assert missing.status == 404 and "时段" in (await missing.json())["error"]["message"]
+    assert (
+        await browser.post_json("/api/v1/kiosk/bookings", {"slot_id": slot["id"], "name": "a", "phone": "13812345671"})
+    ).status == 403

@@ -48,6 +48,12 @@ async def test_publish_through_the_pages_then_change_and_notify(browser, new_bro
     ).status == 303
     public = await (await browser.get("/reception")).text()
     assert "公示后的变更" in public and "改为" in public
+    sheet = await (await browser.get("/reception/print")).text()
+    assert "张志刚" in sheet and "改为" in sheet and "<script" not in sheet
+    township, room = await kit.township()
+    kiosk_browser = await new_browser()
+    kiosk_page = await (await kiosk_browser.get("/kiosk/reception", headers={KIOSK_HEADER: f"9:{township}:{room}"})).text()
+    assert "改为" in kiosk_page
     async with kit.db.transaction(write=False) as s:
         told = (await s.scalars(select(Notification.user_id).where(Notification.text_zh.contains("变更")))).all()
     assert set(told) == {ids["deputy1"], ids["deputy2"]}
@@ -94,7 +100,7 @@ async def test_booking_received_at_its_time_registers_a_petition(browser, new_br
     # the rooms part is wired: the call is a reception room session linking a county room and this kiosk's room
     from hub.rooms.models import RoomSession, SessionKind, SessionStatus
 
-    assert "call=/rooms/sessions/" in started.headers["Location"]
+    assert 'href="/rooms/sessions/' in await (await official.get(started.headers["Location"])).text()
     async with kit.db.transaction(write=False) as s:
         rs = await s.scalar(select(RoomSession).order_by(RoomSession.id.desc()).limit(1))
     assert rs is not None and rs.kind is SessionKind.RECEPTION and rs.status is SessionStatus.OPEN and room in rs.room_ids
@@ -171,3 +177,58 @@ async def test_interviews_refuse_double_bookings_of_rooms_and_people(browser, ki
         )
     ).status == 422
     _ = LOCAL_TZ, Rotation
+
+
+async def test_talk_now_call_and_intake_and_interview_link(browser, new_browser, kit):
+    from hub.rooms.models import Room, RoomKind, RoomSession, SessionKind
+    from hub.schedule.models import MemberKind, QueueTicket, TicketStatus
+
+    await kit.published([("petition1", MemberKind.STAFF)], days=3, start=kit.today, slot_times="09:00-12:00", leaders=0)
+    kit.clock.set(dt.datetime.combine(kit.today, dt.time(9, 10), LOCAL_TZ))
+    township, room = await kit.township()
+    kiosk = {KIOSK_HEADER: f"3:{township}:{room}"}
+    official_id = await kit.user_id("petition1")
+    joined = await browser.post_form("/kiosk/reception/now", {"official_id": str(official_id), "name": ""}, headers=kiosk)
+    token = joined.headers["Location"].rsplit("/", 1)[1]
+    staff = await new_browser()
+    assert (await staff.sign_in("petition1")).status == 303
+    async with kit.db.transaction(write=False) as s:
+        ticket_id = await s.scalar(select(QueueTicket.id).where(QueueTicket.token == token))
+    called = await staff.post_form(f"/schedule/queue/{ticket_id}/call", {})
+    assert called.headers["Location"] == f"/schedule/queue/{ticket_id}"
+    page = await (await staff.get(f"/schedule/queue/{ticket_id}")).text()
+    assert 'href="/rooms/sessions/' in page
+    polled = await (await browser.get(f"/api/v1/kiosk/queue/{token}", headers=kiosk)).json()
+    assert polled["status"] == "called" and polled["join_url"] == "/kiosk"
+    done = await staff.post_form(
+        f"/schedule/queue/{ticket_id}/intake", {"kind": "suggestion", "summary": "建议公开低保评定结果。"}
+    )
+    assert done.status == 303
+    async with kit.db.transaction(write=False) as s:
+        ticket = await s.get(QueueTicket, ticket_id)
+        petition = await s.get(Petition, ticket.petition_id)  # type: ignore[union-attr]
+    assert ticket is not None and ticket.status is TicketStatus.DONE
+    assert petition is not None and petition.petitioner_name is None and petition.intake_ref == f"Q{ticket_id}"
+
+    # coordination: at the time, the county room and the township room are linked in one interview session
+    organiser = await new_browser()
+    assert (await organiser.sign_in("casemgmt1")).status == 303
+    async with kit.db.transaction(write=False) as s:
+        county = await s.scalar(select(Room.id).where(Room.code == "county.interview.1"))
+        town = await s.scalar(select(Room.id).where(Room.kind == RoomKind.TOWNSHIP_INTERVIEW).order_by(Room.id).limit(1))
+    interviewer = str(await kit.user_id("group1.1"))
+    form = {"title": "远程谈话", "date": kit.today.isoformat(), "start": "14:00", "end": "15:00", "county_room_id": str(county),
+            "township_room_id": str(town), "interviewee_name": "郑某", "interviewer_ids": interviewer}  # fmt: skip
+    assert (await organiser.post_form("/schedule/interviews", form)).status == 303
+    from hub.schedule.models import Interview
+
+    async with kit.db.transaction(write=False) as s:
+        interview_id = await s.scalar(select(Interview.id))
+    assert (await organiser.post_form(f"/schedule/interviews/{interview_id}/link", {})).status == 409  # too early
+    kit.clock.set(dt.datetime.combine(kit.today, dt.time(13, 50), LOCAL_TZ))
+    assert (await organiser.sign_in("casemgmt1")).status == 303
+    linked = await organiser.post_form(f"/schedule/interviews/{interview_id}/link", {})
+    assert linked.status == 303 and linked.headers["Location"].startswith("/rooms/sessions/")
+    async with kit.db.transaction(write=False) as s:
+        rs = await s.scalar(select(RoomSession).where(RoomSession.kind == SessionKind.INTERVIEW))
+    assert rs is not None and sorted(rs.room_ids) == sorted([county, town])
