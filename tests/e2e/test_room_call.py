@@ -117,6 +117,16 @@ async def test_kiosk_and_interviewer_call_through_the_ui(chromium, room_hub, app
         await _until(lambda p=page, f=first: _grown(p, f), "frames decoded to grow")
     assert "信访人" in await staff.inner_text('[data-part="people"]')
 
+    # muting shows on the other side; recording shows on both
+    await kiosk.click('[data-part="mute"]')
+    assert await kiosk.get_attribute('[data-part="mute"]', "aria-pressed") == "true"
+    await _until(lambda: _people_with(staff, "已静音"), "the host to see the kiosk muted")
+    await kiosk.click('[data-part="mute"]')
+    await _until(lambda: _people_without(staff, "已静音"), "the host to see the kiosk unmuted")
+    app[SIGNALING].set_recording(f"session-{session_id}", True)
+    for page in (staff, kiosk):
+        await page.wait_for_selector('[data-part="recording"]:visible')
+
     # the network drops the kiosk's connection: it shows the banner, rejoins by itself and keeps its place
     await kiosk.evaluate(
         """() => { const banner = document.querySelector('[data-part="reconnect"]');
@@ -155,6 +165,10 @@ async def test_kiosk_and_interviewer_call_through_the_ui(chromium, room_hub, app
 
 async def _grown(page: Any, before: int) -> bool:
     return await _frames(page) > before
+
+
+async def _people_with(page: Any, text: str) -> bool:
+    return text in await page.inner_text('[data-part="people"]')
 
 
 async def _people_without(page: Any, text: str) -> bool:

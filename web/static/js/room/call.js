@@ -127,7 +127,7 @@ export class Call {
     this.show("call");
     this.showRecording(m.recording);
     this.renderPeople();
-    part(this.root, "role").textContent = (roleLabel(m.you.role));
+    part(this.root, "role").textContent = roleLabel(m.you.role);
     const end = this.root.querySelector('[data-part="end"]');
     if (end) end.toggleAttribute("hidden", !ENDS.has(m.you.role));
     if (!ADMITS.has(m.you.role)) part(this.root, "waiting").replaceChildren();
@@ -205,7 +205,10 @@ export class Call {
     list.replaceChildren();
     for (const p of this.participants.values()) {
       const item = document.createElement("li");
-      item.textContent = `${p.name} · ${(roleLabel(p.role))}${p.audio ? "" : " · " + t("muted")}${p.video ? "" : " · " + t("camera off")}`;
+      const parts = [p.name, roleLabel(p.role)];
+      if (!p.audio) parts.push(t("muted"));
+      if (!p.video) parts.push(t("camera off"));
+      item.textContent = parts.join(" · ");
       list.append(item);
     }
     this.renderSlots();
@@ -220,7 +223,8 @@ export class Call {
       const item = document.createElement("li");
       item.dataset.participant = p.id;
       const name = document.createElement("span");
-      name.textContent = `${p.name} · ${(roleLabel(p.role))} · ${t("waiting")}`;
+      const waitingText = t("waiting");
+      name.textContent = [p.name, roleLabel(p.role), waitingText].join(" · ");
       item.append(name);
       if (index === 0) { // one at a time: the first in line
         const admit = document.createElement("button");
@@ -251,7 +255,8 @@ export class Call {
   /** @param {number} position */
   showLobby(position) {
     this.show("lobby");
-    part(this.root, "lobby-position").textContent = position > 1 ? t("%(n)s people are ahead of you.", { n: position - 1 }) : t("You are next.");
+    const ahead = t("%(n)s people are ahead of you.", { n: position - 1 });
+    part(this.root, "lobby-position").textContent = position > 1 ? ahead : t("You are next.");
   }
 
   /** @param {boolean} active */

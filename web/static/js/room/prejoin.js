@@ -47,7 +47,8 @@ export class PreJoin {
       devices.filter((d) => d.kind === kind).forEach((d, i) => {
         const option = document.createElement("option");
         option.value = d.deviceId;
-        option.textContent = d.label || `${kind === "videoinput" ? t("Camera") : t("Microphone")} ${i + 1}`;
+        const generic = kind === "videoinput" ? t("Camera") : t("Microphone");
+        option.textContent = d.label || [generic, String(i + 1)].join(" ");
         option.selected = d.deviceId === current;
         select.append(option);
       });
