@@ -5,7 +5,7 @@ import { postJson } from "./config.js";
 import { t } from "./i18n.js";
 import { RoomPeer } from "./peer.js";
 import { measure } from "./quality.js";
-import { Signaling } from "./signaling.js";
+import { Signaling, SignalingError } from "./signaling.js";
 
 /** @typedef {import("./config.js").RoomConfig} RoomConfig */
 /** @typedef {import("./signaling.js").Message} Message */
@@ -17,6 +17,8 @@ const QUALITY_MS = 2000;
 const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
 const MAX_RECONNECT_MS = 5 * 60 * 1000;
 const PING_MS = 20000;
+// join refusals that another attempt cannot change (a token error just means: fetch a new one)
+const FINAL_CODES = new Set(["room_ended", "wrong_room", "forbidden"]);
 
 /** @param {HTMLElement} root @param {string} part @returns {HTMLElement} */
 function part(root, part) {
@@ -326,13 +328,14 @@ export class Call {
         return; // joined() (now or on admission) hides the banner
       } catch (error) {
         const status = /** @type {any} */ (error).status;
-        if (status === 404 || status === 403 || status === 409 || status === 401) {
+        const final = error instanceof SignalingError && FINAL_CODES.has(error.code);
+        if (final || status === 404 || status === 403 || status === 409 || status === 401) {
           this.finish("ended");
           return;
         }
-        const s = this.signaling;
+        const half = /** @type {Signaling | null} */ (this.signaling); // connect() may have set it before failing
         this.signaling = null;
-        if (s) s.close();
+        if (half) half.close();
       }
     }
     if (!this.finished) this.finish("lost");
