@@ -48,7 +48,7 @@ class Hub:
 
 @pytest.fixture(scope="session")
 def clip() -> Clip:
-    return encode_clip(640, 480, 30, seconds=2.0, keyframe_seconds=1.0)
+    return encode_clip(640, 480, 30, seconds=1.0, keyframe_seconds=0.5)
 
 
 @pytest.fixture

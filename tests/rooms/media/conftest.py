@@ -9,7 +9,7 @@ from hub.signaling.clip import Clip, encode_clip
 
 @pytest.fixture(scope="session")
 def clip() -> Clip:
-    return encode_clip(640, 480, 30, seconds=2.0, keyframe_seconds=1.0)
+    return encode_clip(640, 480, 30, seconds=1.0, keyframe_seconds=0.5)
 
 
 @pytest.fixture(scope="session")
