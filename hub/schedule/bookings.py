@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
-import re
-import secrets
 from dataclasses import dataclass
-from enum import Enum
 
 from sqlalchemy import func, select, update
 from sqlalchemy.engine import CursorResult
@@ -20,15 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
 from hub.auth.actor import Actor
-from hub.cases.models import Petition
-from hub.cases.workflow import PetitionState
 from hub.errors import Conflict, Invalid, NotFound, TooManyRequests
 from hub.i18n import N_
-from hub.schedule.models import Booking, BookingStatus, Duty, KioskFiling, ReceptionSlot, Rotation, RotationStatus
+from hub.schedule.models import Booking, BookingStatus, Duty, ReceptionSlot, Rotation, RotationStatus
+from hub.schedule.receipts import CODE_DIGITS, clean_name, normalise_code, normalise_phone, unique_code
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{9,11}$")  # area code and number, e.g. 0477-1234567
-CODE_DIGITS = 8
 BOOKING_LEAD = dt.timedelta(minutes=5)  # a slot starting sooner than this can no longer be booked
 
 
@@ -39,52 +32,6 @@ class BookingLimits:
     active_per_phone: int = 2  # future bookings held at once by one number
     per_phone_per_day: int = 6  # bookings made (including later cancelled) by one number in 24 hours
     per_kiosk_per_hour: int = 30  # one kiosk serves one person at a time; 30 an hour is more than a queue can make
-
-
-def normalise_phone(raw: str) -> str:
-    """Digits only; a valid mainland mobile or landline number, or Invalid with a clear message."""
-    digits = re.sub(r"[\s\-()（）]", "", raw or "")
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    if not (_MOBILE.match(digits) or _LANDLINE.match(digits)):
-        raise Invalid(
-            "bad_phone",
-            N_("The phone number is not valid. Enter an 11-digit mobile number or a landline with its area code."),
-            fields={
-                "phone": N_("The phone number is not valid. Enter an 11-digit mobile number or a landline with its area code.")
-            },
-        )
-    return digits
-
-
-def clean_name(raw: str) -> str:
-    name = " ".join((raw or "").split())
-    if not 1 <= len(name) <= 40:
-        raise Invalid(
-            "bad_name",
-            N_("Enter your name (at most 40 characters)."),
-            fields={"name": N_("Enter your name (at most 40 characters).")},
-        )
-    return name
-
-
-def new_code() -> str:
-    return "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
-
-
-def normalise_code(raw: str) -> str:
-    return re.sub(r"\D", "", raw or "")[:CODE_DIGITS]
-
-
-async def _unique_code(session: AsyncSession) -> str:
-    for _ in range(20):
-        code = new_code()
-        taken = await session.scalar(select(Booking.id).where(Booking.code == code)) or await session.scalar(
-            select(KioskFiling.id).where(KioskFiling.code == code)
-        )
-        if not taken:
-            return code
-    raise RuntimeError("no free receipt code after 20 tries")
 
 
 @dataclass(frozen=True)
@@ -191,7 +138,7 @@ async def book(
     if not await _take_place(session, slot_id):
         raise Conflict("full", N_("Sorry, this time slot has just been fully booked. Please choose another."))
     booking = Booking(
-        code=await _unique_code(session),
+        code=await unique_code(session),
         slot_id=slot_id,
         name=name,
         phone=phone,
@@ -255,54 +202,3 @@ async def rebook(
     await session.flush()
     await audit.record(session, actor.audit, "booking.rebook", "booking", old.id, {"from": previous, "to": slot_id}, at=now)
     return old
-
-
-# What a petitioner may learn of their petition: the stage, in plain words, nothing of its content.
-PUBLIC_STAGES: dict[Enum, str] = {
-    PetitionState.REGISTERED: N_("Received and registered; being handled"),
-    PetitionState.NOT_ACCEPTED_FORWARDED: N_("Not for this commission; forwarded to the competent body"),
-    PetitionState.NOT_ACCEPTED_INFORMED: N_("Not for this commission; you have been told where to turn"),
-    PetitionState.REPORTED_UP: N_("Sent to the higher-level commission"),
-    PetitionState.FORWARDED_DOWN: N_("Forwarded to the competent lower-level body"),
-    PetitionState.MERGED_DUPLICATE: N_("Joined to an earlier report of the same matter"),
-    PetitionState.ROUTED_TO_APPEAL: N_("Being handled as an appeal"),
-    PetitionState.CONVERTED_TO_CLUE: N_("Accepted and under examination"),
-    PetitionState.FEEDBACK_DUE: N_("Handled; the result will be communicated"),
-    PetitionState.CLOSED: N_("Concluded"),
-}
-BOOKING_STAGES: dict[BookingStatus, str] = {
-    BookingStatus.BOOKED: N_("Appointment booked; the petition is recorded at the appointment"),
-    BookingStatus.CANCELLED: N_("Appointment cancelled"),
-    BookingStatus.IN_CALL: N_("In reception now"),
-    BookingStatus.RECEIVED: N_("Received; the petition is being registered"),
-    BookingStatus.NO_SHOW: N_("The appointment was missed"),
-}
-
-
-@dataclass(frozen=True)
-class Stage:
-    code: str
-    label: str  # an English message id
-    petition_number: str = ""
-    slot_start: dt.datetime | None = None
-
-
-async def stage_of(session: AsyncSession, code: str, secret: str) -> Stage:
-    """The stage of a booking's petition (code + phone) or of a written filing (code + phone, or code + PIN)."""
-    code = normalise_code(code)
-    filing = await session.scalar(select(KioskFiling).where(KioskFiling.code == code)) if len(code) == CODE_DIGITS else None
-    if filing is not None:
-        from hub.schedule.filings import secret_matches
-
-        if not secret_matches(filing, secret):
-            raise NotFound("booking", N_("No booking or petition matches this receipt code and phone number."))
-        petition = await session.get(Petition, filing.petition_id)
-        assert petition is not None
-        return Stage(petition.state.value, PUBLIC_STAGES.get(petition.state, N_("Being handled")), petition.number)
-    booking = await find(session, code, secret)
-    slot = await session.get(ReceptionSlot, booking.slot_id)
-    if booking.petition_id is not None:
-        petition = await session.get(Petition, booking.petition_id)
-        if petition is not None:
-            return Stage(petition.state.value, PUBLIC_STAGES.get(petition.state, N_("Being handled")), petition.number)
-    return Stage(booking.status.value, BOOKING_STAGES[booking.status], "", slot.starts_at if slot else None)

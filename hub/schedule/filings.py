@@ -8,10 +8,7 @@ shown once on the receipt; only the SHA-256 of the two is kept.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -25,23 +22,12 @@ from hub.cases.models import Petition, PetitionChannel, PetitionKind
 from hub.clock import LOCAL_TZ
 from hub.errors import Invalid
 from hub.i18n import N_
-from hub.schedule.bookings import _unique_code, clean_name, normalise_phone
 from hub.schedule.models import FilingPhoto, KioskFiling
+from hub.schedule.receipts import clean_name, normalise_phone, secret_digest, unique_code
 
 MAX_PHOTOS = 8
 MAX_PHOTO_BYTES = 6 * 1024 * 1024
 PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png"}
-
-
-def secret_digest(code: str, secret: str) -> str:
-    return hashlib.sha256(f"{code}:{secret}".encode()).hexdigest()
-
-
-def secret_matches(filing: KioskFiling, secret: str) -> bool:
-    candidates = [secret.strip()]
-    with contextlib.suppress(Invalid):
-        candidates.append(normalise_phone(secret))
-    return any(hmac.compare_digest(filing.secret_hash, secret_digest(filing.code, c)) for c in candidates)
 
 
 def photo_type(data: bytes) -> str:
@@ -90,7 +76,7 @@ async def file_petition(
         raise Invalid("too_many_photos", N_("At most 8 photographs."))
     # anonymous: the petition is registered by "a kiosk of this township", never by this device
     registrar = Actor(kind="kiosk", township_id=kiosk.township_id) if data.anonymous else kiosk
-    code = await _unique_code(session)
+    code = await unique_code(session)
     petition = await register_petition(
         session,
         ctx,

@@ -160,15 +160,16 @@ async def _validate(session: AsyncSession, data: InterviewIn, now: dt.datetime) 
         raise Invalid("invalid", "Some fields are not valid.", fields=errors)
 
 
-def _clash_message(clash: Clash) -> str:
-    parts = []
+def _clash_fields(clash: Clash) -> dict[str, str]:
+    """What clashes, by field: room and person names are data; the interviewee clash is a sentence of our own."""
+    fields: dict[str, str] = {}
     if clash.rooms:
-        parts.append("房间：" + "、".join(clash.rooms))
+        fields["rooms"] = "、".join(clash.rooms)
     if clash.people:
-        parts.append("人员：" + "、".join(clash.people))
+        fields["people"] = "、".join(clash.people)
     if clash.interviewee:
-        parts.append("被谈话人")
-    return "；".join(parts)
+        fields["interviewee_name"] = N_("This person already has an interview at that time.")
+    return fields
 
 
 async def schedule(session: AsyncSession, policy: Policy, actor: Actor, data: InterviewIn, now: dt.datetime) -> Interview:
@@ -188,7 +189,7 @@ async def schedule(session: AsyncSession, policy: Policy, actor: Actor, data: In
         raise Conflict(
             "double_booked",
             N_("This time is already taken for a room or a person."),
-            fields={"clash": _clash_message(clash)},
+            fields=_clash_fields(clash),
         )
     interview = Interview(
         title=data.title,
@@ -338,7 +339,7 @@ async def calendar(
                 ReceptionSlot.ends_at > start,
             )
         )
-        items += [Busy(s, e, "接访") for s, e in slots]
+        items += [Busy(s, e, N_("Reception duty")) for s, e in slots]
     return sorted(items, key=lambda b: b.starts_at)
 
 

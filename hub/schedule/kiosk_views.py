@@ -14,8 +14,10 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from hub.auth.actor import Actor
+from hub.auth.models import User
 from hub.cases.keys import CASES
 from hub.cases.models import PetitionKind
 from hub.clock import LOCAL_TZ
@@ -24,8 +26,9 @@ from hub.http.context import actor_of, db_of, now_of
 from hub.http.keys import STORE
 from hub.http.validation import int_param, parse_json, read_form
 from hub.i18n import N_
-from hub.schedule import bookings, filings, queue, rotations
+from hub.schedule import bookings, filings, queue, receipts, rotations, stages
 from hub.schedule.keys import LIMITS
+from hub.schedule.models import Booking
 from hub.schedule.public_views import by_day
 from hub.store import service as store_service
 from hub.store.manifest import FileKind
@@ -75,8 +78,6 @@ async def _slot_or_error(request: web.Request, slot_id: int) -> bookings.SlotCon
 
 
 async def _official_name(request: web.Request, user_id: int) -> str:
-    from hub.auth.models import User
-
     async with db_of(request).transaction(write=False) as s:
         user = await s.get(User, user_id)
     return user.display_name if user else ""
@@ -222,7 +223,7 @@ async def status_lookup(request: web.Request) -> web.Response:
     form = await read_form(request)
     try:
         async with db_of(request).transaction(write=False) as s:
-            stage = await bookings.stage_of(s, str(form.get("code", "")), str(form.get("secret", "")))
+            stage = await stages.stage_of(s, str(form.get("code", "")), str(form.get("secret", "")))
     except HubError as exc:
         return _render(request, "kiosk_status.html", {"stage": None, "form": form, **_error_context(exc)}, status=exc.status)
     return _render(request, "kiosk_status.html", {"stage": stage, "form": {}, "error": "", "errors": {}})
@@ -294,11 +295,7 @@ async def queue_leave(request: web.Request) -> web.Response:
 async def booking_call_api(request: web.Request) -> web.Response:
     """The kiosk's receipt page polls this at the booked time: has the official opened the call?"""
     kiosk = require_kiosk(request)
-    from sqlalchemy import select
-
-    from hub.schedule.models import Booking
-
-    code = bookings.normalise_code(request.match_info["code"])
+    code = receipts.normalise_code(request.match_info["code"])
     async with db_of(request).transaction(write=False) as s:
         booking = await s.scalar(select(Booking).where(Booking.code == code))
     # only the kiosk that made the booking learns anything about it

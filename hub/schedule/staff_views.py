@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from hub.auth.actor import Actor
 from hub.auth.models import Role, User
+from hub.cases import holidays
 from hub.cases.keys import CASES
-from hub.cases.models import PetitionKind
+from hub.cases.models import Petition, PetitionKind
 from hub.cases.workdays import HolidayCalendar
 from hub.clock import LOCAL_TZ
 from hub.errors import BadRequest, HubError
@@ -25,7 +26,7 @@ from hub.rooms.models import Room
 from hub.schedule import interviews, queue, reception, rotations
 from hub.schedule.calls import CALLS
 from hub.schedule.keys import PLANNERS
-from hub.schedule.models import MemberKind, Rotation, RotationStatus
+from hub.schedule.models import Duty, Interview, InterviewStatus, MemberKind, QueueTicket, Rotation, RotationStatus
 from hub.schedule.public_views import by_day
 
 routes = web.RouteTableDef()
@@ -82,8 +83,6 @@ async def _staff(request: web.Request) -> list[User]:
 
 
 async def _calendar(request: web.Request) -> HolidayCalendar:
-    from hub.cases import holidays
-
     async with db_of(request).transaction(write=False) as s:
         return await holidays.load(s)
 
@@ -260,8 +259,6 @@ async def remove(request: web.Request) -> web.StreamResponse:
 
 
 async def _rotation_of_duty(request: web.Request, duty_id: int) -> int:
-    from hub.schedule.models import Duty
-
     require_staff(request)
     async with db_of(request).transaction(write=False) as s:
         rotation_id = await s.scalar(select(Duty.rotation_id).where(Duty.id == duty_id))
@@ -326,8 +323,6 @@ async def _booking_context(request: web.Request, actor: Actor, booking_id: int) 
         view = await reception.load(s, policy_of(request), actor, booking_id)
         petition_number = ""
         if view.booking.petition_id:
-            from hub.cases.models import Petition
-
             petition_number = await s.scalar(select(Petition.number).where(Petition.id == view.booking.petition_id)) or ""
         official = await s.scalar(select(User.display_name).where(User.id == view.duty.user_id))
     return {
@@ -390,9 +385,6 @@ async def queue_call(request: web.Request) -> web.StreamResponse:
 
 
 async def _ticket_context(request: web.Request, actor: Actor, ticket_id: int) -> dict[str, Any]:
-    from hub.cases.models import Petition
-    from hub.schedule.models import QueueTicket
-
     async with db_of(request).transaction(write=False) as s:
         ticket = await s.get(QueueTicket, ticket_id)
         if ticket is None or ticket.official_id != actor.user_id:
@@ -453,8 +445,6 @@ class InterviewForm(BaseModel):
 async def _interviews_context(request: web.Request, actor: Actor) -> dict[str, Any]:
     policy = policy_of(request)
     now = now_of(request)
-    from hub.schedule.models import Interview, InterviewStatus
-
     room_q, user_q = request.query.get("room", ""), request.query.get("user", "")
     week_start = dt.datetime.combine(_today(request), dt.time(0), LOCAL_TZ)
     async with db_of(request).transaction(write=False) as s:

@@ -159,12 +159,17 @@ async def test_interviews_refuse_double_bookings_of_rooms_and_people(browser, ki
             township_room_id=str(townships[1]),
         ),
     )
-    assert same_room.status == 409 and "房间" in await same_room.text()
+    assert same_room.status == 409 and "已被占用的房间" in await same_room.text()
     same_person = await browser.post_form(
         "/schedule/interviews",
         form(county_room_id=str(county[1]), township_room_id=str(townships[1]), interviewee_name="周某", accompanying_ids=""),
     )
-    assert same_person.status == 409 and "人员" in await same_person.text()
+    assert same_person.status == 409 and "已有安排的人员" in await same_person.text()
+    same_interviewee = await browser.post_form(
+        "/schedule/interviews",
+        form(county_room_id=str(county[1]), township_room_id=str(townships[1]), interviewer_ids=str(g2), accompanying_ids=""),
+    )
+    assert same_interviewee.status == 409 and "被谈话人在该时间已有谈话安排" in await same_interviewee.text()
     ok = await browser.post_form(
         "/schedule/interviews", form(start="11:00", end="12:00", interviewee_name="周某", accompanying_ids="")
     )
