@@ -52,7 +52,9 @@ class RecordingLog(Protocol):
         self, position: int, opened: OpenedFile, started_at: dt.datetime, tracks: list[dict[str, Any]]
     ) -> None: ...
 
-    async def segment_closed(self, signed: SignedManifest, ended_at: dt.datetime, duration_ms: int, cause: str) -> None: ...
+    async def segment_closed(
+        self, signed: SignedManifest, ended_at: dt.datetime, duration_ms: int, cause: str, tracks: list[dict[str, Any]]
+    ) -> None: ...
 
     async def gap_opened(self, participant: str | None, started_at: dt.datetime, cause: GapCause) -> int: ...
 
@@ -69,7 +71,7 @@ class Person:
 class RecorderTuning:
     hold: float = 0.3  # seconds frames wait so the tracks can be interleaved in time order
     drop_after: float = 2.0  # a publisher silent this long has dropped out: the segment is cut
-    report_wait: float = 2.5  # how long to wait for a first sender report before using arrival times
+    report_wait: float = 1.2  # how long frames wait for a first sender report before arrival times stand in
     flush_every: float = 0.5  # the store writer is sealed and fsync'ed at least this often
     tick: float = 0.1
 
@@ -88,6 +90,7 @@ class _Stream:
     height: int = 0
     pending: list[tuple[bytes, int, bool, float]] = field(default_factory=list)
     frames: int = 0
+    late_report: bool = False  # placed by arrival until its first sender report came
 
 
 class Recorder:
@@ -203,18 +206,19 @@ class Recorder:
     def _place(self, stream: _Stream) -> None:
         """Move `stream.pending` onto the server's timeline (the stream's sync is decided)."""
         key = (stream.participant, stream.kind)
+        watch = stream.watch
         for data, ts, keyframe, arrival in stream.pending:
-            if stream.sync == "arrival" or stream.watch is None:
-                at = arrival
+            captured = watch.capture_time(ts) if watch is not None else None
+            if captured is None:
+                at = arrival  # no sender report yet (or ever): the best we have
             else:
-                captured = stream.watch.capture_time(ts)
-                if captured is None:
-                    at = arrival
-                else:
-                    offset = self._offsets.get(stream.participant)
-                    if offset is None:
-                        offset = self._offsets[stream.participant] = arrival - captured
-                    at = captured + offset
+                if stream.sync == "arrival":  # the first report came late: from now on, by the report
+                    stream.sync = "sender_report"
+                    stream.late_report = True
+                offset = self._offsets.get(stream.participant)
+                if offset is None:
+                    offset = self._offsets[stream.participant] = arrival - captured
+                at = captured + offset
             heapq.heappush(self._heap, (at, next(self._seq), key, data, keyframe))
         stream.pending.clear()
 
@@ -334,7 +338,12 @@ class Recorder:
         signed = await segment.close(next_segment_id=next_segment_id)
         self.previous_file_id = segment.file_id
         self.closed_segments += 1
-        await self.log.segment_closed(signed, segment.ended_at(), segment.duration_ms, cause)
+        tracks = segment.describe()
+        for track in tracks:  # a stream placed by arrival at first may have had its first report since
+            stream = self._streams.get((track["participant"], track["kind"]))
+            if stream is not None and stream.late_report and track["sync"] == "arrival":
+                track["sync"] = "arrival_until_first_report"
+        await self.log.segment_closed(signed, segment.ended_at(), segment.duration_ms, cause, tracks)
 
     def _spec(self, key: StreamKey) -> TrackSpec:
         stream = self._streams[key]
@@ -347,7 +356,7 @@ class Recorder:
             codec=stream.codec,
             width=stream.width,
             height=stream.height,
-            sync=stream.sync,
+            sync="arrival_until_first_report" if stream.late_report else stream.sync,
         )
 
     def _release(self, until: float) -> None:

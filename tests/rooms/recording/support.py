@@ -121,8 +121,11 @@ class MemoryLog:
     ) -> None:
         self.segments.append(Segment(position, opened, started_at, tracks))
 
-    async def segment_closed(self, signed: SignedManifest, ended_at: dt.datetime, duration_ms: int, cause: str) -> None:
+    async def segment_closed(
+        self, signed: SignedManifest, ended_at: dt.datetime, duration_ms: int, cause: str, tracks: list[dict[str, Any]]
+    ) -> None:
         segment = next(s for s in self.segments if s.opened.file_id == signed.manifest.file_id)
+        segment.tracks = tracks
         segment.signed, segment.ended_at, segment.duration_ms, segment.cause = signed, ended_at, duration_ms, cause
 
     async def gap_opened(self, participant: str | None, started_at: dt.datetime, cause: GapCause) -> int:

@@ -1,0 +1,205 @@
+"""Recordings in the database: begin, segments and gaps as the recorder reports them, finish, recover after a crash.
+
+Services take a session and never commit; `DbRecordingLog` is the edge for the recorder (one short
+transaction per thing it reports, so a crash loses none of what was reported).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub import audit
+from hub.audit import SYSTEM
+from hub.db import Database
+from hub.rooms.recording.models import (
+    GapCause,
+    Recording,
+    RecordingGap,
+    RecordingSegment,
+    RecordingStatus,
+    SegmentStatus,
+)
+from hub.rooms.recording.probe import media_duration_ms
+from hub.store.errors import StoreError
+from hub.store.manifest import SignedManifest
+from hub.store.service import record_closed, register_file
+from hub.store.store import EvidenceStore
+from hub.store.writer import OpenedFile
+
+OBJECT_TYPE = "recording"
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Where a (re)started recorder carries on."""
+
+    recording_id: int
+    next_position: int
+    previous_file_id: str | None
+
+
+async def begin(
+    s: AsyncSession, *, room_session_id: int, signaling_room: str, case_id: int | None, now: dt.datetime
+) -> Resume:
+    """Start recording a room session, or carry on its recording after the recorder stopped (restart, empty room)."""
+    recording = await s.scalar(select(Recording).where(Recording.room_session_id == room_session_id))
+    if recording is None:
+        recording = Recording(
+            room_session_id=room_session_id,
+            case_id=case_id,
+            signaling_room=signaling_room,
+            status=RecordingStatus.RECORDING,
+            started_at=now,
+        )
+        s.add(recording)
+        await s.flush()
+        await audit.record(
+            s, SYSTEM, "recording.started", OBJECT_TYPE, recording.id,
+            {"room_session_id": room_session_id, "case_id": case_id}, at=now,
+        )
+    else:
+        if recording.case_id is None and case_id is not None:
+            recording.case_id = case_id
+        recording.status = RecordingStatus.RECORDING
+        recording.ended_at = None
+        for gap in await _open_gaps(s, recording.id, whole_only=True):
+            gap.ended_at = now
+        await s.flush()
+        await audit.record(s, SYSTEM, "recording.resumed", OBJECT_TYPE, recording.id, {}, at=now)
+    last = await s.scalar(
+        select(RecordingSegment).where(RecordingSegment.recording_id == recording.id).order_by(RecordingSegment.position.desc())
+    )
+    return Resume(recording.id, (last.position + 1) if last else 1, last.file_id if last else None)
+
+
+async def finish(s: AsyncSession, recording_id: int, *, now: dt.datetime, reason: str) -> None:
+    recording = await s.get(Recording, recording_id)
+    if recording is None or recording.status is RecordingStatus.ENDED:
+        return
+    recording.status = RecordingStatus.ENDED
+    recording.ended_at = now
+    recording.end_reason = reason[:60]
+    await s.flush()
+    await audit.record(s, SYSTEM, "recording.ended", OBJECT_TYPE, recording.id, {"reason": reason}, at=now)
+
+
+async def _open_gaps(s: AsyncSession, recording_id: int, *, whole_only: bool = False) -> Sequence[RecordingGap]:
+    query = select(RecordingGap).where(RecordingGap.recording_id == recording_id, RecordingGap.ended_at.is_(None))
+    if whole_only:
+        query = query.where(RecordingGap.participant.is_(None))
+    return (await s.scalars(query)).all()
+
+
+class DbRecordingLog:
+    """The recorder's `RecordingLog` over the database."""
+
+    def __init__(self, db: Database, recording_id: int) -> None:
+        self.db = db
+        self.recording_id = recording_id
+
+    async def segment_opened(
+        self, position: int, opened: OpenedFile, started_at: dt.datetime, tracks: list[dict[str, Any]]
+    ) -> None:
+        async with self.db.transaction() as s:
+            await register_file(s, opened)
+            s.add(
+                RecordingSegment(
+                    recording_id=self.recording_id, position=position, file_id=opened.file_id,
+                    status=SegmentStatus.WRITING, started_at=started_at, tracks=json.dumps(tracks, ensure_ascii=False),
+                )
+            )
+
+    async def segment_closed(
+        self, signed: SignedManifest, ended_at: dt.datetime, duration_ms: int, cause: str, tracks: list[dict[str, Any]]
+    ) -> None:
+        async with self.db.transaction() as s:
+            await record_closed(s, signed)
+            segment = await s.scalar(select(RecordingSegment).where(RecordingSegment.file_id == signed.manifest.file_id))
+            if segment is not None:
+                segment.status = SegmentStatus.CLOSED
+                segment.ended_at = ended_at
+                segment.duration_ms = duration_ms
+                segment.close_cause = cause[:60]
+                segment.tracks = json.dumps(tracks, ensure_ascii=False)
+
+    async def gap_opened(self, participant: str | None, started_at: dt.datetime, cause: GapCause) -> int:
+        async with self.db.transaction() as s:
+            gap = RecordingGap(recording_id=self.recording_id, participant=participant, started_at=started_at, cause=cause)
+            s.add(gap)
+            await s.flush()
+            return gap.id
+
+    async def gap_closed(self, gap: int, ended_at: dt.datetime) -> None:
+        async with self.db.transaction() as s:
+            row = await s.get(RecordingGap, gap)
+            if row is not None and row.ended_at is None:
+                row.ended_at = ended_at
+
+
+async def recover_interrupted(s: AsyncSession, store: EvidenceStore, *, now: dt.datetime) -> list[int]:
+    """At start-up (after the store's recovery and reconcile): close what a crash left recording.
+
+    Each segment still `writing` gets its real end from the media the store recovered; the recording
+    is marked interrupted, with a gap from its last media to (when it resumes) the next segment.
+    """
+    recovered = []
+    rows = (await s.scalars(select(Recording).where(Recording.status == RecordingStatus.RECORDING))).all()
+    for recording in rows:
+        last_end = recording.started_at
+        segments = (
+            await s.scalars(select(RecordingSegment).where(RecordingSegment.recording_id == recording.id))
+        ).all()
+        for segment in segments:
+            if segment.status is SegmentStatus.WRITING:
+                segment.duration_ms = await _recovered_duration(store, segment.file_id)
+                segment.ended_at = segment.started_at + dt.timedelta(milliseconds=segment.duration_ms)
+                segment.status = SegmentStatus.RECOVERED
+                segment.close_cause = "server_restart"
+            if segment.ended_at is not None:
+                last_end = max(last_end, segment.ended_at)
+        for gap in await _open_gaps(s, recording.id):
+            gap.ended_at = max(last_end, gap.started_at)
+        recording.status = RecordingStatus.INTERRUPTED
+        recording.ended_at = last_end
+        recording.end_reason = "server_restart"
+        s.add(RecordingGap(recording_id=recording.id, participant=None, started_at=last_end, cause=GapCause.SERVER_RESTART))
+        await s.flush()
+        await audit.record(
+            s, SYSTEM, "recording.recovered", OBJECT_TYPE, recording.id,
+            {"segments": len(segments), "media_until": last_end}, at=now,
+        )
+        recovered.append(recording.id)
+    return recovered
+
+
+async def _recovered_duration(store: EvidenceStore, file_id: str) -> int:
+    try:
+        reader = await store.open_reader(file_id)
+    except StoreError:
+        return 0  # recovery could not finish it; `hub store verify` names it
+    return await asyncio.to_thread(media_duration_ms, reader)
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+
+async def recordings_of_case(s: AsyncSession, case_id: int) -> Sequence[Recording]:
+    return (await s.scalars(select(Recording).where(Recording.case_id == case_id).order_by(Recording.started_at))).all()
+
+
+async def segments_of(s: AsyncSession, recording_id: int) -> Sequence[RecordingSegment]:
+    query = select(RecordingSegment).where(RecordingSegment.recording_id == recording_id).order_by(RecordingSegment.position)
+    return (await s.scalars(query)).all()
+
+
+async def gaps_of(s: AsyncSession, recording_id: int) -> Sequence[RecordingGap]:
+    query = select(RecordingGap).where(RecordingGap.recording_id == recording_id).order_by(RecordingGap.started_at)
+    return (await s.scalars(query)).all()

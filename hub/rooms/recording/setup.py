@@ -1,0 +1,45 @@
+"""Wire recording into the app: pages and endpoints, crash recovery at start, and the recorder on signaling's hooks.
+
+Call `setup(app)` after `hub.signaling.setup.setup(...)` (so the recorders stop before the media closes
+on shutdown) and after the cases part (the pages check access to the case).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from hub.http.keys import CLOCK, DB, LABELS, STORE
+from hub.rooms.recording import service, views
+from hub.rooms.recording.case_link import case_of_room_session
+from hub.rooms.recording.keys import CASE_RESOLVER, READERS, RECORDINGS
+from hub.rooms.recording.manager import RecordingManager
+from hub.rooms.recording.models import RECORDING_LABELS
+from hub.rooms.recording.playback import ReaderCache
+from hub.signaling.keys import SIGNALING
+
+
+def setup(app: web.Application) -> None:
+    app[LABELS].update(RECORDING_LABELS)
+    app[CASE_RESOLVER] = case_of_room_session
+    app.router.add_routes(views.routes)
+    app.cleanup_ctx.append(_recordings)
+
+
+async def _recordings(app: web.Application) -> AsyncIterator[None]:
+    store = app[STORE]  # opened (and recovered) by hub.app before this runs
+    app[READERS] = ReaderCache(store)
+    async with app[DB].transaction() as s:
+        await service.recover_interrupted(s, store, now=app[CLOCK].now())
+    manager: RecordingManager | None = None
+    if SIGNALING in app:
+        signaling = app[SIGNALING]
+        manager = RecordingManager(app[DB], store, signaling, clock=app[CLOCK], case_of=app[CASE_RESOLVER])
+        signaling.on_participant_joined.append(manager.on_participant_joined)
+        signaling.on_participant_left.append(manager.on_participant_left)
+        signaling.on_room_ended.append(manager.on_room_ended)
+        app[RECORDINGS] = manager
+    yield
+    if manager is not None:
+        await manager.close()
