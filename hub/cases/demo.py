@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
 from hub.auth.models import Role, User
-from hub.cases import holidays
+from hub.cases import holidays, tally
 from hub.cases.colours import colour_of
 from hub.cases.demo_walks import walk_examples
 from hub.cases.limits import BY_KEY
@@ -368,6 +368,7 @@ async def generate(database: Database, n: int, *, seed: int, now: dt.datetime) -
         petitions += len(pets)
         done += size
     async with database.transaction() as s:
+        await tally.rebuild(s)
         if s.bind is not None and s.bind.dialect.name == "postgresql":
             for table in ("clues", "petitions", "case_clocks", "case_events"):
                 await s.execute(
@@ -381,7 +382,7 @@ async def generate(database: Database, n: int, *, seed: int, now: dt.datetime) -
         # fresh statistics, and a visibility map so that colour counts can be index-only scans
         async with database.engine.connect() as conn:
             auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            for table in ("clues", "case_clocks", "case_events", "petitions"):
+            for table in ("clues", "case_clocks", "case_events", "petitions", "ledger_tallies"):
                 await auto.execute(text(f"VACUUM ANALYZE {table}"))
     return result
 

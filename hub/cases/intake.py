@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
 from hub.auth.actor import Actor
-from hub.cases import clocks
+from hub.cases import clocks, tally
 from hub.cases.access import CaseContext
 from hub.cases.models import (
     CaseEvent,
@@ -191,6 +191,7 @@ async def register_clue(
     clue.due_date, clue.due_key = await clocks.apply(
         session, keeper, tuple(ops), received, clue_id=clue.id, due_overrides=overrides
     )
+    await tally.shift(session, (), tally.keys_of(clue))
     session.add(
         CaseEvent(
             clue_id=clue.id,

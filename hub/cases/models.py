@@ -324,3 +324,21 @@ class CaseDocument(Base):
     stored_file_id: Mapped[str | None] = mapped_column(String(100))
     added_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class LedgerTally(Base):
+    """How many live matters fall due on each day, per scope of visibility.
+
+    The colour counts of the ledger sum these rows over four date ranges computed from today, so they cost a few
+    hundred rows instead of a scan of every live matter. Scopes: ("all", 0) every clue; ("unit", id) the clues a
+    group or township handles (supervises, reviews, tries, re-examines, or its township's); ("trial", 0) the clues at
+    trial or later (the county trial office); ("member", user id) the township trial member's. Kept in step by
+    ``hub/cases/tally.py`` in the same transaction as the change; a test rebuilds it and compares.
+    """
+
+    __tablename__ = "ledger_tallies"
+
+    scope_kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    scope_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    due_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)

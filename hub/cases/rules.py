@@ -88,6 +88,30 @@ class ClueRule:
     def where(self, actor: Actor, action: str) -> ColumnElement[bool]:
         if not actor.is_staff or actor.is_admin or action not in ("view", "edit"):
             return false()
+        return and_(self.base_where(actor, action), _not_recused(actor))
+
+    def tally_scopes(self, actor: Actor) -> list[tuple[str, int]] | None:
+        """The ledger_tallies scopes whose sum is exactly what ``base_where(actor, "view")`` selects, or None when no
+        such sum exists (a deputy's portfolio units overlap on one case). Kept beside ``where`` on purpose."""
+        if not actor.is_staff or actor.is_admin:
+            return []
+        office = self.offices.office_of(actor)
+        if actor.is_main_leader or office in LEDGER_OFFICES:
+            return [("all", 0)]
+        if actor.is_deputy:
+            return None
+        if office is OfficeCode.TRIAL:
+            return [("trial", 0)]
+        scopes = [("member", actor.user_id or 0)]
+        if actor.org_unit_id is not None:
+            # a township's "unit" rows count its own clues once; a trial member always comes from another township
+            scopes.append(("unit", actor.org_unit_id))
+        return scopes
+
+    def base_where(self, actor: Actor, action: str) -> ColumnElement[bool]:
+        """The policy before the recusal list is applied."""
+        if not actor.is_staff or actor.is_admin or action not in ("view", "edit"):
+            return false()
         office = self.offices.office_of(actor)
         base: ColumnElement[bool]
         if action == "edit":
@@ -125,7 +149,7 @@ class ClueRule:
                 if actor.role is Role.TOWNSHIP_STAFF:
                     parts.append(Clue.township_id == unit)
             base = or_(*parts)
-        return and_(base, _not_recused(actor))
+        return base
 
 
 @dataclass

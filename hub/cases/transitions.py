@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
 from hub.auth.actor import Actor
-from hub.cases import clocks, rotation
+from hub.cases import clocks, rotation, tally
 from hub.cases.access import DUTY_OF, CaseContext, check_separation, duties_of, load_clue, load_petition, may_approve, recusals
 from hub.cases.intake import ClueIn, local_day, register_clue
 from hub.cases.models import (
@@ -226,6 +226,7 @@ async def _apply_clue(
 ) -> None:
     today = local_day(now)
     before = clue.state.value
+    counted = tally.keys_of(clue)
     if "assign" in t.effects:
         rotation.check_distinct(
             rotation.Assignment(data["supervisor_group_id"], data["reviewer_unit_id"], data["trial_group_id"])
@@ -255,6 +256,7 @@ async def _apply_clue(
     keeper = await clocks.Timekeeper.load(session)
     clue.due_date, clue.due_key = await clocks.apply(session, keeper, t.clocks, today, clue_id=clue.id)
     clue.updated_at = now
+    await tally.shift(session, counted, tally.keys_of(clue))
     if clue.state in CLUE_ENDINGS and clue.closed_on is None:
         clue.closed_on = today
         await _feedback_due(session, keeper, clue, today, now, actor)

@@ -1,9 +1,11 @@
 """`hub demo --cases N`: a realistic history with every stage, source, colour and township, seen by every role."""
 
+import datetime as dt
+
 from sqlalchemy import distinct, func, select
 
-from hub.cases import demo, ledger
-from hub.cases.models import ApprovalStatus, CaseApproval, Clue, ClueSource
+from hub.cases import casefile, demo, ledger, tally
+from hub.cases.models import ApprovalStatus, CaseApproval, Clue, ClueSource, LedgerTally
 from hub.cases.workflow import STAGES
 from tests.cases.conftest import make_kit
 
@@ -26,11 +28,33 @@ async def test_generated_history_covers_everything_and_every_role_sees_its_own(d
     assert sources == set(ClueSource)
     assert all(states & stage for stage in STAGES.values())
     assert townships == 6 and signed > 20
-    for username in ROLES:
-        actor = await kit.actor(username)
-        async with database.transaction(write=False) as s:
-            counts = await ledger.counts(s, kit.ctx.policy, actor, ledger.LedgerQuery(), kit.today)
-        assert counts["total"] > 0, username
+    # a recused reviewer: the tallies must leave out what the policy hides
+    async with database.transaction() as s:
+        clue = await s.scalar(select(Clue).where(Clue.reviewer_unit_id == kit.unit("jg.4"), Clue.due_date.is_not(None)).limit(1))
+        await casefile.add_recusal(
+            s, kit.ctx, await kit.actor("leader"), clue.id,
+            casefile.RecusalIn(user_id=(await kit.actor("group4.1")).user_id, reason="利害关系"), clock.now(),
+        )  # fmt: skip
+    # the incremental tallies equal a recount, and tallied counts equal counting the clues, for every role
+    async with database.transaction() as s:
+        kept = sorted(
+            (await s.execute(select(LedgerTally.scope_kind, LedgerTally.scope_id, LedgerTally.due_date, LedgerTally.n))).all()
+        )
+        await tally.rebuild(s)
+        recount = sorted(
+            (await s.execute(select(LedgerTally.scope_kind, LedgerTally.scope_id, LedgerTally.due_date, LedgerTally.n))).all()
+        )
+    assert kept == recount and len(kept) > 100
+    exact = ledger.LedgerQuery(received_from=dt.date(1990, 1, 1))  # any filter takes the counting path
+    for _ in range(2):
+        for username in [*ROLES, "group4.1", "admin", "petition1"]:
+            actor = await kit.actor(username)
+            async with database.transaction(write=False) as s:
+                counts = await ledger.counts(s, kit.ctx.policy, actor, ledger.LedgerQuery(), kit.today)
+                counted = await ledger.counts(s, kit.ctx.policy, actor, exact, kit.today)
+            assert counts == counted, username
+            assert counts["total"] > 0 or username in ("admin", "petition1"), username
+        clock.advance(dt.timedelta(days=17))  # colours move; the tallies do not need to
     admin = await kit.actor("admin")
     async with database.transaction(write=False) as s:
         assert (await ledger.counts(s, kit.ctx.policy, admin, ledger.LedgerQuery(), kit.today))["total"] == 0
