@@ -30,6 +30,8 @@ from hub.schedule.models import Duty, Interview, InterviewStatus, MemberKind, Qu
 from hub.schedule.public_views import by_day
 
 routes = web.RouteTableDef()
+# leaders first, then the petition office and other offices: the people a reception roster is made of
+ROLE_ORDER = [Role.MAIN_LEADER, Role.DEPUTY_LEADER, Role.OFFICE_STAFF, Role.GROUP_STAFF, Role.TOWNSHIP_STAFF]
 
 
 class RotationForm(BaseModel):
@@ -76,10 +78,8 @@ def _today(request: web.Request) -> dt.date:
 
 async def _staff(request: web.Request) -> list[User]:
     async with db_of(request).transaction(write=False) as s:
-        rows = await s.scalars(
-            select(User).where(User.disabled.is_(False), User.role != Role.ADMIN).order_by(User.role, User.username)
-        )
-        return list(rows.all())
+        rows = await s.scalars(select(User).where(User.disabled.is_(False), User.role != Role.ADMIN).order_by(User.username))
+        return sorted(rows.all(), key=lambda u: ROLE_ORDER.index(u.role) if u.role in ROLE_ORDER else len(ROLE_ORDER))
 
 
 async def _calendar(request: web.Request) -> HolidayCalendar:

@@ -194,3 +194,49 @@ async def test_kiosk_says_in_chinese_when_the_network_is_gone(chromium, hub_url,
     await context.set_offline(False)
     await page.wait_for_selector(notice, state="hidden", timeout=DEADLINE * 1000)
     await context.close()
+
+
+async def test_anonymous_written_petition_with_camera_photographs(chromium, hub_url, database, clock):  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from hub.audit import AuditEntry
+    from hub.cases.models import Petition
+    from hub.schedule.models import FilingPhoto, KioskFiling
+
+    origin = hub_url
+    device = await enrolled_device(database, "duguitala.kiosk", clock.now())
+    context = await chromium.new_context()
+    await context.add_cookies([{"name": "hub_device", "value": device.credential, "url": origin}])
+    page = await context.new_page()
+    errors: list[str] = []
+    _watch(page, errors)
+    await page.goto(f"{origin}/kiosk/reception/file")
+    await page.select_option("select[name=kind]", "accusation")
+    await page.fill("textarea[name=summary]", "镇里某站所负责人长期虚报冒领补贴，附有相关票据照片。")
+    await page.check("#anonymous")
+    assert not await page.is_visible("input[name=phone]")  # anonymous: no name or phone asked
+    await page.click("#camera-start")
+    await page.wait_for_selector("#camera-shoot:visible")
+    await _until(lambda: page.evaluate("() => document.getElementById('camera-view').videoWidth > 0"), "the camera picture")
+    await page.click("#camera-shoot")
+    await page.click("#camera-shoot")
+    await _until(
+        lambda: page.evaluate("() => document.getElementById('photo-count').textContent.endsWith('2')"), "two photographs"
+    )
+    async with database.transaction(write=False) as s:
+        before = await s.scalar(select(func.max(AuditEntry.seq)))
+    await page.click("#filing-form button[type=submit]")
+    await page.wait_for_selector("#receipt-pin")
+    code = (await page.inner_text("#receipt-code")).strip()
+    async with database.transaction(write=False) as s:
+        filing = await s.scalar(select(KioskFiling).where(KioskFiling.code == code))
+        assert filing is not None
+        photos = await s.scalar(select(func.count()).select_from(FilingPhoto).where(FilingPhoto.filing_id == filing.id))
+        petition = await s.get(Petition, filing.petition_id)
+        after = (await s.scalars(select(AuditEntry).where(AuditEntry.seq > before))).all()
+    assert photos == 2
+    assert petition is not None and petition.petitioner_name is None and petition.petitioner_contact == ""
+    assert after  # the petition and the photographs are audited ...
+    assert not any(str(device.device.id) in e.actor_label or "device" in e.change for e in after)  # ... without the kiosk
+    await context.close()
+    assert errors == [], errors
