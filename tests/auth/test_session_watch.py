@@ -1,0 +1,91 @@
+"""Live connections end with their session: sign-out, idle and absolute timeouts, a disabled account, a revoked key,
+and an ending made by another process (another app over the same database)."""
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from hub.app import create_app
+from hub.auth.live import SESSION_WATCH
+from hub.auth.models import SecurityKey, User
+from hub.auth.sessions import token_id
+from tests.auth import keyflow
+from tests.auth.keyflow import first_sign_in
+
+
+def _session_of(browser) -> str:
+    cookie = browser.client.session.cookie_jar.filter_cookies(browser.client.make_url("/"))["hub_session"]
+    return token_id(cookie.value)
+
+
+def _socket(watch, session_id: str) -> list[str]:
+    """A stand-in for one WebSocket: records that it was closed."""
+    closed: list[str] = []
+
+    async def on_end() -> None:
+        closed.append(session_id)
+
+    watch.watch(session_id, on_end)
+    return closed
+
+
+async def test_sign_out_and_timeouts_close_sockets(app, browser, new_browser, clock, settings, key_required):
+    watch = app[SESSION_WATCH]
+    key = await first_sign_in(browser, "petition1")
+    first = _socket(watch, _session_of(browser))
+    assert await watch.check() == 0 and first == []
+    await browser.post_form("/signout", {})  # closes at once: sign-out re-checks
+    assert len(first) == 1
+
+    b = await new_browser()
+    await keyflow.sign_in(b, "petition1", key)
+    idle = _socket(watch, _session_of(b))
+    clock.advance(dt.timedelta(minutes=settings.session_idle_minutes - 1))
+    await watch.activity(_session_of(b))  # a message on the socket counts as activity
+    clock.advance(dt.timedelta(minutes=settings.session_idle_minutes - 1))
+    assert await watch.check() == 0 and idle == []
+    clock.advance(dt.timedelta(minutes=settings.session_idle_minutes))
+    assert await watch.check() == 1 and idle
+
+    c = await new_browser()
+    await keyflow.sign_in(c, "petition1", key)
+    absolute = _socket(watch, _session_of(c))
+    for _ in range(settings.session_absolute_hours * 3):
+        clock.advance(dt.timedelta(minutes=20))
+        await watch.activity(_session_of(c))
+        await watch.check()
+    assert absolute and watch.watched == 0
+
+
+async def test_disabling_an_account_or_revoking_its_key_closes_its_sockets(app, browser, new_browser, database, key_required):
+    watch = app[SESSION_WATCH]
+    user_browser = await new_browser()
+    await first_sign_in(user_browser, "group1.1")
+    sockets = _socket(watch, _session_of(user_browser))
+    await first_sign_in(browser, "admin")
+    async with database.transaction(write=False) as s:
+        user = await s.scalar(select(User).where(User.username == "group1.1"))
+        key = await s.scalar(select(SecurityKey).where(SecurityKey.user_id == user.id))
+    assert (await browser.send_json("DELETE", f"/api/v1/staff/{user.id}/keys/{key.id}")).status == 200
+    assert sockets  # closed by the request itself, not by the next sweep
+
+    other = await new_browser()
+    await first_sign_in(other, "group1.2")
+    more = _socket(watch, _session_of(other))
+    async with database.transaction(write=False) as s:
+        target = await s.scalar(select(User).where(User.username == "group1.2"))
+    assert (await browser.patch_json(f"/api/v1/staff/{target.id}", {"version": target.version, "disabled": True})).status == 200
+    assert more
+
+
+async def test_an_ending_in_another_process_is_seen_at_the_next_check(app, browser, database, clock, settings, key_required):
+    watch = app[SESSION_WATCH]
+    await first_sign_in(browser, "tracking1")
+    sockets = _socket(watch, _session_of(browser))
+    # a second app over the same database stands for another process; it disables the account
+    other = create_app(settings, clock=clock, database=database)
+    async with database.transaction() as s:
+        user = await s.scalar(select(User).where(User.username == "tracking1"))
+        user.disabled = True
+    assert other is not app and sockets == []
+    assert await watch.check() == 1 and sockets
