@@ -28,7 +28,7 @@ class ReplayTrack(MediaStreamTrack):
     """Plays encoded frames in a loop at their real rate; the sender packs them without encoding.
 
     A keyframe request jumps to the nearest keyframe of the clip (any keyframe restarts a decoder).
-    `on_sent(data)` is told about every frame, for latency measurement.
+    `on_sent(data, time)` is told about every frame sent, for latency measurement.
     """
 
     def __init__(
@@ -70,8 +70,9 @@ class ReplayTrack(MediaStreamTrack):
         if self._want_key and self._keyframes:
             self._want_key = False
             self._index = next((k for k in self._keyframes if k >= self._index), self._keyframes[0])
-        data = self._frames[self._index]
-        self._index = (self._index + 1) % len(self._frames)
+        index = self._index
+        data = self._frames[index]
+        self._index = (index + 1) % len(self._frames)
         packet = av.Packet(data)
         packet.pts = self._count * self._step
         packet.time_base = self._time_base
@@ -100,7 +101,7 @@ class ClientPeer:
 
     `decode=True` lets aiortc decode what arrives (proves the stream decodes, costs CPU);
     `decode=False` counts assembled frames only (the benchmark's viewers, so the load generator
-    stays cheap). `sent_at(data)` maps frame bytes to their send time for latency.
+    stays cheap). `on_video_frame(frame)` sees every decoded video frame (latency measurement).
     """
 
     def __init__(
@@ -111,7 +112,7 @@ class ClientPeer:
         ice_addresses: list[str],
         ice_servers: list[dict[str, Any]] | None = None,
         decode: bool = True,
-        sent_at: Callable[[bytes], float | None] | None = None,
+        on_video_frame: Callable[[VideoFrame], None] | None = None,
         on_sent: Callable[[bytes, float], None] | None = None,
     ) -> None:
         self.pc = RTCPeerConnection(peer_configuration(ice_servers or []))
@@ -121,7 +122,7 @@ class ClientPeer:
         self.transceivers: dict[str, RTCRtpTransceiver] = {}
         self._ice_addresses = ice_addresses
         self._decode = decode
-        self._sent_at = sent_at
+        self._on_video_frame = on_video_frame
         self._tasks: list[asyncio.Task[None]] = []
         self._taps: list[ReceiverTap] = []
         for line in lines:
@@ -167,16 +168,10 @@ class ClientPeer:
                 transceiver.sender.replaceTrack(self.tracks[name] if video else None)
 
     def _count_frames(self, transceiver: RTCRtpTransceiver, stats: SlotStats) -> ReceiverTap:
-        sent_at = self._sent_at
-
         def on_frame(codec: RTCRtpCodecParameters, frame: JitterFrame) -> None:
             stats.frames += 1
             if stats.kind == "video" and is_keyframe(codec.name, frame.data):
                 stats.keyframes += 1
-            if sent_at is not None:
-                sent = sent_at(frame.data)
-                if sent is not None:
-                    stats.latencies.append(time.time() - sent)
 
         return ReceiverTap(transceiver.receiver, on_frame, lambda: None)
 
@@ -188,6 +183,8 @@ class ClientPeer:
                 stats.decoded += 1
                 if isinstance(frame, VideoFrame):
                     stats.width, stats.height = frame.width, frame.height
+                    if self._on_video_frame is not None:
+                        self._on_video_frame(frame)
 
     async def close(self) -> None:
         for task in self._tasks:

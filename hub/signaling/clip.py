@@ -53,13 +53,36 @@ def encode_clip(
     return Clip(width, height, fps, codec, video[:frames], _tone(seconds))
 
 
+INDEX_BITS = 8
+INDEX_BLOCK = 32
+
+
+def read_index(frame: VideoFrame) -> int:
+    """The clip index drawn by `_pattern` into a decoded frame (modulo 256)."""
+    plane = frame.planes[0]
+    data = memoryview(plane)
+    centre = (INDEX_BLOCK // 2) * plane.line_size
+    value = 0
+    for bit in range(INDEX_BITS):
+        if data[centre + bit * INDEX_BLOCK + INDEX_BLOCK // 2] > 128:
+            value |= 1 << bit
+    return value
+
+
 def _pattern(width: int, height: int, index: int) -> VideoFrame:
     frame = VideoFrame(width, height, "yuv420p")
     # A bar that moves and a shifting gradient: enough motion for realistic delta frames.
     shift = (index * 4) % width
     row = bytes(((x + shift) % width * 255 // width) if abs(x - shift) > 16 else 255 for x in range(width))
-    luma = b"".join(row[y % 7 :] + row[: y % 7] for y in range(height))
-    frame.planes[0].update(luma)
+    rows = [row[y % 7 :] + row[: y % 7] for y in range(height)]
+    # The frame's index in the clip as a row of black/white blocks, so a viewer can tell which frame
+    # it decoded (latency measurement survives re-encoding, unlike the bytes).
+    for bit in range(INDEX_BITS):
+        block = bytes([235 if index >> bit & 1 else 16]) * INDEX_BLOCK
+        x = bit * INDEX_BLOCK
+        for y in range(INDEX_BLOCK):
+            rows[y] = rows[y][:x] + block + rows[y][x + INDEX_BLOCK :]
+    frame.planes[0].update(b"".join(rows))
     chroma_size = (width // 2) * (height // 2)
     frame.planes[1].update(bytes([(index * 3) % 256]) * chroma_size)
     frame.planes[2].update(bytes([128]) * chroma_size)
