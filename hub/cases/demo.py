@@ -76,6 +76,7 @@ LIVE = [
     (ClueState.APPEAL_REVIEWING, "appeal", 1),
 ]
 LIVE_SHARE = 0.10  # a county's ledger: most of a long history is finished
+SMALL_LIVE_SHARE = 0.35  # a small demo shows a busier ledger, so that every role has open matters to look at
 TOWNSHIP_SHARE = 0.3
 SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
@@ -170,7 +171,7 @@ def _clue_rows(
     seen_live = seen_finished = 0
     for i in range(n):
         cid = first_id + i
-        live = rng.random() < LIVE_SHARE or i < len(LIVE)
+        live = rng.random() < (SMALL_LIVE_SHARE if n <= 5000 else LIVE_SHARE) or i < len(LIVE)
         # the first items go through every source, live state and ending once, so that a small demo shows them all
         source = SOURCES[i][0] if i < len(SOURCES) else _pick(rng, SOURCES)
         township = rng.random() < TOWNSHIP_SHARE
