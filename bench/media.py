@@ -314,15 +314,21 @@ async def capacity(clip: Clip, port: int, args: argparse.Namespace, deadline: fl
                 rooms.append((a, b))
             await asyncio.sleep(args.warmup)
             parties = [p for pair in rooms for p in pair]
-            window = await measure(server, parties, parties, args.step_window)
-            step = {
-                "rooms": target,
-                "server_cpu_pct": round(100 * window.server_cpu, 1),
-                "generator_cpu_pct": round(100 * window.generator_cpu, 1),
-                "delivered_min_pct": round(100 * min(window.delivered), 1),
-            }
-            steps.append(step)
-            print(f"capacity: {step}", flush=True)
+            for attempt in (1, 2):
+                # The machine may be shared: a failing step is measured once more before it counts.
+                window = await measure(server, parties, parties, args.step_window)
+                step = {
+                    "rooms": target,
+                    "server_cpu_pct": round(100 * window.server_cpu, 1),
+                    "generator_cpu_pct": round(100 * window.generator_cpu, 1),
+                    "delivered_min_pct": round(100 * min(window.delivered), 1),
+                    "loadavg": round(os.getloadavg()[0], 1),
+                    "attempt": attempt,
+                }
+                steps.append(step)
+                print(f"capacity: {step}", flush=True)
+                if step["delivered_min_pct"] >= 97.0:
+                    break
             if step["delivered_min_pct"] < 97.0:
                 limited_by = "generator" if step["generator_cpu_pct"] >= 90 else "delivery"
                 break

@@ -137,3 +137,21 @@ async def test_offer_with_wrong_shape_is_refused(small_clip: Clip) -> None:
     finally:
         await peer.close()
         await engine.close()
+
+
+async def test_recent_speaker_takes_the_main_slot(small_clip: Clip) -> None:
+    engine = MediaEngine(ice_addresses=["127.0.0.1"], layout=SlotLayout(thumbnails=0, audio=1))
+    room = engine.room("r1")
+    peers = [await connect(engine, "r1", pid, small_clip, decode=False) for pid in ("a", "b", "c")]
+    try:
+        assert room.peers["a"].mapping["main"] == "b"  # nobody spoke yet: join order
+        # c's microphone reports a loud RTP audio level (RFC 6464 header extension)
+        room.peers["c"].streams["audio"].note_audio_level(20)
+        await wait_for(lambda: room.peers["a"].mapping["main"] == "c", limit=3)
+        assert room.peers["b"].mapping["main"] == "c" and room.peers["c"].mapping["main"] != "c"
+        room.peers["c"].streams["audio"].note_audio_level(127)  # silence does not count as speaking
+        assert room.peers["a"].mapping["main"] == "c"
+    finally:
+        for peer in peers:
+            await peer.close()
+        await engine.close()
