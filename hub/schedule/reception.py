@@ -17,6 +17,7 @@ from hub.cases.intake import PetitionIn, register_petition
 from hub.cases.models import Petition, PetitionChannel, PetitionKind
 from hub.errors import Conflict, NotFound
 from hub.i18n import N_
+from hub.org.models import OfficeCode
 from hub.schedule.calls import CallLink, CallOpener, ReceptionCall
 from hub.schedule.models import Booking, BookingStatus, Duty, QueueTicket, ReceptionSlot, TicketStatus
 from hub.store import service as store_service
@@ -109,6 +110,19 @@ async def start_call(
     return view, link
 
 
+def registers_petitions(ctx: CaseContext, actor: Actor) -> bool:
+    """Case tracking lets the petition office and the main leader register petitions (hub.cases.intake)."""
+    return actor.is_main_leader or ctx.offices.office_of(actor) is OfficeCode.PETITION
+
+
+def may_record_intake(ctx: CaseContext, actor: Actor, official_id: int) -> bool:
+    """The receiving official records the intake when they may register petitions; when a deputy leader receives,
+    the petition office (who plans and sees every booking) records it for them."""
+    if not registers_petitions(ctx, actor):
+        return False
+    return actor.user_id == official_id or ctx.offices.office_of(actor) is OfficeCode.PETITION
+
+
 @dataclass(frozen=True)
 class IntakeIn:
     kind: PetitionKind
@@ -123,7 +137,7 @@ async def record_intake(
     """The official's intake form creates the petition; its deadlines start running in case tracking."""
     view = await load(session, ctx.policy, actor, booking_id)
     booking = view.booking
-    if view.official_id != actor.user_id:
+    if not may_record_intake(ctx, actor, view.official_id):
         raise Conflict("not_yours", N_("Only the official the petitioner chose receives this booking."))
     if booking.petition_id is not None:
         raise Conflict("recorded", N_("The intake of this booking is recorded already."))

@@ -331,6 +331,7 @@ async def _booking_context(request: web.Request, actor: Actor, booking_id: int) 
         "petition_number": petition_number,
         "kinds": list(PetitionKind),
         "mine": view.duty.user_id == actor.user_id,
+        "may_intake": reception.may_record_intake(request.app[CASES], actor, view.duty.user_id),
         "window_open": reception.call_window_open(view.slot, now_of(request)),
         "call_url": view.booking.host_url,
         "form": {},
@@ -390,7 +391,15 @@ async def _ticket_context(request: web.Request, actor: Actor, ticket_id: int) ->
         if ticket is None or ticket.official_id != actor.user_id:
             raise web.HTTPNotFound()
         number = await s.scalar(select(Petition.number).where(Petition.id == ticket.petition_id)) if ticket.petition_id else ""
-    return {"ticket": ticket, "petition_number": number or "", "kinds": list(PetitionKind), "form": {}, "error": "", "errors": {}}
+    return {
+        "ticket": ticket,
+        "petition_number": number or "",
+        "may_intake": reception.registers_petitions(request.app[CASES], actor),
+        "kinds": list(PetitionKind),
+        "form": {},
+        "error": "",
+        "errors": {},
+    }
 
 
 @routes.get("/schedule/queue/{id}")

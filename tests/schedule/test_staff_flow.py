@@ -237,3 +237,37 @@ async def test_talk_now_call_and_intake_and_interview_link(browser, new_browser,
     async with kit.db.transaction(write=False) as s:
         rs = await s.scalar(select(RoomSession).where(RoomSession.kind == SessionKind.INTERVIEW))
     assert rs is not None and sorted(rs.room_ids) == sorted([county, town])
+
+
+async def test_a_deputy_receives_and_the_petition_office_records_the_intake(browser, new_browser, kit):
+    from hub.schedule.models import MemberKind
+
+    await kit.published([("deputy1", MemberKind.LEADER)], days=5, staff=0)
+    township, room = await kit.township()
+    async with kit.db.transaction(write=False) as s:
+        slot = await s.scalar(select(ReceptionSlot).order_by(ReceptionSlot.starts_at).limit(1))
+    assert slot is not None
+    kiosk = {KIOSK_HEADER: f"8:{township}:{room}"}
+    body = await (
+        await browser.post_form(f"/kiosk/reception/slots/{slot.id}", {"name": "钱九", "phone": "13698765432"}, headers=kiosk)
+    ).text()
+    code = re.search(r'id="receipt-code">(\d{8})<', body).group(1)  # type: ignore[union-attr]
+    async with kit.db.transaction(write=False) as s:
+        booking_id = await s.scalar(select(Booking.id).where(Booking.code == code))
+    deputy = await new_browser()
+    assert (await deputy.sign_in("deputy1")).status == 303
+    page = await (await deputy.get(f"/schedule/bookings/{booking_id}")).text()
+    assert 'id="intake-elsewhere"' in page and 'id="intake-form"' not in page
+    refused = await deputy.post_form(f"/schedule/bookings/{booking_id}/intake", {"kind": "other", "summary": "测试"})
+    assert refused.status == 409
+    clerk = await new_browser()
+    assert (await clerk.sign_in("petition2")).status == 303
+    assert 'id="intake-form"' in await (await clerk.get(f"/schedule/bookings/{booking_id}")).text()
+    done = await clerk.post_form(
+        f"/schedule/bookings/{booking_id}/intake", {"kind": "appeal", "summary": "对党纪处分不服，申请复查。"}
+    )
+    assert done.status == 303
+    async with kit.db.transaction(write=False) as s:
+        booking = await s.get(Booking, booking_id)
+        petition = await s.get(Petition, booking.petition_id)  # type: ignore[union-attr]
+    assert petition is not None and petition.intake_ref == code and petition.petitioner_name == "钱九"
