@@ -89,7 +89,7 @@ class World(Protocol):
     def unit(self, code: str) -> int: ...
     def room(self, code: str) -> int: ...
     def revoked_key(self) -> tuple[int, int]: ...  # (user id, key id) of a key already revoked
-    def extra(self, name: str) -> int: ...  # ids that parts' fixtures add (clues, petitions, ...)
+    def made(self, name: str) -> int: ...  # ids that parts' fixtures add (clues, petitions, ...)
 
 
 GUESSED_ID = 987654  # an id no seeded object has
@@ -111,7 +111,7 @@ class DummyWorld:
     def revoked_key(self) -> tuple[int, int]:
         return (1, 1)
 
-    def extra(self, name: str) -> int:
+    def made(self, name: str) -> int:
         return 1
 
 

@@ -110,20 +110,35 @@ async def seed_room_sessions(database: Database, now: dt.datetime) -> dict[str, 
         users = {u.username: u.id for u in (await s.scalars(select(User))).all()}
         rooms = {r.code: r.id for r in (await s.scalars(select(Room))).all()}
 
-        def make(host: str, kind: SessionKind, codes: list[str], status: SessionStatus, staff: dict[str, ParticipantRole]) -> RoomSession:
+        def make(
+            host: str, kind: SessionKind, codes: list[str], status: SessionStatus, staff: dict[str, ParticipantRole]
+        ) -> RoomSession:
             return RoomSession(
-                kind=kind, title="matrix", status=status, host_user_id=users[host], created_at=now,
-                opened_at=now, ended_at=now if status is SessionStatus.ENDED else None,
+                kind=kind,
+                title="matrix",
+                status=status,
+                host_user_id=users[host],
+                created_at=now,
+                opened_at=now,
+                ended_at=now if status is SessionStatus.ENDED else None,
                 links=[SessionRoom(room_id=rooms[c]) for c in codes],
-                invitations=[Invitation(user_id=users[u], role=r, display_name=u, created_at=now)
-                             for u, r in {host: ParticipantRole.HOST, **staff}.items()],
+                invitations=[
+                    Invitation(user_id=users[u], role=r, display_name=u, created_at=now)
+                    for u, r in {host: ParticipantRole.HOST, **staff}.items()
+                ],
             )
 
         witness = {"xini1": ParticipantRole.WITNESS}
         made = {
-            "room_session.interview": make("group3.1", SessionKind.INTERVIEW, ["county.interview.1", "xini.interview"], SessionStatus.OPEN, witness),
-            "room_session.ended": make("group3.1", SessionKind.INTERVIEW, ["county.interview.2", "xini.interview"], SessionStatus.ENDED, witness),
-            "room_session.reception": make("petition1", SessionKind.RECEPTION, ["county.reception.1", "xini.kiosk"], SessionStatus.OPEN, {}),
+            "room_session.interview": make(
+                "group3.1", SessionKind.INTERVIEW, ["county.interview.1", "xini.interview"], SessionStatus.OPEN, witness
+            ),
+            "room_session.ended": make(
+                "group3.1", SessionKind.INTERVIEW, ["county.interview.2", "xini.interview"], SessionStatus.ENDED, witness
+            ),
+            "room_session.reception": make(
+                "petition1", SessionKind.RECEPTION, ["county.reception.1", "xini.kiosk"], SessionStatus.OPEN, {}
+            ),
         }
         s.add_all(made.values())
         await s.flush()
