@@ -19,6 +19,8 @@ async def _sign_in(page, origin: str, username: str) -> None:  # type: ignore[no
     await page.wait_for_url(f"{origin}/home")
 
 
+# the browser is the subject here; the same endpoints run on PostgreSQL in tests/rooms
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 async def test_enrol_a_kiosk_in_the_browser_and_revoke_it(chromium, live_url, settings, database, clock):  # type: ignore[no-untyped-def]
     settings.public_origin = live_url
     errors: list[str] = []

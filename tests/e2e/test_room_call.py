@@ -70,6 +70,8 @@ async def _until(check: Any, what: str, deadline: float = DEADLINE) -> Any:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+# the browser is the subject here; the same endpoints run on PostgreSQL in tests/rooms
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 async def test_kiosk_and_interviewer_call_through_the_ui(chromium, room_hub, app, database, clock):  # type: ignore[no-untyped-def]
     origin = room_hub
     device = await enrolled_device(database, "xini.kiosk", clock.now())
