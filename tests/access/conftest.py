@@ -14,7 +14,7 @@ from hub.auth.middleware import ACTOR_RESOLVERS
 from hub.auth.models import SecurityKey, User
 from hub.org.models import OrgUnit
 from hub.rooms.models import Room
-from tests.access.matrix import PENDING_USER, STAFF_USERS
+from tests.access.matrix import PENDING_USER, STAFF_USERS, seeders
 from tests.auth import keyflow
 from tests.support.clients import Browser
 
@@ -41,7 +41,7 @@ class SeededWorld:
     def revoked_key(self) -> tuple[int, int]:
         return self.revoked
 
-    def made(self, name: str) -> int:
+    def extra(self, name: str) -> int:
         return self.extras[name]
 
 
@@ -79,34 +79,10 @@ async def world(database, seeded, clock) -> SeededWorld:  # type: ignore[no-unty
         s.add(key)
         await s.flush()
         revoked = (users["group5.2"], key.id)
-    return SeededWorld(users, units, rooms, revoked, await _case_objects(database, clock))
-
-
-async def _case_objects(database, clock) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    """Clues and petitions inside and outside each role's scope, made with the cases part's own services."""
-    from hub.cases import intake, transitions
-    from hub.cases.models import PetitionChannel, PetitionKind
-    from tests.cases.conftest import make_kit
-
-    kit = await make_kit(database, clock)
-    made = {
-        "clue.xini": (await kit.register_clue(township_id=kit.unit("tw.xini"), subject_name="甲")).id,
-        "clue.huhemudu": (await kit.register_clue(township_id=kit.unit("tw.huhemudu"), subject_name="乙")).id,
-        "clue.jg3": (await kit.register_clue(unit_id=kit.unit("unit.07.0"), subject_name="丙")).id,
-    }
-    office = await kit.actor("petition1")
-    for name, township, report_up in (("petition.xini", "tw.xini", False), ("petition.reported", None, True)):
-        async with database.transaction() as s:
-            petition = await intake.register_petition(
-                s, kit.ctx, office,
-                intake.PetitionIn(channel=PetitionChannel.LETTER, kind=PetitionKind.ACCUSATION, summary="举报",
-                                  petitioner_name="实名人", township_id=kit.unit(township) if township else None),
-                clock.now(),
-            )  # fmt: skip
-            if report_up:
-                await transitions.petition_event(s, kit.ctx, office, petition.id, "report_up", clock.now())
-            made[name] = petition.id
-    return made
+    extras: dict[str, int] = {}
+    for seed in seeders():
+        extras.update(await seed(database, clock.now()))
+    return SeededWorld(users, units, rooms, revoked, extras)
 
 
 ClientFactory = Callable[[str], Awaitable[Browser]]

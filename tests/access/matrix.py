@@ -1,15 +1,18 @@
 """The access matrix's vocabulary: roles, probes, list checks, and the discovery of per-part spec modules.
 
 Each part declares its expectations in ``tests/access/spec_<part>.py`` with a function ``probes(world)`` returning
-``Probe``s (and optionally ``lists(world)`` returning ``ListCheck``s). The matrix test walks ``app.router`` of the fully
+``Probe``s, optionally ``lists(world)`` returning ``ListCheck``s, and optionally coroutines named ``seed_*`` with the
+signature ``(database, now) -> dict[str, int]`` that add the part's objects; their ids reach the specs as
+``world.extra(name)``. The matrix test walks ``app.router`` of the fully
 wired app: a route that no probe covers fails the test, so a new endpoint cannot slip in without its expectations.
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
 import pkgutil
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, Protocol
@@ -89,7 +92,7 @@ class World(Protocol):
     def unit(self, code: str) -> int: ...
     def room(self, code: str) -> int: ...
     def revoked_key(self) -> tuple[int, int]: ...  # (user id, key id) of a key already revoked
-    def made(self, name: str) -> int: ...  # ids that parts' fixtures add (clues, petitions, ...)
+    def extra(self, name: str) -> int: ...  # ids that parts' seed_* functions add (clues, petitions, ...)
 
 
 GUESSED_ID = 987654  # an id no seeded object has
@@ -111,7 +114,7 @@ class DummyWorld:
     def revoked_key(self) -> tuple[int, int]:
         return (1, 1)
 
-    def made(self, name: str) -> int:
+    def extra(self, name: str) -> int:
         return 1
 
 
@@ -141,3 +144,16 @@ def all_lists(world: World) -> list[ListCheck]:
         if make is not None:
             checks.extend(make(world))
     return checks
+
+
+Seeder = Callable[[Any, Any], Awaitable[dict[str, int]]]
+
+
+def seeders() -> list[Seeder]:
+    """Every ``seed_*`` coroutine of the spec modules, in a stable order."""
+    found: list[Seeder] = []
+    for module in spec_modules():
+        for name in sorted(vars(module)):
+            if name.startswith("seed_") and inspect.iscoroutinefunction(getattr(module, name)):
+                found.append(getattr(module, name))
+    return found

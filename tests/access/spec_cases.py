@@ -2,7 +2,7 @@
 # (one probe per line reads as a table: long lines are the price)
 """Expectations for case tracking (hub/cases): clues, petitions, the ledger, time limits and holidays.
 
-Objects (made by conftest.py with the cases part's own services): a clue of Xini town, a clue of Huhemudu town, a clue
+Objects (made by ``seed_cases`` with the cases part's own services): a clue of Xini town, a clue of Huhemudu town, a clue
 of a unit joint group 3 supervises (all just registered), a petition of Xini town and one reported up to the main
 leader. Who sees each is written here by hand (graded authorisation, DESIGN §7, cases/rules.py's docstring); the
 administrator sees no case content. Creation endpoints validate the body before the policy, so an empty body answers 422
@@ -11,6 +11,10 @@ to every staff member: who may create is proved by tests/cases (test_visibility_
 
 from __future__ import annotations
 
+import datetime as dt
+
+from hub.clock import FakeClock
+from hub.db import Database
 from tests.access.matrix import GUESSED_ID, STAFF, ListCheck, Probe, World, expect
 
 CLUES = ("clue.xini", "clue.huhemudu", "clue.jg3")
@@ -39,7 +43,7 @@ def _by_sight(name: str, *, sees: int, edits: int | None = None) -> dict[str, in
 
 
 def _clue_probes(world: World, name: str) -> list[Probe]:
-    cid = world.made(name)
+    cid = world.extra(name)  # noqa: S610 - the matrix world, not Django
     api = f"/api/v1/clues/{cid}"
     return [
         Probe("GET", "/api/v1/clues/{id}", api, expect("/api/", **_by_sight(name, sees=200)), note=name),
@@ -60,7 +64,7 @@ def _clue_probes(world: World, name: str) -> list[Probe]:
 
 
 def _petition_probes(world: World, name: str) -> list[Probe]:
-    pid = world.made(name)
+    pid = world.extra(name)  # noqa: S610 - the matrix world, not Django
     return [
         Probe("GET", "/api/v1/petitions/{id}", f"/api/v1/petitions/{pid}", expect("/api/", **_by_sight(name, sees=200)), note=name),
         Probe("GET", "/petitions/{id}", f"/petitions/{pid}", expect("/petitions", **_by_sight(name, sees=200)), note=name),
@@ -101,6 +105,33 @@ def probes(world: World) -> list[Probe]:
 
 def lists(world: World) -> list[ListCheck]:
     return [
-        ListCheck("/api/v1/ledger?stage=all&per_page=500", "/api/v1/clues/{id}", tuple(world.made(n) for n in CLUES)),
-        ListCheck("/api/v1/petitions", "/api/v1/petitions/{id}", tuple(world.made(n) for n in PETITIONS)),
+        ListCheck("/api/v1/ledger?stage=all&per_page=500", "/api/v1/clues/{id}", tuple(world.extra(n) for n in CLUES)),  # noqa: S610 - not Django
+        ListCheck("/api/v1/petitions", "/api/v1/petitions/{id}", tuple(world.extra(n) for n in PETITIONS)),  # noqa: S610 - not Django
     ]
+
+
+async def seed_cases(database: Database, now: dt.datetime) -> dict[str, int]:
+    """Clues and petitions inside and outside each role's scope, made with the cases part's own services."""
+    from hub.cases import intake, transitions
+    from hub.cases.models import PetitionChannel, PetitionKind
+    from tests.cases.conftest import make_kit
+
+    kit = await make_kit(database, FakeClock(now))
+    made = {
+        "clue.xini": (await kit.register_clue(township_id=kit.unit("tw.xini"), subject_name="甲")).id,
+        "clue.huhemudu": (await kit.register_clue(township_id=kit.unit("tw.huhemudu"), subject_name="乙")).id,
+        "clue.jg3": (await kit.register_clue(unit_id=kit.unit("unit.07.0"), subject_name="丙")).id,
+    }
+    office = await kit.actor("petition1")
+    for name, township, report_up in (("petition.xini", "tw.xini", False), ("petition.reported", None, True)):
+        async with database.transaction() as s:
+            petition = await intake.register_petition(
+                s, kit.ctx, office,
+                intake.PetitionIn(channel=PetitionChannel.LETTER, kind=PetitionKind.ACCUSATION, summary="举报",
+                                  petitioner_name="实名人", township_id=kit.unit(township) if township else None),
+                now,
+            )  # fmt: skip
+            if report_up:
+                await transitions.petition_event(s, kit.ctx, office, petition.id, "report_up", now)
+            made[name] = petition.id
+    return made
