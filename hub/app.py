@@ -14,7 +14,7 @@ from hub.auth.policy import Policy
 from hub.clock import Clock, to_local
 from hub.db import Database
 from hub.http import middleware, ops_views
-from hub.http.keys import CATALOGS, CLOCK, DB, HOME_TILES, LABELS, POLICY, SECRET, SETTINGS, STORE
+from hub.http.keys import CATALOGS, CLOCK, DB, HOME_TILES, LABELS, POLICY, SECRET, SETTINGS, STORE, EnumLabels
 from hub.http.rendering import page_context
 from hub.i18n import WEB_DIR, Catalogs
 from hub.keyfiles import load_or_create
@@ -42,7 +42,7 @@ def _jinja(app: web.Application, catalogs: Catalogs) -> None:
     )
     env.install_gettext_callables(catalogs.gettext, catalogs.ngettext, newstyle=True)  # type: ignore[attr-defined]
     labels = app[LABELS]
-    env.filters["label"] = lambda value: catalogs.gettext(labels.get(value, str(value)))
+    env.filters["label"] = lambda value: catalogs.gettext(labels.get(value))
     env.filters["local"] = lambda value, fmt="%Y-%m-%d %H:%M": to_local(value).strftime(fmt) if value else ""
 
 
@@ -75,7 +75,7 @@ def create_app(
     app[CATALOGS] = catalogs
     app[SECRET] = _secret(settings)
     app[HOME_TILES] = []
-    app[LABELS] = {}
+    app[LABELS] = EnumLabels()
     app[ACTOR_RESOLVERS] = []
     _jinja(app, catalogs)
     app.on_response_prepare.append(middleware.security_headers)
@@ -93,11 +93,25 @@ def create_app(
     from hub.cases import setup as cases_setup
     from hub.org import setup as org_setup
     from hub.rooms import setup as rooms_setup
+    from hub.rooms.events import on_room_ended
+    from hub.rooms.ice_config import parse_addresses, parse_ice_servers
+    from hub.schedule import setup as schedule_setup
+    from hub.signaling import setup as signaling_setup
 
     auth_setup.setup(app)
     org_setup.setup(app)
     rooms_setup.setup(app)
     cases_setup.setup(app)
+    schedule_setup.setup(app)  # after rooms and cases: it needs both
+    signaling_setup.setup(
+        app,
+        secret=app[SECRET],
+        allowed_origin=settings.effective_origin,
+        ice_addresses=parse_addresses(settings.media_addresses),
+        ice_servers=parse_ice_servers(settings.ice_servers),
+        baseline_relay=settings.baseline_relay,
+        on_room_ended=on_room_ended(app),
+    )
 
     app.router.add_routes(ops_views.routes)
     app.router.add_static("/static/", WEB_DIR / "static", name="static", append_version=True)

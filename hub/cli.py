@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import importlib
 import os
 import sys
 from collections.abc import Callable, Coroutine
@@ -14,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from hub.auth.models import Role
+from hub.rooms import tls
 from hub.settings import Settings
 
 
@@ -80,9 +80,12 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 async def _demo(args: argparse.Namespace) -> int:
     from hub.auth.passwords import hash_password
+    from hub.cases import demo as cases_demo
     from hub.clock import Clock
     from hub.demo import org as demo_org
     from hub.org.models import OrgUnit
+    from hub.rooms import demo as rooms_demo
+    from hub.schedule import demo as schedule_demo
 
     settings = _settings()
     db = _database(settings)
@@ -93,28 +96,26 @@ async def _demo(args: argparse.Namespace) -> int:
             print("hub: the database already holds data; demo data not loaded")
             return 0
         if not has_org:
+            now = Clock().now()
             pw_hash = await hash_password(demo_org.DEMO_PASSWORD)
             async with db.transaction() as s:
-                counts = await demo_org.load(s, password_hash=pw_hash, now=Clock().now())
-            print(f"hub: demo organisation loaded: {counts}")
-        if args.cases > 0:
-            await _demo_cases(db, args)
+                counts = await demo_org.load(s, password_hash=pw_hash, now=now)
+                rooms = await rooms_demo.load_demo(s, now)
+            print(f"hub: demo organisation loaded: {counts}; rooms: {rooms}")
+            if args.cases > 0:
+                result = await cases_demo.generate(db, args.cases, seed=args.seed, now=now)
+                print(f"hub: demo cases: {result}")
+            async with db.transaction() as s:
+                schedule = await schedule_demo.load_demo(s, now)
+            codes = schedule.get("booking_codes") if isinstance(schedule, dict) else None
+            print(f"hub: demo schedule loaded; kiosk receipt codes of the demo bookings: {codes}")
+        elif args.cases > 0:
+            result = await cases_demo.generate(db, args.cases, seed=args.seed, now=Clock().now())
+            print(f"hub: demo cases: {result}")
     finally:
         await db.dispose()
     _print_demo_sign_ins()
     return 0
-
-
-async def _demo_cases(db: Any, args: argparse.Namespace) -> None:
-    """The cases part's demo history, once that part is installed."""
-    try:
-        cases_demo = importlib.import_module("hub.cases.demo")
-    except ModuleNotFoundError:
-        return
-    from hub.clock import Clock
-
-    result = await cases_demo.generate(db, args.cases, seed=args.seed, now=Clock().now())
-    print(f"hub: demo cases: {result}")
 
 
 def _print_demo_sign_ins() -> None:
@@ -348,6 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the hub")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
+    tls.add_arguments(p)
     p.set_defaults(func=cmd_serve)
 
     sub.add_parser("migrate", help="create or upgrade the database schema").set_defaults(func=cmd_migrate)

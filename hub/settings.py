@@ -46,6 +46,20 @@ class Settings(BaseSettings):
         20, ge=2, description="Failed sign-ins in 15 minutes after which tries are refused with 429 until the window passes."
     )
     signin_delay_cap_seconds: float = Field(8.0, ge=0, description="Longest delay added to a slowed-down sign-in.")
+    media_addresses: str = Field(
+        "127.0.0.1",
+        description="Comma-separated IP addresses of this machine that media (WebRTC host candidates) may use, "
+        "e.g. the LAN card 192.168.1.10.",
+    )
+    ice_servers: str = Field(
+        "",
+        description="STUN/TURN servers as JSON for browsers and the media server, "
+        'e.g. [{"urls": "stun:turn.county.example:3478"}]. Empty: one LAN, host candidates only.',
+    )
+    baseline_relay: bool = Field(
+        False,
+        description="Relay media with aiortc's MediaRelay (decode and re-encode) instead of forwarding: for benchmarks only.",
+    )
     default_locale: str = Field("zh_CN", description="Locale of pages when the browser has chosen none (zh_CN or en).")
     log_json: bool = Field(True, description="Write logs as JSON lines (false: human-readable console lines).")
     log_level: str = Field("INFO", description="Lowest level that is logged.")

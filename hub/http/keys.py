@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -31,6 +32,23 @@ class HomeTile:
     order: int = 100
 
 
+class EnumLabels:
+    """Labels keyed by (enum class, value): StrEnum members of different parts that share a value
+    ("open", "closed") compare equal, so a plain dict would let one part's label overwrite another's."""
+
+    def __init__(self) -> None:
+        self._by: dict[tuple[type, str], str] = {}
+
+    def update(self, mapping: Mapping[Enum, str]) -> None:
+        for member, label in mapping.items():
+            self._by[(type(member), str(member.value))] = label
+
+    def get(self, member: object) -> str:
+        if isinstance(member, Enum):
+            return self._by.get((type(member), str(member.value)), str(member.value))
+        return str(member)
+
+
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 DB: web.AppKey[Database] = web.AppKey("db")
 POLICY: web.AppKey[Policy] = web.AppKey("policy")
@@ -40,7 +58,7 @@ SECRET: web.AppKey[bytes] = web.AppKey("secret")
 STORE: web.AppKey[EvidenceStore] = web.AppKey("store")
 HOME_TILES: web.AppKey[list[HomeTile]] = web.AppKey("home_tiles")
 # English labels (message ids) of enum values shown in pages; each part adds its own
-LABELS: web.AppKey[dict[Enum, str]] = web.AppKey("labels")
+LABELS: web.AppKey[EnumLabels] = web.AppKey("labels")
 
 
 # What a request carries, set by the middlewares.
