@@ -29,6 +29,7 @@ import contextlib
 import json
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -60,7 +61,7 @@ async def serve(port: int, baseline: bool) -> None:
     from hub.signaling.setup import setup
 
     app = web.Application()
-    setup(app, secret=SECRET, allowed_origin=ORIGIN, ice_addresses=["127.0.0.1"], ice_servers=[],
+    service = setup(app, secret=SECRET, allowed_origin=ORIGIN, ice_addresses=["127.0.0.1"], ice_servers=[],
           baseline_relay=baseline, layout=SlotLayout(thumbnails=0, audio=1))
     runner = web.AppRunner(app)
     await runner.setup()
@@ -69,6 +70,17 @@ async def serve(port: int, baseline: bool) -> None:
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     print("READY", flush=True)
     await stop.wait()
+    # What the server itself saw, so a loss can be placed: before the server, in it, or after it.
+    counters = {"frames_in": 0, "frames_dropped_waiting_keyframe": 0, "frames_out": 0, "frames_skipped": 0}
+    for room in service.media.rooms.values():
+        for peer in room.peers.values():
+            for stream in peer.streams.values():
+                counters["frames_in"] += stream.frames_in
+                counters["frames_dropped_waiting_keyframe"] += stream.frames_dropped
+            for track in peer.forwarded.values():
+                counters["frames_out"] += track.frames_out
+                counters["frames_skipped"] += track.frames_skipped
+    print(json.dumps(counters), flush=True)
     await runner.cleanup()
 
 
@@ -90,13 +102,18 @@ class Server:
     def cpu(self) -> float:
         return cpu_seconds(self.proc.pid)
 
-    def stop(self) -> None:
+    def stop(self) -> dict[str, int]:
+        """Stop the server; returns its frame counters (forwarding mode)."""
         self.proc.send_signal(signal.SIGTERM)
+        assert self.proc.stdout is not None
         try:
+            line = self.proc.stdout.readline()
             self.proc.wait(15)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+            return {}
+        return json.loads(line) if line.startswith("{") else {}
 
 
 # ---- the load generator ------------------------------------------------------------------------
@@ -322,6 +339,7 @@ async def capacity(clip: Clip, port: int, args: argparse.Namespace, deadline: fl
                     "server_cpu_pct": round(100 * window.server_cpu, 1),
                     "generator_cpu_pct": round(100 * window.generator_cpu, 1),
                     "delivered_min_pct": round(100 * min(window.delivered), 1),
+                    "delivered_median_pct": round(100 * statistics.median(window.delivered), 1),
                     "loadavg": round(os.getloadavg()[0], 1),
                     "attempt": attempt,
                 }
@@ -338,9 +356,9 @@ async def capacity(clip: Clip, port: int, args: argparse.Namespace, deadline: fl
                 break
             target = target + 1 if target < 4 else target + 2
     finally:
+        counters = server.stop()  # first, while the rooms still hold their counters
         await generator.close()
-        server.stop()
-    return {"max_two_party_rooms": best, "limited_by": limited_by, "steps": steps}
+    return {"max_two_party_rooms": best, "limited_by": limited_by, "steps": steps, "server_counters": counters}
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -352,19 +370,22 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "clip": {"width": clip.width, "height": clip.height, "fps": clip.fps, "codec": clip.codec,
                  "video_kbps": round(sum(map(len, clip.video)) * 8 / 4.0 / 1000)},
     }
-    results["forward"] = await mode_figures(clip, False, args.port, args)
-    print(f"forward: {results['forward']}", flush=True)
-    results["relay"] = await mode_figures(clip, True, args.port + 1, args)
-    print(f"relay: {results['relay']}", flush=True)
-    fwd, rel = results["forward"], results["relay"]
-    results["ratio_relay_to_forward"] = {
-        key: round(rel[key] / fwd[key], 1) if fwd[key] else None
-        for key in ("cpu_1x1_pct", "cpu_1x3_pct", "per_viewer_pct", "per_published_stream_pct")
-    }
+    if not args.capacity_only:
+        results["forward"] = await mode_figures(clip, False, args.port, args)
+        print(f"forward: {results['forward']}", flush=True)
+        results["relay"] = await mode_figures(clip, True, args.port + 1, args)
+        print(f"relay: {results['relay']}", flush=True)
+        fwd, rel = results["forward"], results["relay"]
+        results["ratio_relay_to_forward"] = {
+            key: round(rel[key] / fwd[key], 1) if fwd[key] else None
+            for key in ("cpu_1x1_pct", "cpu_1x3_pct", "per_viewer_pct", "per_published_stream_pct")
+        }
     if args.max_rooms > 0:
         results["capacity"] = await capacity(clip, args.port + 2, args, deadline)
-        per_room = 2 * fwd["per_published_stream_pct"] + 2 * fwd["per_viewer_pct"]
-        results["capacity"]["estimated_rooms_per_core"] = round(100 / per_room, 1) if per_room > 0 else None
+        if "forward" in results:
+            fwd = results["forward"]
+            per_room = 2 * fwd["per_published_stream_pct"] + 2 * fwd["per_viewer_pct"]
+            results["capacity"]["estimated_rooms_per_core"] = round(100 / per_room, 1) if per_room > 0 else None
     results["machine"] = {"cores": os.cpu_count(), "loadavg_start": round(load_start, 2),
                           "loadavg_end": round(os.getloadavg()[0], 2)}
     results["seconds"] = round(time.monotonic() - started, 1)
@@ -380,6 +401,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds before each measurement")
     parser.add_argument("--step-window", type=float, default=6.0, help="seconds measured per capacity step")
     parser.add_argument("--max-rooms", type=int, default=30, help="capacity search limit (0: skip it)")
+    parser.add_argument("--capacity-only", action="store_true", help="skip the forward/relay comparison")
     parser.add_argument("--budget", type=float, default=450.0, help="seconds the whole run may take")
     args = parser.parse_args()
     if args.serve:
