@@ -69,8 +69,13 @@ async def decide(s: AsyncSession, actor: Actor, row: RecordingExport, approve: b
     row.decided_at = now
     await s.flush()
     await audit.record(
-        s, actor.audit, f"recording.export_{'approved' if approve else 'rejected'}", OBJECT_TYPE, row.id,
-        {"case_id": row.case_id}, at=now,
+        s,
+        actor.audit,
+        f"recording.export_{'approved' if approve else 'rejected'}",
+        OBJECT_TYPE,
+        row.id,
+        {"case_id": row.case_id},
+        at=now,
     )
 
 
@@ -199,8 +204,15 @@ def _describe(recording: Recording, segments: Sequence[RecordingSegment]) -> dic
         "started_at": _iso(recording.started_at),
         "ended_at": _iso(recording.ended_at),
         "segments": [
-            {"position": s.position, "file_id": s.file_id, "started_at": _iso(s.started_at), "ended_at": _iso(s.ended_at),
-             "duration_ms": s.duration_ms, "status": s.status.value, "tracks": json.loads(s.tracks)}
+            {
+                "position": s.position,
+                "file_id": s.file_id,
+                "started_at": _iso(s.started_at),
+                "ended_at": _iso(s.ended_at),
+                "duration_ms": s.duration_ms,
+                "status": s.status.value,
+                "tracks": json.loads(s.tracks),
+            }
             for s in segments
         ],
     }

@@ -29,6 +29,12 @@ NOTICE_TEXT = N_(
     "wish to say about the recording; it will be written into the record."
 )
 
+NOTICE_LABELS = {
+    "acknowledge": N_("I have read this notice"),
+    "refuse": N_("I do not agree to be recorded"),
+    "failed": N_("The answer could not be sent. Please try again."),
+}
+
 
 def notice_sha256(title: str, text: str) -> str:
     return hashlib.sha256(f"{title}\n\n{text}".encode()).hexdigest()
@@ -47,14 +53,25 @@ async def answer(
     now: dt.datetime,
 ) -> RecordingNotice:
     row = RecordingNotice(
-        room_session_id=room_session_id, participant=participant, name=name, role=role, notice_sha256=sha256,
-        locale=locale, decision=decision, decided_at=now,
+        room_session_id=room_session_id,
+        participant=participant,
+        name=name,
+        role=role,
+        notice_sha256=sha256,
+        locale=locale,
+        decision=decision,
+        decided_at=now,
     )
     s.add(row)
     await s.flush()
     await audit.record(
-        s, AuditActor(None, f"participant:{participant}"), f"recording.notice_{decision.value}", "room_session",
-        room_session_id, {"participant": participant, "role": role, "notice_sha256": sha256, "locale": locale}, at=now,
+        s,
+        AuditActor(None, f"participant:{participant}"),
+        f"recording.notice_{decision.value}",
+        "room_session",
+        room_session_id,
+        {"participant": participant, "role": role, "notice_sha256": sha256, "locale": locale},
+        at=now,
     )
     return row
 

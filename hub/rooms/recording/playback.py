@@ -62,9 +62,7 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     return first, last
 
 
-async def serve(
-    request: web.Request, reader: FileReader, media_type: str, *, filename: str | None = None
-) -> web.StreamResponse:
+async def serve(request: web.Request, reader: FileReader, media_type: str, *, filename: str | None = None) -> web.StreamResponse:
     size, etag = reader.size, f'"{reader.signed.sha256}"'
     wanted = parse_range(request.headers.get("Range"), size)
     if_range = request.headers.get("If-Range")
@@ -82,10 +80,15 @@ async def serve(
         headers["Content-Range"] = f"bytes {first}-{last}/{size}"
     if filename is not None:
         headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    pieces = reader.iter_range(first, last + 1) if request.method != "HEAD" and size else None
+    # The first piece is decrypted before the status goes out, so a damaged start is an error answer; damage
+    # further in breaks the connection there (a player never receives bytes that fail authentication).
+    head = await anext(pieces, b"") if pieces is not None else b""
     response = web.StreamResponse(status=206 if wanted is not None else 200, headers=headers)
     await response.prepare(request)
-    if request.method != "HEAD" and size:
-        async for piece in reader.iter_range(first, last + 1):
+    if pieces is not None:
+        await response.write(head)
+        async for piece in pieces:
             await response.write(piece)
     await response.write_eof()
     return response

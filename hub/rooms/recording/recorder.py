@@ -71,7 +71,7 @@ class Person:
 class RecorderTuning:
     hold: float = 0.3  # seconds frames wait so the tracks can be interleaved in time order
     drop_after: float = 2.0  # a publisher silent this long has dropped out: the segment is cut
-    report_wait: float = 1.2  # how long frames wait for a first sender report before arrival times stand in
+    report_wait: float = 0.6  # how long frames wait for a first sender report before arrival times stand in
     flush_every: float = 0.5  # the store writer is sealed and fsync'ed at least this often
     tick: float = 0.1
 

@@ -46,9 +46,7 @@ class Resume:
     previous_file_id: str | None
 
 
-async def begin(
-    s: AsyncSession, *, room_session_id: int, signaling_room: str, case_id: int | None, now: dt.datetime
-) -> Resume:
+async def begin(s: AsyncSession, *, room_session_id: int, signaling_room: str, case_id: int | None, now: dt.datetime) -> Resume:
     """Start recording a room session, or carry on its recording after the recorder stopped (restart, empty room)."""
     recording = await s.scalar(select(Recording).where(Recording.room_session_id == room_session_id))
     if recording is None:
@@ -62,8 +60,13 @@ async def begin(
         s.add(recording)
         await s.flush()
         await audit.record(
-            s, SYSTEM, "recording.started", OBJECT_TYPE, recording.id,
-            {"room_session_id": room_session_id, "case_id": case_id}, at=now,
+            s,
+            SYSTEM,
+            "recording.started",
+            OBJECT_TYPE,
+            recording.id,
+            {"room_session_id": room_session_id, "case_id": case_id},
+            at=now,
         )
     else:
         if recording.case_id is None and case_id is not None:
@@ -112,8 +115,12 @@ class DbRecordingLog:
             await register_file(s, opened)
             s.add(
                 RecordingSegment(
-                    recording_id=self.recording_id, position=position, file_id=opened.file_id,
-                    status=SegmentStatus.WRITING, started_at=started_at, tracks=json.dumps(tracks, ensure_ascii=False),
+                    recording_id=self.recording_id,
+                    position=position,
+                    file_id=opened.file_id,
+                    status=SegmentStatus.WRITING,
+                    started_at=started_at,
+                    tracks=json.dumps(tracks, ensure_ascii=False),
                 )
             )
 
@@ -154,9 +161,7 @@ async def recover_interrupted(s: AsyncSession, store: EvidenceStore, *, now: dt.
     rows = (await s.scalars(select(Recording).where(Recording.status == RecordingStatus.RECORDING))).all()
     for recording in rows:
         last_end = recording.started_at
-        segments = (
-            await s.scalars(select(RecordingSegment).where(RecordingSegment.recording_id == recording.id))
-        ).all()
+        segments = (await s.scalars(select(RecordingSegment).where(RecordingSegment.recording_id == recording.id))).all()
         for segment in segments:
             if segment.status is SegmentStatus.WRITING:
                 segment.duration_ms = await _recovered_duration(store, segment.file_id)
@@ -173,8 +178,13 @@ async def recover_interrupted(s: AsyncSession, store: EvidenceStore, *, now: dt.
         s.add(RecordingGap(recording_id=recording.id, participant=None, started_at=last_end, cause=GapCause.SERVER_RESTART))
         await s.flush()
         await audit.record(
-            s, SYSTEM, "recording.recovered", OBJECT_TYPE, recording.id,
-            {"segments": len(segments), "media_until": last_end}, at=now,
+            s,
+            SYSTEM,
+            "recording.recovered",
+            OBJECT_TYPE,
+            recording.id,
+            {"segments": len(segments), "media_until": last_end},
+            at=now,
         )
         recovered.append(recording.id)
     return recovered

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import aiohttp_jinja2
+import structlog
 from aiohttp import web
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -27,13 +28,15 @@ from hub.rooms.recording import export, service
 from hub.rooms.recording.access import require_case, require_recording, require_segment
 from hub.rooms.recording.keys import READERS
 from hub.rooms.recording.models import ExportStatus, NoticeDecision, Recording
-from hub.rooms.recording.notice import NOTICE_ROLES, NOTICE_TEXT, NOTICE_TITLE, answer, notice_sha256, notices_of
+from hub.rooms.recording.notice import NOTICE_LABELS, NOTICE_ROLES, NOTICE_TEXT, NOTICE_TITLE, answer, notice_sha256, notices_of
 from hub.rooms.recording.playback import serve
 from hub.signaling.tokens import TokenError, verify_token
+from hub.store.errors import StoreError
 from hub.store.manifest import grouped
 from hub.store.models import StoredFile
 
 routes = web.RouteTableDef()
+log = structlog.get_logger("hub.recordings")
 
 
 async def _recording_view(s: Any, recording: Recording) -> dict[str, Any]:
@@ -47,8 +50,8 @@ async def _recording_view(s: Any, recording: Recording) -> dict[str, Any]:
     rows = []
     for segment in segments:
         tracks = json.loads(segment.tracks)
-        for t in tracks:
-            people.setdefault(t["participant"], {"name": t["name"], "role": t["role"]})
+        for track in tracks:
+            people.setdefault(track["participant"], {"name": track["name"], "role": track["role"]})
         file = files.get(segment.file_id)
         rows.append(
             {
@@ -68,7 +71,7 @@ async def _recording_view(s: Any, recording: Recording) -> dict[str, Any]:
         "segments": rows,
         "gaps": await service.gaps_of(s, recording.id),
         "notices": await notices_of(s, recording.room_session_id),
-        "size": sum((r["file"].plaintext_size or 0) for r in rows if r["file"] is not None),
+        "total_size": sum((r["file"].plaintext_size or 0) for r in rows if r["file"] is not None),
         "media_seconds": duration,
         "span_seconds": int((ended - recording.started_at).total_seconds()) if ended else None,
     }
@@ -127,12 +130,17 @@ async def segment_media(request: web.Request) -> web.StreamResponse:
     file_id, _ = await run(request, work, write=starts)
     try:
         reader = await request.app[READERS].get(file_id)
-    except Exception as exc:  # StoredFileMissing, IntegrityError: the file is not there to play (verify names it)
+    except StoreError as exc:  # missing, or failing its manifest: not there to play (verify names it)
+        log.error("recording_unplayable", file_id=file_id, error=str(exc))
         raise NotFound("recording") from exc
     media_type = reader.manifest.media_type
     extension = "mkv" if media_type == "video/x-matroska" else "webm"
     name = f"recording-{recording_id}-segment-{position}.{extension}" if download else None
-    return await serve(request, reader, media_type, filename=name)
+    try:
+        return await serve(request, reader, media_type, filename=name)
+    except StoreError as exc:  # raised before any byte was sent: the file is damaged (verify names it)
+        log.error("recording_unplayable", file_id=file_id, error=str(exc))
+        raise NotFound("recording") from exc
 
 
 # ---- exports ---------------------------------------------------------------------------------
@@ -215,9 +223,12 @@ def _notice_text(request: web.Request) -> tuple[str, str]:
 async def notice_get(request: web.Request) -> web.Response:
     _session_id, seat = _seat(request, request.query.get("token", ""))
     title, text = _notice_text(request)
+    translate = request.app[CATALOGS].gettext
+    labels = {key: translate(msgid) for key, msgid in NOTICE_LABELS.items()}
     return web.json_response(
-        {"required": seat.role.value in NOTICE_ROLES, "title": title, "text": text, "sha256": notice_sha256(title, text)}
-    )
+        {"required": seat.role.value in NOTICE_ROLES, "title": title, "text": text, "sha256": notice_sha256(title, text),
+         "labels": labels}
+    )  # fmt: skip
 
 
 class NoticeIn(BaseModel):

@@ -44,12 +44,18 @@ async def main(url: str, var_dir: Path, room_session_id: int) -> None:
         peers.append(peer)
     async with db.transaction() as s:
         resume = await service.begin(
-            s, room_session_id=room_session_id, signaling_room=f"session-{room_session_id}", case_id=None,
+            s,
+            room_session_id=room_session_id,
+            signaling_room=f"session-{room_session_id}",
+            case_id=None,
             now=store.clock.now(),
         )
     recorder = Recorder(
-        engine.rooms["r"], store, service.DbRecordingLog(db, resume.recording_id),
-        Labels(room_session_id=room_session_id), lambda p: Person(p, "interviewee"),
+        engine.rooms["r"],
+        store,
+        service.DbRecordingLog(db, resume.recording_id),
+        Labels(room_session_id=room_session_id),
+        lambda p: Person(p, "interviewee"),
     )
     if not all_connected():
         await connected.wait()

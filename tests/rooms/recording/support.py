@@ -168,7 +168,7 @@ def analyse(data: bytes) -> list[TrackReport]:
                 if stream.type == "video":
                     plane = frame.planes[0]  # type: ignore[union-attr]
                     luma = bytes(plane)
-                    if sum(luma[:: 97]) / len(luma[:: 97]) > 150:
+                    if sum(luma[::97]) / len(luma[::97]) > 150:
                         marks.append(t)
                 else:
                     assert frame.format.name == "fltp"  # type: ignore[union-attr]

@@ -74,9 +74,7 @@ def decodes(reader_file: PlainFile) -> int:
         return sum(1 for _ in container.decode(video=0))
 
 
-async def test_sigkill_mid_recording_recovers_every_recording(
-    database: Database, seeded: dict[str, int], tmp_path: Path
-) -> None:
+async def test_sigkill_mid_recording_recovers_every_recording(database: Database, seeded: dict[str, int], tmp_path: Path) -> None:
     if not database.url.startswith("sqlite"):
         pytest.skip("the child processes share the SQLite file; PostgreSQL adds nothing to the crash")
     from hub.auth.models import User
@@ -116,7 +114,7 @@ async def test_sigkill_mid_recording_recovers_every_recording(
                 assert await asyncio.to_thread(decodes, PlainFile(reader)) > 0 or seg.duration_ms == 0
             if not segments:
                 # killed before the first segment opened: frames wait up to `report_wait` for a first sender report
-                assert run.killed_at - run.recording_since < 2.0, run
+                assert run.killed_at - run.recording_since < 3.0, run
                 continue
             media_end = max(seg.ended_at for seg in segments if seg.ended_at is not None)
             losses.append(run.killed_at - media_end.timestamp())
