@@ -8,7 +8,7 @@ Measured, each in its own read transaction through the same service functions th
   page   — the first ledger page (50 rows), filtered by one colour, sorted by urgency
   counts — the number of matters per colour
   detail — one case file (the clue, clocks, approvals, timeline, money, documents, petitions)
-as the main leader (sees everything) and as one joint group (filtered by the access policy in SQL).
+as the main leader (sees everything), one joint group and one deputy (filtered by the access policy in SQL).
 Targets on the 2-core machine: p95 <= 50 ms for each. The last line printed is a JSON object with the figures.
 """
 
@@ -84,7 +84,7 @@ async def measure(db: Database, iterations: int) -> dict[str, Any]:
     today = NOW.astimezone(LOCAL_TZ).date()
     async with db.transaction(write=False) as s:
         ctx = await standalone_context(s)
-        actors = {name: await actor_of(s, name) for name in ("leader", "group3.1")}
+        actors = {name: await actor_of(s, name) for name in ("leader", "group3.1", "deputy1")}
         top = int(await s.scalar(select(func.max(Clue.id))) or 0)
     rng = random.Random(1)
     figures: dict[str, Any] = {}

@@ -191,7 +191,7 @@ async def register_clue(
     clue.due_date, clue.due_key = await clocks.apply(
         session, keeper, tuple(ops), received, clue_id=clue.id, due_overrides=overrides
     )
-    await tally.shift(session, (), tally.keys_of(clue))
+    await tally.shift(session, (), tally.keys_of(clue, await tally.deputies(session)))
     session.add(
         CaseEvent(
             clue_id=clue.id,

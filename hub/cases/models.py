@@ -332,7 +332,8 @@ class LedgerTally(Base):
     The colour counts of the ledger sum these rows over four date ranges computed from today, so they cost a few
     hundred rows instead of a scan of every live matter. Scopes: ("all", 0) every clue; ("unit", id) the clues a
     group or township handles (supervises, reviews, tries, re-examines, or its township's); ("trial", 0) the clues at
-    trial or later (the county trial office); ("member", user id) the township trial member's. Kept in step by
+    trial or later (the county trial office); ("member", user id) the township trial member's; ("deputy", user id)
+    the clues a deputy's portfolio covers, as of the snapshot in ``ledger_tally_portfolios``. Kept in step by
     ``hub/cases/tally.py`` in the same transaction as the change; a test rebuilds it and compares.
     """
 
@@ -342,3 +343,13 @@ class LedgerTally(Base):
     scope_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     due_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     n: Mapped[int] = mapped_column(Integer)
+
+
+class TallyPortfolio(Base):
+    """The deputy portfolios the "deputy" tallies were counted with; a deputy whose portfolio has changed since is
+    counted from the clues until the tallies are rebuilt (``hub.cases.tally.rebuild``)."""
+
+    __tablename__ = "ledger_tally_portfolios"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    units: Mapped[str] = mapped_column(Text)  # sorted unit ids, comma-separated

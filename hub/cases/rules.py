@@ -91,15 +91,16 @@ class ClueRule:
         return and_(self.base_where(actor, action), _not_recused(actor))
 
     def tally_scopes(self, actor: Actor) -> list[tuple[str, int]] | None:
-        """The ledger_tallies scopes whose sum is exactly what ``base_where(actor, "view")`` selects, or None when no
-        such sum exists (a deputy's portfolio units overlap on one case). Kept beside ``where`` on purpose."""
+        """The ledger_tallies scopes whose sum is exactly what ``base_where(actor, "view")`` selects. Kept beside
+        ``where`` on purpose: the two must change together."""
         if not actor.is_staff or actor.is_admin:
             return []
         office = self.offices.office_of(actor)
         if actor.is_main_leader or office in LEDGER_OFFICES:
             return [("all", 0)]
         if actor.is_deputy:
-            return None
+            # valid while the tallies' portfolio snapshot is the deputy's portfolio (the ledger checks)
+            return [("deputy", actor.user_id or 0)]
         if office is OfficeCode.TRIAL:
             return [("trial", 0)]
         scopes = [("member", actor.user_id or 0)]

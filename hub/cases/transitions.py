@@ -226,7 +226,8 @@ async def _apply_clue(
 ) -> None:
     today = local_day(now)
     before = clue.state.value
-    counted = tally.keys_of(clue)
+    deputies = await tally.deputies(session)
+    counted = tally.keys_of(clue, deputies)
     if "assign" in t.effects:
         rotation.check_distinct(
             rotation.Assignment(data["supervisor_group_id"], data["reviewer_unit_id"], data["trial_group_id"])
@@ -256,7 +257,7 @@ async def _apply_clue(
     keeper = await clocks.Timekeeper.load(session)
     clue.due_date, clue.due_key = await clocks.apply(session, keeper, t.clocks, today, clue_id=clue.id)
     clue.updated_at = now
-    await tally.shift(session, counted, tally.keys_of(clue))
+    await tally.shift(session, counted, tally.keys_of(clue, deputies))
     if clue.state in CLUE_ENDINGS and clue.closed_on is None:
         clue.closed_on = today
         await _feedback_due(session, keeper, clue, today, now, actor)
