@@ -1,7 +1,4 @@
-"""English message ids for every value of case tracking shown to people (translated by the ``label`` filter).
-
-The app's label table is keyed by enum members, and a StrEnum member equals its plain value: two enums sharing a
-value (a petition kind and a duty both "appeal") would share one label, so only one of them is listed here."""
+"""English message ids for every value of case tracking shown to people (translated by the ``label`` filter)."""
 
 from __future__ import annotations
 
@@ -14,6 +11,7 @@ from hub.cases.models import (
     AssetStatus,
     ClockStatus,
     ClueSource,
+    Duty,
     Gender,
     PetitionChannel,
     PetitionKind,
@@ -22,7 +20,7 @@ from hub.cases.models import (
 from hub.cases.workflow import CLUE_TRANSITIONS, PETITION_TRANSITIONS, Approver, ClueState, PetitionState, Who
 from hub.i18n import N_
 
-CASE_LABELS: dict[Enum, str] = {
+_CLUESTATE: dict[Enum, str] = {
     ClueState.RECEIVED: N_("Received"),
     ClueState.ASSIGNED: N_("Assigned"),
     ClueState.TALK_LETTER: N_("Talk or letter inquiry decided"),
@@ -59,6 +57,9 @@ CASE_LABELS: dict[Enum, str] = {
     ClueState.FALSE_ACCUSATION_REFERRED: N_("False accusation pursued"),
     ClueState.REFERRED_TO_PARTY_ORG: N_("Referred to the Party organisation"),
     ClueState.CASE_WITHDRAWN: N_("Case withdrawn"),
+}
+
+_PETITIONSTATE: dict[Enum, str] = {
     PetitionState.REGISTERED: N_("Registered"),
     PetitionState.NOT_ACCEPTED_FORWARDED: N_("Not accepted: forwarded"),
     PetitionState.NOT_ACCEPTED_INFORMED: N_("Not accepted: informed"),
@@ -69,6 +70,9 @@ CASE_LABELS: dict[Enum, str] = {
     PetitionState.CONVERTED_TO_CLUE: N_("Converted into a clue"),
     PetitionState.FEEDBACK_DUE: N_("Result owed to the informant"),
     PetitionState.CLOSED: N_("Closed"),
+}
+
+_CLUESOURCE: dict[Enum, str] = {
     ClueSource.ACCEPTED_HERE: N_("Accepted at this level"),
     ClueSource.LEADER_INSTRUCTED: N_("Leader's instruction"),
     ClueSource.UPPER_ASSIGNED: N_("Handed down by the upper level"),
@@ -78,19 +82,31 @@ CASE_LABELS: dict[Enum, str] = {
     ClueSource.AUDIT: N_("Handed over by audit"),
     ClueSource.LOWER_REPORTED: N_("Reported by a lower level"),
     ClueSource.SURRENDER: N_("Voluntary surrender"),
+}
+
+_PETITIONCHANNEL: dict[Enum, str] = {
     PetitionChannel.VISIT: N_("Visit"),
     PetitionChannel.LETTER: N_("Letter"),
     PetitionChannel.PHONE: N_("Phone"),
     PetitionChannel.WEB: N_("Web"),
     PetitionChannel.KIOSK: N_("Kiosk"),
+}
+
+_PETITIONKIND: dict[Enum, str] = {
     PetitionKind.ACCUSATION: N_("Accusation"),
     PetitionKind.APPEAL: N_("Appeal"),
     PetitionKind.SUGGESTION: N_("Criticism or suggestion"),
     PetitionKind.OTHER: N_("Other"),
+}
+
+_COLOUR: dict[Enum, str] = {
     Colour.RED: N_("Overdue"),
     Colour.YELLOW: N_("Due within 10 days"),
     Colour.BLUE: N_("Due within 30 days"),
     Colour.GREEN: N_("Due in more than 30 days"),
+}
+
+_RANKLEVEL: dict[Enum, str] = {
     RankLevel.PROVINCIAL: N_("Provincial or ministerial"),
     RankLevel.PREFECTURE: N_("Prefectural or bureau"),
     RankLevel.COUNTY: N_("County or division"),
@@ -98,17 +114,29 @@ CASE_LABELS: dict[Enum, str] = {
     RankLevel.GENERAL: N_("General cadre"),
     RankLevel.VILLAGE: N_("Village head"),
     RankLevel.OTHER: N_("Rural, enterprise and other"),
+}
+
+_ASSETSTATUS: dict[Enum, str] = {
     AssetStatus.SEIZED: N_("Seized"),
     AssetStatus.FROZEN: N_("Frozen"),
     AssetStatus.RETURNED: N_("Returned"),
     AssetStatus.HANDED_OVER: N_("Handed over"),
+}
+
+_GENDER: dict[Enum, str] = {
     Gender.MALE: N_("Male"),
     Gender.FEMALE: N_("Female"),
+}
+
+_APPROVER: dict[Enum, str] = {
     Approver.MAIN_LEADER: N_("Main leader"),
     Approver.DEPUTY: N_("Deputy leader"),
     Approver.PARTY_COMMITTEE: N_("County Party committee"),
     Approver.STANDING_COMMITTEE: N_("Commission standing committee"),
     Approver.UPPER_COMMISSION: N_("Upper-level commission"),
+}
+
+_WHO: dict[Enum, str] = {
     Who.PETITION_OFFICE: N_("Petition office"),
     Who.CASE_MANAGEMENT: N_("Case management office"),
     Who.SUPERVISOR: N_("Supervising group"),
@@ -116,13 +144,44 @@ CASE_LABELS: dict[Enum, str] = {
     Who.TRIAL: N_("Trial group"),
     Who.COUNTY_TRIAL: N_("County trial office"),
     Who.APPEAL: N_("Appeal group"),
+}
+
+_APPROVALSTATUS: dict[Enum, str] = {
     ApprovalStatus.PENDING: N_("Pending"),
     ApprovalStatus.APPROVED: N_("Approved"),
     ApprovalStatus.REJECTED: N_("Refused"),
+}
+
+_CLOCKSTATUS: dict[Enum, str] = {
     ClockStatus.OPEN: N_("Running"),
     ClockStatus.PAUSED: N_("Paused"),
     ClockStatus.STOPPED: N_("Stopped"),
 }
+
+_DUTY: dict[Enum, str] = {
+    Duty.SUPERVISE: N_("Supervise"),
+    Duty.REVIEW: N_("Review"),
+    Duty.TRIAL: N_("Trial"),
+    Duty.APPEAL: N_("Appeal review"),
+}
+
+# one table per enum class: StrEnum members of different classes may share a value ("closed")
+CASE_LABELS: tuple[dict[Enum, str], ...] = (
+    _CLUESTATE,
+    _PETITIONSTATE,
+    _CLUESOURCE,
+    _PETITIONCHANNEL,
+    _PETITIONKIND,
+    _COLOUR,
+    _RANKLEVEL,
+    _ASSETSTATUS,
+    _GENDER,
+    _APPROVER,
+    _WHO,
+    _APPROVALSTATUS,
+    _CLOCKSTATUS,
+    _DUTY,
+)
 
 STAGE_LABELS = {
     "live": N_("Open matters"),

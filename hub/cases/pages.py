@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from enum import Enum
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,18 +16,41 @@ from yarl import URL
 
 from hub.cases import detail, intake, ledger, transitions
 from hub.cases.access import load_petition
-from hub.cases.colours import ORDER
+from hub.cases.colours import ORDER, Colour
 from hub.cases.labels import CLOCK_LABELS, EVENT_LABELS, SORT_LABELS, STAGE_LABELS
-from hub.cases.models import ClueSource, Petition, PetitionChannel, PetitionKind
+from hub.cases.models import ApprovalStatus, AssetStatus, ClockStatus, ClueSource, Gender, Petition, PetitionChannel, PetitionKind
 from hub.cases.params import ledger_query
 from hub.cases.views import ctx_of, run, today_of
-from hub.cases.workflow import STAGES
+from hub.cases.workflow import STAGES, ClueState, PetitionState
 from hub.errors import Conflict, Forbidden, Invalid
 from hub.http.context import db_of, now_of, require_staff
 from hub.http.validation import int_param, parse_form, read_form, validate
 from hub.org.models import OrgUnit, UnitKind
 
 routes = web.RouteTableDef()
+
+# the JSON shapes the pages render carry enum values as strings; the ``label`` filter wants the enum members back
+ENUM_KINDS: Mapping[str, type[Enum]] = MappingProxyType(
+    {
+        "clue_state": ClueState,
+        "petition_state": PetitionState,
+        "source": ClueSource,
+        "channel": PetitionChannel,
+        "kind": PetitionKind,
+        "gender": Gender,
+        "approval": ApprovalStatus,
+        "asset": AssetStatus,
+        "clock": ClockStatus,
+        "colour": Colour,
+    }
+)
+
+
+def as_enum(value: str, kind: str) -> Enum | str:
+    try:
+        return ENUM_KINDS[kind](value)
+    except (KeyError, ValueError):
+        return value
 
 
 async def _units(request: web.Request) -> dict[int, OrgUnit]:
@@ -66,6 +92,7 @@ async def ledger_page(request: web.Request) -> dict[str, Any]:
         "stages": ["live", *STAGES, "all"],
         "groups": sorted((u for u in units.values() if u.kind is UnitKind.JOINT_GROUP), key=lambda u: u.ordinal or 0),
         "townships": [u for u in units.values() if u.kind is UnitKind.TOWNSHIP],
+        "as_enum": as_enum,
         "stage_labels": STAGE_LABELS,
         "sort_labels": SORT_LABELS,
     }
@@ -83,6 +110,7 @@ async def clue_page(request: web.Request) -> dict[str, Any]:
         "file": file,
         "units": await _units(request),
         "error": request.query.get("error", ""),
+        "as_enum": as_enum,
         "clock_labels": CLOCK_LABELS,
         "event_labels": EVENT_LABELS,
     }
@@ -167,6 +195,7 @@ async def petitions_page(request: web.Request) -> dict[str, Any]:
         "townships": [u for u in units.values() if u.kind is UnitKind.TOWNSHIP],
         "channels": list(PetitionChannel),
         "kinds": list(PetitionKind),
+        "as_enum": as_enum,
         "may_register": actor.is_main_leader
         or (ctx.offices.office_of(actor) is not None and ctx.offices.office_of(actor).value == "petition"),  # type: ignore[union-attr]
         "error": request.query.get("error", ""),

@@ -37,7 +37,8 @@ def setup(app: web.Application) -> None:
     policy.register(Clue, ClueRule(offices))
     policy.register(Petition, PetitionRule(offices))
     app[CASES] = CaseContext(policy, offices)
-    app[LABELS].update(CASE_LABELS)
+    for table in CASE_LABELS:
+        app[LABELS].update(table)
     app.on_startup.append(load_offices)
     app.router.add_routes(views.routes)
     app.router.add_routes(admin_views.routes)
