@@ -1,8 +1,8 @@
 """The signaling WebSocket `/ws`, at the HTTP level: a foreign (or missing) Origin is refused before the upgrade.
 
-Per-message expectations: HOOK for the signaling part. ``WS_MESSAGES`` lists, per message type, what each role's
+Per-message expectations: HOOK for the signaling part. ``ws_messages`` lists, per message type, what each role's
 attempt must get; test_matrix.py's ``test_websocket_messages`` runs them once `/ws` is wired into create_app. A message
-type of ``hub.signaling.protocol`` that is missing here fails that test, exactly like a missing HTTP route.
+type of ``hub.signaling.protocol.CLIENT_MESSAGES`` that is missing here fails that test, like a missing HTTP route.
 """
 
 from __future__ import annotations
@@ -24,12 +24,33 @@ class WsExpectation:
     roles: tuple[str, ...] = ()  # empty: every role
 
 
-# The signaling part fills this in (join with a forged token, with another room's token, offer before join, ...).
-WS_MESSAGES: dict[str, list[WsExpectation]] = {
-    "join": [
-        WsExpectation({"type": "join", "id": "1", "room": "r1", "token": "v1.forged.token"}, "error", "bad_token"),
-    ],
-}
+def ws_messages(secret: bytes) -> dict[str, list[WsExpectation]]:
+    """Every client message type of hub.signaling.protocol, as each role sends it on a fresh socket, before any valid
+    join: only `ping` answers; a join needs a room token that the server signed for that room and that has not expired
+    (HTTP-level rights: the token endpoints are in spec_rooms.py). The signaling part adds in-room expectations here
+    (with tokens issued for each role: host-only messages refused to a witness, and so on)."""
+    from hub.signaling.tokens import issue_token
+
+    other_room = issue_token(secret, room="room-b", participant="p1", name="x", role="host")
+    expired = issue_token(secret, room="room-a", participant="p1", name="x", role="host", ttl_seconds=-10)
+    early = "out_of_order"
+    return {
+        "join": [
+            WsExpectation({"type": "join", "id": 1, "room": "room-a", "token": "v1.forged.token"}, "error", "bad_token"),
+            WsExpectation({"type": "join", "id": 1, "room": "room-a", "token": other_room}, "error", "wrong_room"),
+            WsExpectation({"type": "join", "id": 1, "room": "room-a", "token": expired}, "error", "token_expired"),
+        ],
+        "offer": [WsExpectation({"type": "offer", "id": 1, "sdp": "v=0"}, "error", early)],
+        "ice": [WsExpectation({"type": "ice", "id": 1, "candidate": None}, "error", early)],
+        "admit": [WsExpectation({"type": "admit", "id": 1, "participant": "p2"}, "error", early)],
+        "deny": [WsExpectation({"type": "deny", "id": 1, "participant": "p2"}, "error", early)],
+        "media_state": [WsExpectation({"type": "media_state", "id": 1, "audio": True, "video": False}, "error", early)],
+        "set_presenter": [WsExpectation({"type": "set_presenter", "id": 1, "participant": None}, "error", early)],
+        "remove": [WsExpectation({"type": "remove", "id": 1, "participant": "p2"}, "error", early)],
+        "leave": [WsExpectation({"type": "leave", "id": 1}, "error", early)],
+        "end": [WsExpectation({"type": "end", "id": 1}, "error", early)],
+        "ping": [WsExpectation({"type": "ping", "id": 1}, "pong")],
+    }
 
 
 def probes(world: World) -> list[Probe]:

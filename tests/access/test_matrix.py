@@ -15,7 +15,7 @@ from aiohttp import web
 
 from hub.app import create_app
 from tests.access.matrix import ROLES, STAFF, DummyWorld, Probe, all_lists, all_probes
-from tests.access.spec_ws import WS_MESSAGES, WS_ROUTE
+from tests.access.spec_ws import WS_ROUTE, ws_messages
 from tests.support.clients import Browser
 
 # routes a spec may name before their part is wired into create_app
@@ -97,29 +97,31 @@ async def _list_failures(signed_in: dict[str, Browser], world: object) -> list[s
     return failures
 
 
-async def test_websocket_messages(app, clients, settings):
-    """HOOK for hub/signaling: runs spec_ws.WS_MESSAGES for every role once `/ws` is wired into create_app."""
+async def test_websocket_messages(app, clients):
+    """Every role, every client message type of the signaling protocol (spec_ws.ws_messages): the exact reply."""
     if ("GET", WS_ROUTE) not in routes_of(app):
         pytest.skip("/ws is not wired into create_app yet (hub/signaling)")
-    from typing import get_args
-
+    from hub.http.keys import SECRET
     from hub.signaling import protocol
+    from hub.signaling.keys import ALLOWED_ORIGIN
 
-    declared = {m.model_fields["type"].default for m in get_args(getattr(protocol, "ClientMessage", ())) or ()}
-    missing = sorted(declared - set(WS_MESSAGES))
+    expectations = ws_messages(app[SECRET])
+    missing = sorted(set(protocol.CLIENT_MESSAGES) - set(expectations))
     assert not missing, f"signaling messages without access expectations in tests/access/spec_ws.py: {missing}"
     signed_in, _make = clients
     failures = []
     for role in ROLES:
         client = signed_in[role].client
-        for kind, expectations in WS_MESSAGES.items():
-            for exp in expectations:
+        for kind, cases in expectations.items():
+            for exp in cases:
                 if exp.roles and role not in exp.roles:
                     continue
-                ws = await client.ws_connect(WS_ROUTE, headers={"Origin": settings.effective_origin})
-                await ws.send_str(json.dumps(exp.message))
-                reply = json.loads((await ws.receive(timeout=5)).data)
-                await ws.close()
+                ws = await client.ws_connect(WS_ROUTE, headers={"Origin": app[ALLOWED_ORIGIN]})
+                try:
+                    await ws.send_str(json.dumps(exp.message))
+                    reply = json.loads((await ws.receive(timeout=5)).data)
+                finally:
+                    await ws.close()
                 if reply.get("type") != exp.reply_type or (exp.error_code and reply.get("code") != exp.error_code):
                     failures.append(f"  {role:9} {kind}: expected {exp.reply_type}/{exp.error_code}, got {reply}")
     assert not failures, "\n".join(failures)
