@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aiortc import (
     RTCPeerConnection,
@@ -134,19 +134,9 @@ class MediaPeer:
             await holder["tap"].request_keyframe()
 
         stream = PublishedStream(self.participant_id, kind, KeyframeRequester(pli))
-        tap = ReceiverTap(receiver, stream.on_frame, stream.on_gap)
+        tap = ReceiverTap(receiver, stream.on_frame, stream.on_gap, on_audio_level=stream.note_audio_level)
         holder["tap"] = tap
         self.streams[kind] = stream
-        if kind == "audio":
-            original = receiver._handle_rtp_packet
-
-            def handle_rtp(packet: Any, arrival_time_ms: int) -> Any:
-                level = packet.extensions.audio_level
-                if level is not None:
-                    stream.note_audio_level(level[1])
-                return original(packet, arrival_time_ms)
-
-            receiver._handle_rtp_packet = handle_rtp  # type: ignore[method-assign]
         self._taps[kind] = tap
 
     def _note_media_ssrcs(self, description: aiortc_sdp.SessionDescription) -> None:

@@ -67,6 +67,7 @@ class PublishedStream:
         # viewers never got (pack() renumbers VP8 picture ids, so they could not tell).
         if self.kind == "video":
             self.broken = True
+            self.requester.request()
 
     def note_audio_level(self, level: int) -> None:
         if level <= LOUD_DBOV:

@@ -155,3 +155,38 @@ async def test_recent_speaker_takes_the_main_slot(small_clip: Clip) -> None:
         for peer in peers:
             await peer.close()
         await engine.close()
+
+
+async def test_unrecoverable_loss_resumes_at_a_keyframe_instead_of_freezing(small_clip: Clip) -> None:
+    engine = MediaEngine(ice_addresses=["127.0.0.1"], layout=SlotLayout(thumbnails=0, audio=1))
+    a = await connect(engine, "r1", "a", small_clip)
+    b = await connect(engine, "r1", "b", None)
+    try:
+        await wait_for(lambda: b.stats["main"].decoded >= 10)
+        server_a = engine.room("r1").peers["a"]
+        receiver = server_a.slots["camera"].receiver
+        media_ssrc = server_a._taps["video"].media_ssrc
+        assert media_ssrc is not None
+        tapped = receiver._handle_rtp_packet
+        loop = asyncio.get_running_loop()
+        lose_until = loop.time() + 0.15
+
+        async def nothing() -> None:
+            return None
+
+        def lossy(packet, arrival_time_ms):  # type: ignore[no-untyped-def]
+            # 150 ms of packets lost, and every retransmission too: NACK cannot repair this.
+            if packet.ssrc != media_ssrc or loop.time() < lose_until:
+                return nothing()
+            return tapped(packet, arrival_time_ms)
+
+        receiver._handle_rtp_packet = lossy
+        await asyncio.sleep(0.2)
+        before = b.stats["main"].decoded
+        # aiortc alone would wait for 512 more packets (many seconds at this rate); the tap resets.
+        await wait_for(lambda: b.stats["main"].decoded >= before + 10, limit=4)
+        assert server_a._taps["video"].stalls >= 1
+    finally:
+        await a.close()
+        await b.close()
+        await engine.close()

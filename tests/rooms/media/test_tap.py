@@ -8,11 +8,11 @@ import queue
 
 import pytest
 from aiortc import RTCPeerConnection, RTCRtpReceiver
-from aiortc.jitterbuffer import JitterFrame
+from aiortc.jitterbuffer import JitterBuffer, JitterFrame
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 
 from hub.rooms.media.ice import restrict_host_addresses
-from hub.rooms.media.tap import DECODER_QUEUE_ATTR
+from hub.rooms.media.tap import DECODER_QUEUE_ATTR, JITTER_BUFFER_ATTR
 from hub.signaling.client_media import ReplayTrack
 from hub.signaling.clip import Clip
 
@@ -27,6 +27,9 @@ async def test_decoder_queue_carries_codec_and_jitter_frame(small_clip: Clip) ->
     assert isinstance(receiver, RTCRtpReceiver)
     decoder_queue = getattr(receiver, DECODER_QUEUE_ATTR)
     assert isinstance(decoder_queue, queue.Queue)
+    # The stall reset swaps this one for a fresh buffer of the same kind.
+    jitter_buffer = getattr(receiver, JITTER_BUFFER_ATTR)
+    assert isinstance(jitter_buffer, JitterBuffer) and jitter_buffer._is_video and jitter_buffer.capacity == 512
     items: list[object] = []
     original_put = decoder_queue.put
 
