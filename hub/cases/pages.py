@@ -230,6 +230,7 @@ async def petition_page(request: web.Request) -> dict[str, Any]:
         "file": await run(request, work, write=False),
         "units": await _units(request),
         "error": request.query.get("error", ""),
+        "as_enum": as_enum,
     }
 
 

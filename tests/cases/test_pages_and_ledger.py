@@ -109,4 +109,8 @@ async def test_petition_office_registers_merges_and_reports_up(new_browser, kit)
     up = await staff.json("petition1", "POST", f"/api/v1/petitions/{first['id']}/events", {"event": "report_up"})
     assert up["reported_up"]
     await staff.json("petition1", "GET", f"/api/v1/petitions/{first['id']}", status=404)
+    page = await (await staff("leader")).get(f"/petitions/{first['id']}")
+    assert page.status == 200 and "已报送上级" in await page.text()
+    listing = await (await staff("petition1")).get("/petitions")
+    assert listing.status == 200 and again["number"] in await listing.text() and "来电" in await listing.text()
     await staff.json("leader", "POST", f"/api/v1/petitions/{first['id']}/events", {"event": "sent_up"})
