@@ -347,6 +347,13 @@ async def capacity(clip: Clip, port: int, args: argparse.Namespace, deadline: fl
                 print(f"capacity: {step}", flush=True)
                 if step["delivered_min_pct"] >= 97.0:
                     break
+                if args.verbose:  # where did the frames go: per party, both directions
+                    for party in parties:
+                        c = party.client
+                        print("  ", c.room, c.token[-6:], "sending", c.sending_video,
+                              "state", c.peer.pc.connectionState if c.peer else None,
+                              "sent", party.sent_frames(), "got", party.received_frames(),
+                              "slots", c.slots, [e["type"] for e in c.events][-6:], flush=True)
             if step["delivered_min_pct"] < 97.0:
                 limited_by = "generator" if step["generator_cpu_pct"] >= 90 else "delivery"
                 break
@@ -401,6 +408,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds before each measurement")
     parser.add_argument("--step-window", type=float, default=6.0, help="seconds measured per capacity step")
     parser.add_argument("--max-rooms", type=int, default=30, help="capacity search limit (0: skip it)")
+    parser.add_argument("--verbose", action="store_true", help="print every party of a failing capacity step")
     parser.add_argument("--capacity-only", action="store_true", help="skip the forward/relay comparison")
     parser.add_argument("--budget", type=float, default=450.0, help="seconds the whole run may take")
     args = parser.parse_args()

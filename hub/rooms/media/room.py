@@ -88,7 +88,8 @@ class MediaRoom:
         self._ranking: tuple[list[str], list[str]] = ([], [])
         self._relay = MediaRelay() if engine.baseline_relay else None
         self._relay_tracks: dict[tuple[str, str], MediaStreamTrack] = {}
-        self._drains: dict[str, asyncio.Task[None]] = {}
+        self._drains: dict[str, asyncio.Future[None]] = {}
+        self._tasks: set[asyncio.Future[None]] = set()
         self._speaker_task = asyncio.get_running_loop().create_task(self._watch_speakers())
 
     async def connect(self, participant_id: str, offer_sdp: str, *, publish: bool) -> str:
@@ -123,9 +124,11 @@ class MediaRoom:
             self.reassign()
 
     def _on_failed(self, peer: MediaPeer) -> None:
+        # ICE or DTLS failed for good: free the slots; the client's signaling reconnect offers again.
         if self.peers.get(peer.participant_id) is peer:
             task = asyncio.ensure_future(self.disconnect(peer.participant_id))
-            self._drains[f"failed:{peer.participant_id}"] = task  # keep a reference until it ran
+            self._tasks.add(task)  # keep a reference until it ran
+            task.add_done_callback(self._tasks.discard)
 
     def preview(self, participant_id: str) -> dict[str, str | None]:
         """The slots `participant_id` has, or would get on connecting now."""
