@@ -117,9 +117,17 @@ async def measure(db: Database, iterations: int) -> dict[str, Any]:
     return figures
 
 
-async def run_backend(label: str, url: str, n: int, schema: str | None, iterations: int) -> dict[str, Any]:
-    print(f"{label}: building {n:,} clues ...", flush=True)
-    db, build_seconds = await build(url, n, schema)
+async def run_backend(
+    label: str, url: str, n: int, schema: str | None, iterations: int, *, reuse: bool = False
+) -> dict[str, Any]:
+    if reuse:  # measure again what an earlier --keep run built
+        print(f"{label}: measuring the kept schema {schema} ...", flush=True)
+        db, build_seconds = Database(url, schema=schema, pool_size=4), 0.0
+        async with db.transaction(write=False) as s:
+            n = int(await s.scalar(select(func.count()).select_from(Clue)) or 0)
+    else:
+        print(f"{label}: building {n:,} clues ...", flush=True)
+        db, build_seconds = await build(url, n, schema)
     try:
         figures = await measure(db, iterations)
     finally:
@@ -135,6 +143,7 @@ async def main() -> None:
     parser.add_argument("--pg-url", default="postgresql+asyncpg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--iterations", type=int, default=200)
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL schema bench_ledger afterwards")
+    parser.add_argument("--reuse", action="store_true", help="measure the kept PostgreSQL schema without rebuilding it")
     args = parser.parse_args()
     out: dict[str, Any] = {"target_p95_ms": 50}
     if args.sqlite:
@@ -142,8 +151,8 @@ async def main() -> None:
             url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
             out["sqlite"] = await run_backend("sqlite", url, args.sqlite, None, args.iterations)
     if args.postgres:
-        out["postgres"] = await run_backend("postgres", args.pg_url, args.postgres, SCHEMA, args.iterations)
-        if not args.keep:
+        out["postgres"] = await run_backend("postgres", args.pg_url, args.postgres, SCHEMA, args.iterations, reuse=args.reuse)
+        if not (args.keep or args.reuse):
             engine = create_async_engine(args.pg_url)
             async with engine.begin() as conn:
                 await conn.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
