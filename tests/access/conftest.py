@@ -9,9 +9,10 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
+from hub.auth import sessions
 from hub.auth.actor import Actor
-from hub.auth.middleware import ACTOR_RESOLVERS
-from hub.auth.models import SecurityKey, User
+from hub.auth.middleware import ACTOR_RESOLVERS, timeouts_of
+from hub.auth.models import SecurityKey, SessionStage, User
 from hub.org.models import OrgUnit
 from hub.rooms.models import Room
 from tests.access.matrix import PENDING_USER, STAFF_USERS, seeders
@@ -85,27 +86,48 @@ async def world(database, seeded, clock) -> SeededWorld:  # type: ignore[no-unty
     return SeededWorld(users, units, rooms, revoked, extras)
 
 
-ClientFactory = Callable[[str], Awaitable[Browser]]
+ClientFactory = Callable[..., Awaitable[Browser]]
 
 
 @pytest.fixture
-async def clients(aiohttp_client, browser, world) -> tuple[dict[str, Browser], ClientFactory]:  # type: ignore[no-untyped-def]
-    """A signed-in client per role, and a factory of fresh ones (for probes that end their own session)."""
+async def clients(aiohttp_client, browser, world, database, clock, app):  # type: ignore[no-untyped-def]
+    """A signed-in client per role (password and key, through the real ceremony), and a factory of fresh ones for
+    probes that end their own session (``quick``: the session row is written directly, skipping Argon2 and the key)."""
     server = browser.client.server
     keys: dict[str, object] = {}
+    key_ids: dict[str, int] = {}
 
-    async def make(role: str) -> Browser:
+    async def quick(b: Browser, username: str, stage: SessionStage) -> None:
+        async with database.transaction() as s:
+            user = await s.scalar(select(User).where(User.username == username))
+            key_id = key_ids.get(username)
+            if key_id is None:
+                key_id = await s.scalar(
+                    select(SecurityKey.id).where(SecurityKey.user_id == user.id, SecurityKey.revoked_at.is_(None))
+                )
+                key_ids[username] = key_id
+            token = await sessions.start(
+                s, user, clock.now(), timeouts_of(app), stage=stage,
+                security_key_id=key_id if stage is SessionStage.COMPLETE else None,
+            )  # fmt: skip
+        b.client.session.cookie_jar.update_cookies({sessions.COOKIE: token}, b.client.make_url("/"))
+
+    async def make(role: str, fresh: bool = False) -> Browser:
         if role == "kiosk":
             return Browser(await aiohttp_client(server, headers={KIOSK_HEADER: "1"}))
         b = Browser(await aiohttp_client(server))
-        if role == "anonymous":
-            await b.prime()
-        elif role == "pending":
-            resp = await b.sign_in(PENDING_USER)
-            assert resp.headers["Location"].startswith("/signin/key")
-        else:
+        await b.prime()
+        if role == "pending":
+            if fresh:
+                await quick(b, PENDING_USER, SessionStage.SECOND_FACTOR)
+            else:
+                resp = await b.sign_in(PENDING_USER)
+                assert resp.headers["Location"].startswith("/signin/key")
+        elif role != "anonymous":
             username = STAFF_USERS[role]
-            if username in keys:
+            if fresh:
+                await quick(b, username, SessionStage.COMPLETE)
+            elif username in keys:
                 await keyflow.sign_in(b, username, keys[username])  # type: ignore[arg-type]
             else:
                 keys[username] = await keyflow.first_sign_in(b, username)
