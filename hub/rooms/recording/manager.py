@@ -7,6 +7,8 @@ and the room's media closes, the next join resumes the same recording (new segme
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
@@ -26,6 +28,7 @@ from hub.store.store import EvidenceStore
 
 log = logging.getLogger(__name__)
 
+WATCH_SECONDS = 1.0
 RECORDED_KINDS = frozenset({SessionKind.INTERVIEW, SessionKind.RECEPTION})
 STARTING_ROLES = frozenset({"host", "interviewer", "clerk"})
 LEFT_CAUSES = {"left": GapCause.LEFT, "removed": GapCause.LEFT, "denied": GapCause.LEFT, "disconnected": GapCause.MEDIA_LOST}
@@ -37,6 +40,7 @@ class Signaling(Protocol):
     """What the manager needs of `hub.signaling.service.SignalingService`."""
 
     rooms: dict[str, Any]
+    ended: set[str]
 
     def set_recording(self, room_id: str, active: bool) -> None: ...
 
@@ -65,6 +69,7 @@ class RecordingManager:
         self.case_of = case_of
         self.tuning = tuning
         self.recorders: dict[str, tuple[Recorder, int]] = {}  # signaling room → (recorder, recording id)
+        self._watch: asyncio.Task[None] | None = None
 
     # ---- hooks (RoomEvent from hub.signaling.service; duck-typed so rooms need not import signaling) --
 
@@ -115,6 +120,8 @@ class RecordingManager:
         )
         recorder.start()
         self.recorders[room] = (recorder, resume.recording_id)
+        if self._watch is None or self._watch.done():
+            self._watch = asyncio.get_running_loop().create_task(self._watch_rooms())
         self.signaling.set_recording(room, True)
         log.info("recording %s (recording %s)", room, resume.recording_id)
         return recorder
@@ -132,8 +139,25 @@ class RecordingManager:
 
     async def close(self) -> None:
         """Shutting down: every recording ends cleanly (a crash, instead, is recovered at the next start)."""
+        if self._watch is not None:
+            self._watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watch
         for room in list(self.recorders):
             await self.stop(room, "server_stopped", final=True)
+
+    async def _watch_rooms(self) -> None:
+        """Catch what no hook reported: a room that ended, or whose media closed because everyone left."""
+        while self.recorders:
+            await asyncio.sleep(WATCH_SECONDS)
+            for room, (recorder, _recording_id) in list(self.recorders.items()):
+                try:
+                    if room in self.signaling.ended:
+                        await self.stop(room, "ended", final=True)
+                    elif self.signaling.media_room(room) is not recorder.room:
+                        await self.stop(room, "room_closed", final=False)  # resumed on the next join
+                except Exception:
+                    log.exception("stopping the recorder of %s failed", room)
 
     def _person(self, room: str, participant: str) -> Person:
         state = self.signaling.rooms.get(room)

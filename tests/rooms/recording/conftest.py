@@ -16,7 +16,7 @@ from hub.cases import setup as cases_setup
 from hub.cases.keys import CASES
 from hub.clock import FakeClock
 from hub.db import Database
-from hub.http.keys import STORE
+from hub.http.keys import CLOCK, DB, SETTINGS, STORE
 from hub.rooms.media.keyframes import is_keyframe
 from hub.rooms.models import RoomSession, SessionKind, SessionStatus
 from hub.rooms.recording import service
@@ -40,6 +40,24 @@ def app(settings: Settings, database: Database, clock: FakeClock) -> web.Applica
         cases_setup.setup(app)
     if not any(r.resource is not None and r.resource.canonical == "/recordings/{id}" for r in app.router.routes()):
         recording_setup.setup(app)  # until the lead wires this part into create_app
+    return app
+
+
+@pytest.fixture
+def signaling_app(app: web.Application) -> web.Application:
+    """The app with signaling and media wired (until the lead wires them into create_app), this part after them."""
+    from hub.http.keys import SECRET
+    from hub.signaling import setup as signaling_setup
+    from hub.signaling.keys import SIGNALING
+
+    if SIGNALING not in app:
+        fresh = create_app(app[SETTINGS], clock=app[CLOCK], database=app[DB])
+        if CASES not in fresh:
+            cases_setup.setup(fresh)
+        signaling_setup.setup(fresh, secret=fresh[SECRET], allowed_origin="http://hub.test", ice_addresses=["127.0.0.1"],
+                              ice_servers=[], reconnect_grace=1.0)  # fmt: skip
+        recording_setup.setup(fresh)
+        return fresh
     return app
 
 

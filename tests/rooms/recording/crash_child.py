@@ -4,7 +4,8 @@
 
 Two aiortc publishers connect to the hub's media engine over 127.0.0.1 in this same process (so they
 die with it); the recorder writes segments into the store and the database as in the app. It prints
-`recording <unix time>` once the recorder runs, then lives until killed.
+`recording <unix time>` once the recorder runs, then `flushed <media end> <unix time>` after every flush of
+a segment (the media up to `media end`, unix seconds, is on disk), and lives until killed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from hub.db import Database
 from hub.rooms.media import MediaEngine, SlotLayout
 from hub.rooms.recording import service
 from hub.rooms.recording.recorder import Person, Recorder
+from hub.rooms.recording.segment import SegmentFile
 from hub.schema import load_all
 from hub.signaling.client_media import ClientPeer
 from hub.signaling.clip import encode_clip
@@ -25,7 +27,20 @@ from hub.store.manifest import Labels
 from hub.store.store import EvidenceStore
 
 
+def report_flushes() -> None:
+    original = SegmentFile.flush
+
+    async def flush(self: SegmentFile) -> int:
+        media_end = self.started_at + self.end_pts / 1000  # muxed before this flush began
+        durable = await original(self)
+        print(f"flushed {media_end} {time.time()}", flush=True)
+        return durable
+
+    SegmentFile.flush = flush  # type: ignore[method-assign]
+
+
 async def main(url: str, var_dir: Path, room_session_id: int) -> None:
+    report_flushes()
     load_all()  # every table the recording rows point at
     clip = await asyncio.to_thread(encode_clip, 320, 240, 30, 2.0)
     db = Database(url)

@@ -20,6 +20,7 @@ from hub.rooms.models import RoomSession, SessionKind, SessionStatus
 from hub.rooms.recording import service
 from hub.rooms.recording.models import Recording, RecordingGap, RecordingStatus, SegmentStatus
 from hub.rooms.recording.probe import PlainFile
+from hub.rooms.recording.recorder import RecorderTuning
 from hub.store.keys import load_keys
 from hub.store.service import reconcile
 from hub.store.store import EvidenceStore
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[3]
 RUNS = 20
 PARALLEL = 4
 MAX_LOSS_SECONDS = 1.5
+FLUSH_EVERY = RecorderTuning().flush_every
 
 
 @dataclass
@@ -37,23 +39,31 @@ class Run:
     kill_after: float
     recording_since: float = 0.0
     killed_at: float = 0.0
+    flushed_media: float = 0.0  # media end the child saw flushed last
+    flushed_at: float = 0.0  # when
 
 
 async def crash_once(url: str, var_dir: Path, run: Run) -> None:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.rooms.recording.crash_child", url, str(var_dir), str(run.room_session_id),
-        cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=(var_dir.parent / f"child-{run.room_session_id}.log").open("wb"),
-    )  # fmt: skip
-    assert proc.stdout is not None
-    try:
-        line = await asyncio.wait_for(proc.stdout.readline(), 60)
-        assert line.startswith(b"recording "), line
-        run.recording_since = float(line.split()[1])
-        await asyncio.sleep(run.kill_after)
-    finally:
-        run.killed_at = time.time()
-        proc.kill()  # SIGKILL: no close, no flush, no goodbye
-        await proc.wait()
+    with (var_dir.parent / f"child-{run.room_session_id}.log").open("wb") as child_log:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "tests.rooms.recording.crash_child", url, str(var_dir), str(run.room_session_id),
+            cwd=ROOT, stdout=asyncio.subprocess.PIPE, stderr=child_log,
+        )  # fmt: skip
+        assert proc.stdout is not None
+        try:
+            line = await asyncio.wait_for(proc.stdout.readline(), 60)
+            assert line.startswith(b"recording "), line
+            run.recording_since = float(line.split()[1])
+            await asyncio.sleep(run.kill_after)
+        finally:
+            run.killed_at = time.time()
+            proc.kill()  # SIGKILL: no close, no flush, no goodbye
+            rest = await asyncio.wait_for(proc.stdout.read(), 10)
+            await proc.wait()
+    for line in rest.decode().splitlines():
+        kind, *values = line.split()
+        if kind == "flushed":
+            run.flushed_media, run.flushed_at = float(values[0]), float(values[1])
 
 
 async def room_sessions(db: Database, host_user_id: int, count: int) -> list[int]:
@@ -110,13 +120,14 @@ async def test_sigkill_mid_recording_recovers_every_recording(database: Database
             gaps = (await s.scalars(select(RecordingGap).where(RecordingGap.recording_id == recording.id))).all()
             assert any(g.cause.value == "server_restart" and g.ended_at is None for g in gaps)
             for seg in segments:
-                reader = await store.open_reader(seg.file_id)
-                assert await asyncio.to_thread(decodes, PlainFile(reader)) > 0 or seg.duration_ms == 0
-            if not segments:
-                # killed before the first segment opened: frames wait up to `report_wait` for a first sender report
-                assert run.killed_at - run.recording_since < 3.0, run
-                continue
-            media_end = max(seg.ended_at for seg in segments if seg.ended_at is not None)
-            losses.append(run.killed_at - media_end.timestamp())
-    assert len(losses) >= RUNS // 2, "too few runs lived long enough to record"
+                if seg.duration_ms:  # 0: killed before the segment's first flush, nothing of it reached the disk
+                    reader = await store.open_reader(seg.file_id)
+                    assert await asyncio.to_thread(decodes, PlainFile(reader)) > 0
+            if not run.flushed_at:
+                continue  # killed before the first flush of a segment: nothing was promised to be on disk
+            media_end = max(seg.ended_at for seg in segments if seg.ended_at is not None).timestamp()
+            assert media_end >= run.flushed_media - 0.05, run  # everything the child saw flushed survived
+            if run.killed_at - run.flushed_at <= FLUSH_EVERY + 0.1:  # a recorder keeping its flush rhythm
+                losses.append(run.killed_at - media_end)
+    assert len(losses) >= RUNS // 2, "too few runs were killed while recording"
     assert max(losses) <= MAX_LOSS_SECONDS, sorted(losses)
