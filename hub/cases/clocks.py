@@ -115,6 +115,7 @@ async def apply(
             clock.due_on = keeper.calendar.due(clock.due_on, limit.extension_amount, limit.unit)
             clock.extensions += 1
     await session.flush()
+    holidays.warn_uncovered(keeper.calendar)  # a deadline in a year without holiday data: weekends only, and say so
     return nearest(existing.values())
 
 

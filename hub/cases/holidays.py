@@ -40,10 +40,11 @@ async def load(session: AsyncSession) -> HolidayCalendar:
 
 
 def warn_uncovered(calendar: HolidayCalendar) -> list[int]:
-    """Log once per computation that some deadline ran into a year without holiday data."""
-    years = sorted(calendar.uncovered)
+    """Log that some deadline ran into a year without holiday data (once per year and calendar)."""
+    years = sorted(calendar.uncovered - calendar.warned)
     if years:
-        log.warning("holiday_data_missing", years=years, fallback="weekends only")
+        log.warning("holiday_data_missing", years=years, fallback="weekends only", action="add the year's holidays")
+        calendar.warned.update(years)
     return years
 
 

@@ -28,6 +28,7 @@ class HolidayCalendar:
     days: Mapping[dt.date, DayKind]
     covered_years: frozenset[int]
     uncovered: set[int] = field(default_factory=set)  # years met without data, for a warning
+    warned: set[int] = field(default_factory=set)
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple[dt.date, DayKind]]) -> HolidayCalendar:

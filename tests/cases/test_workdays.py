@@ -60,3 +60,16 @@ def test_working_day_count_and_addition_agree(start, n):
     end = cal.add_working_days(start, n)
     assert cal.working_days_between(start, end) == n
     assert n == 0 or cal.is_workday(end)
+
+
+async def test_a_deadline_beyond_the_holiday_data_is_counted_and_logged(kit, clock):
+    from structlog.testing import capture_logs
+
+    from hub.cases.models import ClueSource
+
+    clock.set(dt.datetime(2026, 12, 20, 9, 0, tzinfo=dt.UTC))
+    with capture_logs() as logs:
+        clue = await kit.register_clue(unit_id=kit.unit("unit.01.0"), source=ClueSource.UPPER_ASSIGNED)
+    # the 1-month disposal clock from 2026-12-21 (local) ends in 2027, a year chinesecalendar does not know yet
+    assert clue.due_date == dt.date(2027, 1, 20)
+    assert any(entry["event"] == "holiday_data_missing" and entry["years"] == [2027] for entry in logs)
