@@ -27,6 +27,7 @@ from hub.cases.models import (
     Petition,
 )
 from hub.cases.workflow import CLUE_TRANSITIONS, PETITION_TRANSITIONS, Approver, Who, approvals_for, events_from
+from hub.org.models import OfficeCode
 
 
 def _d(value: dt.date | None) -> str | None:
@@ -168,6 +169,7 @@ async def clue_file(session: AsyncSession, ctx: CaseContext, actor: Actor, clue_
             "next_events": next_events,
             "may_sign": approval_json(sign) if sign else None,
             "may_edit": ctx.policy.may(actor, "edit", clue),
+            "may_recuse": actor.is_main_leader or ctx.offices.office_of(actor) is OfficeCode.CASE_MANAGEMENT,
         },
     }
 

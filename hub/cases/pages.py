@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from enum import Enum
 from types import MappingProxyType
 from typing import Any
@@ -14,7 +14,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from yarl import URL
 
-from hub.cases import detail, intake, ledger, transitions
+from hub.auth.models import User
+from hub.cases import casefile, detail, intake, ledger, transitions
 from hub.cases.access import load_petition
 from hub.cases.colours import ORDER, Colour
 from hub.cases.labels import CLOCK_LABELS, EVENT_LABELS, SORT_LABELS, STAGE_LABELS
@@ -111,6 +112,7 @@ async def clue_page(request: web.Request) -> dict[str, Any]:
         "units": await _units(request),
         "error": request.query.get("error", ""),
         "as_enum": as_enum,
+        "asset_statuses": list(AssetStatus),
         "clock_labels": CLOCK_LABELS,
         "event_labels": EVENT_LABELS,
     }
@@ -253,3 +255,48 @@ async def petition_event_form(request: web.Request) -> web.StreamResponse:
         if clue is not None and ctx_of(request).policy.may(actor, "view", clue)
         else f"/petitions/{petition_id}"
     )
+
+
+class RecusalForm(BaseModel):
+    username: str = Field("", max_length=60)
+    org_unit_id: int | None = None
+    reason: str = Field(min_length=1, max_length=300)
+
+
+async def _casefile_form(request: web.Request, kind: str) -> web.StreamResponse:
+    """The case file's add forms: money and property, organisations, documents, recusals."""
+    actor = require_staff(request)
+    clue_id = int_param(request, "id")
+    data = {k: v for k, v in (await read_form(request)).items() if k != "csrf_token" and v != ""}
+    ctx, now = ctx_of(request), now_of(request)
+
+    async def work(s: Any) -> object:
+        if kind == "assets":
+            return await casefile.add_asset(s, ctx, actor, clue_id, validate(casefile.AssetIn, data), now)
+        if kind == "organisations":
+            return await casefile.add_organisation(s, ctx, actor, clue_id, validate(casefile.OrganisationIn, data), now)
+        if kind == "documents":
+            return await casefile.add_document(s, ctx, actor, clue_id, validate(casefile.DocumentIn, data), now)
+        form = validate(RecusalForm, data)
+        user_id = await s.scalar(select(User.id).where(User.username == form.username)) if form.username else None
+        if form.username and user_id is None:
+            raise Invalid("invalid", "Some fields are not valid.", fields={"username": "No such person."})
+        body = casefile.RecusalIn(user_id=user_id, org_unit_id=form.org_unit_id, reason=form.reason)
+        return await casefile.add_recusal(s, ctx, actor, clue_id, body, now)
+
+    try:
+        await run(request, work, clue_id=clue_id)
+    except (Invalid, Conflict) as exc:
+        raise _back(f"/clues/{clue_id}", exc) from None
+    raise _back(f"/clues/{clue_id}")
+
+
+def _casefile_handler(kind: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    async def handler(request: web.Request) -> web.StreamResponse:
+        return await _casefile_form(request, kind)
+
+    return handler
+
+
+for _kind in ("assets", "organisations", "documents", "recusals"):
+    routes.post(f"/clues/{{id}}/{_kind}")(_casefile_handler(_kind))

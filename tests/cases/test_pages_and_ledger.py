@@ -71,6 +71,17 @@ async def test_ledger_page_csv_and_case_file_forms(new_browser, kit):
     assert resp.status == 303
     file = await staff.json("leader", "GET", f"/api/v1/clues/{ids['red']}")
     assert file["clue"]["state"] == "assigned"
+    # the case file's forms: money and property, an organisation, a document, a recusal by account
+    for kind, form in (("assets", {"kind": "现金", "amount": "52000.00", "status": "seized"}),
+                       ("organisations", {"name": "某建筑公司", "role": "行贿方"}),
+                       ("documents", {"title": "初核报告"}),
+                       ("recusals", {"username": "group2.2", "reason": "近亲属"})):  # fmt: skip
+        resp = await browser.post_form(f"/clues/{ids['red']}/{kind}", form)
+        assert resp.status == 303 and "error=" not in resp.headers["Location"], kind
+    page = await (await browser.get(f"/clues/{ids['red']}")).text()
+    assert "52000.00" in page and "某建筑公司" in page and "初核报告" in page and "近亲属" in page and "扣押查封" in page
+    resp = await browser.post_form(f"/clues/{ids['red']}/assets", {"kind": "x", "amount": "-1", "status": "seized"})
+    assert resp.status == 303 and "error=" in resp.headers["Location"]
     # a refused step comes back to the page with the reason
     resp = await browser.post_form(f"/clues/{ids['red']}/events", {"event": "execute"})
     assert resp.status == 303 and "error=" in resp.headers["Location"]
