@@ -70,6 +70,7 @@ class RecordingManager:
         self.tuning = tuning
         self.recorders: dict[str, tuple[Recorder, int]] = {}  # signaling room → (recorder, recording id)
         self._watch: asyncio.Task[None] | None = None
+        self._stopping: set[asyncio.Future[None]] = set()
 
     # ---- hooks (RoomEvent from hub.signaling.service; duck-typed so rooms need not import signaling) --
 
@@ -84,7 +85,12 @@ class RecordingManager:
             entry[0].participant_left(str(event.participant), LEFT_CAUSES.get(str(event.reason), GapCause.MEDIA_LOST))
 
     async def on_room_ended(self, event: Any) -> None:
-        await self.stop(str(event.room), str(event.reason) or "ended", final=True)
+        # The hook may run inside the handler of the very socket the ending closes, and be cancelled with
+        # it: the stop runs as its own task so the recording is always finished.
+        task = asyncio.ensure_future(self.stop(str(event.room), str(event.reason) or "ended", final=True))
+        self._stopping.add(task)
+        task.add_done_callback(self._stopping.discard)
+        await asyncio.shield(task)
 
     # ---- control -------------------------------------------------------------------------------
 
@@ -143,6 +149,8 @@ class RecordingManager:
             self._watch.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._watch
+        if self._stopping:
+            await asyncio.gather(*self._stopping, return_exceptions=True)
         for room in list(self.recorders):
             await self.stop(room, "server_stopped", final=True)
 

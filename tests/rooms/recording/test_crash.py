@@ -21,6 +21,7 @@ from hub.rooms.recording import service
 from hub.rooms.recording.models import Recording, RecordingGap, RecordingStatus, SegmentStatus
 from hub.rooms.recording.probe import PlainFile
 from hub.rooms.recording.recorder import RecorderTuning
+from hub.rooms.recording.segment import CLUSTER_MS
 from hub.store.keys import load_keys
 from hub.store.service import reconcile
 from hub.store.store import EvidenceStore
@@ -126,7 +127,8 @@ async def test_sigkill_mid_recording_recovers_every_recording(database: Database
             if not run.flushed_at:
                 continue  # killed before the first flush of a segment: nothing was promised to be on disk
             media_end = max(seg.ended_at for seg in segments if seg.ended_at is not None).timestamp()
-            assert media_end >= run.flushed_media - 0.05, run  # everything the child saw flushed survived
+            # everything the child saw flushed survived, but the muxer's open cluster (in memory, not yet written)
+            assert media_end >= run.flushed_media - CLUSTER_MS / 1000 - 0.05, run
             if run.killed_at - run.flushed_at <= FLUSH_EVERY + 0.1:  # a recorder keeping its flush rhythm
                 losses.append(run.killed_at - media_end)
     assert len(losses) >= RUNS // 2, "too few runs were killed while recording"
