@@ -76,6 +76,9 @@ class RecordingManager:
 
     async def on_participant_joined(self, event: Any) -> None:
         role = getattr(event.role, "value", event.role)
+        entry = self.recorders.get(str(event.room))
+        if entry is not None and event.participant is not None:
+            entry[0].participant_joined(str(event.participant))
         if role in STARTING_ROLES:
             await self.start(str(event.room))
 

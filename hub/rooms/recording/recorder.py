@@ -170,6 +170,9 @@ class Recorder:
         """Signaling says why someone's media will stop (so the gap names the cause)."""
         self._left[participant] = cause
 
+    def participant_joined(self, participant: str) -> None:
+        self._left.pop(participant, None)
+
     # ---- frames (the tap; on the event loop, must stay cheap) ---------------------------------
 
     def on_frame(self, participant_id: str, kind: str, packet: av.Packet[Any], timing: FrameTiming) -> None:
@@ -293,8 +296,8 @@ class Recorder:
             gap = self._present.get(participant)
             if gap is not None:
                 await self.log.gap_closed(gap, utc(now - self.tuning.hold))
+                self._left.pop(participant, None)  # back: a later stop has its own cause
             self._present[participant] = None
-            self._left.pop(participant, None)
         for participant, gap in list(self._present.items()):
             if participant not in flowing and gap is None:
                 since = max(s.last_arrival for (p, _), s in self._streams.items() if p == participant)
