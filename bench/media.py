@@ -61,8 +61,15 @@ async def serve(port: int, baseline: bool) -> None:
     from hub.signaling.setup import setup
 
     app = web.Application()
-    service = setup(app, secret=SECRET, allowed_origin=ORIGIN, ice_addresses=["127.0.0.1"], ice_servers=[],
-          baseline_relay=baseline, layout=SlotLayout(thumbnails=0, audio=1))
+    service = setup(
+        app,
+        secret=SECRET,
+        allowed_origin=ORIGIN,
+        ice_addresses=["127.0.0.1"],
+        ice_servers=[],
+        baseline_relay=baseline,
+        layout=SlotLayout(thumbnails=0, audio=1),
+    )
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
@@ -169,8 +176,9 @@ class Generator:
         self.latencies: list[float] = []
         self.measuring = False
 
-    async def join(self, room: str, who: str, role: Role, *, publish: bool, decode: bool = False,
-                   admit_with: HubClient | None = None) -> Party:
+    async def join(
+        self, room: str, who: str, role: Role, *, publish: bool, decode: bool = False, admit_with: HubClient | None = None
+    ) -> Party:
         sent = Sent({id(f): i for i, f in enumerate(self.clip.video)}) if publish else None
         options: dict[str, Any] = {}
         if sent is not None:
@@ -178,8 +186,7 @@ class Generator:
         if decode:
             options["on_video_frame"] = self._frame_seen
         token = issue_token(SECRET, room=room, participant=who, name=who, role=role, ttl_seconds=600)
-        client = HubClient(self.url, token, room, origin=ORIGIN, clip=self.clip if publish else None,
-                           decode=decode, **options)
+        client = HubClient(self.url, token, room, origin=ORIGIN, clip=self.clip if publish else None, decode=decode, **options)
         self.clients.append(client)
         await client.connect()
         reply = await client.join()
@@ -230,9 +237,7 @@ async def measure(server: Server, publishers: list[Party], viewers: list[Party],
     cpu1, gen1, t1 = server.cpu(), cpu_seconds(), time.monotonic()
     sent1, got1, out1, in1 = await counts()
     elapsed = t1 - t0
-    delivered = [
-        (g1 - g0) / (s1 - s0) if s1 > s0 else 0.0 for s0, s1, g0, g1 in zip(sent0, sent1, got0, got1, strict=True)
-    ]
+    delivered = [(g1 - g0) / (s1 - s0) if s1 > s0 else 0.0 for s0, s1, g0, g1 in zip(sent0, sent1, got0, got1, strict=True)]
     return Window((cpu1 - cpu0) / elapsed, (gen1 - gen0) / elapsed, elapsed, delivered, out1 - out0, in1 - in0)
 
 
@@ -251,8 +256,7 @@ async def one_to_many(server: Server, clip: Clip, viewers: int, args: argparse.N
         generator.publisher_sent = host.sent
         parties = []
         for i in range(viewers):
-            party = await generator.join(room, f"v{i}", Role.WITNESS, publish=False, decode=i == 0,
-                                         admit_with=host.client)
+            party = await generator.join(room, f"v{i}", Role.WITNESS, publish=False, decode=i == 0, admit_with=host.client)
             party.watches = host
             parties.append(party)
         await asyncio.sleep(args.warmup)
@@ -304,9 +308,7 @@ async def mode_figures(clip: Clip, baseline: bool, port: int, args: argparse.Nam
     }
     if three["packets_out"]:
         figures["us_per_packet_out"] = round(1e6 * three["server_cpu_s"] / three["packets_out"], 1)
-        figures["us_per_packet_handled"] = round(
-            1e6 * three["server_cpu_s"] / (three["packets_out"] + three["packets_in"]), 1
-        )
+        figures["us_per_packet_handled"] = round(1e6 * three["server_cpu_s"] / (three["packets_out"] + three["packets_in"]), 1)
     return figures
 
 
@@ -350,10 +352,23 @@ async def capacity(clip: Clip, port: int, args: argparse.Namespace, deadline: fl
                 if args.verbose:  # where did the frames go: per party, both directions
                     for party in parties:
                         c = party.client
-                        print("  ", c.room, c.token[-6:], "sending", c.sending_video,
-                              "state", c.peer.pc.connectionState if c.peer else None,
-                              "sent", party.sent_frames(), "got", party.received_frames(),
-                              "slots", c.slots, [e["type"] for e in c.events][-6:], flush=True)
+                        print(
+                            "  ",
+                            c.room,
+                            c.token[-6:],
+                            "sending",
+                            c.sending_video,
+                            "state",
+                            c.peer.pc.connectionState if c.peer else None,
+                            "sent",
+                            party.sent_frames(),
+                            "got",
+                            party.received_frames(),
+                            "slots",
+                            c.slots,
+                            [e["type"] for e in c.events][-6:],
+                            flush=True,
+                        )
             if step["delivered_min_pct"] < 97.0:
                 limited_by = "generator" if step["generator_cpu_pct"] >= 90 else "delivery"
                 break
@@ -374,8 +389,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     load_start = os.getloadavg()[0]
     clip = await asyncio.to_thread(encode_clip, 640, 480, 30, 4.0, bitrate=1_200_000, keyframe_seconds=2.0)
     results: dict[str, Any] = {
-        "clip": {"width": clip.width, "height": clip.height, "fps": clip.fps, "codec": clip.codec,
-                 "video_kbps": round(sum(map(len, clip.video)) * 8 / 4.0 / 1000)},
+        "clip": {
+            "width": clip.width,
+            "height": clip.height,
+            "fps": clip.fps,
+            "codec": clip.codec,
+            "video_kbps": round(sum(map(len, clip.video)) * 8 / 4.0 / 1000),
+        },
     }
     if not args.capacity_only:
         results["forward"] = await mode_figures(clip, False, args.port, args)
@@ -393,8 +413,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             fwd = results["forward"]
             per_room = 2 * fwd["per_published_stream_pct"] + 2 * fwd["per_viewer_pct"]
             results["capacity"]["estimated_rooms_per_core"] = round(100 / per_room, 1) if per_room > 0 else None
-    results["machine"] = {"cores": os.cpu_count(), "loadavg_start": round(load_start, 2),
-                          "loadavg_end": round(os.getloadavg()[0], 2)}
+    results["machine"] = {
+        "cores": os.cpu_count(),
+        "loadavg_start": round(load_start, 2),
+        "loadavg_end": round(os.getloadavg()[0], 2),
+    }
     results["seconds"] = round(time.monotonic() - started, 1)
     return results
 
