@@ -307,6 +307,48 @@ async def _store_verify(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+# --- probe ---------------------------------------------------------------------------------
+
+
+async def _probe(args: argparse.Namespace) -> int:
+    """Check a media path end to end: join with a synthetic clip and count what flows each way.
+
+    With a ROOM (a live room's signaling id, e.g. session-12) the probe joins it as an extra interviewer and
+    needs someone else sending. Without one, two probes meet in a fresh room of their own.
+    """
+    import secrets as pysecrets
+
+    from hub.app import _secret
+    from hub.signaling.client import print_probe, probe
+    from hub.signaling.tokens import issue_token
+
+    settings = _settings()
+    secret = _secret(settings)
+    url = args.url or settings.effective_origin.replace("http", "ws", 1) + "/ws"
+    ice = [args.ice_address] if args.ice_address else None
+
+    def token(room: str, who: str) -> str:
+        return issue_token(secret, room=room, participant=who, name="线路检测 probe", role="interviewer", ttl_seconds=120)
+
+    if args.room:
+        result = await probe(url, token(args.room, f"probe-{pysecrets.token_hex(4)}"), args.room,
+                             seconds=args.seconds, origin=settings.effective_origin, ice_addresses=ice)  # fmt: skip
+        return print_probe(result)
+    room = f"probe-{pysecrets.token_hex(6)}"
+    origin = settings.effective_origin
+    results = await asyncio.gather(
+        *(
+            probe(url, token(room, f"{room}-{side}"), room, seconds=args.seconds, origin=origin, ice_addresses=ice)
+            for side in "ab"
+        )
+    )
+    codes = []
+    for side, result in zip("ab", results, strict=True):
+        print(f"probe {side}:")
+        codes.append(print_probe(result))
+    return max(codes)
+
+
 # --- backup --------------------------------------------------------------------------------
 
 
@@ -388,6 +430,13 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_parser("verify", help="check every stored file against its manifest and the audit chain").set_defaults(
         func=lambda a: _run(lambda: _store_verify(a))
     )
+
+    p = sub.add_parser("probe", help="check that media flows through the hub end to end")
+    p.add_argument("room", nargs="?", help="a live room's signaling id (e.g. session-12); empty: two probes meet in a fresh room")
+    p.add_argument("--url", help="the hub's WebSocket, e.g. wss://hub.county.internal/ws (default: from HUB_PUBLIC_ORIGIN)")
+    p.add_argument("--seconds", type=float, default=5.0)
+    p.add_argument("--ice-address", help="this machine's address for media (default: the hub's media address setting)")
+    p.set_defaults(func=lambda a: _run(lambda: _probe(a)))
 
     p = sub.add_parser("backup", help="copy the SQLite database consistently (online backup API)")
     p.add_argument("path")

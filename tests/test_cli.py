@@ -121,3 +121,43 @@ def test_store_verify_names_a_tampered_file(hub_var, capsys):
     assert main(["store", "verify"]) == 1
     out = capsys.readouterr().out
     assert f"FAILED {file_id}" in out
+
+
+def test_probe_sees_media_both_ways_through_a_running_hub(tmp_path, monkeypatch, capsys):
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "HUB_VAR_DIR": str(tmp_path), "HUB_PORT": str(port), "HUB_LOG_JSON": "false"}
+    for key, value in env.items():
+        if key.startswith("HUB_"):
+            monkeypatch.setenv(key, value)
+    assert main(["migrate"]) == 0
+    server = subprocess.Popen(
+        [sys.executable, "-m", "hub.cli", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310 (loopback only)
+                break
+            except OSError:
+                time.sleep(0.3)
+        capsys.readouterr()
+        assert main(["probe", "--seconds", "3", "--ice-address", "127.0.0.1"]) == 0
+        out = capsys.readouterr().out
+        assert out.count("upstream OK") == 2 and out.count("downstream OK") == 2
+        assert "decoded at 320x240" in out
+        # a room nobody else is in: the probe joins, sends, and says nothing came back
+        assert main(["probe", "session-999", "--seconds", "2", "--ice-address", "127.0.0.1"]) == 1
+        assert "downstream NONE" in capsys.readouterr().out
+    finally:
+        server.terminate()
+        server.wait(10)
