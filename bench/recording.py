@@ -15,8 +15,8 @@ Server CPU (% of one core, from /proc) is measured in four configurations:
 
 Per recorded stream (one participant's audio+video): remux = (remux - receive) / 2 and stock = (stock -
 decode) / 2; because the remux figure is close to the noise of a whole-process reading, the recorder's own
-CPU is also counted inside the server (event-loop thread time in the recorder's callbacks and loop, plus
-the store's writer threads) and that figure is the one the ratio uses. Bytes written per minute are the
+CPU is also counted inside the server (event-loop thread time in the room's tap for it and in the recorder's
+loop, plus the store's writer threads) and that figure is the one the ratio uses. Bytes written per minute are the
 ciphertext the store wrote. A last run records clips with marks (a white frame and a beep at the same
 instant of each clip) and measures audio-video offset in the decoded file against when each mark was sent:
 lip-sync from the publishers' RTCP sender reports. The last line printed is one JSON object with the figures.
@@ -59,24 +59,25 @@ class _Accounting:
     def __init__(self) -> None:
         self.loop_seconds = 0.0
 
-    def wrap(self, recorder: Any) -> None:
-        on_frame, step = recorder.on_frame, recorder._step
+    def wrap(self, recorder: Any, sink: Any) -> None:
+        """Time the room's tap sink (it builds each packet, then calls the recorder) and the recorder's loop."""
+        push, step = sink.push, recorder._step
 
-        def timed_frame(*args: Any) -> None:
+        def timed_push(*args: Any) -> None:
             start = time.thread_time()
             try:
-                on_frame(*args)
+                push(*args)
             finally:
                 self.loop_seconds += time.thread_time() - start
 
         async def timed_step(now: float) -> None:
             start = time.thread_time()
             try:
-                await step(now)  # the awaits inside are short (DB none here, flush hand-off)
+                await step(now)  # what it awaits is short: hand-offs to the writer thread
             finally:
                 self.loop_seconds += time.thread_time() - start
 
-        recorder.on_frame = timed_frame
+        sink.push = timed_push
         recorder._step = timed_step
 
     @staticmethod
@@ -141,8 +142,8 @@ async def serve(port: int, mode: str, var: Path) -> None:
         room = engine.rooms["r"]
         if mode == "remux":
             recorder = Recorder(room, store, log, Labels(room_session_id=1), lambda p: Person(p, "bench"))
-            accounting.wrap(recorder)
             recorder.start()
+            accounting.wrap(recorder, room._taps[-1])  # bench only: the tap sink the room made for this recorder
             state["recorder"] = recorder
         elif mode == "stock":
             stock = MediaRecorder(str(var / "stock.webm"))

@@ -71,6 +71,7 @@ class RecordingManager:
         self.recorders: dict[str, tuple[Recorder, int]] = {}  # signaling room → (recorder, recording id)
         self._watch: asyncio.Task[None] | None = None
         self._stopping: set[asyncio.Future[None]] = set()
+        self._ending: list[tuple[Recorder, int]] = []  # entries being stopped
 
     # ---- hooks (RoomEvent from hub.signaling.service; duck-typed so rooms need not import signaling) --
 
@@ -136,15 +137,22 @@ class RecordingManager:
         return recorder
 
     async def stop(self, room: str, reason: str, *, final: bool) -> None:
-        entry = self.recorders.pop(room, None)
-        if entry is None:
+        """Stop recording `room`; `final` ends the recording (else the next join resumes it)."""
+        entry = self.recorders.get(room)
+        if entry is None or entry in self._ending:
             return
-        recorder, recording_id = entry
-        await recorder.stop(reason)
-        if final:
-            async with self.db.transaction() as s:
-                await service.finish(s, recording_id, now=self.clock.now(), reason=reason)
-        self.signaling.set_recording(room, False)
+        self._ending.append(entry)
+        try:
+            recorder, recording_id = entry
+            await recorder.stop(reason)
+            if final:
+                async with self.db.transaction() as s:
+                    await service.finish(s, recording_id, now=self.clock.now(), reason=reason)
+            self.signaling.set_recording(room, False)
+        finally:
+            self._ending.remove(entry)
+            if self.recorders.get(room) is entry:  # listed until finished, so a waiter sees it done
+                del self.recorders[room]
 
     async def close(self) -> None:
         """Shutting down: every recording ends cleanly (a crash, instead, is recovered at the next start)."""
