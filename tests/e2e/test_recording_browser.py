@@ -141,3 +141,39 @@ async def test_browser_interview_is_recorded_and_plays_on_the_case_page(  # type
 
 async def _async(value: bool) -> bool:
     return value
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+async def test_the_interviewee_sees_the_notice_and_the_answer_is_stored(  # type: ignore[no-untyped-def]
+    chromium, recording_hub, app, database, clock
+) -> None:
+    from hub.rooms.models import ParticipantRole
+    from hub.rooms.recording.models import NoticeDecision, RecordingNotice
+    from tests.rooms.factories import enrolled_device
+
+    origin = recording_hub
+    device = await enrolled_device(database, "xini.kiosk", clock.now())
+    session_id = await planned_session(
+        database, "casemgmt1", ["county.interview.1", "xini.kiosk"], clock.now(), kind=SessionKind.INTERVIEW,
+        rooms={"xini.kiosk": ParticipantRole.INTERVIEWEE}, open_now=True,
+    )  # fmt: skip
+    errors: list[str] = []
+    context = await chromium.new_context()
+    await context.add_cookies([{"name": "hub_device", "value": device.credential, "url": origin}])
+    page = await context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    await page.goto(f"{origin}/kiosk")
+    # what the lead adds to the call and kiosk pages; the kiosk learns its session later and announces it
+    await page.add_script_tag(url="/static/js/recordings/notice.js", type="module")
+    await page.evaluate(f"() => document.dispatchEvent(new CustomEvent('hub:session', {{detail: {{session: {session_id}}}}}))")
+    dialog = page.locator("dialog.recording-notice")
+    await dialog.wait_for(state="visible", timeout=DEADLINE * 1000)
+    assert "同步录音录像" in await dialog.inner_text()
+    await dialog.locator('button[data-decision="acknowledged"]').click()
+    await dialog.wait_for(state="detached", timeout=DEADLINE * 1000)
+    async with database.transaction(write=False) as s:
+        row = await s.scalar(select(RecordingNotice).where(RecordingNotice.room_session_id == session_id))
+    assert row is not None and row.decision is NoticeDecision.ACKNOWLEDGED and row.role == "interviewee"
+    assert row.locale == "zh_CN"
+    await context.close()
+    assert errors == [], errors
