@@ -12,7 +12,8 @@ import pytest
 
 from hub.demo.org import DEMO_PASSWORD
 
-pytestmark = pytest.mark.browser
+# the browser is the subject here; the same endpoints run on PostgreSQL in tests/auth (software key)
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("database", ["sqlite"], indirect=True)]
 
 
 @pytest.fixture
@@ -23,8 +24,19 @@ async def key_url(aiohttp_server, app, seeded, settings):  # type: ignore[no-unt
     return settings.public_origin
 
 
-async def _page_with_key(chromium: Any, *, verified: bool = True) -> tuple[Any, Any, str, list[str]]:
+@pytest.fixture
+async def contexts(key_url):  # type: ignore[no-untyped-def]
+    """Browser contexts opened by a test, closed before the server stops (no request left half-way at shutdown)."""
+    opened: list[Any] = []
+    yield opened
+    for context in opened:
+        await context.close()
+
+
+async def _page_with_key(chromium: Any, opened: list[Any] | None = None) -> tuple[Any, Any, str, list[str]]:
     context = await chromium.new_context()
+    if opened is not None:
+        opened.append(context)
     page = await context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -39,7 +51,7 @@ async def _page_with_key(chromium: Any, *, verified: bool = True) -> tuple[Any, 
                 "transport": "usb",
                 "hasResidentKey": False,
                 "hasUserVerification": True,
-                "isUserVerified": verified,
+                "isUserVerified": True,
                 "automaticPresenceSimulation": True,
             }
         },
@@ -81,10 +93,11 @@ async def _refused(page: Any, base: str) -> None:
     assert (await error.inner_text()).strip()
     await page.goto(f"{base}/home")
     assert page.url.startswith(f"{base}/signin"), page.url
+    await page.wait_for_load_state("networkidle")
 
 
-async def test_enrol_sign_in_and_sign_in_again(chromium, key_url):
-    page, cdp, authenticator, errors = await _page_with_key(chromium)
+async def test_enrol_sign_in_and_sign_in_again(chromium, key_url, contexts):
+    page, cdp, authenticator, errors = await _page_with_key(chromium, contexts)
     await _enrol_and_sign_in(page, key_url, "petition1")
     assert "欢迎" in await page.inner_text("h1")
     await _sign_out(page, key_url)
@@ -100,8 +113,8 @@ async def test_enrol_sign_in_and_sign_in_again(chromium, key_url):
     assert errors == [], errors
 
 
-async def test_replayed_assertion_is_refused(chromium, key_url):
-    page, _cdp, _auth, _errors = await _page_with_key(chromium)
+async def test_replayed_assertion_is_refused(chromium, key_url, contexts):
+    page, _cdp, _auth, _errors = await _page_with_key(chromium, contexts)
     captured: list[str] = []
     page.on(
         "request",
@@ -126,8 +139,8 @@ async def test_replayed_assertion_is_refused(chromium, key_url):
     assert page.url.startswith(f"{key_url}/signin")
 
 
-async def test_cloned_key_with_rolled_back_counter_is_refused(chromium, key_url):
-    page, cdp, authenticator, _errors = await _page_with_key(chromium)
+async def test_cloned_key_with_rolled_back_counter_is_refused(chromium, key_url, contexts):
+    page, cdp, authenticator, _errors = await _page_with_key(chromium, contexts)
     await _enrol_and_sign_in(page, key_url, "trial1")
     for _ in range(2):
         await _sign_out(page, key_url)
@@ -144,8 +157,8 @@ async def test_cloned_key_with_rolled_back_counter_is_refused(chromium, key_url)
     await _refused(page, key_url)
 
 
-async def test_assertion_without_user_verification_is_refused(chromium, key_url):
-    page, _cdp, _auth, _errors = await _page_with_key(chromium)
+async def test_assertion_without_user_verification_is_refused(chromium, key_url, contexts):
+    page, _cdp, _auth, _errors = await _page_with_key(chromium, contexts)
     await _enrol_and_sign_in(page, key_url, "group2.1")
     await _sign_out(page, key_url)
 
@@ -197,8 +210,8 @@ async def test_wrong_origin_is_refused(aiohttp_server, app, seeded, settings):
             await browser.close()
 
 
-async def test_missing_key_opens_nothing(chromium, key_url):
-    page, cdp, authenticator, _errors = await _page_with_key(chromium)
+async def test_missing_key_opens_nothing(chromium, key_url, contexts):
+    page, cdp, authenticator, _errors = await _page_with_key(chromium, contexts)
     await _enrol_and_sign_in(page, key_url, "xini1")
     await _sign_out(page, key_url)
     await cdp.send("WebAuthn.clearCredentials", {"authenticatorId": authenticator})  # the key is lost
