@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from hub.auth.models import Role
 from hub.cases import admin_views, holidays, pages, views
@@ -20,10 +21,14 @@ from hub.org.models import OrgUnit, UnitKind
 async def load_offices(app: web.Application) -> None:
     """Fill the office directory and seed an empty holiday table (both once, at start)."""
     directory = app[CASES].offices
-    async with app[DB].transaction() as s:
+    async with app[DB].transaction(write=False) as s:
         rows = (await s.execute(select(OrgUnit.id, OrgUnit.office).where(OrgUnit.kind == UnitKind.OFFICE))).all()
         directory.by_unit = {r[0]: r[1] for r in rows if r[1] is not None}
-        await holidays.seed_if_empty(s)
+    try:
+        async with app[DB].transaction() as s:
+            await holidays.seed_if_empty(s)
+    except IntegrityError:
+        pass  # another process of the hub seeded the table at the same moment
 
 
 def _sees_cases(actor: object) -> bool:
