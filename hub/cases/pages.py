@@ -93,6 +93,7 @@ async def ledger_page(request: web.Request) -> dict[str, Any]:
         "stages": ["live", *STAGES, "all"],
         "groups": sorted((u for u in units.values() if u.kind is UnitKind.JOINT_GROUP), key=lambda u: u.ordinal or 0),
         "townships": [u for u in units.values() if u.kind is UnitKind.TOWNSHIP],
+        "supervised": sorted((u for u in units.values() if u.kind is UnitKind.SUPERVISED_UNIT), key=lambda u: u.code),
         "as_enum": as_enum,
         "stage_labels": STAGE_LABELS,
         "sort_labels": SORT_LABELS,

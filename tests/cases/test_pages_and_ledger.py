@@ -53,6 +53,8 @@ async def test_ledger_page_csv_and_case_file_forms(new_browser, kit):
     html = await resp.text()
     assert resp.status == 200 and "red人" in html and "green人" not in html and "已逾期" in html
     assert "领导批办" in html and "已受理" in html and 'title="已到期"' in html  # labels of the enum values, in Chinese
+    unit_page = await (await browser.get(f"/ledger?unit_id={kit.unit('unit.01.0')}&due_from=2026-01-01")).text()
+    assert "red人" in unit_page and "旗委办公室" in unit_page
     resp = await browser.get("/ledger.csv")
     text = (await resp.read()).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
