@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -33,6 +34,7 @@ class SessionWatch:
         self._clock = clock
         self._timeouts = timeouts
         self._watched: dict[int, tuple[str, OnEnd]] = {}
+        self._touched: dict[str, dt.datetime] = {}  # last activity written per session: one UPDATE a minute at most
         self._ids = itertools.count()
         self._lock = asyncio.Lock()
 
@@ -57,6 +59,8 @@ class SessionWatch:
             ended = [(h, cb) for h, (sid, cb) in list(self._watched.items()) if sid not in live]
             for handle, _ in ended:
                 self._watched.pop(handle, None)
+            for sid in set(ids) - live:
+                self._touched.pop(sid, None)
         for _, on_end in ended:
             try:
                 await on_end()
@@ -68,8 +72,13 @@ class SessionWatch:
 
     async def activity(self, session_id: str) -> None:
         """A message on a live socket keeps its session from idling out (written at most once a minute)."""
+        now = self._clock.now()
+        last = self._touched.get(session_id)
+        if last is not None and now - last < sessions.TOUCH_EVERY:
+            return  # ICE candidates and media states come many a second: no database write for each
+        self._touched[session_id] = now
         async with self._db.transaction() as s:
-            await sessions.touch_id(s, session_id, self._clock.now())
+            await sessions.touch_id(s, session_id, now)
 
 
 SESSION_WATCH: web.AppKey[SessionWatch] = web.AppKey("session_watch", SessionWatch)
