@@ -15,7 +15,7 @@ from hub.cases import casefile, intake, transitions
 from hub.cases.access import CaseContext, may_approve
 from hub.cases.models import Clue, ClueSource, PetitionChannel, PetitionKind
 from hub.cases.rules import ClueRule, OfficeDirectory, PetitionRule
-from hub.cases.workflow import Approver
+from hub.cases.workflow import EXTERNAL_APPROVERS, Approver
 from hub.db import Database
 from hub.org.models import OrgUnit, UnitKind
 
@@ -94,10 +94,15 @@ class Walker:
                 clue = await s.get(Clue, clue_id)
                 assert clue is not None
                 step = (await transitions.pending_requests(s, clue_id))[0]
+                approver = Approver(step.approver)
+                # the deputy signs FG and the case management office records the outside decisions, as in practice
+                preferred = {Approver.DEPUTY: ("deputy1", "deputy2")}.get(
+                    approver, ("casemgmt1",) if approver in EXTERNAL_APPROVERS else ("leader",)
+                )
                 signer = next(
                     a
-                    for a in self.actors.values()
-                    if may_approve(a, Approver(step.approver), clue, self.ctx.offices) and (a.is_deputy or step.approver != "FG")
+                    for name in (*preferred, *self.actors)
+                    if (a := self.actors.get(name)) is not None and may_approve(a, approver, clue, self.ctx.offices)
                 )
                 out = await transitions.decide(
                     s,

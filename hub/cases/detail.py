@@ -27,6 +27,7 @@ from hub.cases.models import (
     Petition,
 )
 from hub.cases.workflow import CLUE_TRANSITIONS, PETITION_TRANSITIONS, Approver, Who, approvals_for, events_from
+from hub.clock import to_local
 from hub.org.models import OfficeCode
 
 
@@ -109,8 +110,14 @@ def approval_json(a: CaseApproval) -> dict[str, Any]:
 
 
 def event_json(e: CaseEvent) -> dict[str, Any]:
+    step, _sep, rest = e.event.partition(":")
     return {
         "at": _t(e.at),
+        "at_local": to_local(e.at).strftime("%Y-%m-%d %H:%M"),
+        # "request:file", "approve:file:ZY" → what happened, to which step, by which approver
+        "kind": step if rest else "",
+        "step": rest.split(":")[0] if rest else e.event,
+        "approver": rest.split(":")[1] if rest.count(":") else "",
         "actor": e.actor_label,
         "event": e.event,
         "from": e.from_state,

@@ -196,4 +196,9 @@ STAGE_LABELS = {
 }
 SORT_LABELS = {"urgency": N_("Most urgent first"), "received": N_("Newest first"), "number": N_("By number")}
 CLOCK_LABELS = {limit.key: limit.label for limit in DEFAULTS}
-EVENT_LABELS = {t.event: t.label for t in (*CLUE_TRANSITIONS, *PETITION_TRANSITIONS)}
+EVENT_LABELS = {
+    "register": N_("Registered"),
+    "history": N_("Earlier steps (demo data)"),
+    **{t.event: t.label for t in (*CLUE_TRANSITIONS, *PETITION_TRANSITIONS)},
+}
+TIMELINE_KINDS = {"request": N_("Requested"), "approve": N_("Approved"), "reject": N_("Refused")}

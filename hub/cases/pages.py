@@ -18,7 +18,7 @@ from hub.auth.models import User
 from hub.cases import casefile, detail, intake, ledger, transitions
 from hub.cases.access import load_petition
 from hub.cases.colours import ORDER, Colour
-from hub.cases.labels import CLOCK_LABELS, EVENT_LABELS, SORT_LABELS, STAGE_LABELS
+from hub.cases.labels import CLOCK_LABELS, EVENT_LABELS, SORT_LABELS, STAGE_LABELS, TIMELINE_KINDS
 from hub.cases.models import ApprovalStatus, AssetStatus, ClockStatus, ClueSource, Gender, Petition, PetitionChannel, PetitionKind
 from hub.cases.params import ledger_query
 from hub.cases.views import ctx_of, run, today_of
@@ -116,6 +116,7 @@ async def clue_page(request: web.Request) -> dict[str, Any]:
         "asset_statuses": list(AssetStatus),
         "clock_labels": CLOCK_LABELS,
         "event_labels": EVENT_LABELS,
+        "timeline_kinds": TIMELINE_KINDS,
     }
 
 
@@ -234,6 +235,8 @@ async def petition_page(request: web.Request) -> dict[str, Any]:
         "units": await _units(request),
         "error": request.query.get("error", ""),
         "as_enum": as_enum,
+        "event_labels": EVENT_LABELS,
+        "timeline_kinds": TIMELINE_KINDS,
     }
 
 
