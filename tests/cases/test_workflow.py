@@ -146,3 +146,19 @@ async def test_a_unit_clue_runs_to_an_executed_sanction(kit):
     clue = await kit.act(clue.id, "appeal", "casemgmt1")
     handled = {clue.supervisor_group_id, clue.reviewer_unit_id, clue.trial_group_id}
     assert clue.appeal_group_id not in handled and clue.due_key == "appeal"
+
+
+async def test_two_requests_at_once_make_one_pending_request(kit):
+    """The clue row is locked (PostgreSQL) or the writer queue is (SQLite): the second request sees the first."""
+    import asyncio
+
+    for _ in range(3):
+        clue = await kit.register_clue(unit_id=kit.unit(UNIT_OF_GROUP[1]))
+        results = await asyncio.gather(
+            kit.event(clue.id, "assign", "casemgmt1"), kit.event(clue.id, "assign", "casemgmt1"), return_exceptions=True
+        )
+        outcomes = [r for r in results if isinstance(r, transitions.Outcome)]
+        refusals = [r for r in results if isinstance(r, Conflict) and r.code == "approval_pending"]
+        async with kit.db.transaction(write=False) as s:
+            pending = await transitions.pending_requests(s, clue.id)
+        assert len(outcomes) == 1 and len(refusals) == 1 and len(pending) == 1
