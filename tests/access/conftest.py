@@ -6,20 +6,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import pytest
-from aiohttp import web
 from sqlalchemy import select
 
 from hub.auth import sessions
-from hub.auth.actor import Actor
-from hub.auth.middleware import ACTOR_RESOLVERS, timeouts_of
+from hub.auth.middleware import timeouts_of
 from hub.auth.models import SecurityKey, SessionStage, User
 from hub.org.models import OrgUnit
+from hub.rooms.device_actor import COOKIE as DEVICE_COOKIE
 from hub.rooms.models import Room
 from tests.access.matrix import PENDING_USER, STAFF_USERS, seeders
 from tests.auth import keyflow
 from tests.support.clients import Browser
-
-KIOSK_HEADER = "X-Test-Kiosk"
 
 
 @dataclass
@@ -46,17 +43,21 @@ class SeededWorld:
         return self.extras[name]
 
 
-async def _fake_kiosk(request: web.Request) -> Actor | None:
-    """Stands in for an enrolled kiosk device until hub/rooms' device resolver is wired (then use a real device)."""
-    if request.headers.get(KIOSK_HEADER) == "1":
-        return Actor(kind="kiosk", device_id=1, township_id=None)
-    return None
+async def _enrolled_kiosk(database, now) -> str:  # type: ignore[no-untyped-def]
+    """A device enrolled for the Xini town kiosk, as hub/rooms does it; returns its credential (the device cookie)."""
+    from hub.audit import AuditActor
+    from hub.rooms import devices
+
+    async with database.transaction() as s:
+        room = await s.scalar(select(Room).where(Room.code == "xini.kiosk"))
+        issued = await devices.issue_enrolment_code(s, AuditActor(None, "matrix"), room, "matrix kiosk", now)
+    async with database.transaction() as s:
+        return (await devices.enrol(s, issued.code, now)).credential
 
 
 @pytest.fixture
 def app(app, settings):  # type: ignore[no-untyped-def]
     keyflow.require_keys(settings)
-    app[ACTOR_RESOLVERS].append(_fake_kiosk)
     return app
 
 
@@ -113,8 +114,11 @@ async def clients(aiohttp_client, browser, world, database, clock, app):  # type
         b.client.session.cookie_jar.update_cookies({sessions.COOKIE: token}, b.client.make_url("/"))
 
     async def make(role: str, fresh: bool = False) -> Browser:
-        if role == "kiosk":
-            return Browser(await aiohttp_client(server, headers={KIOSK_HEADER: "1"}))
+        if role == "kiosk":  # an enrolled township kiosk: its device cookie, never a person
+            b = Browser(await aiohttp_client(server))
+            b.client.session.cookie_jar.update_cookies({DEVICE_COOKIE: kiosk_credential}, b.client.make_url("/"))
+            await b.prime()
+            return b
         b = Browser(await aiohttp_client(server))
         await b.prime()
         if role == "pending":
@@ -133,6 +137,7 @@ async def clients(aiohttp_client, browser, world, database, clock, app):  # type
                 keys[username] = await keyflow.first_sign_in(b, username)
         return b
 
+    kiosk_credential = await _enrolled_kiosk(database, clock.now())
     # the pending user has a key (enrolled once) but gives only the password
     keys[PENDING_USER] = await keyflow.first_sign_in(Browser(await aiohttp_client(server)), PENDING_USER)
     signed_in = {role: await make(role) for role in ("anonymous", "pending", "kiosk", *STAFF_USERS)}
