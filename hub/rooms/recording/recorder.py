@@ -91,6 +91,7 @@ class _Stream:
     pending: list[tuple[bytes, int, bool, float]] = field(default_factory=list)
     frames: int = 0
     late_report: bool = False  # placed by arrival until its first sender report came
+    keyframe: bytes = b""  # H.264 only: the latest keyframe, for the segment header's parameter sets
 
 
 class Recorder:
@@ -184,10 +185,12 @@ class Recorder:
         stream.last_arrival = timing.arrival
         stream.codec = "opus" if kind == "audio" else timing.codec
         if kind == "video" and timing.keyframe:
-            size = vp8_size(bytes(packet)) if timing.codec == "VP8" else (stream.width, stream.height)
-            if timing.codec == "H264" and not stream.width:
-                size = h264_size(bytes(packet))
-            stream.width, stream.height = size
+            if timing.codec == "H264":
+                stream.keyframe = bytes(packet)
+                if not stream.width:
+                    stream.width, stream.height = h264_size(stream.keyframe)
+            else:
+                stream.width, stream.height = vp8_size(bytes(packet))
         stream.frames += 1
         stream.pending.append((bytes(packet), timing.timestamp, timing.keyframe, timing.arrival))
         if stream.sync:
@@ -360,6 +363,7 @@ class Recorder:
             width=stream.width,
             height=stream.height,
             sync="arrival_until_first_report" if stream.late_report else stream.sync,
+            keyframe=stream.keyframe,
         )
 
     def _release(self, until: float) -> None:

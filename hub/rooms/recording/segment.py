@@ -8,6 +8,7 @@ the open cluster plus what the writer has not yet sealed (the recorder flushes i
 from __future__ import annotations
 
 import datetime as dt
+import io
 import struct
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -40,6 +41,7 @@ class TrackSpec:
     width: int = 0
     height: int = 0
     sync: str = "sender_report"  # or "arrival" when the publisher sent no sender report in time
+    keyframe: bytes = field(default=b"", repr=False)  # H.264: a recent keyframe, whose SPS/PPS go in the header
 
     def describe(self, index: int) -> dict[str, Any]:
         return {
@@ -71,6 +73,13 @@ def h264_size(data: bytes) -> tuple[int, int]:
     for frame in decoder.decode(None):  # type: ignore[attr-defined]
         return frame.width, frame.height
     return 0, 0
+
+
+def _h264_stream(container: OutputContainer, keyframe: bytes) -> Any:
+    """Matroska needs H.264's parameter sets in the track header: take them from a keyframe (Annex B, as the
+    depayloader gives it) through the raw H.264 demuxer, which parses them without decoding the picture."""
+    with av.open(io.BytesIO(keyframe), format="h264") as template:
+        return container.add_stream_from_template(template.streams.video[0])
 
 
 def container_format(tracks: list[TrackSpec]) -> tuple[str, str]:
@@ -117,7 +126,9 @@ class SegmentFile:
             container = av.open(WriterSink(writer), mode="w", format=fmt, options=MUX_OPTIONS)
             tracks = []
             for spec in specs:
-                if spec.kind == "video":
+                if spec.codec == "H264":
+                    stream = _h264_stream(container, spec.keyframe)
+                elif spec.kind == "video":
                     stream = container.add_mux_stream(spec.codec.lower(), rate=30, width=spec.width, height=spec.height)
                 else:
                     # An encoder that is opened but never used writes the OpusHead Matroska needs.

@@ -38,6 +38,7 @@ class Feed:
 
     def __init__(self, recorder: Recorder, clip: Clip) -> None:
         self.recorder, self.clip = recorder, clip
+        self.codec = clip.codec
         self.sent: dict[str, int] = {}
 
     def frames(self, participant: str, start: float, end: float) -> list[tuple[float, str, str, bytes, int, bool]]:
@@ -46,7 +47,7 @@ class Feed:
         for i in range(int((end - start) * 30)):
             data = self.clip.video[(count + i) % len(self.clip.video)]
             at = start + i / 30
-            out.append((at, participant, "video", data, round(at * 90000), is_keyframe("VP8", data) or (i == 0 and count == 0)))
+            out.append((at, participant, "video", data, round(at * 90000), is_keyframe(self.codec, data)))
         for i in range(int((end - start) * 50)):
             at = start + i / 50
             out.append((at, participant, "audio", self.clip.audio[i % len(self.clip.audio)], round(at * 48000), True))
@@ -61,7 +62,7 @@ class Feed:
                 tick += 0.1
                 await self.recorder._step(T0 + tick)
             packet = av.Packet(data)
-            timing = FrameTiming(T0 + at, ts, 90000 if kind == "video" else 48000, key, "VP8")
+            timing = FrameTiming(T0 + at, ts, 90000 if kind == "video" else 48000, key, self.codec)
             self.recorder.on_frame(participant, kind, packet, timing)
         while tick + 0.1 <= until:
             tick += 0.1
@@ -135,3 +136,25 @@ async def test_nobody_sending_is_a_gap_of_the_whole_recording(tmp_path: Path, sm
     assert len(log.segments) == 2
     whole = [g for g in log.gaps.values() if g[0] is None]
     assert len(whole) == 1 and whole[0][3] is GapCause.NO_MEDIA and whole[0][2] is not None
+
+
+async def test_h264_is_recorded_into_matroska(tmp_path: Path) -> None:
+    import asyncio
+
+    from hub.signaling.clip import encode_clip
+
+    clip = await asyncio.to_thread(encode_clip, 320, 240, 30, 2.0, codec="H264")
+    store = EvidenceStore(tmp_path / "store", StoreKeys.generate())
+    log = MemoryLog()
+    recorder = Recorder(FakeRoom(), store, log, Labels(room_session_id=5), lambda p: Person(p, "x"),
+                        tuning=RecorderTuning(report_wait=0.3), now=lambda: T0)  # fmt: skip
+    feed = Feed(recorder, clip)
+    await feed.play(feed.frames("a", 0, 3), until=3.0)
+    recorder.now = lambda: T0 + 3.0
+    await recorder.stop("ended")
+    (segment,) = log.segments
+    assert segment.opened.media_type == "video/x-matroska"
+    video = next(t for t in segment.tracks if t["kind"] == "video")
+    assert (video["codec"], video["width"], video["height"]) == ("H264", 320, 240)
+    reports = analyse(await plaintext(store, segment.opened.file_id))
+    assert sorted(r.kind for r in reports) == ["audio", "video"] and all(r.frames > 30 for r in reports)
