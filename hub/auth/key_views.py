@@ -16,7 +16,7 @@ from hub import audit
 from hub.auth import challenges, live, security_keys, sessions
 from hub.auth.middleware import PENDING, timeouts_of
 from hub.auth.models import ChallengePurpose, SecurityKey, SessionStage, User
-from hub.auth.views import relying_party, set_session_cookie
+from hub.auth.views import after_password, relying_party, set_session_cookie
 from hub.errors import Unauthenticated
 from hub.http.context import db_of, now_of, policy_of, require_staff, safe_next
 from hub.http.keys import SETTINGS
@@ -183,7 +183,7 @@ async def enrol_finish(request: web.Request) -> web.Response:
         data = key_json(key)
     next_path = safe_next(body.next)
     response = web.json_response(
-        {"ok": True, "key": data, "next": f"/signin/key?next={next_path}" if first else "/security-keys"}
+        {"ok": True, "key": data, "next": after_password(SessionStage.SECOND_FACTOR, next_path) if first else "/security-keys"}
     )
     if token is not None:
         set_session_cookie(request, response, token)
