@@ -4,7 +4,7 @@ Sessions live in the database, so an ending anywhere (sign-out, idle or absolute
 revoked key, in this process or another) is seen by every process: each one re-checks, in one query, the sessions
 behind its open sockets every ``session_check_seconds``, and at once after an ending it caused itself.
 
-The signaling part registers each socket with ``watch`` (see the report of the hardware-key issue for the wiring).
+The signaling part registers each socket with ``watch_request`` and reports its traffic with ``note_activity``.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ import structlog
 from aiohttp import web
 
 from hub.auth import sessions
+from hub.auth.actor import ANONYMOUS
 from hub.clock import Clock
 from hub.db import Database
-from hub.http.keys import CLOCK, DB, SETTINGS
+from hub.http.keys import ACTOR, CLOCK, DB, SETTINGS
 
 log = structlog.get_logger("hub.auth.live")
 
@@ -105,6 +106,23 @@ def setup(app: web.Application) -> None:
             await task
 
     app.cleanup_ctx.append(sweep)
+
+
+def watch_request(request: web.Request, on_end: OnEnd) -> Callable[[], None]:
+    """For a WebSocket handler: ``on_end`` runs when the session behind this request ends (sign-out, timeout, disabled
+    account, revoked key, in any process). Returns the function to call when the socket closes by itself. Kiosks and
+    anonymous visitors have no staff session: nothing is watched (a revoked device is the rooms part's business)."""
+    session_id = request.get(ACTOR, ANONYMOUS).session_id
+    if session_id is None or SESSION_WATCH not in request.app:
+        return lambda: None
+    return request.app[SESSION_WATCH].watch(session_id, on_end)
+
+
+async def note_activity(request: web.Request) -> None:
+    """For a WebSocket handler, on every message: the socket's traffic keeps its session from idling out."""
+    session_id = request.get(ACTOR, ANONYMOUS).session_id
+    if session_id is not None and SESSION_WATCH in request.app:
+        await request.app[SESSION_WATCH].activity(session_id)
 
 
 async def check_now(app: web.Application) -> None:

@@ -89,3 +89,43 @@ async def test_an_ending_in_another_process_is_seen_at_the_next_check(app, brows
         user.disabled = True
     assert other is not app and sockets == []
     assert await watch.check() == 1 and sockets
+
+
+async def test_a_real_websocket_closes_when_its_key_is_revoked(app, aiohttp_client, seeded, database, key_required):
+    """The wiring hub/signaling's `/ws` needs, on a socket of its own: watch_request + note_activity."""
+    import asyncio
+
+    from aiohttp import WSMsgType, web
+
+    from hub.auth.live import note_activity, watch_request
+
+    async def echo(request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        unwatch = watch_request(request, ws.close)
+        try:
+            async for frame in ws:
+                await note_activity(request)
+                await ws.send_str(frame.data)
+        finally:
+            unwatch()
+        return ws
+
+    app.router.add_get("/test-echo", echo)  # before the app starts: its router freezes then
+    from tests.support.clients import Browser
+
+    client = await aiohttp_client(app)
+    browser, user = Browser(client), Browser(await aiohttp_client(client.server))
+    await first_sign_in(user, "group4.1")
+    ws = await user.client.ws_connect("/test-echo")
+    await ws.send_str("hello")
+    assert (await ws.receive(timeout=5)).data == "hello"
+
+    await first_sign_in(browser, "admin")
+    async with database.transaction(write=False) as s:
+        target = await s.scalar(select(User).where(User.username == "group4.1"))
+        key = await s.scalar(select(SecurityKey).where(SecurityKey.user_id == target.id))
+    assert (await browser.send_json("DELETE", f"/api/v1/staff/{target.id}/keys/{key.id}")).status == 200
+    closing = await asyncio.wait_for(ws.receive(), 5)
+    assert closing.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.CLOSING)
+    assert app[SESSION_WATCH].watched == 0
