@@ -69,8 +69,7 @@ async def begin(s: AsyncSession, *, room_session_id: int, signaling_room: str, c
             at=now,
         )
     else:
-        if recording.case_id is None and case_id is not None:
-            recording.case_id = case_id
+        # the case stays the one it started with: every segment's manifest is bound to it
         recording.status = RecordingStatus.RECORDING
         recording.ended_at = None
         for gap in await _open_gaps(s, recording.id, whole_only=True):
