@@ -1,4 +1,5 @@
-"""Recordings: one per room session, its segments (stored files), gaps, the legal notices answered, and exports.
+"""Recordings: one per room session, its segments (stored files) and their review copies, gaps, the legal
+notices answered, and exports.
 
 Generated with Alembic's autogenerate API (produce_migrations + render_python_code) against a database at the
 other heads (only this part's tables).
@@ -133,9 +134,29 @@ def upgrade() -> None:
         sa.UniqueConstraint("recording_id", "position", name="uq_recording_segments_recording_position"),
     )
     op.create_index(op.f("ix_recording_segments_recording_id"), "recording_segments", ["recording_id"], unique=False)
+    op.create_table(
+        "recording_review_copies",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("segment_id", sa.Integer(), nullable=False),
+        sa.Column("participant", sa.String(length=100), nullable=False),
+        sa.Column("file_id", sa.String(length=36), nullable=False),
+        sa.ForeignKeyConstraint(["file_id"], ["stored_files.id"], name=op.f("fk_recording_review_copies_file_id_stored_files")),
+        sa.ForeignKeyConstraint(
+            ["segment_id"],
+            ["recording_segments.id"],
+            name=op.f("fk_recording_review_copies_segment_id_recording_segments"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_recording_review_copies")),
+        sa.UniqueConstraint("file_id", name=op.f("uq_recording_review_copies_file_id")),
+        sa.UniqueConstraint("segment_id", "participant", name="uq_recording_review_copies_segment_participant"),
+    )
+    op.create_index(op.f("ix_recording_review_copies_segment_id"), "recording_review_copies", ["segment_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_recording_review_copies_segment_id"), table_name="recording_review_copies")
+    op.drop_table("recording_review_copies")
     op.drop_index(op.f("ix_recording_segments_recording_id"), table_name="recording_segments")
     op.drop_table("recording_segments")
     op.drop_index(op.f("ix_recording_gaps_recording_id"), table_name="recording_gaps")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
-import io
 import json
 import zipfile
 from collections.abc import Sequence
@@ -27,6 +26,7 @@ from hub.auth.actor import Actor
 from hub.errors import Conflict, Forbidden, NotFound
 from hub.i18n import N_
 from hub.rooms.recording import service
+from hub.rooms.recording.loop_sink import LoopSink
 from hub.rooms.recording.models import ExportStatus, Recording, RecordingExport, RecordingSegment
 from hub.rooms.recording.notice import notices_of
 from hub.store.manifest import FileKind, Labels, SignedManifest
@@ -134,31 +134,11 @@ async def build_package(s: AsyncSession, store: EvidenceStore, row: RecordingExp
     return signed
 
 
-class _LoopSink(io.RawIOBase):
-    """Hands the ZIP's bytes from the building thread to the writer on the event loop (its only thread)."""
-
-    def __init__(self, writer: StreamWriter, loop: asyncio.AbstractEventLoop) -> None:
-        super().__init__()
-        self._writer, self._loop, self._written = writer, loop, 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        chunk = bytes(data)
-        self._loop.call_soon_threadsafe(self._writer.write, chunk)  # FIFO: order kept
-        self._written += len(chunk)
-        return len(chunk)
-
-    def tell(self) -> int:
-        return self._written
-
-
 def _write_zip(
     writer: StreamWriter, loop: asyncio.AbstractEventLoop, items: list[_Item], public_key: str, row: RecordingExport
 ) -> dict[str, str]:
     digests: dict[str, str] = {}
-    with zipfile.ZipFile(_LoopSink(writer, loop), "w", compression=zipfile.ZIP_STORED) as package:
+    with zipfile.ZipFile(LoopSink(writer, loop), "w", compression=zipfile.ZIP_STORED) as package:
         for item in items:
             digest = hashlib.sha256()
             with package.open(item.name, "w", force_zip64=True) as out:

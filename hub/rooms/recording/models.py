@@ -82,6 +82,19 @@ class RecordingSegment(Base):
     close_cause: Mapped[str] = mapped_column(String(60), default="")
 
 
+class ReviewCopy(Base):
+    """One participant's tracks of a segment, remuxed from it for playback (a browser plays one audio track per
+    file). Derived, encrypted like the original; the original segment stays the evidence."""
+
+    __tablename__ = "recording_review_copies"
+    __table_args__ = (UniqueConstraint("segment_id", "participant", name="uq_recording_review_copies_segment_participant"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("recording_segments.id", ondelete="CASCADE"), index=True)
+    participant: Mapped[str] = mapped_column(String(100))
+    file_id: Mapped[str] = mapped_column(ForeignKey("stored_files.id"), unique=True)
+
+
 class RecordingGap(Base):
     """A stretch with someone's media missing (participant None: the whole recording)."""
 

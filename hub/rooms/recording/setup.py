@@ -13,7 +13,8 @@ from aiohttp import web
 from hub.http.keys import CLOCK, DB, LABELS, STORE
 from hub.rooms.recording import service, views
 from hub.rooms.recording.case_link import case_of_room_session
-from hub.rooms.recording.keys import CASE_RESOLVER, READERS, RECORDINGS
+from hub.rooms.recording.copies import ReviewCopies
+from hub.rooms.recording.keys import CASE_RESOLVER, COPIES, READERS, RECORDINGS
 from hub.rooms.recording.manager import RecordingManager
 from hub.rooms.recording.models import RECORDING_LABELS
 from hub.rooms.recording.playback import ReaderCache
@@ -30,6 +31,7 @@ def setup(app: web.Application) -> None:
 async def _recordings(app: web.Application) -> AsyncIterator[None]:
     store = app[STORE]  # opened (and recovered) by hub.app before this runs
     app[READERS] = ReaderCache(store)
+    app[COPIES] = ReviewCopies(app[DB], store)
     async with app[DB].transaction() as s:
         await service.recover_interrupted(s, store, now=app[CLOCK].now())
     manager: RecordingManager | None = None

@@ -13,7 +13,7 @@ import json
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.rooms.recording.models import Recording, RecordingSegment, SegmentStatus
+from hub.rooms.recording.models import Recording, RecordingSegment, ReviewCopy, SegmentStatus
 from hub.store.errors import StoreError
 from hub.store.manifest import FileKind, SignedManifest
 from hub.store.store import EvidenceStore
@@ -45,6 +45,27 @@ async def verify_recordings(s: AsyncSession, store: EvidenceStore) -> list[Failu
                 continue
             failures += _check(recording, segment, signed, previous)
             previous = (segment, signed)
+            failures += await _check_copies(s, store, recording, segment)
+    return failures
+
+
+async def _check_copies(s: AsyncSession, store: EvidenceStore, recording: Recording, segment: RecordingSegment) -> list[Failure]:
+    """A review copy must be of this recording and of the one participant it is filed under."""
+    failures = []
+    for copy in (await s.scalars(select(ReviewCopy).where(ReviewCopy.segment_id == segment.id))).all():
+        try:
+            m = (await store.manifest(copy.file_id)).manifest
+        except StoreError as exc:
+            failures.append(Failure(copy.file_id, f"review copy of recording {recording.id}: {exc}"))
+            continue
+        if (m.labels.room_session_id, m.labels.case_id, m.labels.participants) != (
+            recording.room_session_id,
+            recording.case_id,
+            (copy.participant,),
+        ):
+            failures.append(
+                Failure(copy.file_id, f"review copy of recording {recording.id}: its manifest names another recording or person")
+            )
     return failures
 
 

@@ -26,7 +26,7 @@ from hub.rooms.events import session_id_of
 from hub.rooms.models import Room, RoomSession
 from hub.rooms.recording import export, service
 from hub.rooms.recording.access import require_case, require_recording, require_segment
-from hub.rooms.recording.keys import READERS
+from hub.rooms.recording.keys import COPIES, READERS
 from hub.rooms.recording.models import ExportStatus, NoticeDecision, Recording
 from hub.rooms.recording.notice import NOTICE_LABELS, NOTICE_ROLES, NOTICE_TEXT, NOTICE_TITLE, answer, notice_sha256, notices_of
 from hub.rooms.recording.playback import serve
@@ -53,10 +53,14 @@ async def _recording_view(s: Any, recording: Recording) -> dict[str, Any]:
         for track in tracks:
             people.setdefault(track["participant"], {"name": track["name"], "role": track["role"]})
         file = files.get(segment.file_id)
+        participants: dict[str, dict[str, Any]] = {}
+        for track in tracks:
+            participants.setdefault(track["participant"], {"name": track["name"], "role": track["role"]})
         rows.append(
             {
                 "segment": segment,
                 "tracks": tracks,
+                "participants": participants,
                 "file": file,
                 "fingerprint": grouped(file.manifest_sha256) if file is not None and file.manifest_sha256 else "",
             }
@@ -140,6 +144,36 @@ async def segment_media(request: web.Request) -> web.StreamResponse:
         return await serve(request, reader, media_type, filename=name)
     except StoreError as exc:  # raised before any byte was sent: the file is damaged (verify names it)
         log.error("recording_unplayable", file_id=file_id, error=str(exc))
+        raise NotFound("recording") from exc
+
+
+@routes.get("/recordings/{id}/segments/{position}/participants/{participant}/media")
+async def participant_media(request: web.Request) -> web.StreamResponse:
+    """One participant's tracks of a segment (a review copy, made on first use), with range requests."""
+    actor = require_staff(request)
+    recording_id, position = int_param(request, "id"), int_param(request, "position")
+    participant = request.match_info["participant"]
+    range_header = request.headers.get("Range", "")
+    starts = not range_header or range_header.replace(" ", "") in ("bytes=0-", "bytes=0-1")
+
+    async def work(s: Any) -> Any:
+        _recording, segment = await require_segment(s, request.app, actor, recording_id, position)
+        if participant not in {track["participant"] for track in json.loads(segment.tracks)}:
+            raise NotFound("recording")
+        if starts:
+            await audit.record(
+                s, actor.audit, "recording.played", "recording_segment", segment.id,
+                {"recording_id": recording_id, "position": position, "participant": participant}, at=now_of(request),
+            )  # fmt: skip
+        return segment
+
+    segment = await run(request, work, write=starts)
+    try:
+        file_id = await request.app[COPIES].file_of(segment, participant)
+        reader = await request.app[READERS].get(file_id)
+        return await serve(request, reader, reader.manifest.media_type)
+    except StoreError as exc:  # the original (or the copy) is damaged: nothing is served (verify names it)
+        log.error("recording_unplayable", segment=segment.id, participant=participant, error=str(exc))
         raise NotFound("recording") from exc
 
 

@@ -163,3 +163,32 @@ async def test_export_needs_a_second_person_and_holds_verifiable_media(
     for action in ("recording.export_requested", "recording.export_approved", "recording.export_built",
                    "recording.export_downloaded"):  # fmt: skip
         assert action in logged
+
+
+async def test_each_participant_plays_from_a_review_copy_of_their_own_tracks(
+    new_browser: NewBrowser, app: web.Application, database: Database, recorded: CaseRecording
+) -> None:
+    from hub.rooms.recording.models import ReviewCopy
+    from hub.rooms.recording.verify import verify_recordings
+    from hub.store.verify import verify_store
+
+    b = await signed_in(new_browser, "casemgmt1")
+    page = await (await b.get(f"/recordings/{recorded.recording_id}")).text()
+    path = f"/recordings/{recorded.recording_id}/segments/1/participants/user-1/media"
+    assert path in page
+    first = await b.get(path)
+    body = await first.read()
+    assert first.status == 200 and first.headers["Content-Type"] == "video/webm"
+    with av.open(io.BytesIO(body)) as container:
+        assert sorted(s.type for s in container.streams) == ["audio", "video"]
+        assert sum(1 for _ in container.decode(video=0)) > 30
+    part = await b.get(path, headers={"Range": "bytes=1000-1999"})
+    assert part.status == 206 and await part.read() == body[1000:2000]
+    async with database.transaction(write=False) as s:
+        copies = (await s.scalars(select(ReviewCopy))).all()
+        assert len(copies) == 1 and copies[0].participant == "user-1"  # made once, kept
+        report = await verify_store(app[STORE], s)
+        assert report.ok and await verify_recordings(s, app[STORE]) == []
+    assert (await b.get(path.replace("user-1", "user-999"))).status == 404
+    outsider = await signed_in(new_browser, "huhemudu1")
+    assert (await outsider.get(path)).status == 404
