@@ -273,3 +273,30 @@ async def test_banner_says_when_the_requirement_is_off(browser, settings):
     settings.require_security_key = False
     off = await (await browser.get("/signin")).text()
     assert "硬件密钥登录已关闭" in off
+
+
+async def test_the_demo_switches_the_requirement_off_and_says_so_on_every_page(browser, settings):
+    settings.require_security_key = None  # unset, as `make run` leaves it
+    settings.demo = True
+    assert not settings.security_key_required
+    banner = "演示系统：人员与案件均为虚构；硬件密钥（UKey）登录已关闭。"
+    for path in ("/signin", "/no-such-page"):
+        assert banner in await (await browser.get(path)).text(), path
+    assert (await browser.sign_in("leader")).headers["Location"] == "/home"
+    assert banner in await (await browser.get("/home")).text()
+    settings.require_security_key = True  # a demo that keeps the keys on says only that it is a demo
+    page = await (await browser.get("/signin")).text()
+    assert "演示环境：人员和案件均为虚构。" in page and "登录已关闭" not in page
+
+
+def test_the_deploy_configuration_keeps_the_requirement_on():
+    from pathlib import Path
+
+    from hub.settings import Settings
+
+    example = Path(__file__).resolve().parents[2] / "deploy" / "hub.env.example"
+    deployed = Settings(_env_file=example)  # type: ignore[call-arg]
+    assert deployed.security_key_required and not deployed.demo
+    assert deployed.effective_rp_id == "hub.jiwei.county.internal"
+    assert deployed.effective_origin == "https://hub.jiwei.county.internal"
+    assert Settings().security_key_required  # and the default, with nothing set, is on
