@@ -126,14 +126,20 @@ async def test_browser_interview_is_recorded_and_plays_on_the_case_page(  # type
     await page.goto(f"{origin}/cases/{clue.id}/recordings")
     await page.click(f'a[href="/recordings/{recording.id}"]')
     await page.wait_for_selector("video")
-    player = page.locator("video").last  # the last segment holds both parties
-    await player.evaluate("v => { v.muted = true; return v.play(); }")
-    await _until(lambda: player.evaluate("v => v.currentTime > 1.0"), "the player to play past one second")
-    await player.evaluate(
-        "v => new Promise(done => { v.addEventListener('seeked', done, {once: true}); v.currentTime = 0.5; })"
+    group = page.locator("div.players").last  # the last segment holds both parties: one player each
+    players = group.locator("video")
+    assert await players.count() == 2
+    first = players.first
+    await first.evaluate("v => { for (const o of document.querySelectorAll('video')) o.muted = true; return v.play(); }")
+    for i in range(2):  # playing one plays the other, in step
+        await _until(lambda i=i: players.nth(i).evaluate("v => v.currentTime > 1.0"), f"player {i} to play past one second")
+    await first.evaluate("v => new Promise(done => { v.addEventListener('seeked', done, {once: true}); v.currentTime = 0.5; })")
+    await _until(
+        lambda: players.nth(1).evaluate("v => Math.abs(v.currentTime - 0.5) < 0.6"), "the other player to follow the seek"
     )
-    state = await player.evaluate("v => ({width: v.videoWidth, error: v.error && v.error.code, time: v.currentTime})")
-    assert state["width"] > 0 and state["error"] is None, state
+    for i in range(2):
+        state = await players.nth(i).evaluate("v => ({width: v.videoWidth, error: v.error && v.error.code})")
+        assert state["width"] > 0 and state["error"] is None, state
     assert await page.locator(".fingerprint").count() >= 1
     await context.close()
     assert errors == [], errors
