@@ -59,6 +59,11 @@ def _clue_probes(world: World, name: str) -> list[Probe]:
         Probe("POST", "/api/v1/clues/{id}/documents", f"{api}/documents", expect("/api/", **_by_sight(name, sees=403, edits=201)), body={"title": "谈话笔录"}, note=name),
         Probe("POST", "/api/v1/clues/{id}/recusals", f"{api}/recusals", expect("/api/", **_by_sight(name, sees=403, edits=422)), body={"user_id": GUESSED_ID, "reason": "x"}, note=f"{name}, guessed user"),
         Probe("POST", "/api/v1/clues/{id}/members", f"{api}/members", expect("/api/", **_by_sight(name, sees=403, edits=422)), body={"user_id": GUESSED_ID, "duty": "review"}, note=f"{name}, guessed user"),
+        # the clue page's add forms go back to the clue (303) when allowed; a hidden clue is 404 all the same
+        Probe("POST", "/clues/{id}/assets", f"/clues/{cid}/assets", expect("/clues", **_by_sight(name, sees=403, edits=303)), body={"kind": "存款", "amount": "100.00", "status": "seized"}, form=True, note=name),
+        Probe("POST", "/clues/{id}/organisations", f"/clues/{cid}/organisations", expect("/clues", **_by_sight(name, sees=403, edits=303)), body={"name": "某公司"}, form=True, note=name),
+        Probe("POST", "/clues/{id}/documents", f"/clues/{cid}/documents", expect("/clues", **_by_sight(name, sees=403, edits=303)), body={"title": "谈话笔录"}, form=True, note=name),
+        Probe("POST", "/clues/{id}/recusals", f"/clues/{cid}/recusals", expect("/clues", **_by_sight(name, sees=403, edits=303)), body={"reason": "x"}, form=True, note=f"{name}, nobody named"),
         Probe("PATCH", "/api/v1/clues/{id}/assets/{asset_id}", f"{api}/assets/{GUESSED_ID}", expect("/api/", **_by_sight(name, sees=403, edits=404)), body={"status": "seized", "version": 0}, note=f"{name}, guessed asset"),
     ]  # fmt: skip
 
