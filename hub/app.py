@@ -95,6 +95,7 @@ def create_app(
     from hub.rooms import setup as rooms_setup
     from hub.rooms.events import on_room_ended
     from hub.rooms.ice_config import parse_addresses, parse_ice_servers
+    from hub.rooms.recording import setup as recording_setup
     from hub.schedule import setup as schedule_setup
     from hub.signaling import setup as signaling_setup
 
@@ -112,6 +113,7 @@ def create_app(
         baseline_relay=settings.baseline_relay,
         on_room_ended=on_room_ended(app),
     )
+    recording_setup.setup(app)  # after signaling: it hooks into rooms as they start and end
 
     app.router.add_routes(ops_views.routes)
     app.router.add_static("/static/", WEB_DIR / "static", name="static", append_version=True)

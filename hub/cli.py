@@ -287,6 +287,7 @@ async def _audit_verify(args: argparse.Namespace) -> int:
 
 
 async def _store_verify(args: argparse.Namespace) -> int:
+    from hub.rooms.recording.verify import verify_recordings
     from hub.store.store import EvidenceStore
     from hub.store.verify import verify_store
 
@@ -296,6 +297,7 @@ async def _store_verify(args: argparse.Namespace) -> int:
         store = await EvidenceStore.open(settings.var_dir, master_key_b64=settings.master_key)
         async with db.transaction(write=False) as s:
             report = await verify_store(store, s)
+            report.failures.extend(await verify_recordings(s, store))
     finally:
         await db.dispose()
     for failure in report.failures:

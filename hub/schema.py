@@ -17,6 +17,7 @@ MODEL_MODULES = [
     "hub.store.models",
     "hub.cases.models",
     "hub.schedule.models",
+    "hub.rooms.recording.models",
 ]
 
 

@@ -335,7 +335,9 @@ class SignalingService:
         if not member.rights.end:
             raise SignalingError("forbidden", f"a {member.role} may not end the room")
         conn.send(p.Ok(id=msg.id))
-        await self.end_room(room.id, "ended_by_host")
+        # Ending closes the host's own socket, which cancels this very handler: run the end as a task of the
+        # service so that media release and the room-ended hooks always finish.
+        self._spawn(self.end_room(room.id, "ended_by_host"))
 
     async def _ping(self, conn: Connection, msg: p.Ping) -> None:
         conn.send(p.Pong(id=msg.id))

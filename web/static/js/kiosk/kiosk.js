@@ -95,6 +95,8 @@ class Kiosk {
   async join() {
     if (this.chosen === null) return;
     const config = { ...this.config, session: this.chosen };
+    // the legal notice before recording (recordings/notice.js) needs to know which session this is
+    document.dispatchEvent(new CustomEvent("hub:session", { detail: { session: this.chosen } }));
     this.show("call-root");
     this.call = new Call(config, $(this.root, "call-root"), (reason) => this.finished(reason));
     try {
