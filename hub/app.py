@@ -107,7 +107,7 @@ def create_app(
     signaling_setup.setup(
         app,
         secret=app[SECRET],
-        allowed_origin=settings.effective_origin,
+        allowed_origin=lambda: settings.effective_origin,
         ice_addresses=parse_addresses(settings.media_addresses),
         ice_servers=parse_ice_servers(settings.ice_servers),
         baseline_relay=settings.baseline_relay,

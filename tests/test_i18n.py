@@ -17,3 +17,23 @@ def test_english_is_the_message_id_and_chinese_the_default():
     catalogs = Catalogs()
     assert catalogs.get("zh_CN").gettext("Sign in") == "登录"
     assert catalogs.get("en").gettext("Sign in") == "Sign in"
+
+
+def test_part_catalogues_never_translate_one_message_two_ways():
+    """Each part keeps its own .po file; the app merges them, so a message id translated differently in two of them
+    would show one part's wording in the other's pages. Use a more specific English id instead."""
+    from babel.messages.pofile import read_po
+
+    from hub.i18n import LOCALE_DIR
+
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for po in sorted((LOCALE_DIR / "zh_CN" / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as fh:
+            for message in read_po(fh, locale="zh_CN"):
+                if not message.id:
+                    continue
+                first = seen.setdefault(message.id, (po.name, message.string))
+                if first[1] != message.string:
+                    clashes.append(f"{message.id!r}: {first} vs {(po.name, message.string)}")
+    assert not clashes, "\n".join(clashes)

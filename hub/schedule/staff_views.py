@@ -215,6 +215,7 @@ async def generate(request: web.Request) -> web.StreamResponse:
 
 @routes.post("/schedule/rotations/{id}/publish")
 async def publish(request: web.Request) -> web.StreamResponse:
+    require_staff(request)  # who asks comes before what they sent: a stranger is sent to sign in, not told about fields
     rotation_id = int_param(request, "id")
     body = await parse_form(request, VersionForm)
 
@@ -226,6 +227,7 @@ async def publish(request: web.Request) -> web.StreamResponse:
 
 @routes.post("/schedule/rotations/{id}/duties")
 async def add_duty(request: web.Request) -> web.StreamResponse:
+    require_staff(request)  # who asks comes before what they sent: a stranger is sent to sign in, not told about fields
     rotation_id = int_param(request, "id")
     body = await parse_form(request, AddDutyForm)
 
@@ -237,6 +239,7 @@ async def add_duty(request: web.Request) -> web.StreamResponse:
 
 @routes.post("/schedule/duties/{id}/reassign")
 async def reassign(request: web.Request) -> web.StreamResponse:
+    require_staff(request)  # who asks comes before what they sent: a stranger is sent to sign in, not told about fields
     duty_id = int_param(request, "id")
     body = await parse_form(request, ReassignForm)
     rotation_id = await _rotation_of_duty(request, duty_id)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from aiohttp import WSMsgType, web
 
+from hub.auth.live import note_activity, watch_request
 from hub.signaling.connection import Connection
-from hub.signaling.keys import ALLOWED_ORIGIN, SIGNALING
+from hub.signaling.keys import SIGNALING, allowed_origin
 
 # Frames above MAX_MESSAGE_BYTES get an `error` and the connection lives on; only frames this large
 # (which no honest client sends) make aiohttp close the socket.
@@ -14,19 +15,29 @@ HARD_FRAME_LIMIT = 1024 * 1024
 
 async def websocket(request: web.Request) -> web.StreamResponse:
     service = request.app[SIGNALING]
-    if request.headers.get("Origin") != request.app[ALLOWED_ORIGIN]:
+    if request.headers.get("Origin") != allowed_origin(request.app):
         raise web.HTTPForbidden(text="origin not allowed")
     ws = web.WebSocketResponse(max_msg_size=HARD_FRAME_LIMIT, heartbeat=30.0)
     await ws.prepare(request)
     conn = Connection(ws)
     service.connections.add(conn)
+
+    async def session_ended() -> None:
+        # the staff session behind this socket ended (sign-out, timeout, disabled account, revoked key)
+        if conn.room and conn.participant:
+            await service.remove_participant(conn.room, conn.participant, reason="removed")
+        await conn.close()
+
+    unwatch = watch_request(request, session_ended)
     try:
         async for frame in ws:
             if frame.type == WSMsgType.TEXT:
+                await note_activity(request)  # a live call keeps its staff session from going idle
                 await service.receive(conn, frame.data)
             elif frame.type == WSMsgType.BINARY:
                 service.binary(conn)
     finally:
+        unwatch()
         await service.disconnected(conn)
         await conn.close()
     return ws

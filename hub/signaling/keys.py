@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -12,4 +13,10 @@ if TYPE_CHECKING:
 
 SIGNALING: web.AppKey[SignalingService] = web.AppKey("signaling")
 MEDIA: web.AppKey[MediaEngine] = web.AppKey("media")
-ALLOWED_ORIGIN: web.AppKey[str] = web.AppKey("signaling_allowed_origin")
+# the one Origin a browser's WebSocket may come from; a callable is asked at every upgrade (settings may change)
+ALLOWED_ORIGIN: web.AppKey[str | Callable[[], str]] = web.AppKey("signaling_allowed_origin")
+
+
+def allowed_origin(app: web.Application) -> str:
+    value = app[ALLOWED_ORIGIN]
+    return value() if callable(value) else value

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from aiohttp import web
@@ -18,7 +18,7 @@ def setup(
     app: web.Application,
     *,
     secret: str | bytes,
-    allowed_origin: str,
+    allowed_origin: str | Callable[[], str],
     ice_addresses: list[str],
     ice_servers: list[dict[str, Any]],
     baseline_relay: bool = False,
@@ -43,7 +43,7 @@ def setup(
             hooks.append(hook)
     app[SIGNALING] = service
     app[MEDIA] = media
-    app[ALLOWED_ORIGIN] = allowed_origin.rstrip("/")
+    app[ALLOWED_ORIGIN] = allowed_origin if callable(allowed_origin) else allowed_origin.rstrip("/")
     app.router.add_get("/ws", websocket)
 
     async def close_sockets(app: web.Application) -> None:

@@ -109,7 +109,7 @@ async def _websocket_failures(app: web.Application, signed_in: dict[str, Browser
     """Every role, every client message type of the signaling protocol (spec_ws.ws_messages): the exact reply."""
     from hub.http.keys import SECRET
     from hub.signaling import protocol
-    from hub.signaling.keys import ALLOWED_ORIGIN
+    from hub.signaling.keys import allowed_origin
 
     expectations = ws_messages(app[SECRET])
     missing = sorted(set(protocol.CLIENT_MESSAGES) - set(expectations))
@@ -122,7 +122,7 @@ async def _websocket_failures(app: web.Application, signed_in: dict[str, Browser
             for exp in cases:
                 if exp.roles and role not in exp.roles:
                     continue
-                ws = await client.ws_connect(WS_ROUTE, headers={"Origin": app[ALLOWED_ORIGIN]})
+                ws = await client.ws_connect(WS_ROUTE, headers={"Origin": allowed_origin(app)})
                 try:
                     await ws.send_str(json.dumps(exp.message))
                     reply = json.loads((await ws.receive(timeout=5)).data)

@@ -22,7 +22,7 @@ from hub.rooms.recording.models import Recording, RecordingSegment, RecordingSta
 from hub.schedule.models import Interview, InterviewStatus
 from hub.signaling.client import HubClient
 from hub.signaling.clip import Clip
-from hub.signaling.keys import ALLOWED_ORIGIN, SIGNALING
+from hub.signaling.keys import SIGNALING, allowed_origin
 from hub.signaling.tokens import issue_token
 from tests.cases.conftest import make_kit
 from tests.rooms.recording.support import plaintext, wait_for
@@ -59,7 +59,7 @@ async def test_an_interview_through_the_hub_is_recorded_into_its_case(
 
     def client(participant: str, role: str) -> HubClient:
         token = issue_token(app[SECRET], room=room, participant=participant, name=participant, role=role)
-        return HubClient(url, token, room, origin=app[ALLOWED_ORIGIN], clip=small_clip, decode=False)
+        return HubClient(url, token, room, origin=allowed_origin(app), clip=small_clip, decode=False)
 
     host, interviewee = client("user-host", "host"), client("device-9", "interviewee")
     try:
