@@ -44,3 +44,13 @@ async def chromium() -> AsyncIterator[object]:
 async def live_url(aiohttp_server, app, seeded) -> str:  # type: ignore[no-untyped-def]
     server = await aiohttp_server(app, host="127.0.0.1")
     return f"http://127.0.0.1:{server.port}"
+
+
+async def acknowledge_recording_notice(page: object, timeout_ms: float = 30_000) -> str:
+    """The legal notice a petitioner or interviewee answers before recording starts; returns its text."""
+    dialog = page.locator("dialog.recording-notice")  # type: ignore[attr-defined]
+    await dialog.wait_for(state="visible", timeout=timeout_ms)
+    text: str = await dialog.inner_text()
+    await dialog.locator('button[data-decision="acknowledged"]').click()
+    await dialog.wait_for(state="detached", timeout=timeout_ms)
+    return text

@@ -17,6 +17,7 @@ from hub.http.keys import SECRET
 from hub.rooms.client_page import CLIENT_ICE_ADDRESSES
 from hub.rooms.models import ParticipantRole, SessionKind
 from hub.signaling.keys import ALLOWED_ORIGIN, SIGNALING
+from tests.e2e.conftest import acknowledge_recording_notice
 from tests.rooms.factories import enrolled_device, planned_session
 
 pytestmark = pytest.mark.browser
@@ -104,6 +105,7 @@ async def test_kiosk_and_interviewer_call_through_the_ui(chromium, room_hub, app
     await kiosk.click(call_button)
     await kiosk.wait_for_selector('[data-part="prejoin-status"]:has-text("摄像头和麦克风已就绪")')
     await kiosk.click('[data-part="join"]')
+    assert "同步录音录像" in await acknowledge_recording_notice(kiosk)  # before recording starts
     await kiosk.wait_for_selector('[data-part="lobby"]:visible')
     assert "请稍候" in await kiosk.inner_text('[data-part="lobby"]')
 

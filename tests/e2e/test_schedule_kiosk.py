@@ -21,6 +21,7 @@ from hub.rooms.client_page import CLIENT_ICE_ADDRESSES
 from hub.schedule import setup as schedule_setup
 from hub.schedule.keys import PLANNERS
 from hub.signaling.keys import SIGNALING
+from tests.e2e.conftest import acknowledge_recording_notice
 from tests.e2e.test_room_call import _free_port
 from tests.rooms.factories import enrolled_device
 
@@ -149,6 +150,7 @@ async def test_book_at_kiosk_receive_by_video_and_register_the_petition(chromium
     await kiosk.click(call_button)
     await kiosk.wait_for_selector('[data-part="prejoin-status"]:has-text("摄像头和麦克风已就绪")')
     await kiosk.click('[data-part="join"]')
+    assert "同步录音录像" in await acknowledge_recording_notice(kiosk)  # before recording starts
     await kiosk.wait_for_selector('[data-part="lobby"]:visible')
     admit = '[data-part="waiting"] button[data-action="admit"]'
     await staff.wait_for_selector(admit, timeout=DEADLINE * 1000)
