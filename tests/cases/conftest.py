@@ -9,14 +9,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from hub.app import create_app
 from hub.auth.actor import Actor
 from hub.auth.models import PortfolioEntry, User
 from hub.auth.policy import Policy
 from hub.cases import holidays, intake, transitions
-from hub.cases import setup as cases_setup
 from hub.cases.access import CaseContext
-from hub.cases.keys import CASES
 from hub.cases.models import Clue, ClueSource, Petition
 from hub.cases.rules import ClueRule, OfficeDirectory, PetitionRule
 from hub.clock import LOCAL_TZ, FakeClock
@@ -33,14 +30,6 @@ def settings(settings):  # type: ignore[no-untyped-def]
     if "require_security_key" in type(settings).model_fields:
         return settings.model_copy(update={"require_security_key": False})
     return settings
-
-
-@pytest.fixture
-def app(settings, database, clock):  # type: ignore[no-untyped-def]
-    app = create_app(settings, clock=clock, database=database)
-    if CASES not in app:  # until the lead wires hub.cases into create_app
-        cases_setup.setup(app)
-    return app
 
 
 async def actor_for(database: Database, username: str) -> Actor:

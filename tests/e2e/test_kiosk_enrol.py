@@ -58,8 +58,9 @@ async def test_enrol_a_kiosk_in_the_browser_and_revoke_it(chromium, live_url, se
     assert "已吊销" in await admin.inner_text('tr[data-room="xini.kiosk"]')
     await kiosk.wait_for_url(f"{live_url}/kiosk/enrol", timeout=15000)  # the next heartbeat finds it revoked
 
-    session_id = await planned_session(database, "group1.1", ["county.interview.1", "xini.interview"], clock.now(),
-                                       kind=SessionKind.INTERVIEW, open_now=True)
+    session_id = await planned_session(
+        database, "group1.1", ["county.interview.1", "xini.interview"], clock.now(), kind=SessionKind.INTERVIEW, open_now=True
+    )
     outsider_context = await chromium.new_context()
     outsider = await outsider_context.new_page()
     await _sign_in(outsider, live_url, "group2.1")

@@ -10,25 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import socket
-import time
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from hub.http.keys import SECRET
-from hub.rooms.client_page import CLIENT_ICE_ADDRESSES
 from hub.rooms.models import Room, SessionKind
-from hub.rooms.recording import setup as recording_setup
 from hub.rooms.recording.keys import RECORDINGS
 from hub.rooms.recording.models import Recording, RecordingStatus
 from hub.schedule.models import Interview, InterviewStatus
 from hub.signaling.client import HubClient
 from hub.signaling.clip import encode_clip
-from hub.signaling.keys import ALLOWED_ORIGIN, SIGNALING
 from hub.signaling.tokens import issue_token
 from tests.cases.conftest import make_kit
+from tests.e2e.conftest import until
 from tests.rooms.factories import planned_session
 
 pytestmark = pytest.mark.browser
@@ -36,44 +31,11 @@ pytestmark = pytest.mark.browser
 DEADLINE = 30.0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-async def _until(check: Any, what: str, deadline: float = DEADLINE) -> Any:
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        value = await check()
-        if value:
-            return value
-        await asyncio.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-@pytest.fixture
-async def recording_hub(aiohttp_server, app, settings, seeded) -> str:  # type: ignore[no-untyped-def]
-    port = _free_port()
-    origin = f"http://127.0.0.1:{port}"
-    settings.public_origin = origin
-    if SIGNALING not in app:
-        from hub.signaling.setup import setup as signaling_setup
-
-        signaling_setup(app, secret=app[SECRET], allowed_origin=origin, ice_addresses=["127.0.0.1"], ice_servers=[])
-    if not any(r.resource is not None and r.resource.canonical == "/recordings/{id}" for r in app.router.routes()):
-        recording_setup.setup(app)  # until the lead wires this part into create_app
-    app[ALLOWED_ORIGIN] = origin
-    app[CLIENT_ICE_ADDRESSES] = ["127.0.0.1"]
-    await aiohttp_server(app, host="127.0.0.1", port=port)
-    return origin
-
-
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 async def test_browser_interview_is_recorded_and_plays_on_the_case_page(  # type: ignore[no-untyped-def]
-    chromium, recording_hub, app, database, clock
+    chromium, hub_origin, app, database, clock
 ) -> None:
-    origin = recording_hub
+    origin = hub_origin
     kit = await make_kit(database, clock)
     clue = await kit.register_clue()
     session_id = await planned_session(database, "casemgmt1", ["county.interview.1", "xini.kiosk"], clock.now(),
@@ -112,11 +74,11 @@ async def test_browser_interview_is_recorded_and_plays_on_the_case_page(  # type
         await interviewee.start_media()
         manager = app[RECORDINGS]
         recorder = manager.recorders[room][0]
-        await _until(lambda: _async(len(recorder.segment_keys) == 4), "both parties' tracks in the recording")
+        await until(lambda: _async(len(recorder.segment_keys) == 4), "both parties' tracks in the recording")
         await asyncio.sleep(4.0)
         page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
         await page.click('[data-part="end"]')
-        await _until(lambda: _async(room not in manager.recorders), "the recording to end with the call")
+        await until(lambda: _async(room not in manager.recorders), "the recording to end with the call")
     finally:
         await interviewee.close()
 
@@ -132,9 +94,9 @@ async def test_browser_interview_is_recorded_and_plays_on_the_case_page(  # type
     first = players.first
     await first.evaluate("v => { for (const o of document.querySelectorAll('video')) o.muted = true; return v.play(); }")
     for i in range(2):  # playing one plays the other, in step
-        await _until(lambda i=i: players.nth(i).evaluate("v => v.currentTime > 1.0"), f"player {i} to play past one second")
+        await until(lambda i=i: players.nth(i).evaluate("v => v.currentTime > 1.0"), f"player {i} to play past one second")
     await first.evaluate("v => new Promise(done => { v.addEventListener('seeked', done, {once: true}); v.currentTime = 0.5; })")
-    await _until(
+    await until(
         lambda: players.nth(1).evaluate("v => Math.abs(v.currentTime - 0.5) < 0.6"), "the other player to follow the seek"
     )
     for i in range(2):
@@ -151,13 +113,13 @@ async def _async(value: bool) -> bool:
 
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 async def test_the_interviewee_sees_the_notice_and_the_answer_is_stored(  # type: ignore[no-untyped-def]
-    chromium, recording_hub, app, database, clock
+    chromium, hub_origin, app, database, clock
 ) -> None:
     from hub.rooms.models import ParticipantRole
     from hub.rooms.recording.models import NoticeDecision, RecordingNotice
     from tests.rooms.factories import enrolled_device
 
-    origin = recording_hub
+    origin = hub_origin
     device = await enrolled_device(database, "xini.kiosk", clock.now())
     session_id = await planned_session(
         database, "casemgmt1", ["county.interview.1", "xini.kiosk"], clock.now(), kind=SessionKind.INTERVIEW,

@@ -6,18 +6,13 @@ hangs up and is back on its start screen with nothing of the call left. Media st
 
 from __future__ import annotations
 
-import asyncio
-import socket
-import time
 from typing import Any
 
 import pytest
 
-from hub.http.keys import SECRET
-from hub.rooms.client_page import CLIENT_ICE_ADDRESSES
 from hub.rooms.models import ParticipantRole, SessionKind
-from hub.signaling.keys import ALLOWED_ORIGIN, SIGNALING
-from tests.e2e.conftest import acknowledge_recording_notice
+from hub.signaling.keys import SIGNALING
+from tests.e2e.conftest import acknowledge_recording_notice, until, watch_errors
 from tests.rooms.factories import enrolled_device, planned_session
 
 pytestmark = pytest.mark.browser
@@ -25,66 +20,27 @@ pytestmark = pytest.mark.browser
 DEADLINE = 30.0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture
-async def room_hub(aiohttp_server, app, settings, seeded) -> str:  # type: ignore[no-untyped-def]
-    """The app with signaling on a port known in advance (the WebSocket checks the Origin)."""
-    port = _free_port()
-    origin = f"http://127.0.0.1:{port}"
-    settings.public_origin = origin
-    if SIGNALING not in app:  # until hub/app.py wires signaling itself
-        from hub.signaling.setup import setup as signaling_setup
-
-        signaling_setup(app, secret=app[SECRET], allowed_origin=origin, ice_addresses=["127.0.0.1"], ice_servers=[])
-    app[ALLOWED_ORIGIN] = origin  # known only now that the port is chosen
-    app[CLIENT_ICE_ADDRESSES] = ["127.0.0.1"]
-    await aiohttp_server(app, host="127.0.0.1", port=port)
-    return origin
-
-
-def _watch(page: Any, errors: list[str]) -> None:
-    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
-    page.on(
-        "console",
-        lambda msg: errors.append(f"{page.url}: {msg.text}")
-        if msg.type == "error" and "Failed to load resource" not in msg.text
-        else None,
-    )
-
-
 async def _frames(page: Any) -> int:
     return int(await page.get_attribute('[data-part="quality"]', "data-frames-decoded") or 0)
 
 
-async def _until(check: Any, what: str, deadline: float = DEADLINE) -> Any:
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        value = await check()
-        if value:
-            return value
-        await asyncio.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-# the browser is the subject here; the same endpoints run on PostgreSQL in tests/rooms
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
-async def test_kiosk_and_interviewer_call_through_the_ui(chromium, room_hub, app, database, clock):  # type: ignore[no-untyped-def]
-    origin = room_hub
+async def test_kiosk_and_interviewer_call_through_the_ui(chromium, hub_origin, app, database, clock):  # type: ignore[no-untyped-def]
+    origin = hub_origin
     device = await enrolled_device(database, "xini.kiosk", clock.now())
     session_id = await planned_session(
-        database, "group1.1", ["county.interview.1", "xini.kiosk"], clock.now(), kind=SessionKind.RECEPTION,
+        database,
+        "group1.1",
+        ["county.interview.1", "xini.kiosk"],
+        clock.now(),
+        kind=SessionKind.RECEPTION,
         rooms={"xini.kiosk": ParticipantRole.PETITIONER},
     )
     errors: list[str] = []
 
     staff_context = await chromium.new_context()
     staff = await staff_context.new_page()
-    _watch(staff, errors)
+    watch_errors(staff, errors)
     await staff.goto(f"{origin}/signin")
     await staff.fill("input[name=username]", "group1.1")
     await staff.fill("input[name=password]", "hub-demo-2026")
@@ -98,7 +54,7 @@ async def test_kiosk_and_interviewer_call_through_the_ui(chromium, room_hub, app
     kiosk_context = await chromium.new_context()
     await kiosk_context.add_cookies([{"name": "hub_device", "value": device.credential, "url": origin}])
     kiosk = await kiosk_context.new_page()
-    _watch(kiosk, errors)
+    watch_errors(kiosk, errors)
     await kiosk.goto(f"{origin}/kiosk")
     call_button = f'button[data-session="{session_id}"]'
     await kiosk.wait_for_selector(call_button, timeout=DEADLINE * 1000)  # the heartbeat's answer shows the call
@@ -117,16 +73,16 @@ async def test_kiosk_and_interviewer_call_through_the_ui(chromium, room_hub, app
     await kiosk.wait_for_selector('[data-part="call"]:visible')
 
     for page in (staff, kiosk):
-        first = await _until(lambda p=page: _frames(p), "frames decoded")
-        await _until(lambda p=page, f=first: _grown(p, f), "frames decoded to grow")
+        first = await until(lambda p=page: _frames(p), "frames decoded")
+        await until(lambda p=page, f=first: _grown(p, f), "frames decoded to grow")
     assert "信访人" in await staff.inner_text('[data-part="people"]')
 
     # muting shows on the other side; recording shows on both
     await kiosk.click('[data-part="mute"]')
     assert await kiosk.get_attribute('[data-part="mute"]', "aria-pressed") == "true"
-    await _until(lambda: _people_with(staff, "已静音"), "the host to see the kiosk muted")
+    await until(lambda: _people_with(staff, "已静音"), "the host to see the kiosk muted")
     await kiosk.click('[data-part="mute"]')
-    await _until(lambda: _people_without(staff, "已静音"), "the host to see the kiosk unmuted")
+    await until(lambda: _people_without(staff, "已静音"), "the host to see the kiosk unmuted")
     app[SIGNALING].set_recording(f"session-{session_id}", True)
     for page in (staff, kiosk):
         await page.wait_for_selector('[data-part="recording"]:visible')
@@ -141,12 +97,12 @@ async def test_kiosk_and_interviewer_call_through_the_ui(chromium, room_hub, app
     dropped = [c for c in service.connections if c.participant == f"device-{device.device.id}"]
     assert len(dropped) == 1
     await dropped[0].ws.close()
-    await _until(lambda: kiosk.evaluate("() => window.__bannerShown === true"), "the reconnect banner")
+    await until(lambda: kiosk.evaluate("() => window.__bannerShown === true"), "the reconnect banner")
     await kiosk.wait_for_selector('[data-part="reconnect"]', state="hidden", timeout=DEADLINE * 1000)
     assert await kiosk.is_visible('[data-part="call"]') and not await kiosk.is_visible('[data-part="lobby"]')
     assert await kiosk.inner_text('[data-part="role"]') == "信访人"
-    again = await _until(lambda: _frames(kiosk), "frames after the rejoin")
-    await _until(lambda: _grown(kiosk, again + 10), "frames to grow after the rejoin")
+    again = await until(lambda: _frames(kiosk), "frames after the rejoin")
+    await until(lambda: _grown(kiosk, again + 10), "frames to grow after the rejoin")
     assert "信访人" in await staff.inner_text('[data-part="people"]')
 
     await kiosk.click('[data-part="hangup"]')
@@ -160,7 +116,7 @@ async def test_kiosk_and_interviewer_call_through_the_ui(chromium, room_hub, app
     )
     assert leftovers == {"media": 0, "people": 0}
     # the host sees the petitioner leave
-    await _until(lambda: _people_without(staff, "信访人"), "the kiosk to leave the host's list")
+    await until(lambda: _people_without(staff, "信访人"), "the kiosk to leave the host's list")
 
     await kiosk_context.close()
     await staff_context.close()

@@ -5,24 +5,14 @@ that appears in the petition office's ledger. Media stays on 127.0.0.1."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import re
-import time
 from typing import Any
 
 import pytest
 
-from hub.cases import setup as cases_setup
-from hub.cases.keys import CASES
 from hub.clock import LOCAL_TZ
-from hub.http.keys import SECRET
-from hub.rooms.client_page import CLIENT_ICE_ADDRESSES
-from hub.schedule import setup as schedule_setup
-from hub.schedule.keys import PLANNERS
-from hub.signaling.keys import SIGNALING
-from tests.e2e.conftest import acknowledge_recording_notice
-from tests.e2e.test_room_call import _free_port
+from tests.e2e.conftest import acknowledge_recording_notice, until, watch_errors
 from tests.rooms.factories import enrolled_device
 
 pytestmark = pytest.mark.browser
@@ -30,66 +20,19 @@ DEADLINE = 30.0
 PASSWORD = "hub-demo-2026"
 
 
-@pytest.fixture
-def settings(settings):  # type: ignore[no-untyped-def]
-    if "require_security_key" in type(settings).model_fields:
-        return settings.model_copy(update={"require_security_key": False})
-    return settings
-
-
-@pytest.fixture
-async def hub_url(aiohttp_server, app, settings, seeded) -> str:  # type: ignore[no-untyped-def]
-    port = _free_port()
-    origin = f"http://127.0.0.1:{port}"
-    settings.public_origin = origin
-    if CASES not in app:
-        cases_setup.setup(app)
-    if PLANNERS not in app:  # until hub/app.py wires the schedule part itself
-        schedule_setup.setup(app)
-    if SIGNALING not in app:
-        from hub.signaling.setup import setup as signaling_setup
-
-        signaling_setup(app, secret=app[SECRET], allowed_origin=origin, ice_addresses=["127.0.0.1"], ice_servers=[])
-    app[CLIENT_ICE_ADDRESSES] = ["127.0.0.1"]
-    await aiohttp_server(app, host="127.0.0.1", port=port)
-    return origin
-
-
-def _watch(page: Any, errors: list[str]) -> None:
-    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
-    page.on(
-        "console",
-        lambda msg: (
-            errors.append(f"{page.url}: {msg.text}")
-            if msg.type == "error" and "Failed to load resource" not in msg.text
-            else None
-        ),
-    )
-
-
-async def _until(check: Any, what: str, deadline: float = DEADLINE) -> Any:
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        value = await check()
-        if value:
-            return value
-        await asyncio.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 async def _frames(page: Any) -> int:
     return int(await page.get_attribute('[data-part="quality"]', "data-frames-decoded") or 0)
 
 
-async def test_book_at_kiosk_receive_by_video_and_register_the_petition(chromium, hub_url, database, clock):  # type: ignore[no-untyped-def]
-    origin = hub_url
+async def test_book_at_kiosk_receive_by_video_and_register_the_petition(chromium, hub_origin, database, clock):  # type: ignore[no-untyped-def]
+    origin = hub_origin
     today = clock.now().astimezone(LOCAL_TZ).date()  # Friday 2026-11-27, 09:00 in the county
     errors: list[str] = []
 
     # the petition office publishes a rotation, in the browser
     staff_context = await chromium.new_context()
     staff = await staff_context.new_page()
-    _watch(staff, errors)
+    watch_errors(staff, errors)
     await staff.goto(f"{origin}/signin")
     await staff.fill("input[name=username]", "petition1")
     await staff.fill("input[name=password]", PASSWORD)
@@ -116,7 +59,7 @@ async def test_book_at_kiosk_receive_by_video_and_register_the_petition(chromium
     kiosk_context = await chromium.new_context()
     await kiosk_context.add_cookies([{"name": "hub_device", "value": device.credential, "url": origin}])
     kiosk = await kiosk_context.new_page()
-    _watch(kiosk, errors)
+    watch_errors(kiosk, errors)
     await kiosk.goto(f"{origin}/kiosk/reception")
     assert "刘芳" in await kiosk.inner_text("main")
     await kiosk.click("a.slot.free >> nth=0")
@@ -157,11 +100,11 @@ async def test_book_at_kiosk_receive_by_video_and_register_the_petition(chromium
     await staff.click(admit)
     await kiosk.wait_for_selector('[data-part="call"]:visible')
     for page in (staff, kiosk):
-        await _until(lambda p=page: _frames(p), "frames decoded")
+        await until(lambda p=page: _frames(p), "frames decoded")
 
     # during the call the official fills the intake form (in a second tab: the call stays up)
     intake = await staff_context.new_page()
-    _watch(intake, errors)
+    watch_errors(intake, errors)
     await intake.goto(f"{origin}{booking_href}")
     await intake.select_option("#intake-form select[name=kind]", "accusation")
     await intake.fill("#intake-form textarea[name=summary]", "反映嘎查村委会主任在草原补奖资金发放中优亲厚友。")
@@ -181,8 +124,8 @@ async def test_book_at_kiosk_receive_by_video_and_register_the_petition(chromium
     assert errors == [], errors
 
 
-async def test_kiosk_says_in_chinese_when_the_network_is_gone(chromium, hub_url, database, clock):  # type: ignore[no-untyped-def]
-    origin = hub_url
+async def test_kiosk_says_in_chinese_when_the_network_is_gone(chromium, hub_origin, database, clock):  # type: ignore[no-untyped-def]
+    origin = hub_origin
     device = await enrolled_device(database, "balagong.kiosk", clock.now())
     context = await chromium.new_context()
     await context.add_cookies([{"name": "hub_device", "value": device.credential, "url": origin}])
@@ -198,20 +141,20 @@ async def test_kiosk_says_in_chinese_when_the_network_is_gone(chromium, hub_url,
     await context.close()
 
 
-async def test_anonymous_written_petition_with_camera_photographs(chromium, hub_url, database, clock):  # type: ignore[no-untyped-def]
+async def test_anonymous_written_petition_with_camera_photographs(chromium, hub_origin, database, clock):  # type: ignore[no-untyped-def]
     from sqlalchemy import func, select
 
     from hub.audit import AuditEntry
     from hub.cases.models import Petition
     from hub.schedule.models import FilingPhoto, KioskFiling
 
-    origin = hub_url
+    origin = hub_origin
     device = await enrolled_device(database, "duguitala.kiosk", clock.now())
     context = await chromium.new_context()
     await context.add_cookies([{"name": "hub_device", "value": device.credential, "url": origin}])
     page = await context.new_page()
     errors: list[str] = []
-    _watch(page, errors)
+    watch_errors(page, errors)
     await page.goto(f"{origin}/kiosk/reception/file")
     await page.select_option("select[name=kind]", "accusation")
     await page.fill("textarea[name=summary]", "镇里某站所负责人长期虚报冒领补贴，附有相关票据照片。")
@@ -219,10 +162,10 @@ async def test_anonymous_written_petition_with_camera_photographs(chromium, hub_
     assert not await page.is_visible("input[name=phone]")  # anonymous: no name or phone asked
     await page.click("#camera-start")
     await page.wait_for_selector("#camera-shoot:visible")
-    await _until(lambda: page.evaluate("() => document.getElementById('camera-view').videoWidth > 0"), "the camera picture")
+    await until(lambda: page.evaluate("() => document.getElementById('camera-view').videoWidth > 0"), "the camera picture")
     await page.click("#camera-shoot")
     await page.click("#camera-shoot")
-    await _until(
+    await until(
         lambda: page.evaluate("() => document.getElementById('photo-count').textContent.endsWith('2')"), "two photographs"
     )
     async with database.transaction(write=False) as s:

@@ -8,9 +8,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from hub.http.keys import SECRET
 from hub.rooms import devices
-from hub.rooms.events import on_room_ended, session_id_of
+from hub.rooms.events import session_id_of
 from hub.rooms.models import Device, ParticipantRole, RoomSession, SessionKind, SessionStatus
 from hub.signaling.client import HubClient, SignalingRefused
 from hub.signaling.keys import ALLOWED_ORIGIN, SIGNALING
@@ -20,11 +19,6 @@ from tests.rooms.factories import enrolled_device, planned_session
 
 @pytest.fixture
 async def wired(aiohttp_client, app, settings, seeded):  # type: ignore[no-untyped-def]
-    from hub.signaling.setup import setup as signaling_setup
-
-    if SIGNALING not in app:
-        signaling_setup(app, secret=app[SECRET], allowed_origin="http://127.0.0.1", ice_addresses=["127.0.0.1"],
-                        ice_servers=[], on_room_ended=on_room_ended(app))
     app[ALLOWED_ORIGIN] = "http://127.0.0.1"  # the origin HubClient sends below
     return await aiohttp_client(app)
 

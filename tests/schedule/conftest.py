@@ -15,12 +15,10 @@ from hub.auth.middleware import ACTOR_RESOLVERS
 from hub.auth.models import User
 from hub.cases import holidays
 from hub.cases import setup as cases_setup
-from hub.cases.keys import CASES
 from hub.clock import LOCAL_TZ, FakeClock
 from hub.db import Database
 from hub.rooms.models import Room, RoomKind
 from hub.schedule import rotations
-from hub.schedule import setup as schedule_setup
 from hub.schedule.keys import PLANNERS
 from hub.schedule.models import MemberKind
 from tests.cases.conftest import actor_for
@@ -43,19 +41,8 @@ class _KioskActor(Actor):
 
 
 @pytest.fixture
-def settings(settings):  # type: ignore[no-untyped-def]
-    if "require_security_key" in type(settings).model_fields:
-        return settings.model_copy(update={"require_security_key": False})
-    return settings
-
-
-@pytest.fixture
 def app(settings, database, clock):  # type: ignore[no-untyped-def]
     app = create_app(settings, clock=clock, database=database)
-    if CASES not in app:
-        cases_setup.setup(app)
-    if PLANNERS not in app:  # until the lead wires hub.schedule into create_app
-        schedule_setup.setup(app)
     app[ACTOR_RESOLVERS].append(header_kiosk)
     return app
 

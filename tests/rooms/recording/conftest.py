@@ -12,15 +12,12 @@ from sqlalchemy import select
 
 from hub.app import create_app
 from hub.auth.models import User
-from hub.cases import setup as cases_setup
-from hub.cases.keys import CASES
 from hub.clock import FakeClock
 from hub.db import Database
-from hub.http.keys import CLOCK, DB, SETTINGS, STORE
+from hub.http.keys import STORE
 from hub.rooms.media.keyframes import is_keyframe
 from hub.rooms.models import RoomSession, SessionKind, SessionStatus
 from hub.rooms.recording import service
-from hub.rooms.recording import setup as recording_setup
 from hub.rooms.recording.segment import SegmentFile, TrackSpec
 from hub.settings import Settings
 from hub.signaling.clip import Clip, encode_clip
@@ -29,35 +26,16 @@ from tests.cases.conftest import make_kit
 
 
 @pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"require_security_key": False})
-
-
-@pytest.fixture
 def app(settings: Settings, database: Database, clock: FakeClock) -> web.Application:
-    app = create_app(settings, clock=clock, database=database)
-    if CASES not in app:  # until the lead wires hub.cases into create_app
-        cases_setup.setup(app)
-    if not any(r.resource is not None and r.resource.canonical == "/recordings/{id}" for r in app.router.routes()):
-        recording_setup.setup(app)  # until the lead wires this part into create_app
-    return app
+    return create_app(settings, clock=clock, database=database)
 
 
 @pytest.fixture
 def signaling_app(app: web.Application) -> web.Application:
-    """The app with signaling and media wired (until the lead wires them into create_app), this part after them."""
-    from hub.http.keys import SECRET
-    from hub.signaling import setup as signaling_setup
+    """The app with signaling, media and this part wired (create_app does it), with a short reconnect grace."""
     from hub.signaling.keys import SIGNALING
 
-    if SIGNALING not in app:
-        fresh = create_app(app[SETTINGS], clock=app[CLOCK], database=app[DB])
-        if CASES not in fresh:
-            cases_setup.setup(fresh)
-        signaling_setup.setup(fresh, secret=fresh[SECRET], allowed_origin="http://hub.test", ice_addresses=["127.0.0.1"],
-                              ice_servers=[], reconnect_grace=1.0)  # fmt: skip
-        recording_setup.setup(fresh)
-        return fresh
+    app[SIGNALING].reconnect_grace = 1.0
     return app
 
 
