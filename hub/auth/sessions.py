@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.auth.actor import Actor
-from hub.auth.models import PortfolioEntry, SessionStage, User, WebSession
+from hub.auth.actor import Actor, staff_actor
+from hub.auth.models import SessionStage, User, WebSession
 
 COOKIE = "hub_session"
 TOUCH_EVERY = dt.timedelta(seconds=60)  # write last_seen at most once a minute per session
@@ -103,19 +103,7 @@ async def load(session: AsyncSession, token: str, now: dt.datetime, timeouts: Ti
         or now - web_session.last_seen_at >= timeouts.idle
     ):
         return None
-    portfolio = frozenset(
-        (await session.scalars(select(PortfolioEntry.org_unit_id).where(PortfolioEntry.user_id == user.id))).all()
-    )
-    actor = Actor(
-        kind="staff",
-        user_id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        role=user.role,
-        org_unit_id=user.org_unit_id,
-        portfolio=portfolio,
-        session_id=web_session.id,
-    )
+    actor = await staff_actor(session, user, session_id=web_session.id)
     return Loaded(actor, web_session.stage, now - web_session.last_seen_at >= TOUCH_EVERY, web_session.security_key_id)
 
 

@@ -8,8 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.auth.actor import Actor
-from hub.auth.models import PortfolioEntry, User
+from hub.auth.actor import Actor, staff_actor_named
 from hub.auth.policy import Policy
 from hub.cases import casefile, intake, transitions
 from hub.cases.access import CaseContext, may_approve
@@ -50,21 +49,7 @@ async def standalone_context(session: AsyncSession) -> CaseContext:
 
 
 async def actor_of(session: AsyncSession, username: str) -> Actor | None:
-    user = await session.scalar(select(User).where(User.username == username))
-    if user is None:
-        return None
-    portfolio = frozenset(
-        (await session.scalars(select(PortfolioEntry.org_unit_id).where(PortfolioEntry.user_id == user.id))).all()
-    )
-    return Actor(
-        kind="staff",
-        user_id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        role=user.role,
-        org_unit_id=user.org_unit_id,
-        portfolio=portfolio,
-    )
+    return await staff_actor_named(session, username)
 
 
 class Walker:

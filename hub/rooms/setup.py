@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
-import aiohttp_jinja2
 from aiohttp import web
 
 from hub.auth.middleware import ACTOR_RESOLVERS
-from hub.http.keys import CATALOGS, HOME_TILES, LABELS, POLICY, HomeTile
+from hub.http.keys import HOME_TILES, LABELS, POLICY, HomeTile
 from hub.i18n import N_
 from hub.rooms import admin_views, kiosk_views, session_views
 from hub.rooms.client_page import CLIENT_ICE_ADDRESSES, CLIENT_MESSAGE_IDS, client_message_ids
@@ -20,15 +17,6 @@ from hub.rooms.rules import DeviceRule, RoomRule, RoomSessionRule
 def setup(app: web.Application) -> None:
     app[LABELS].update(ROOM_LABELS)
     app[LABELS].update(SESSION_LABELS)
-    # app[LABELS] is keyed by value, and StrEnum members of different parts compare equal when their values
-    # do ("open" is a case status too), so our pages look our labels up by type and value.
-    labels = {(type(k), k): v for k, v in (ROOM_LABELS | SESSION_LABELS).items()}
-    catalogs = app[CATALOGS]
-
-    def room_label(value: Enum) -> str:
-        return catalogs.gettext(labels.get((type(value), value), str(value)))
-
-    aiohttp_jinja2.get_env(app).filters["room_label"] = room_label
     app[POLICY].register(Room, RoomRule())
     app[POLICY].register(Device, DeviceRule())
     app[POLICY].register(RoomSession, RoomSessionRule())

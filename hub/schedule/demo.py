@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.auth.actor import Actor
-from hub.auth.models import PortfolioEntry, User
+from hub.auth.actor import Actor, staff_actor_named
 from hub.auth.policy import Policy
 from hub.cases import holidays
 from hub.cases.rules import OfficeDirectory
@@ -39,13 +38,9 @@ PETITIONERS = [("王秀英", "13904770001"), ("张建华", "13904770002"), ("李
 
 
 async def _actor(session: AsyncSession, username: str) -> Actor:
-    user = await session.scalar(select(User).where(User.username == username))
-    assert user is not None, username
-    portfolio = frozenset(
-        (await session.scalars(select(PortfolioEntry.org_unit_id).where(PortfolioEntry.user_id == user.id))).all()
-    )
-    return Actor(kind="staff", user_id=user.id, username=user.username, display_name=user.display_name, role=user.role,
-                 org_unit_id=user.org_unit_id, portfolio=portfolio)  # fmt: skip
+    actor = await staff_actor_named(session, username)
+    assert actor is not None, username
+    return actor
 
 
 async def load_demo(session: AsyncSession, now: dt.datetime) -> dict[str, object]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp_jinja2
@@ -362,22 +363,31 @@ async def booking_call(request: web.Request) -> web.StreamResponse:
     return see_other(f"/schedule/bookings/{booking_id}")
 
 
-@routes.post("/schedule/bookings/{id}/intake")
-async def booking_intake(request: web.Request) -> web.StreamResponse:
+async def _intake(
+    request: web.Request,
+    record: Callable[..., Awaitable[Any]],
+    page: Callable[[web.Request, Actor, int], Awaitable[dict[str, Any]]],
+    template: str,
+    back: str,
+) -> web.StreamResponse:
+    """The intake form of a reception, booked or talk-now: register the petition, or show the page again with why not."""
     actor = require_staff(request)
-    booking_id = int_param(request, "id")
+    object_id = int_param(request, "id")
     data = await read_form(request)
     data.pop("csrf_token", None)
     try:
         body = validate(IntakeForm, data)
         async with db_of(request).transaction() as s:
-            await reception.record_intake(
-                s, request.app[CASES], actor, booking_id, reception.IntakeIn(**body.model_dump()), now_of(request)
-            )
+            await record(s, request.app[CASES], actor, object_id, reception.IntakeIn(**body.model_dump()), now_of(request))
     except HubError as exc:
-        context = {**await _booking_context(request, actor, booking_id), "form": data, "error": exc.message, "errors": exc.fields}
-        return aiohttp_jinja2.render_template("schedule/booking.html", request, context, status=exc.status)
-    return see_other(f"/schedule/bookings/{booking_id}")
+        context = {**await page(request, actor, object_id), "form": data, "error": exc.message, "errors": exc.fields}
+        return aiohttp_jinja2.render_template(template, request, context, status=exc.status)
+    return see_other(back.format(id=object_id))
+
+
+@routes.post("/schedule/bookings/{id}/intake")
+async def booking_intake(request: web.Request) -> web.StreamResponse:
+    return await _intake(request, reception.record_intake, _booking_context, "schedule/booking.html", "/schedule/bookings/{id}")
 
 
 @routes.post("/schedule/queue/{id}/call")
@@ -413,20 +423,7 @@ async def ticket_page(request: web.Request) -> dict[str, Any]:
 
 @routes.post("/schedule/queue/{id}/intake")
 async def ticket_intake(request: web.Request) -> web.StreamResponse:
-    actor = require_staff(request)
-    ticket_id = int_param(request, "id")
-    data = await read_form(request)
-    data.pop("csrf_token", None)
-    try:
-        body = validate(IntakeForm, data)
-        async with db_of(request).transaction() as s:
-            await reception.record_queue_intake(
-                s, request.app[CASES], actor, ticket_id, reception.IntakeIn(**body.model_dump()), now_of(request)
-            )
-    except HubError as exc:
-        context = {**await _ticket_context(request, actor, ticket_id), "form": data, "error": exc.message, "errors": exc.fields}
-        return aiohttp_jinja2.render_template("schedule/ticket.html", request, context, status=exc.status)
-    return see_other(f"/schedule/queue/{ticket_id}")
+    return await _intake(request, reception.record_queue_intake, _ticket_context, "schedule/ticket.html", "/schedule/queue/{id}")
 
 
 @routes.post("/schedule/queue/{id}/done")

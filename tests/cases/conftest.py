@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from hub.auth.actor import Actor
-from hub.auth.models import PortfolioEntry, User
+from hub.auth.actor import Actor, staff_actor_named
 from hub.auth.policy import Policy
 from hub.cases import holidays, intake, transitions
 from hub.cases.access import CaseContext
@@ -24,30 +23,12 @@ from hub.org.models import OrgUnit, UnitKind
 SIGNERS = {"ZY": "leader", "FG": "deputy1", "DW": "casemgmt1", "CWH": "leader", "SJ": "casemgmt1"}
 
 
-@pytest.fixture
-def settings(settings):  # type: ignore[no-untyped-def]
-    """These tests are about cases, not sign-in: passwords alone open a session."""
-    if "require_security_key" in type(settings).model_fields:
-        return settings.model_copy(update={"require_security_key": False})
-    return settings
-
 
 async def actor_for(database: Database, username: str) -> Actor:
     async with database.transaction(write=False) as s:
-        user = await s.scalar(select(User).where(User.username == username))
-        assert user is not None, username
-        portfolio = frozenset(
-            (await s.scalars(select(PortfolioEntry.org_unit_id).where(PortfolioEntry.user_id == user.id))).all()
-        )
-    return Actor(
-        kind="staff",
-        user_id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        role=user.role,
-        org_unit_id=user.org_unit_id,
-        portfolio=portfolio,
-    )
+        actor = await staff_actor_named(s, username)
+    assert actor is not None, username
+    return actor
 
 
 @dataclass
