@@ -10,12 +10,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub import audit
 from hub.auth.actor import Actor
 from hub.cases import clocks, tally
 from hub.cases.access import CaseContext
 from hub.cases.models import (
-    CaseEvent,
     Clue,
     ClueSource,
     Gender,
@@ -25,6 +23,7 @@ from hub.cases.models import (
     RankLevel,
 )
 from hub.cases.rotation import supervising_group
+from hub.cases.timeline import log_step
 from hub.cases.workflow import ClueState, PetitionState, start
 from hub.clock import LOCAL_TZ
 from hub.errors import Forbidden, Invalid
@@ -119,25 +118,11 @@ async def register_petition(
         ops.append(start("petition_ack"))  # 实名 检举控告: acceptance notice within 15 working days
     keeper = await clocks.Timekeeper.load(session)
     petition.due_date, _ = await clocks.apply(session, keeper, tuple(ops), today, petition_id=petition.id)
-    session.add(
-        CaseEvent(
-            petition_id=petition.id,
-            at=now,
-            actor_id=actor.user_id,
-            actor_label=actor.audit.label,
-            event="register",
-            to_state=petition.state.value,
-        )
-    )
-    await audit.record(
-        session,
-        actor.audit,
-        "petition.register",
-        "petition",
-        petition.id,
-        {"number": petition.number, "channel": data.channel.value, "kind": data.kind.value, "named": name is not None},
-        at=now,
-    )
+    await log_step(
+        session, actor, now, petition_id=petition.id, event="register", to_state=petition.state.value,
+        action="petition.register",
+        change={"number": petition.number, "channel": data.channel.value, "kind": data.kind.value, "named": name is not None},
+    )  # fmt: skip
     return petition
 
 
@@ -192,21 +177,13 @@ async def register_clue(
         session, keeper, tuple(ops), received, clue_id=clue.id, due_overrides=overrides
     )
     await tally.shift(session, (), tally.keys_of(clue, await tally.deputies(session)))
-    session.add(
-        CaseEvent(
-            clue_id=clue.id,
-            at=now,
-            actor_id=actor.user_id,
-            actor_label=actor.audit.label,
-            event="register",
-            to_state=clue.state.value,
-            comment=f"from petition {from_petition.number}" if from_petition else "",
-        )
-    )
     change: dict[str, Any] = {"number": clue.number, "source": data.source.value}
     if from_petition is not None:
         change["petition"] = from_petition.id
-    await audit.record(session, actor.audit, "clue.register", "clue", clue.id, change, at=now)
+    await log_step(
+        session, actor, now, clue_id=clue.id, event="register", to_state=clue.state.value, action="clue.register",
+        change=change, comment=f"from petition {from_petition.number}" if from_petition else "",
+    )  # fmt: skip
     return clue
 
 

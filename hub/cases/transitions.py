@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub import audit
 from hub.auth.actor import Actor
 from hub.cases import clocks, rotation, tally
 from hub.cases.access import DUTY_OF, CaseContext, check_separation, duties_of, load_clue, load_petition, may_approve, recusals
@@ -27,6 +26,7 @@ from hub.cases.models import (
     Petition,
     PetitionKind,
 )
+from hub.cases.timeline import log_step
 from hub.cases.workflow import (
     CLUE_ENDINGS,
     CLUE_TRANSITIONS,
@@ -122,19 +122,11 @@ async def request_clue_event(
                 request_comment=comment,
             )
         )
-    session.add(
-        CaseEvent(clue_id=clue.id, at=now, event=f"request:{event}", from_state=clue.state.value, comment=comment, **_sign(actor))
-    )
-    await session.flush()
-    await audit.record(
-        session,
-        actor.audit,
-        f"clue.request.{event}",
-        "clue",
-        clue.id,
-        {"request": request_id, "approvers": [a.value for a in chain], "comment": comment, **data},
-        at=now,
-    )
+    await log_step(
+        session, actor, now, clue_id=clue.id, event=f"request:{event}", from_state=clue.state.value, comment=comment,
+        action=f"clue.request.{event}",
+        change={"request": request_id, "approvers": [a.value for a in chain], "comment": comment, **data},
+    )  # fmt: skip
     return Outcome(False, clue.state.value, request_id, [a.value for a in chain])
 
 
@@ -171,32 +163,13 @@ async def decide(
     step.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
     step.decided_by, step.decided_label, step.decided_at = actor.user_id, actor.audit.label, now
     step.comment, step.external_ref = comment, external_ref
-    session.add(
-        CaseEvent(
-            clue_id=clue.id,
-            at=now,
-            event=f"{'approve' if approve else 'reject'}:{step.event}:{approver.value}",
-            from_state=clue.state.value,
-            comment=comment,
-            **_sign(actor),
-        )
-    )
-    await session.flush()
-    await audit.record(
-        session,
-        actor.audit,
-        f"clue.{'approve' if approve else 'reject'}",
-        "clue",
-        clue.id,
-        {
-            "request": step.request_id,
-            "event": step.event,
-            "approver": approver.value,
-            "comment": comment,
-            "external_ref": external_ref,
-        },
-        at=now,
-    )
+    decision = "approve" if approve else "reject"
+    await log_step(
+        session, actor, now, clue_id=clue.id, event=f"{decision}:{step.event}:{approver.value}",
+        from_state=clue.state.value, comment=comment, action=f"clue.{decision}",
+        change={"request": step.request_id, "event": step.event, "approver": approver.value, "comment": comment,
+                "external_ref": external_ref},
+    )  # fmt: skip
     rest = [s for s in steps if s.request_id == step.request_id and s.id != step.id]
     if not approve:
         for other in rest:
@@ -261,21 +234,11 @@ async def _apply_clue(
     if clue.state in CLUE_ENDINGS and clue.closed_on is None:
         clue.closed_on = today
         await _feedback_due(session, keeper, clue, today, now, actor)
-    session.add(
-        CaseEvent(
-            clue_id=clue.id, at=now, event=t.event, from_state=before, to_state=clue.state.value, comment=comment, **_sign(actor)
-        )
-    )
-    await session.flush()
-    await audit.record(
-        session,
-        actor.audit,
-        f"clue.{t.event}",
-        "clue",
-        clue.id,
-        {"from": before, "to": clue.state.value, "due": clue.due_date, "comment": comment, **data},
-        at=now,
-    )
+    await log_step(
+        session, actor, now, clue_id=clue.id, event=t.event, from_state=before, to_state=clue.state.value,
+        comment=comment, action=f"clue.{t.event}",
+        change={"from": before, "to": clue.state.value, "due": clue.due_date, "comment": comment, **data},
+    )  # fmt: skip
 
 
 async def _feedback_due(
@@ -356,27 +319,11 @@ async def petition_event(
         petition.state = PetitionState(t.target)
     keeper = await clocks.Timekeeper.load(session)
     petition.due_date, _ = await clocks.apply(session, keeper, t.clocks, today, petition_id=petition.id)
-    session.add(
-        CaseEvent(
-            petition_id=petition.id,
-            at=now,
-            event=event,
-            from_state=before,
-            to_state=petition.state.value,
-            comment=comment,
-            **_sign(actor),
-        )
-    )
-    await session.flush()
-    await audit.record(
-        session,
-        actor.audit,
-        f"petition.{event}",
-        "petition",
-        petition.id,
-        {"from": before, "to": petition.state.value, "comment": comment, **data},
-        at=now,
-    )
+    await log_step(
+        session, actor, now, petition_id=petition.id, event=event, from_state=before, to_state=petition.state.value,
+        comment=comment, action=f"petition.{event}",
+        change={"from": before, "to": petition.state.value, "comment": comment, **data},
+    )  # fmt: skip
     return petition, clue
 
 
