@@ -11,6 +11,7 @@ from hub.db import Base
 
 MODEL_MODULES = [
     "hub.audit",
+    "hub.numbering",
     "hub.org.models",
     "hub.rooms.models",
     "hub.auth.models",

@@ -17,11 +17,12 @@ from typing import Any
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub import audit
+from hub import audit, numbering
 from hub.auth.models import Role, User
 from hub.cases import holidays, tally
 from hub.cases.colours import colour_of
 from hub.cases.demo_walks import walk_examples
+from hub.cases.intake import CLUE_PREFIX, PETITION_PREFIX
 from hub.cases.limits import BY_KEY
 from hub.cases.models import CaseClock, CaseEvent, ClockStatus, Clue, ClueSource, Gender, Petition, RankLevel
 from hub.cases.workflow import ClueState, PetitionState
@@ -254,7 +255,7 @@ def _clue_rows(
         if state in (ClueState.EXECUTED, ClueState.EFFECT_EXPIRED, ClueState.DECIDED, ClueState.ANNOUNCED, ClueState.SERVED):
             clue["party_sanction"] = rng.choice(PARTY) if clue["subject_party_member"] else None
             clue["gov_sanction"] = rng.choice(GOV) if rng.random() < 0.5 else None
-        clue.update(state=state.value, received_on=received, number=f"XS{received.year}-{cid:07d}")
+        clue.update(state=state.value, received_on=received, number="")  # numbered per batch from the sequences
         clock = None
         if key is not None:
             assert due is not None
@@ -297,7 +298,7 @@ def _clue_rows(
         if source is ClueSource.ACCEPTED_HERE and rng.random() < 0.5:
             named = rng.random() < 0.6
             petition = {
-                "number": f"XF{received.year}-{cid:07d}",
+                "number": "",  # numbered per batch from the sequences
                 "channel": rng.choice(("visit", "letter", "phone", "web", "kiosk")),
                 "kind": "accusation",
                 "state": (PetitionState.CONVERTED_TO_CLUE if live else PetitionState.CLOSED).value,
@@ -335,6 +336,17 @@ async def _write(session: AsyncSession, table: Any, rows: list[dict[str, Any]]) 
         await session.execute(insert(table), rows)
 
 
+async def _number(session: AsyncSession, rows: list[dict[str, Any]], scope: str, prefix: str) -> None:
+    """Number a batch from the same per-year sequences that live intake uses, so the two never collide."""
+    by_year: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_year.setdefault(row["received_on"].year, []).append(row)
+    for year, items in sorted(by_year.items()):
+        first = await numbering.take(session, scope, year, len(items))
+        for n, row in enumerate(items, start=first):
+            row["number"] = numbering.formatted(prefix, year, n)
+
+
 async def generate(database: Database, n: int, *, seed: int, now: dt.datetime) -> dict[str, Any]:
     """Generate n clues of an organisation-wide history; returns counts (by state family and colour)."""
     rng = random.Random(seed)
@@ -362,6 +374,8 @@ async def generate(database: Database, n: int, *, seed: int, now: dt.datetime) -
             if petition:
                 pets.append(petition)
         async with database.transaction() as s:
+            await _number(s, clues, "clue", CLUE_PREFIX)
+            await _number(s, pets, "petition", PETITION_PREFIX)
             await _write(s, Clue.__table__, clues)
             await _write(s, CaseClock.__table__, clocks)
             await _write(s, CaseEvent.__table__, events)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub import numbering
 from hub.auth.actor import Actor
 from hub.cases import clocks, tally
 from hub.cases.access import CaseContext
@@ -28,6 +28,9 @@ from hub.cases.workflow import ClueState, PetitionState, start
 from hub.clock import LOCAL_TZ
 from hub.errors import Forbidden, Invalid
 from hub.org.models import OfficeCode, OrgUnit, UnitKind
+
+PETITION_PREFIX = "XF"  # 信访件
+CLUE_PREFIX = "XS"  # 问题线索
 
 
 class PetitionIn(BaseModel):
@@ -93,8 +96,9 @@ async def register_petition(
         await _check_place(session, None, data.township_id)
     today = local_day(now)
     name = (data.petitioner_name or "").strip() or None
+    number = numbering.formatted(PETITION_PREFIX, today.year, await numbering.take(session, "petition", today.year))
     petition = Petition(
-        number=f"tmp-{uuid.uuid4().hex}",
+        number=number,
         channel=data.channel,
         kind=data.kind,
         state=PetitionState.REGISTERED,
@@ -112,7 +116,6 @@ async def register_petition(
     )
     session.add(petition)
     await session.flush()
-    petition.number = f"XF{today.year}-{petition.id:07d}"
     ops = [start("petition_handling")]
     if name is not None and data.kind is PetitionKind.ACCUSATION:
         ops.append(start("petition_ack"))  # 实名 检举控告: acceptance notice within 15 working days
@@ -147,8 +150,9 @@ async def register_clue(
     await _check_place(session, data.unit_id, data.township_id)
     today = local_day(now)
     received = data.received_on or today
+    number = numbering.formatted(CLUE_PREFIX, received.year, await numbering.take(session, "clue", received.year))
     clue = Clue(
-        number=f"tmp-{uuid.uuid4().hex}",
+        number=number,
         source=data.source,
         state=ClueState.RECEIVED,
         received_on=received,
@@ -164,7 +168,6 @@ async def register_clue(
         clue.supervisor_group_id = (await supervising_group(session, data.unit_id)).id
     session.add(clue)
     await session.flush()
-    clue.number = f"XS{received.year}-{clue.id:07d}"
     ops = [start("clue_disposal")]
     overrides = {}
     if data.source is ClueSource.UPPER_ASSIGNED:
