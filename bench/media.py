@@ -41,10 +41,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from av.video.frame import VideoFrame
 
+from hub.rooms.participants import ParticipantRole
+from hub.rooms.tokens import issue_token
 from hub.signaling.client import HubClient
 from hub.signaling.clip import Clip, encode_clip, read_index
-from hub.signaling.roles import Role
-from hub.signaling.tokens import issue_token
 
 ORIGIN = "http://bench.local"
 SECRET = "bench-secret"  # noqa: S105 - signs tokens for a throwaway server on 127.0.0.1
@@ -57,7 +57,7 @@ TICKS = os.sysconf("SC_CLK_TCK")
 async def serve(port: int, baseline: bool) -> None:
     from aiohttp import web
 
-    from hub.rooms.media import SlotLayout
+    from hub.media import SlotLayout
     from hub.signaling.setup import setup
 
     app = web.Application()
@@ -177,7 +177,14 @@ class Generator:
         self.measuring = False
 
     async def join(
-        self, room: str, who: str, role: Role, *, publish: bool, decode: bool = False, admit_with: HubClient | None = None
+        self,
+        room: str,
+        who: str,
+        role: ParticipantRole,
+        *,
+        publish: bool,
+        decode: bool = False,
+        admit_with: HubClient | None = None,
     ) -> Party:
         sent = Sent({id(f): i for i, f in enumerate(self.clip.video)}) if publish else None
         options: dict[str, Any] = {}
@@ -252,11 +259,13 @@ async def one_to_many(server: Server, clip: Clip, viewers: int, args: argparse.N
     generator = Generator(server.url, clip)
     try:
         room = f"fan-{viewers}"
-        host = await generator.join(room, "pub", Role.HOST, publish=True)
+        host = await generator.join(room, "pub", ParticipantRole.HOST, publish=True)
         generator.publisher_sent = host.sent
         parties = []
         for i in range(viewers):
-            party = await generator.join(room, f"v{i}", Role.WITNESS, publish=False, decode=i == 0, admit_with=host.client)
+            party = await generator.join(
+                room, f"v{i}", ParticipantRole.WITNESS, publish=False, decode=i == 0, admit_with=host.client
+            )
             party.watches = host
             parties.append(party)
         await asyncio.sleep(args.warmup)
@@ -327,8 +336,8 @@ async def capacity(clip: Clip, port: int, args: argparse.Namespace, deadline: fl
                 break
             while len(rooms) < target:
                 name = f"pair-{len(rooms)}"
-                a = await generator.join(name, "a", Role.HOST, publish=True)
-                b = await generator.join(name, "b", Role.CLERK, publish=True)
+                a = await generator.join(name, "a", ParticipantRole.HOST, publish=True)
+                b = await generator.join(name, "b", ParticipantRole.CLERK, publish=True)
                 a.watches, b.watches = b, a
                 rooms.append((a, b))
             await asyncio.sleep(args.warmup)

@@ -132,8 +132,8 @@ async def serve(port: int, mode: str, var: Path) -> None:
     from aiortc import RTCPeerConnection, RTCSessionDescription
     from aiortc.contrib.media import MediaBlackhole, MediaRecorder
 
-    from hub.rooms.media import MediaEngine, SlotLayout
-    from hub.rooms.media.ice import restrict_host_addresses
+    from hub.media import MediaEngine, SlotLayout
+    from hub.media.ice import restrict_host_addresses
     from hub.rooms.recording.recorder import Person, Recorder
     from hub.store.manifest import Labels
     from hub.store.store import EvidenceStore
@@ -215,7 +215,7 @@ async def serve(port: int, mode: str, var: Path) -> None:
 async def publish(url: str, clip_path: Path, marks_path: Path) -> None:
     import aiohttp
 
-    from hub.rooms.media import SlotLayout
+    from hub.media import SlotLayout
     from hub.signaling.client_media import ClientPeer
 
     clip = pickle.loads(await asyncio.to_thread(clip_path.read_bytes))  # noqa: S301 - written by this script a moment ago

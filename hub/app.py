@@ -9,16 +9,17 @@ import jinja2
 import structlog
 from aiohttp import web
 
+from hub.access.policy import Policy
 from hub.auth.middleware import ACTOR_RESOLVERS, session_actor
-from hub.auth.policy import Policy
 from hub.clock import Clock, to_local
 from hub.db import Database
 from hub.http import middleware, ops_views
-from hub.http.keys import CATALOGS, CLOCK, DB, HOME_TILES, LABELS, POLICY, SECRET, SETTINGS, STORE, EnumLabels
+from hub.http.keys import CATALOGS, CLOCK, DB, HOME_TILES, LABELS, POLICY, SECRET, SETTINGS, EnumLabels
 from hub.http.rendering import page_context
 from hub.i18n import WEB_DIR, Catalogs
 from hub.keyfiles import load_or_create
 from hub.settings import Settings
+from hub.store.interface import STORE
 from hub.store.service import reconcile
 from hub.store.store import EvidenceStore
 
@@ -112,6 +113,7 @@ def create_app(
         ice_servers=parse_ice_servers(settings.ice_servers),
         baseline_relay=settings.baseline_relay,
         on_room_ended=on_room_ended(app),
+        clock=app[CLOCK],
     )
     recording_setup.setup(app)  # after signaling: it hooks into rooms as they start and end
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from hub.auth.models import Role
+from hub.access.roles import Role
 from hub.rooms import tls
 from hub.settings import Settings
 
@@ -134,7 +134,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _operator() -> Any:
-    from hub.auth.actor import command_line_operator
+    from hub.access.actor import command_line_operator
 
     return command_line_operator(getpass.getuser())
 
@@ -149,9 +149,9 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 async def _user_add(args: argparse.Namespace) -> int:
+    from hub.access.policy import Policy
     from hub.auth import accounts
     from hub.auth.models import User
-    from hub.auth.policy import Policy
     from hub.auth.rules import UserRule
     from hub.clock import Clock
     from hub.errors import HubError
@@ -191,9 +191,9 @@ async def _user_add(args: argparse.Namespace) -> int:
 
 
 async def _user_disable(args: argparse.Namespace) -> int:
+    from hub.access.policy import Policy
     from hub.auth import accounts
     from hub.auth.models import User
-    from hub.auth.policy import Policy
     from hub.auth.rules import UserRule
     from hub.clock import Clock
 
@@ -321,8 +321,8 @@ async def _probe(args: argparse.Namespace) -> int:
     import secrets as pysecrets
 
     from hub.app import _secret
+    from hub.rooms.tokens import issue_token
     from hub.signaling.client import print_probe, probe
-    from hub.signaling.tokens import issue_token
 
     settings = _settings()
     secret = _secret(settings)

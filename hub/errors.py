@@ -41,6 +41,17 @@ class Forbidden(HubError):
     code = "forbidden"
 
 
+class AuditedRefusal(Forbidden):
+    """A refusal the rules want written down (a recused person's attempt, 规则 65). The edge that opened the unit of
+    work records it in a transaction of its own (``hub.http.views``), since the refused work is rolled back."""
+
+    def __init__(self, code: str, message: str, *, audit_action: str, object_type: str, object_id: int | str) -> None:
+        super().__init__(code, message)
+        self.audit_action = audit_action
+        self.object_type = object_type
+        self.object_id = object_id
+
+
 class NotFound(HubError):
     status = 404
     code = "not_found"

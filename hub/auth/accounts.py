@@ -10,10 +10,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
+from hub.access.actor import Actor
+from hub.access.policy import Policy
+from hub.access.roles import Role
 from hub.auth import passwords, sessions
-from hub.auth.actor import Actor
-from hub.auth.models import ROLE_UNIT_KIND, PortfolioEntry, Role, User
-from hub.auth.policy import Policy
+from hub.auth.models import ROLE_UNIT_KIND, PortfolioEntry, User
 from hub.errors import Conflict, Invalid, NotFound
 from hub.i18n import N_
 from hub.org.models import OrgUnit, UnitKind

@@ -18,8 +18,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import structlog
 from aiohttp import web
 
+from hub.access.actor import ANONYMOUS
 from hub.auth import sessions
-from hub.auth.actor import ANONYMOUS
 from hub.clock import Clock
 from hub.db import Database
 from hub.http.keys import ACTOR, CLOCK, DB, SETTINGS

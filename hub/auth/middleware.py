@@ -6,8 +6,8 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from hub.access.actor import ANONYMOUS, Actor
 from hub.auth import sessions
-from hub.auth.actor import ANONYMOUS, Actor
 from hub.auth.models import SessionStage
 from hub.http.keys import ACTOR, CLOCK, DB, SESSION_STAGE, SETTINGS
 

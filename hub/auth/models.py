@@ -8,19 +8,10 @@ from enum import Enum, StrEnum
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hub.access.roles import Role
 from hub.db import Base, UTCDateTime
 from hub.enums import enum_column
 from hub.i18n import N_
-
-
-class Role(StrEnum):
-    MAIN_LEADER = "main_leader"  # 纪委书记、监委主任 (主要负责人)
-    DEPUTY_LEADER = "deputy_leader"  # 分管副书记/副主任 (相关负责人)
-    OFFICE_STAFF = "office_staff"  # 信访室, 案管室, 审理室, 督办办 staff
-    GROUP_STAFF = "group_staff"  # 联查联审组 staff
-    TOWNSHIP_STAFF = "township_staff"  # 苏木镇纪委 staff
-    ADMIN = "admin"  # 系统管理员: accounts and rooms, no case content
-
 
 # Which kind of org unit each role belongs to (None: the commission itself).
 ROLE_UNIT_KIND: dict[Role, str | None] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, or_, true
 
-from hub.auth.actor import Actor
+from hub.access.actor import Actor
 from hub.auth.models import User
 
 MANAGE = frozenset({"create", "update", "disable", "reset_password", "manage_keys"})

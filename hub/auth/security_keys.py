@@ -33,10 +33,10 @@ from webauthn.helpers.structs import (
 )
 
 from hub import audit
+from hub.access.actor import Actor
+from hub.access.policy import Policy
 from hub.auth import sessions
-from hub.auth.actor import Actor
 from hub.auth.models import EnrolmentGrant, SecurityKey, User
-from hub.auth.policy import Policy
 from hub.errors import Conflict, Invalid, NotFound, Unauthenticated
 from hub.i18n import N_
 

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.auth.actor import Actor, staff_actor
+from hub.access.actor import Actor
 from hub.auth.models import SessionStage, User, WebSession
+from hub.auth.staff import staff_actor
 
 COOKIE = "hub_session"
 TOUCH_EVERY = dt.timedelta(seconds=60)  # write last_seen at most once a minute per session

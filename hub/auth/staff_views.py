@@ -8,8 +8,9 @@ import aiohttp_jinja2
 from aiohttp import web
 from pydantic import BaseModel, BeforeValidator, Field
 
+from hub.access.roles import Role
 from hub.auth import accounts, live
-from hub.auth.models import Role, User
+from hub.auth.models import User
 from hub.auth.views import user_json
 from hub.http.context import db_of, now_of, policy_of, require_staff
 from hub.http.validation import int_param, parse_form, parse_json, read_form, validate

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.auth.actor import Actor
-from hub.auth.policy import Policy
+from hub.access.actor import Actor
+from hub.access.policy import Policy
 from hub.cases.models import CaseMember, CaseRecusal, Clue, Duty, Petition
 from hub.cases.rules import OfficeDirectory
 from hub.cases.workflow import EXTERNAL_APPROVERS, Approver, Who
-from hub.errors import Forbidden, NotFound
+from hub.errors import AuditedRefusal, Forbidden, NotFound
 from hub.org.models import OfficeCode
 
 # which of the four exclusive duties acting as each Who means
@@ -24,10 +24,14 @@ DUTY_OF: dict[Who, Duty] = {
 }
 
 
-class Recused(Forbidden):
+class Recused(AuditedRefusal):
     """The person is on the case's recusal list; the edge logs the block in its own transaction."""
 
-    code = "recused"
+    def __init__(self, clue_id: int) -> None:
+        super().__init__(
+            "recused", "You are on this case's recusal list.",
+            audit_action="clue.recusal.block", object_type="clue", object_id=clue_id,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,7 @@ async def load_clue(session: AsyncSession, ctx: CaseContext, actor: Actor, clue_
         raise NotFound("clue")
     ctx.policy.require(actor, "view", clue)
     if any(r.user_id == actor.user_id for r in await recusals(session, clue_id)):
-        raise Recused("recused", "You are on this case's recusal list.")
+        raise Recused(clue_id)
     return clue
 
 

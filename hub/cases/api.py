@@ -10,7 +10,7 @@ import datetime as dt
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
-from hub.auth.actor import Actor
+from hub.access.actor import Actor
 from hub.cases import holidays
 from hub.cases.access import CaseContext, load_clue
 from hub.cases.intake import PetitionIn, register_petition

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
-from hub.auth.actor import Actor
+from hub.access.actor import Actor
 from hub.auth.models import User
 from hub.cases.access import CaseContext, check_separation, load_clue
 from hub.cases.models import (

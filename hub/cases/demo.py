@@ -18,7 +18,8 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit, numbering
-from hub.auth.models import Role, User
+from hub.access.roles import Role
+from hub.auth.models import User
 from hub.cases import holidays, tally
 from hub.cases.colours import colour_of
 from hub.cases.demo_walks import walk_examples

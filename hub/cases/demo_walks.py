@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.auth.actor import Actor, staff_actor_named
-from hub.auth.policy import Policy
+from hub.access.actor import Actor
+from hub.access.policy import Policy
+from hub.auth.staff import staff_actor_named
 from hub.cases import casefile, intake, transitions
 from hub.cases.access import CaseContext, may_approve
 from hub.cases.models import Clue, ClueSource, PetitionChannel, PetitionKind

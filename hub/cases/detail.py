@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.auth.actor import Actor
+from hub.access.actor import Actor
 from hub.cases.access import CaseContext, duties_of, load_clue, may_approve
 from hub.cases.casefile import asset_json
 from hub.cases.colours import colour_of

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import numbering
-from hub.auth.actor import Actor
+from hub.access.actor import Actor
 from hub.cases import clocks, tally
 from hub.cases.access import CaseContext
 from hub.cases.models import (

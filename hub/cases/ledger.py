@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.auth.actor import Actor
-from hub.auth.policy import Policy
+from hub.access.actor import Actor
+from hub.access.policy import Policy
 from hub.cases import tally
 from hub.cases.colours import ORDER, Colour, colour_condition, colour_of
 from hub.cases.models import CaseRecusal, Clue, ClueSource, LedgerTally

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.auth.models import Role, User
+from hub.access.roles import Role
+from hub.auth.models import User
 from hub.cases.models import Clue
 from hub.errors import Conflict, Invalid
 from hub.org.models import OrgUnit, UnitKind

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true
 
-from hub.auth.actor import Actor
-from hub.auth.models import Role
+from hub.access.actor import Actor
+from hub.access.roles import Role
 from hub.cases.models import CaseRecusal, Clue, Petition
 from hub.org.models import OfficeCode
 

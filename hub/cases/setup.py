@@ -6,9 +6,9 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from hub.auth.models import Role
+from hub.access.roles import Role
 from hub.cases import admin_views, holidays, pages, views
-from hub.cases.access import CaseContext
+from hub.cases.access import CaseContext, load_clue, load_petition
 from hub.cases.keys import CASES
 from hub.cases.labels import CASE_LABELS
 from hub.cases.models import Clue, Petition
@@ -41,7 +41,9 @@ def setup(app: web.Application) -> None:
     policy = app[POLICY]
     policy.register(Clue, ClueRule(offices))
     policy.register(Petition, PetitionRule(offices))
-    app[CASES] = CaseContext(policy, offices)
+    ctx = app[CASES] = CaseContext(policy, offices)
+    policy.register_loader("clue", lambda s, actor, clue_id: load_clue(s, ctx, actor, clue_id))
+    policy.register_loader("petition", lambda s, actor, petition_id: load_petition(s, ctx, actor, petition_id))
     for table in CASE_LABELS:
         app[LABELS].update(table)
     app.on_startup.append(load_offices)

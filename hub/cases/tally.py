@@ -12,8 +12,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.auth.actor import Actor
-from hub.auth.models import PortfolioEntry, Role, User
+from hub.access.actor import Actor
+from hub.access.roles import Role
+from hub.auth.models import PortfolioEntry, User
 from hub.cases.models import Clue, LedgerTally, TallyPortfolio
 
 Key = tuple[str, int, dt.date]

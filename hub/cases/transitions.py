@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.auth.actor import Actor
+from hub.access.actor import Actor
 from hub.cases import clocks, rotation, tally
 from hub.cases.access import DUTY_OF, CaseContext, check_separation, duties_of, load_clue, load_petition, may_approve, recusals
 from hub.cases.intake import ClueIn, local_day, register_clue

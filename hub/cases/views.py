@@ -12,17 +12,16 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from hub import audit
 from hub.cases import casefile, detail, intake, ledger, transitions
-from hub.cases.access import CaseContext, Recused, load_petition
+from hub.cases.access import CaseContext, load_petition
 from hub.cases.keys import CASES
 from hub.cases.models import AssetStatus, Petition
 from hub.cases.params import ledger_query
 from hub.cases.workflow import CLUE_TRANSITIONS, PETITION_TRANSITIONS, Transition
 from hub.clock import LOCAL_TZ
-from hub.db import Database
 from hub.http.context import db_of, now_of, require_staff
 from hub.http.validation import int_param, parse_json
+from hub.http.views import in_transaction
 
 routes = web.RouteTableDef()
 T = TypeVar("T")
@@ -56,23 +55,8 @@ def today_of(request: web.Request) -> dt.date:
 
 async def run(request: web.Request, work: Callable[[Any], Awaitable[T]], *, write: bool = True, clue_id: int | None = None) -> T:
     """One unit of work; a recused person's attempt is refused and logged in a transaction of its own (规则 65)."""
-    db: Database = db_of(request)
-    actor = require_staff(request)
-    try:
-        async with db.transaction(write=write) as s:
-            return await work(s)
-    except Recused:
-        async with db.transaction() as s:
-            await audit.record(
-                s,
-                actor.audit,
-                "clue.recusal.block",
-                "clue",
-                clue_id or 0,
-                {"path": request.path, "method": request.method},
-                at=now_of(request),
-            )
-        raise
+    require_staff(request)
+    return await in_transaction(request, work, write=write)
 
 
 # ---- clues ----

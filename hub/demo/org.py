@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
-from hub.auth.models import PortfolioEntry, Role, User
+from hub.access.roles import Role
+from hub.auth.models import PortfolioEntry, User
 from hub.org.models import OfficeCode, OrgUnit, UnitKind, UnitRelation
 from hub.rooms.models import Room, RoomKind
 

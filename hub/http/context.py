@@ -6,8 +6,8 @@ import datetime as dt
 
 from aiohttp import web
 
-from hub.auth.actor import ANONYMOUS, Actor
-from hub.auth.policy import Policy
+from hub.access.actor import ANONYMOUS, Actor
+from hub.access.policy import Policy
 from hub.db import Database
 from hub.errors import Unauthenticated
 from hub.http.keys import ACTOR, CLOCK, DB, POLICY

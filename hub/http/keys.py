@@ -12,13 +12,12 @@ from aiohttp import web
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from hub.auth.actor import Actor
-    from hub.auth.policy import Policy
+    from hub.access.actor import Actor
+    from hub.access.policy import Policy
     from hub.clock import Clock
     from hub.db import Database
     from hub.i18n import Catalogs
     from hub.settings import Settings
-    from hub.store.store import EvidenceStore
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,6 @@ POLICY: web.AppKey[Policy] = web.AppKey("policy")
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 CATALOGS: web.AppKey[Catalogs] = web.AppKey("catalogs")
 SECRET: web.AppKey[bytes] = web.AppKey("secret")
-STORE: web.AppKey[EvidenceStore] = web.AppKey("store")
 HOME_TILES: web.AppKey[list[HomeTile]] = web.AppKey("home_tiles")
 # English labels (message ids) of enum values shown in pages; each part adds its own
 LABELS: web.AppKey[EnumLabels] = web.AppKey("labels")

@@ -14,7 +14,7 @@ import structlog
 from aiohttp import web
 from prometheus_client import Counter, Histogram
 
-from hub.auth.actor import ANONYMOUS
+from hub.access.actor import ANONYMOUS
 from hub.errors import Forbidden, HubError, TooManyRequests, Unauthenticated
 from hub.http.keys import ACTOR, CATALOGS, CSRF_TOKEN, LOCALE, REQUEST_ID, SETTINGS
 from hub.http.rendering import page_context

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from hub.auth.actor import ANONYMOUS
+from hub.access.actor import ANONYMOUS
 from hub.http.keys import ACTOR, CSRF_TOKEN, LOCALE, SETTINGS
 
 

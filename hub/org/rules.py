@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, true
 
-from hub.auth.actor import Actor
+from hub.access.actor import Actor
 from hub.org.models import OrgUnit
 
 

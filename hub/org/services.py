@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
-from hub.auth.actor import Actor
-from hub.auth.policy import Policy
+from hub.access.actor import Actor
+from hub.access.policy import Policy
 from hub.errors import Conflict, Invalid, NotFound
 from hub.i18n import N_
 from hub.org.models import OfficeCode, OrgUnit, UnitKind, UnitRelation

@@ -7,6 +7,7 @@ from aiohttp import web
 from hub.http.keys import HOME_TILES, LABELS, POLICY, HomeTile
 from hub.i18n import N_
 from hub.org import views
+from hub.org.keys import ORG_PAGE_PARTS
 from hub.org.models import ORG_LABELS, OrgUnit
 from hub.org.rules import OrgUnitRule
 
@@ -14,6 +15,7 @@ from hub.org.rules import OrgUnitRule
 def setup(app: web.Application) -> None:
     app[LABELS].update(ORG_LABELS)
     app[POLICY].register(OrgUnit, OrgUnitRule())
+    app.setdefault(ORG_PAGE_PARTS, [])
     app.router.add_routes(views.routes)
     app[HOME_TILES].append(
         HomeTile(

@@ -7,15 +7,14 @@ from typing import Annotated, Any
 import aiohttp_jinja2
 from aiohttp import web
 from pydantic import BaseModel, BeforeValidator, Field
-from sqlalchemy import select
 
 from hub.errors import Conflict, Invalid
 from hub.http.context import db_of, now_of, policy_of, require_staff
 from hub.http.validation import int_param, parse_form, parse_json, read_form, validate
 from hub.i18n import N_
 from hub.org import services
+from hub.org.keys import ORG_PAGE_PARTS
 from hub.org.models import OfficeCode, OrgUnit, UnitKind, UnitRelation
-from hub.rooms.models import Room
 
 routes = web.RouteTableDef()
 
@@ -65,24 +64,14 @@ def unit_json(unit: OrgUnit) -> dict[str, Any]:
     }
 
 
-def room_json(room: Room) -> dict[str, Any]:
-    return {
-        "id": room.id,
-        "kind": room.kind.value,
-        "code": room.code,
-        "name_zh": room.name_zh,
-        "name_en": room.name_en,
-        "township_id": room.township_id,
-        "active": room.active,
-    }
-
-
 async def _context(request: web.Request) -> dict[str, Any]:
     actor = require_staff(request)
     policy = policy_of(request)
+    extras: dict[str, Any] = {}
     async with db_of(request).transaction(write=False) as s:
         units = await services.list_units(s, policy, actor)
-        rooms = (await s.scalars(select(Room).where(policy.where(actor, "view", Room)).order_by(Room.kind, Room.code))).all()
+        for contribute in request.app[ORG_PAGE_PARTS]:
+            extras.update(await contribute(s, actor))
     children: dict[int | None, list[OrgUnit]] = {}
     for unit in units:
         children.setdefault(unit.parent_id, []).append(unit)
@@ -90,13 +79,13 @@ async def _context(request: web.Request) -> dict[str, Any]:
         "roots": children.get(None, []),
         "children": children,
         "by_id": {u.id: u for u in units},
-        "rooms": rooms,
         "kinds": list(UnitKind),
         "offices": list(OfficeCode),
         "relations": list(UnitRelation),
         "may_manage": policy.may(actor, "create", OrgUnit()),
         "errors": {},
         "form": {},
+        **extras,
     }
 
 
@@ -182,12 +171,3 @@ async def api_unit_patch(request: web.Request) -> web.Response:
             now=now_of(request),
         )
     return web.json_response(unit_json(unit))
-
-
-@routes.get("/api/v1/rooms")
-async def api_rooms(request: web.Request) -> web.Response:
-    actor = require_staff(request)
-    policy = policy_of(request)
-    async with db_of(request).transaction(write=False) as s:
-        rooms = (await s.scalars(select(Room).where(policy.where(actor, "view", Room)).order_by(Room.code))).all()
-    return web.json_response({"items": [room_json(r) for r in rooms]})

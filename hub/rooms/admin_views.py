@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
+from hub.access.actor import Actor
+from hub.access.policy import Policy
 from hub.errors import Conflict, Invalid, NotFound
 from hub.http.context import db_of, now_of, policy_of, require_staff
 from hub.http.validation import int_param, parse_json, read_form, validate
 from hub.i18n import N_
 from hub.org.models import OrgUnit, UnitKind
 from hub.rooms import devices
+from hub.rooms.live_calls import LIVE_CALLS
 from hub.rooms.models import TOWNSHIP_KINDS, Device, Room, RoomKind
 
 routes = web.RouteTableDef()
@@ -151,12 +156,10 @@ async def _revoke(request: web.Request, version: int) -> Device:
 
 async def _hang_up_device(app: web.Application, device_id: int) -> None:
     """A revoked device leaves any call it is in at once (its cookie already matches nothing)."""
-    from hub.signaling.keys import SIGNALING
-
-    service = app.get(SIGNALING)
-    if service is not None:
-        for room in list(service.rooms):
-            await service.remove_participant(room, f"device-{device_id}", "revoked")
+    calls = app.get(LIVE_CALLS)
+    if calls is not None:
+        for room in list(calls.rooms):
+            await calls.remove_participant(room, f"device-{device_id}", "revoked")
 
 
 @routes.post("/rooms/devices/{id}/revoke")
@@ -199,3 +202,34 @@ async def issue_code_api(request: web.Request) -> web.Response:
 async def revoke_api(request: web.Request) -> web.Response:
     device = await _revoke(request, (await parse_json(request, Revoke)).version)
     return web.json_response({"id": device.id, "status": "revoked", "version": device.version})
+
+
+def room_json(room: Room) -> dict[str, Any]:
+    return {
+        "id": room.id,
+        "kind": room.kind.value,
+        "code": room.code,
+        "name_zh": room.name_zh,
+        "name_en": room.name_en,
+        "township_id": room.township_id,
+        "active": room.active,
+    }
+
+
+@routes.get("/api/v1/rooms")
+async def api_rooms(request: web.Request) -> web.Response:
+    actor = require_staff(request)
+    policy = policy_of(request)
+    async with db_of(request).transaction(write=False) as s:
+        rooms = (await s.scalars(select(Room).where(policy.where(actor, "view", Room)).order_by(Room.code))).all()
+    return web.json_response({"items": [room_json(r) for r in rooms]})
+
+
+def org_page_rooms(policy: Policy) -> Callable[[AsyncSession, Actor], Awaitable[dict[str, Any]]]:
+    """The rooms section of the organisation page (``hub.org`` asks the parts above it for their sections)."""
+
+    async def rooms(s: AsyncSession, actor: Actor) -> dict[str, Any]:
+        stmt = select(Room).where(policy.where(actor, "view", Room)).order_by(Room.kind, Room.code)
+        return {"rooms": list((await s.scalars(stmt)).all())}
+
+    return rooms

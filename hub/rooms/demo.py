@@ -17,16 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub import audit
 from hub.auth.models import User
 from hub.clock import LOCAL_TZ
-from hub.rooms.models import (
-    Invitation,
-    ParticipantRole,
-    Room,
-    RoomKind,
-    RoomSession,
-    SessionKind,
-    SessionRoom,
-    SessionStatus,
-)
+from hub.rooms.models import Invitation, Room, RoomKind, RoomSession, SessionKind, SessionRoom, SessionStatus
+from hub.rooms.participants import ParticipantRole
 
 
 async def load_demo(session: AsyncSession, now: dt.datetime) -> dict[str, int]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from hub.auth.actor import Actor
+from hub.access.actor import Actor
 from hub.http.keys import DB, SETTINGS
 from hub.rooms import devices
 

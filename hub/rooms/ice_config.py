@@ -2,7 +2,7 @@
 
 The setting is JSON, e.g. ``[{"urls": "stun:turn.county.example:3478"},
 {"urls": ["turn:turn.county.example:3478?transport=udp"], "username": "hub", "credential": "..."}]``;
-the same list goes to aiortc (hub.rooms.media) and, in `joined`, to every browser.
+the same list goes to aiortc (hub.media) and, in `joined`, to every browser.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hub.db import Base, UTCDateTime
 from hub.enums import enum_column
 from hub.i18n import N_
+from hub.rooms.participants import ParticipantRole
 
 
 class RoomKind(StrEnum):
@@ -101,18 +102,6 @@ class SessionStatus(StrEnum):
     PLANNED = "planned"
     OPEN = "open"
     ENDED = "ended"
-
-
-class ParticipantRole(StrEnum):
-    """The same values as the signaling roles (a test checks): rooms does not import signaling."""
-
-    HOST = "host"
-    INTERVIEWER = "interviewer"
-    CLERK = "clerk"
-    INTERVIEWEE = "interviewee"
-    PETITIONER = "petitioner"
-    WITNESS = "witness"
-    KIOSK = "kiosk"
 
 
 class RoomSession(Base):

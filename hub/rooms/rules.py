@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, or_, select, true
 
-from hub.auth.actor import Actor
+from hub.access.actor import Actor
 from hub.rooms.device_actor import room_of
 from hub.rooms.models import Device, Invitation, Room, RoomSession, SessionRoom, SessionStatus
 

@@ -10,8 +10,9 @@ from aiohttp import web
 from pydantic import BaseModel, BeforeValidator, Field
 from sqlalchemy import select
 
-from hub.auth.actor import Actor
-from hub.auth.models import Role, User
+from hub.access.actor import Actor
+from hub.access.roles import Role
+from hub.auth.models import User
 from hub.clock import LOCAL_TZ
 from hub.errors import Conflict, Forbidden, Invalid
 from hub.http.context import actor_of, db_of, now_of, policy_of, require_staff
@@ -21,8 +22,10 @@ from hub.i18n import N_
 from hub.rooms import sessions
 from hub.rooms.client_page import client_config
 from hub.rooms.device_actor import room_of
-from hub.rooms.models import ParticipantRole, Room, RoomSession, SessionKind, SessionStatus
-from hub.signaling.tokens import issue_token
+from hub.rooms.live_calls import LIVE_CALLS
+from hub.rooms.models import Room, RoomSession, SessionKind, SessionStatus
+from hub.rooms.participants import ParticipantRole
+from hub.rooms.tokens import issue_token
 
 routes = web.RouteTableDef()
 
@@ -213,11 +216,9 @@ async def _end(request: web.Request) -> RoomSession:
 
 async def end_call(app: web.Application, signaling_room: str) -> None:
     """Tell everyone in the call it is over (if signaling is wired into this app)."""
-    from hub.signaling.keys import SIGNALING
-
-    service = app.get(SIGNALING)
-    if service is not None:
-        await service.end_room(signaling_room, "ended_by_host")
+    calls = app.get(LIVE_CALLS)
+    if calls is not None:
+        await calls.end_room(signaling_room, "ended_by_host")
 
 
 @routes.post("/rooms/sessions/{id}/open")
@@ -322,7 +323,7 @@ async def token_api(request: web.Request) -> web.Response:
         raise Forbidden("not_allowed", N_("You may not do this."))
     token = issue_token(
         request.app[SECRET], room=rs.signaling_room, participant=seat.participant, name=seat.name,
-        role=seat.role.value, ttl_seconds=TOKEN_TTL_SECONDS,
+        role=seat.role.value, ttl_seconds=TOKEN_TTL_SECONDS, now=now_of(request).timestamp(),
     )
     return web.json_response(
         {"token": token, "room": rs.signaling_room, "participant": seat.participant, "name": seat.name,

@@ -9,13 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
-from hub.auth.actor import Actor
+from hub.access.actor import Actor
+from hub.access.policy import Policy
 from hub.auth.models import User
-from hub.auth.policy import Policy
 from hub.errors import Conflict, Invalid, NotFound
 from hub.i18n import N_
 from hub.rooms.device_actor import room_of
-from hub.rooms.models import Invitation, ParticipantRole, Room, RoomSession, SessionKind, SessionRoom, SessionStatus
+from hub.rooms.models import Invitation, Room, RoomSession, SessionKind, SessionRoom, SessionStatus
+from hub.rooms.participants import ParticipantRole
 
 # Roles a signed-in staff member may be invited as, and roles of whoever sits at a room's device.
 STAFF_ROLES = frozenset({ParticipantRole.INTERVIEWER, ParticipantRole.CLERK, ParticipantRole.WITNESS})

@@ -7,6 +7,7 @@ from aiohttp import web
 from hub.auth.middleware import ACTOR_RESOLVERS
 from hub.http.keys import HOME_TILES, LABELS, POLICY, HomeTile
 from hub.i18n import N_
+from hub.org.keys import ORG_PAGE_PARTS
 from hub.rooms import admin_views, kiosk_views, session_views
 from hub.rooms.client_page import CLIENT_ICE_ADDRESSES, CLIENT_MESSAGE_IDS, client_message_ids
 from hub.rooms.device_actor import resolve_device
@@ -21,6 +22,7 @@ def setup(app: web.Application) -> None:
     app[POLICY].register(Device, DeviceRule())
     app[POLICY].register(RoomSession, RoomSessionRule())
     app[ACTOR_RESOLVERS].append(resolve_device)
+    app.setdefault(ORG_PAGE_PARTS, []).append(admin_views.org_page_rooms(app[POLICY]))
     app[CLIENT_MESSAGE_IDS] = client_message_ids()
     app[CLIENT_ICE_ADDRESSES] = []
     app.router.add_routes(admin_views.routes)

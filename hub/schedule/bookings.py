@@ -16,7 +16,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
-from hub.auth.actor import Actor
+from hub.access.actor import Actor
 from hub.errors import Conflict, Invalid, NotFound, TooManyRequests
 from hub.i18n import N_
 from hub.schedule.models import Booking, BookingStatus, Duty, ReceptionSlot, Rotation, RotationStatus

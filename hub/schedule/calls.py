@@ -13,7 +13,7 @@ from typing import Protocol
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.auth.actor import Actor
+from hub.access.actor import Actor
 
 
 @dataclass(frozen=True)

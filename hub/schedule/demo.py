@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.auth.actor import Actor, staff_actor_named
-from hub.auth.policy import Policy
+from hub.access.actor import Actor
+from hub.access.policy import Policy
+from hub.auth.staff import staff_actor_named
 from hub.cases import holidays
 from hub.cases.rules import OfficeDirectory
 from hub.clock import LOCAL_TZ

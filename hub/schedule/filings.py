@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.auth.actor import Actor
+from hub.access.actor import Actor
 from hub.cases.access import CaseContext
 from hub.cases.intake import PetitionIn, register_petition
 from hub.cases.models import Petition, PetitionChannel, PetitionKind

@@ -14,9 +14,9 @@ from sqlalchemy import and_, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
-from hub.auth.actor import Actor
+from hub.access.actor import Actor
+from hub.access.policy import Policy
 from hub.auth.models import User
-from hub.auth.policy import Policy
 from hub.clock import to_local
 from hub.errors import Conflict, Invalid, NotFound
 from hub.i18n import N_

@@ -16,14 +16,13 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from hub.auth.actor import Actor
+from hub.access.actor import Actor
 from hub.auth.models import User
 from hub.cases.keys import CASES
 from hub.cases.models import PetitionKind
 from hub.clock import LOCAL_TZ
 from hub.errors import BadRequest, Conflict, Forbidden, HubError, Invalid
 from hub.http.context import actor_of, db_of, now_of
-from hub.http.keys import STORE
 from hub.http.validation import int_param, parse_json, read_form
 from hub.i18n import N_
 from hub.schedule import bookings, filings, queue, receipts, rotations, stages
@@ -31,6 +30,7 @@ from hub.schedule.keys import LIMITS
 from hub.schedule.models import Booking
 from hub.schedule.public_views import by_day
 from hub.store import service as store_service
+from hub.store.interface import STORE
 from hub.store.manifest import FileKind
 
 routes = web.RouteTableDef()

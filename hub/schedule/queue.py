@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
-from hub.auth.actor import Actor
+from hub.access.actor import Actor
 from hub.auth.models import User
 from hub.clock import LOCAL_TZ
 from hub.errors import Conflict, Forbidden, NotFound

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
-from hub.auth.actor import Actor
-from hub.auth.policy import Policy
+from hub.access.actor import Actor
+from hub.access.policy import Policy
 from hub.cases.access import CaseContext
 from hub.cases.intake import PetitionIn, register_petition
 from hub.cases.models import Petition, PetitionChannel, PetitionKind

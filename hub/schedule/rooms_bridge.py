@@ -12,10 +12,12 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.auth.policy import Policy
+from hub.access.policy import Policy
 from hub.rooms import sessions
-from hub.rooms.models import ParticipantRole, Room, RoomKind, SessionKind
+from hub.rooms.models import Room, RoomKind, RoomSession, SessionKind
+from hub.rooms.participants import ParticipantRole
 from hub.schedule.calls import CallLink, InterviewCall, ReceptionCall
+from hub.schedule.models import Interview
 
 KIOSK_START = "/kiosk"
 
@@ -61,3 +63,14 @@ class RoomsCalls:
         )
         await sessions.open_session(session, self.policy, call.organiser, rs, now)
         return CallLink(str(rs.id), f"/rooms/sessions/{rs.id}/call", KIOSK_START)
+
+
+async def case_of_room_session(session: AsyncSession, room_session: RoomSession) -> int | None:
+    """Which case a recorded call serves: the clue of the interview that opened it (the recorder asks at start)."""
+    refs = (str(room_session.id), room_session.signaling_room)
+    return await session.scalar(
+        select(Interview.clue_id)
+        .where(Interview.room_session_ref.in_(refs), Interview.clue_id.is_not(None))
+        .order_by(Interview.id)
+        .limit(1)
+    )

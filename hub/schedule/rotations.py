@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
-from hub.auth.actor import Actor
+from hub.access.actor import Actor
 from hub.auth.models import User
 from hub.cases.workdays import HolidayCalendar
 from hub.clock import LOCAL_TZ

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 
-from hub.auth.actor import Actor
+from hub.access.actor import Actor
 from hub.cases.rules import OfficeDirectory
 from hub.org.models import OfficeCode
 from hub.schedule.models import Booking, Duty, Interview, InterviewParticipant, ReceptionSlot, Rotation, RotationStatus

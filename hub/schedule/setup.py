@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from hub.auth.policy import Policy
+from hub.access.policy import Policy
 from hub.cases.keys import CASES
 from hub.http.keys import HOME_TILES, LABELS, POLICY, HomeTile
 from hub.i18n import N_
+from hub.rooms.recording.keys import CASE_RESOLVER
 from hub.schedule import kiosk_views, public_views, staff_views
 from hub.schedule.bookings import BookingLimits
 from hub.schedule.calls import CALLS, CallOpener, NoVideo
 from hub.schedule.keys import LIMITS, PLANNERS
 from hub.schedule.models import SCHEDULE_LABELS, Booking, Interview, Rotation
+from hub.schedule.rooms_bridge import case_of_room_session
 from hub.schedule.rules import BookingRule, InterviewRule, Planners, RotationRule
 
 
@@ -35,6 +37,8 @@ def setup(app: web.Application) -> None:
     policy = app[POLICY]
     if CALLS not in app:
         app[CALLS] = _calls(policy)
+    # a recorded interview belongs to the case its interview names (the recorder asks when it starts)
+    app[CASE_RESOLVER] = case_of_room_session
     policy.register(Rotation, RotationRule(planners))
     policy.register(Booking, BookingRule(planners))
     policy.register(Interview, InterviewRule(planners))

@@ -11,8 +11,9 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from hub.auth.actor import Actor
-from hub.auth.models import Role, User
+from hub.access.actor import Actor
+from hub.access.roles import Role
+from hub.auth.models import User
 from hub.cases import holidays
 from hub.cases.keys import CASES
 from hub.cases.models import Petition, PetitionKind

@@ -1,6 +1,6 @@
 """Rooms as signaling sees them: who is in, who waits, what each may do; every request's handler.
 
-No aiohttp here: `handler.py` feeds text in through `receive()`. The media side (`hub.rooms.media`)
+No aiohttp here: `handler.py` feeds text in through `receive()`. The media side (`hub.media`)
 is driven from here; the lead's HTTP code is told about room events through the hooks and acts
 from outside through `end_room`, `remove_participant` and `set_recording`.
 """
@@ -18,13 +18,15 @@ from typing import Any
 from aiortc.sdp import candidate_from_sdp
 from pydantic import ValidationError
 
-from hub.rooms.media import MediaEngine, MediaRoom
-from hub.rooms.media.peer import MediaError
+from hub.clock import Clock
+from hub.media import MediaEngine, MediaRoom
+from hub.media.peer import MediaError
+from hub.rooms.live_calls import CallHook
+from hub.rooms.participants import RIGHTS, ParticipantRole, Rights
+from hub.rooms.tokens import TokenError, verify_token
 from hub.signaling import protocol as p
 from hub.signaling.bus import Bus
 from hub.signaling.connection import Connection
-from hub.signaling.roles import RIGHTS, Rights, Role
-from hub.signaling.tokens import TokenError, verify_token
 
 log = logging.getLogger(__name__)
 
@@ -42,18 +44,18 @@ class RoomEvent:
 
     room: str
     participant: str | None
-    role: Role | None
+    role: ParticipantRole | None
     reason: str
 
 
-Hook = Callable[[RoomEvent], Awaitable[None] | None]
+Hook = CallHook  # called with a RoomEvent (hub.rooms.live_calls declares what rooms may rely on)
 
 
 @dataclass
 class Member:
     id: str
     name: str
-    role: Role
+    role: ParticipantRole
     admitted: bool
     conn: Connection | None
     order: int
@@ -109,8 +111,10 @@ def _dump(message: p.Reply) -> dict[str, Any]:
 class SignalingService:
     def __init__(
         self, *, secret: str | bytes, media: MediaEngine, bus: Bus, reconnect_grace: float = 30.0,
+        clock: Clock | None = None,
     ) -> None:
         self._secret = secret
+        self._clock = clock or Clock()  # the app's clock: tokens expire on it (tests move a fake one)
         self.media = media
         self.bus = bus
         self.reconnect_grace = reconnect_grace
@@ -182,7 +186,7 @@ class SignalingService:
         if conn.participant is not None:
             raise SignalingError("out_of_order", "this connection has already joined")
         try:
-            token = verify_token(msg.token, self._secret)
+            token = verify_token(msg.token, self._secret, now=self._clock.now().timestamp())
         except TokenError as exc:
             raise SignalingError(exc.code, exc.reason) from None
         if token.room != msg.room:

@@ -7,7 +7,9 @@ from typing import Any
 
 from aiohttp import web
 
-from hub.rooms.media import MediaEngine, SlotLayout
+from hub.clock import Clock
+from hub.media import MediaEngine, SlotLayout
+from hub.rooms.live_calls import LIVE_CALLS
 from hub.signaling.bus import Bus, MemoryBus
 from hub.signaling.handler import websocket
 from hub.signaling.keys import ALLOWED_ORIGIN, MEDIA, SIGNALING
@@ -25,6 +27,7 @@ def setup(
     layout: SlotLayout | None = None,
     bus: Bus | None = None,
     reconnect_grace: float = 30.0,
+    clock: Clock | None = None,
     on_participant_joined: Hook | None = None,
     on_participant_left: Hook | None = None,
     on_room_ended: Hook | None = None,
@@ -33,7 +36,9 @@ def setup(
     media = MediaEngine(
         ice_addresses=ice_addresses, ice_servers=ice_servers, baseline_relay=baseline_relay, layout=layout
     )
-    service = SignalingService(secret=secret, media=media, bus=bus or MemoryBus(), reconnect_grace=reconnect_grace)
+    service = SignalingService(
+        secret=secret, media=media, bus=bus or MemoryBus(), reconnect_grace=reconnect_grace, clock=clock
+    )
     for hooks, hook in (
         (service.on_participant_joined, on_participant_joined),
         (service.on_participant_left, on_participant_left),
@@ -42,6 +47,7 @@ def setup(
         if hook is not None:
             hooks.append(hook)
     app[SIGNALING] = service
+    app[LIVE_CALLS] = service  # what rooms' views and recorder use of the calls (hub.rooms.live_calls)
     app[MEDIA] = media
     app[ALLOWED_ORIGIN] = allowed_origin if callable(allowed_origin) else allowed_origin.rstrip("/")
     app.router.add_get("/ws", websocket)

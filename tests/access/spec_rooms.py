@@ -18,7 +18,8 @@ from sqlalchemy import select
 
 from hub.auth.models import User
 from hub.db import Database
-from hub.rooms.models import Invitation, ParticipantRole, Room, RoomSession, SessionKind, SessionRoom, SessionStatus
+from hub.rooms.models import Invitation, Room, RoomSession, SessionKind, SessionRoom, SessionStatus
+from hub.rooms.participants import ParticipantRole
 from tests.access.matrix import GUESSED_ID, STAFF, ListCheck, Probe, World, expect
 
 TAKEN_ROOM = {"kind": "county_hall", "code": "county.hall", "name_zh": "重复"}

@@ -24,15 +24,16 @@ class WsExpectation:
     roles: tuple[str, ...] = ()  # empty: every role
 
 
-def ws_messages(secret: bytes) -> dict[str, list[WsExpectation]]:
+def ws_messages(secret: bytes, now: float) -> dict[str, list[WsExpectation]]:
     """Every client message type of hub.signaling.protocol, as each role sends it on a fresh socket, before any valid
     join: only `ping` answers; a join needs a room token that the server signed for that room and that has not expired
     (HTTP-level rights: the token endpoints are in spec_rooms.py). The signaling part adds in-room expectations here
     (with tokens issued for each role: host-only messages refused to a witness, and so on)."""
-    from hub.signaling.tokens import issue_token
+    from hub.rooms.tokens import issue_token
 
-    other_room = issue_token(secret, room="room-b", participant="p1", name="x", role="host")
-    expired = issue_token(secret, room="room-a", participant="p1", name="x", role="host", ttl_seconds=-10)
+    # tokens expire on the hub's clock (``now``: the app's, a fake one in tests)
+    other_room = issue_token(secret, room="room-b", participant="p1", name="x", role="host", now=now)
+    expired = issue_token(secret, room="room-a", participant="p1", name="x", role="host", ttl_seconds=-10, now=now)
     early = "out_of_order"
     return {
         "join": [

@@ -107,11 +107,11 @@ async def _list_failures(signed_in: dict[str, Browser], world: object) -> list[s
 
 async def _websocket_failures(app: web.Application, signed_in: dict[str, Browser]) -> list[str]:
     """Every role, every client message type of the signaling protocol (spec_ws.ws_messages): the exact reply."""
-    from hub.http.keys import SECRET
+    from hub.http.keys import CLOCK, SECRET
     from hub.signaling import protocol
     from hub.signaling.keys import allowed_origin
 
-    expectations = ws_messages(app[SECRET])
+    expectations = ws_messages(app[SECRET], app[CLOCK].now().timestamp())
     missing = sorted(set(protocol.CLIENT_MESSAGES) - set(expectations))
     if missing:
         return [f"  signaling messages without access expectations in tests/access/spec_ws.py: {missing}"]

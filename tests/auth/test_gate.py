@@ -4,7 +4,7 @@ credential never is one; cookies carry their flags."""
 import pytest
 from aiohttp import web
 
-from hub.auth.actor import Actor
+from hub.access.actor import Actor
 from hub.auth.middleware import ACTOR_RESOLVERS
 from tests.auth.keyflow import first_sign_in
 from tests.support.clients import Browser

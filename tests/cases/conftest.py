@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from hub.auth.actor import Actor, staff_actor_named
-from hub.auth.policy import Policy
+from hub.access.actor import Actor
+from hub.access.policy import Policy
+from hub.auth.staff import staff_actor_named
 from hub.cases import holidays, intake, transitions
 from hub.cases.access import CaseContext
 from hub.cases.models import Clue, ClueSource, Petition

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
+from hub.access.actor import Actor
 from hub.audit import SYSTEM
-from hub.auth.actor import Actor
 from hub.cases import api
 from hub.cases.models import PetitionChannel, PetitionKind
 from hub.errors import NotFound

@@ -18,10 +18,10 @@ from hub.http.keys import SECRET
 from hub.rooms.models import Room, SessionKind
 from hub.rooms.recording.keys import RECORDINGS
 from hub.rooms.recording.models import Recording, RecordingStatus
+from hub.rooms.tokens import issue_token
 from hub.schedule.models import Interview, InterviewStatus
 from hub.signaling.client import HubClient
 from hub.signaling.clip import encode_clip
-from hub.signaling.tokens import issue_token
 from tests.cases.conftest import make_kit
 from tests.e2e.conftest import until
 from tests.rooms.factories import planned_session
@@ -115,7 +115,7 @@ async def _async(value: bool) -> bool:
 async def test_the_interviewee_sees_the_notice_and_the_answer_is_stored(  # type: ignore[no-untyped-def]
     chromium, hub_origin, app, database, clock
 ) -> None:
-    from hub.rooms.models import ParticipantRole
+    from hub.rooms.participants import ParticipantRole
     from hub.rooms.recording.models import NoticeDecision, RecordingNotice
     from tests.rooms.factories import enrolled_device
 

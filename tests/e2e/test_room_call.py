@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from hub.rooms.models import ParticipantRole, SessionKind
+from hub.rooms.models import SessionKind
+from hub.rooms.participants import ParticipantRole
 from hub.signaling.keys import SIGNALING
 from tests.e2e.conftest import acknowledge_recording_notice, until, watch_errors
 from tests.rooms.factories import enrolled_device, planned_session

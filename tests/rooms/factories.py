@@ -8,12 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
-from hub.auth.actor import Actor
+from hub.access.actor import Actor
+from hub.access.policy import Policy
 from hub.auth.models import User
-from hub.auth.policy import Policy
 from hub.db import Database
 from hub.rooms import devices, sessions
-from hub.rooms.models import ParticipantRole, Room, RoomSession, SessionKind
+from hub.rooms.models import Room, RoomSession, SessionKind
+from hub.rooms.participants import ParticipantRole
 from hub.rooms.rules import RoomSessionRule
 
 

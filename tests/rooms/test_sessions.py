@@ -6,17 +6,15 @@ import pytest
 from sqlalchemy import select
 
 from hub.auth.models import User
-from hub.rooms.models import ParticipantRole, RoomSession, SessionKind
+from hub.rooms.models import RoomSession, SessionKind
+from hub.rooms.participants import ParticipantRole
 from hub.rooms.rules import RoomSessionRule
-from hub.signaling.roles import Role as SignalingRole
-from hub.signaling.tokens import TokenError, verify_token
+from hub.rooms.tokens import TokenError, verify_token
+from tests.conftest import START
 from tests.rooms.factories import enrolled_device, planned_session, room_id, staff_actor
 
 SECRET = b"test-secret-key-that-is-long-enough-0123456789"  # the settings fixture's secret_key
-
-
-def test_participant_roles_are_the_signaling_roles():
-    assert {r.value for r in ParticipantRole} == {r.value for r in SignalingRole}
+NOW = START.timestamp()  # tokens expire on the hub's clock: the fake clock of the fixtures
 
 
 async def _token(browser, session_id):
@@ -53,12 +51,12 @@ async def test_host_plans_invites_and_the_token_endpoint_enforces_rights(browser
     resp = await _token(browser, rs["id"])
     assert resp.status == 200
     body = await resp.json()
-    claims = verify_token(body["token"], SECRET)
+    claims = verify_token(body["token"], SECRET, now=NOW)
     assert (claims.room, claims.role.value, claims.participant) == (f"session-{rs['id']}", "host", body["participant"])
     with pytest.raises(TokenError):
-        verify_token(body["token"], b"another secret")
+        verify_token(body["token"], b"another secret", now=NOW)
 
-    clerk_token = verify_token((await (await _token(clerk_browser, rs["id"])).json())["token"], SECRET)
+    clerk_token = verify_token((await (await _token(clerk_browser, rs["id"])).json())["token"], SECRET, now=NOW)
     assert clerk_token.role.value == "clerk" and clerk_token.participant != claims.participant
 
     # a staff member without the right is refused, as if the session did not exist
@@ -79,7 +77,7 @@ async def test_host_plans_invites_and_the_token_endpoint_enforces_rights(browser
     # the main leader looks in silently
     leader = await new_browser()
     await leader.sign_in("leader")
-    assert verify_token((await (await _token(leader, rs["id"])).json())["token"], SECRET).role.value == "witness"
+    assert verify_token((await (await _token(leader, rs["id"])).json())["token"], SECRET, now=NOW).role.value == "witness"
     # an anonymous visitor gets nothing
     anonymous = await new_browser()
     assert (await _token(anonymous, rs["id"])).status == 401
@@ -89,7 +87,7 @@ async def test_host_plans_invites_and_the_token_endpoint_enforces_rights(browser
     room_browser = await new_browser()
     room_browser.client.session.cookie_jar.update_cookies({"hub_device": device.credential})
     seat = await (await _token(room_browser, rs["id"])).json()
-    assert (verify_token(seat["token"], SECRET).role.value, seat["name"]) == ("interviewee", "被谈话人甲")
+    assert (verify_token(seat["token"], SECRET, now=NOW).role.value, seat["name"]) == ("interviewee", "被谈话人甲")
     # a kiosk of another township is refused
     stranger = await enrolled_device(database, "balagong.kiosk", clock.now())
     stranger_browser = await new_browser()
@@ -116,7 +114,7 @@ async def test_kiosk_heartbeat_lists_only_open_sessions_of_its_room(new_browser,
     listed = (await (await kiosk.post_json("/kiosk/heartbeat", {})).json())["sessions"]
     assert [s["id"] for s in listed] == [planned]
     seat = await (await kiosk.post_json(f"/api/v1/room-sessions/{planned}/token")).json()
-    assert verify_token(seat["token"], SECRET).role.value == "kiosk"
+    assert verify_token(seat["token"], SECRET, now=NOW).role.value == "kiosk"
     # the kiosk reaches no staff view of the session
     assert (await kiosk.get(f"/api/v1/room-sessions/{planned}")).status == 401
 

@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from hub.rooms import devices
 from hub.rooms.events import session_id_of
-from hub.rooms.models import Device, ParticipantRole, RoomSession, SessionKind, SessionStatus
+from hub.rooms.models import Device, RoomSession, SessionKind, SessionStatus
+from hub.rooms.participants import ParticipantRole
+from hub.rooms.tokens import issue_token
 from hub.signaling.client import HubClient, SignalingRefused
 from hub.signaling.keys import ALLOWED_ORIGIN, SIGNALING
-from hub.signaling.tokens import issue_token
 from tests.rooms.factories import enrolled_device, planned_session
 
 

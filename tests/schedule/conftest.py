@@ -9,8 +9,8 @@ import pytest
 from aiohttp import web
 from sqlalchemy import select
 
+from hub.access.actor import Actor
 from hub.app import create_app
-from hub.auth.actor import Actor
 from hub.auth.middleware import ACTOR_RESOLVERS
 from hub.auth.models import User
 from hub.cases import holidays

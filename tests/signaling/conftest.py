@@ -9,13 +9,13 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from hub.rooms.media import SlotLayout
+from hub.media import SlotLayout
+from hub.rooms.participants import ParticipantRole
+from hub.rooms.tokens import issue_token
 from hub.signaling.client import HubClient
 from hub.signaling.clip import Clip, encode_clip
-from hub.signaling.roles import Role
 from hub.signaling.service import RoomEvent, SignalingService
 from hub.signaling.setup import setup
-from hub.signaling.tokens import issue_token
 
 SECRET = "test-secret-for-room-tokens"
 ORIGIN = "http://hub.test"
@@ -32,11 +32,11 @@ class Hub:
     def url(self) -> str:
         return str(self.server.make_url("/ws")).replace("http://", "ws://")
 
-    def token(self, room: str, participant: str, role: Role, *, name: str = "", ttl: int = 60) -> str:
+    def token(self, room: str, participant: str, role: ParticipantRole, *, name: str = "", ttl: int = 60) -> str:
         return issue_token(SECRET, room=room, participant=participant, name=name or participant, role=role,
                            ttl_seconds=ttl)
 
-    async def client(self, room: str, participant: str, role: Role, *, clip: Clip | None = None,
+    async def client(self, room: str, participant: str, role: ParticipantRole, *, clip: Clip | None = None,
                      token: str | None = None, join: bool = True) -> HubClient:
         client = HubClient(self.url, token or self.token(room, participant, role), room, origin=ORIGIN, clip=clip)
         self.clients.append(client)

@@ -21,10 +21,10 @@ from aiohttp.test_utils import TestServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hub.rooms.participants import ParticipantRole
+from hub.rooms.tokens import issue_token
 from hub.signaling import protocol
-from hub.signaling.roles import Role
 from hub.signaling.setup import setup
-from hub.signaling.tokens import issue_token
 from tests.signaling.conftest import ORIGIN, SECRET
 
 EXAMPLES = 10_000
@@ -69,8 +69,8 @@ class Rig:
             # Keep reading every socket, as a real client does: that also answers the server's heartbeat.
             self.inbox[name] = asyncio.Queue()
             self.readers.append(asyncio.ensure_future(self._read(name)))
-        await self._request("host", {"type": "join", "id": 1, "room": "fuzz", "token": token("host", Role.HOST)})
-        await self._request("kiosk", {"type": "join", "id": 1, "room": "fuzz", "token": token("kiosk", Role.KIOSK)})
+        await self._request("host", {"type": "join", "id": 1, "room": "fuzz", "token": token("host", ParticipantRole.HOST)})
+        await self._request("kiosk", {"type": "join", "id": 1, "room": "fuzz", "token": token("kiosk", ParticipantRole.KIOSK)})
         await self._request("host", {"type": "admit", "id": 2, "participant": "kiosk"})
 
     async def _request(self, name: str, message: dict[str, Any]) -> dict[str, Any]:
@@ -122,7 +122,7 @@ class Rig:
         self.loop.close()
 
 
-def token(participant: str, role: Role, room: str = "fuzz") -> str:
+def token(participant: str, role: ParticipantRole, room: str = "fuzz") -> str:
     return issue_token(SECRET, room=room, participant=participant, name=participant, role=role)
 
 
@@ -260,13 +260,13 @@ def bad_join(draw: st.DrawFn) -> tuple[str, str | bytes, Any, set[str]]:
         message = {"type": "join", "id": request_id, "room": "fuzz", "token": draw(st.text(min_size=1, max_size=300))}
         return ("fresh", json.dumps(message), request_id, {"bad_token"})
     if choice == "other_room":
-        message = {"type": "join", "id": request_id, "room": "fuzz", "token": token("x", Role.HOST, room="elsewhere")}
+        message = {"type": "join", "id": request_id, "room": "fuzz", "token": token("x", ParticipantRole.HOST, room="elsewhere")}
         return ("fresh", json.dumps(message), request_id, {"wrong_room"})
     if choice == "expired":
-        expired = issue_token(SECRET, room="fuzz", participant="x", name="x", role=Role.HOST, ttl_seconds=-5)
+        expired = issue_token(SECRET, room="fuzz", participant="x", name="x", role=ParticipantRole.HOST, ttl_seconds=-5)
         message = {"type": "join", "id": request_id, "room": "fuzz", "token": expired}
         return ("fresh", json.dumps(message), request_id, {"token_expired"})
-    message = {"type": "join", "id": request_id, "room": "fuzz", "token": token("kiosk", Role.KIOSK)}
+    message = {"type": "join", "id": request_id, "room": "fuzz", "token": token("kiosk", ParticipantRole.KIOSK)}
     return ("kiosk", json.dumps(message), request_id, {"out_of_order"})
 
 

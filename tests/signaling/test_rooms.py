@@ -10,10 +10,10 @@ from collections.abc import Callable
 import aiohttp
 import pytest
 
-from hub.rooms.media import SlotLayout
+from hub.media import SlotLayout
+from hub.rooms.participants import ParticipantRole
 from hub.signaling.client import SignalingRefused
 from hub.signaling.clip import Clip
-from hub.signaling.roles import Role
 from tests.signaling.conftest import ORIGIN, Hub
 
 
@@ -26,8 +26,8 @@ async def eventually(condition: Callable[[], bool], limit: float = 10.0) -> None
 
 
 async def test_two_clients_exchange_media_through_the_server(hub: Hub, clip: Clip) -> None:
-    host = await hub.client("r1", "host", Role.HOST, clip=clip)
-    clerk = await hub.client("r1", "clerk", Role.CLERK, clip=clip)
+    host = await hub.client("r1", "host", ParticipantRole.HOST, clip=clip)
+    clerk = await hub.client("r1", "clerk", ParticipantRole.CLERK, clip=clip)
     assert host.joined is not None and host.joined["you"]["role"] == "host"
     assert [line["name"] for line in host.joined["lines"]] == ["camera", "microphone", "main", "thumb1", "audio1", "audio2"]
     assert [p["id"] for p in clerk.joined["participants"]] == ["host"]  # type: ignore[index]
@@ -45,17 +45,19 @@ async def test_two_clients_exchange_media_through_the_server(hub: Hub, clip: Cli
 
 
 async def test_tokens_for_another_room_expired_or_forged_are_refused(hub: Hub) -> None:
-    await hub.client("r1", "host", Role.HOST)
-    other = await hub.client("r1", "x", Role.CLERK, token=hub.token("r2", "x", Role.CLERK), join=False)
+    await hub.client("r1", "host", ParticipantRole.HOST)
+    other = await hub.client("r1", "x", ParticipantRole.CLERK, token=hub.token("r2", "x", ParticipantRole.CLERK), join=False)
     with pytest.raises(SignalingRefused) as caught:
         await other.join()
     assert caught.value.code == "wrong_room"
-    expired = await hub.client("r1", "y", Role.CLERK, token=hub.token("r1", "y", Role.CLERK, ttl=-1), join=False)
+    expired = await hub.client(
+        "r1", "y", ParticipantRole.CLERK, token=hub.token("r1", "y", ParticipantRole.CLERK, ttl=-1), join=False
+    )
     with pytest.raises(SignalingRefused) as caught:
         await expired.join()
     assert caught.value.code == "token_expired"
-    forged = hub.token("r1", "z", Role.CLERK)[:-4] + "AAAA"
-    intruder = await hub.client("r1", "z", Role.CLERK, token=forged, join=False)
+    forged = hub.token("r1", "z", ParticipantRole.CLERK)[:-4] + "AAAA"
+    intruder = await hub.client("r1", "z", ParticipantRole.CLERK, token=forged, join=False)
     with pytest.raises(SignalingRefused) as caught:
         await intruder.join()
     assert caught.value.code == "bad_token"
@@ -74,11 +76,11 @@ async def test_wrong_origin_is_refused_before_upgrade(hub: Hub) -> None:
 
 
 async def test_lobby_admit_one_at_a_time_and_only_by_those_allowed(hub: Hub) -> None:
-    host = await hub.client("r1", "host", Role.HOST)
-    kiosk = await hub.client("r1", "kiosk", Role.KIOSK, join=False)
+    host = await hub.client("r1", "host", ParticipantRole.HOST)
+    kiosk = await hub.client("r1", "kiosk", ParticipantRole.KIOSK, join=False)
     reply = await kiosk.join()
     assert reply == {"type": "lobby", "id": reply["id"], "position": 1}
-    petitioner = await hub.client("r1", "pet", Role.PETITIONER, join=False)
+    petitioner = await hub.client("r1", "pet", ParticipantRole.PETITIONER, join=False)
     assert (await petitioner.join())["position"] == 2
     waiting = await host.wait_event("lobby_waiting")
     assert [p["id"] for p in waiting["waiting"]] == ["kiosk"]
@@ -91,8 +93,12 @@ async def test_lobby_admit_one_at_a_time_and_only_by_those_allowed(hub: Hub) -> 
     assert joined["you"]["role"] == "kiosk" and [p["id"] for p in joined["participants"]] == ["host"]
     assert (await petitioner.wait_event("lobby", since=0))["position"] in (1, 2)
     # A kiosk may not admit, nor end, nor remove; a petitioner never gains control.
-    for message in ({"type": "admit", "participant": "pet"}, {"type": "end"}, {"type": "remove", "participant": "host"},
-                    {"type": "set_presenter", "participant": "kiosk"}):
+    for message in (
+        {"type": "admit", "participant": "pet"},
+        {"type": "end"},
+        {"type": "remove", "participant": "host"},
+        {"type": "set_presenter", "participant": "kiosk"},
+    ):
         with pytest.raises(SignalingRefused) as caught:
             await kiosk.request(message)
         assert caught.value.code == "forbidden"
@@ -107,9 +113,13 @@ async def test_lobby_admit_one_at_a_time_and_only_by_those_allowed(hub: Hub) -> 
 
 
 async def test_out_of_order_messages_get_errors_and_the_connection_lives(hub: Hub) -> None:
-    client = await hub.client("r1", "a", Role.HOST, join=False)
-    for message in ({"type": "offer", "sdp": "v=0"}, {"type": "admit", "participant": "b"}, {"type": "leave"},
-                    {"type": "ice", "candidate": None}):
+    client = await hub.client("r1", "a", ParticipantRole.HOST, join=False)
+    for message in (
+        {"type": "offer", "sdp": "v=0"},
+        {"type": "admit", "participant": "b"},
+        {"type": "leave"},
+        {"type": "ice", "candidate": None},
+    ):
         with pytest.raises(SignalingRefused) as caught:
             await client.request(message)
         assert caught.value.code == "out_of_order"
@@ -127,15 +137,15 @@ async def test_out_of_order_messages_get_errors_and_the_connection_lives(hub: Hu
 
 
 async def test_reconnect_gets_role_and_slots_back_and_closes_the_old_socket(hub: Hub, clip: Clip) -> None:
-    host = await hub.client("r1", "host", Role.HOST, clip=clip)
+    host = await hub.client("r1", "host", ParticipantRole.HOST, clip=clip)
     await host.start_media()
-    pet = await hub.client("r1", "pet", Role.PETITIONER, clip=clip, join=False)
+    pet = await hub.client("r1", "pet", ParticipantRole.PETITIONER, clip=clip, join=False)
     await pet.join()
     await host.request({"type": "admit", "participant": "pet"})
     await pet.wait_event("joined")
     await pet.start_media()
     await eventually(lambda: pet.slots.get("main") == "host")
-    again = await hub.client("r1", "pet", Role.PETITIONER, clip=clip, join=False)
+    again = await hub.client("r1", "pet", ParticipantRole.PETITIONER, clip=clip, join=False)
     reply = await again.join()
     assert reply["type"] == "joined" and reply["you"]["role"] == "petitioner"  # no second wait in the lobby
     assert reply["slots"]["main"] == "host"
@@ -148,8 +158,8 @@ async def test_reconnect_gets_role_and_slots_back_and_closes_the_old_socket(hub:
 
 
 async def test_dropped_participant_leaves_after_the_grace(hub: Hub) -> None:
-    host = await hub.client("r1", "host", Role.HOST)
-    clerk = await hub.client("r1", "clerk", Role.CLERK)
+    host = await hub.client("r1", "host", ParticipantRole.HOST)
+    clerk = await hub.client("r1", "clerk", ParticipantRole.CLERK)
     await clerk.close()
     left = await host.wait_event("participant_left", wait=5)
     assert left == {"type": "participant_left", "id": None, "participant": "clerk", "reason": "disconnected"}
@@ -157,8 +167,8 @@ async def test_dropped_participant_leaves_after_the_grace(hub: Hub) -> None:
 
 
 async def test_host_ends_the_room_for_everyone(hub: Hub) -> None:
-    host = await hub.client("r1", "host", Role.HOST)
-    clerk = await hub.client("r1", "clerk", Role.CLERK)
+    host = await hub.client("r1", "host", ParticipantRole.HOST)
+    clerk = await hub.client("r1", "clerk", ParticipantRole.CLERK)
     with pytest.raises(SignalingRefused) as caught:
         await clerk.request({"type": "end"})
     assert caught.value.code == "forbidden"
@@ -167,7 +177,7 @@ async def test_host_ends_the_room_for_everyone(hub: Hub) -> None:
         assert (await client.wait_event("ended"))["reason"] == "ended_by_host"
         await client.wait_event("_socket_closed")
     assert any(e.participant is None and e.reason == "ended_by_host" for e in hub.events)
-    late = await hub.client("r1", "late", Role.CLERK, join=False)
+    late = await hub.client("r1", "late", ParticipantRole.CLERK, join=False)
     with pytest.raises(SignalingRefused) as caught:
         await late.join()
     assert caught.value.code == "room_ended"
@@ -175,8 +185,8 @@ async def test_host_ends_the_room_for_everyone(hub: Hub) -> None:
 
 
 async def test_outside_removal_and_recording_state(hub: Hub) -> None:
-    host = await hub.client("r1", "host", Role.HOST)
-    clerk = await hub.client("r1", "clerk", Role.CLERK)
+    host = await hub.client("r1", "host", ParticipantRole.HOST)
+    clerk = await hub.client("r1", "clerk", ParticipantRole.CLERK)
     hub.service.set_recording("r1", True)
     for client in (host, clerk):
         assert (await client.wait_event("recording"))["active"] is True
@@ -184,13 +194,13 @@ async def test_outside_removal_and_recording_state(hub: Hub) -> None:
     assert (await clerk.wait_event("closed"))["reason"] == "session_revoked"
     assert (await host.wait_event("participant_left"))["reason"] == "session_revoked"
     assert not await hub.service.remove_participant("r1", "clerk")
-    late = await hub.client("r1", "late", Role.CLERK)
+    late = await hub.client("r1", "late", ParticipantRole.CLERK)
     assert late.joined is not None and late.joined["recording"] is True
 
 
 async def test_media_state_is_shown_to_everyone(hub: Hub) -> None:
-    host = await hub.client("r1", "host", Role.HOST)
-    clerk = await hub.client("r1", "clerk", Role.CLERK)
+    host = await hub.client("r1", "host", ParticipantRole.HOST)
+    clerk = await hub.client("r1", "clerk", ParticipantRole.CLERK)
     await clerk.request({"type": "media_state", "audio": False, "video": True})
     state = await host.wait_event("participant_state")
     assert (state["participant"], state["audio"], state["video"]) == ("clerk", False, True)
@@ -198,11 +208,11 @@ async def test_media_state_is_shown_to_everyone(hub: Hub) -> None:
 
 @pytest.mark.parametrize("layout", [SlotLayout(thumbnails=0, audio=2)])
 async def test_unwatched_video_is_told_to_stop_and_resume(hub: Hub, clip: Clip) -> None:
-    a = await hub.client("r1", "a", Role.HOST, clip=clip)
+    a = await hub.client("r1", "a", ParticipantRole.HOST, clip=clip)
     await a.start_media()
-    b = await hub.client("r1", "b", Role.CLERK, clip=clip)
+    b = await hub.client("r1", "b", ParticipantRole.CLERK, clip=clip)
     await b.start_media()
-    c = await hub.client("r1", "c", Role.INTERVIEWER, clip=clip)
+    c = await hub.client("r1", "c", ParticipantRole.INTERVIEWER, clip=clip)
     await c.start_media()
     # One main slot each: a sees b, b and c see a; nobody sees c.
     await eventually(lambda: (a.slots.get("main"), b.slots.get("main"), c.slots.get("main")) == ("b", "a", "a"))
@@ -218,7 +228,7 @@ async def test_unwatched_video_is_told_to_stop_and_resume(hub: Hub, clip: Clip) 
 
 
 async def test_unknown_json_gets_error_with_id_echoed(hub: Hub) -> None:
-    client = await hub.client("r1", "a", Role.HOST, join=False)
+    client = await hub.client("r1", "a", ParticipantRole.HOST, join=False)
     await client.send_raw(json.dumps({"type": "fly", "id": "abc"}))
     event = await client.wait_event("error")
     assert event == {"type": "error", "id": "abc", "code": "unknown_type", "reason": "no such message type"}

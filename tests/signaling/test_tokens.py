@@ -6,16 +6,16 @@ import time
 
 import pytest
 
-from hub.signaling.roles import Role
-from hub.signaling.tokens import TokenError, issue_token, verify_token
+from hub.rooms.participants import ParticipantRole
+from hub.rooms.tokens import TokenError, issue_token, verify_token
 
 SECRET = "s3cret"
 
 
 def test_round_trip_carries_every_claim() -> None:
-    token = issue_token(SECRET, room="rs-7", participant="u-1", name="张三", role=Role.INTERVIEWER, ttl_seconds=60)
+    token = issue_token(SECRET, room="rs-7", participant="u-1", name="张三", role=ParticipantRole.INTERVIEWER, ttl_seconds=60)
     claims = verify_token(token, SECRET)
-    assert (claims.room, claims.participant, claims.name, claims.role) == ("rs-7", "u-1", "张三", Role.INTERVIEWER)
+    assert (claims.room, claims.participant, claims.name, claims.role) == ("rs-7", "u-1", "张三", ParticipantRole.INTERVIEWER)
     assert claims.expires - time.time() == pytest.approx(60, abs=2)
     assert len(claims.nonce) >= 16
     again = verify_token(issue_token(SECRET, room="rs-7", participant="u-1", name="张三", role="interviewer"), SECRET)
@@ -23,7 +23,7 @@ def test_round_trip_carries_every_claim() -> None:
 
 
 def test_expired_token_is_refused() -> None:
-    token = issue_token(SECRET, room="r", participant="p", name="n", role=Role.HOST, ttl_seconds=10, now=1000.0)
+    token = issue_token(SECRET, room="r", participant="p", name="n", role=ParticipantRole.HOST, ttl_seconds=10, now=1000.0)
     assert verify_token(token, SECRET, now=1009.0).room == "r"
     with pytest.raises(TokenError) as caught:
         verify_token(token, SECRET, now=1010.0)
@@ -31,7 +31,7 @@ def test_expired_token_is_refused() -> None:
 
 
 def test_wrong_secret_and_tampering_are_refused() -> None:
-    token = issue_token(SECRET, room="r", participant="p", name="n", role=Role.PETITIONER)
+    token = issue_token(SECRET, room="r", participant="p", name="n", role=ParticipantRole.PETITIONER)
     with pytest.raises(TokenError) as caught:
         verify_token(token, "another secret")
     assert caught.value.code == "bad_token"

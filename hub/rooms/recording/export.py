@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
-from hub.auth.actor import Actor
+from hub.access.actor import Actor
 from hub.errors import Conflict, Forbidden, NotFound
 from hub.i18n import N_
 from hub.rooms.recording import service

@@ -11,14 +11,14 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.clock import Clock
 from hub.db import Database
 from hub.rooms.events import session_id_of
-from hub.rooms.media import MediaRoom
+from hub.rooms.live_calls import LiveCalls
 from hub.rooms.models import RoomSession, SessionKind
 from hub.rooms.recording import service
 from hub.rooms.recording.models import GapCause
@@ -36,17 +36,6 @@ LEFT_CAUSES = {"left": GapCause.LEFT, "removed": GapCause.LEFT, "denied": GapCau
 CaseResolver = Callable[[AsyncSession, RoomSession], Awaitable[int | None]]
 
 
-class Signaling(Protocol):
-    """What the manager needs of `hub.signaling.service.SignalingService`."""
-
-    rooms: dict[str, Any]
-    ended: set[str]
-
-    def set_recording(self, room_id: str, active: bool) -> None: ...
-
-    def media_room(self, room_id: str) -> MediaRoom | None: ...
-
-
 async def no_case(s: AsyncSession, room_session: RoomSession) -> int | None:
     return None
 
@@ -56,7 +45,7 @@ class RecordingManager:
         self,
         db: Database,
         store: EvidenceStore,
-        signaling: Signaling,
+        signaling: LiveCalls,
         *,
         clock: Clock | None = None,
         case_of: CaseResolver = no_case,
@@ -73,7 +62,7 @@ class RecordingManager:
         self._stopping: set[asyncio.Future[None]] = set()
         self._ending: list[tuple[Recorder, int]] = []  # entries being stopped
 
-    # ---- hooks (RoomEvent from hub.signaling.service; duck-typed so rooms need not import signaling) --
+    # ---- hooks (the calls' room events, see hub.rooms.live_calls) --
 
     async def on_participant_joined(self, event: Any) -> None:
         role = getattr(event.role, "value", event.role)

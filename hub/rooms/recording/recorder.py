@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 import av
 
-from hub.rooms.media import FrameTiming, MediaRoom
+from hub.media import FrameTiming, MediaRoom
 from hub.rooms.recording.models import GapCause
 from hub.rooms.recording.segment import SegmentFile, TrackSpec, h264_size, vp8_size
 from hub.rooms.recording.sync import ReportWatch

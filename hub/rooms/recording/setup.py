@@ -10,20 +10,22 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from hub.http.keys import CLOCK, DB, LABELS, STORE
+from hub.http.keys import CLOCK, DB, LABELS, POLICY
+from hub.rooms.live_calls import LIVE_CALLS
 from hub.rooms.recording import service, views
-from hub.rooms.recording.case_link import case_of_room_session
 from hub.rooms.recording.copies import ReviewCopies
 from hub.rooms.recording.keys import CASE_RESOLVER, COPIES, READERS, RECORDINGS
-from hub.rooms.recording.manager import RecordingManager
-from hub.rooms.recording.models import RECORDING_LABELS
+from hub.rooms.recording.manager import RecordingManager, no_case
+from hub.rooms.recording.models import RECORDING_LABELS, Recording
 from hub.rooms.recording.playback import ReaderCache
-from hub.signaling.keys import SIGNALING
+from hub.rooms.recording.rules import RecordingRule
+from hub.store.interface import STORE
 
 
 def setup(app: web.Application) -> None:
     app[LABELS].update(RECORDING_LABELS)
-    app[CASE_RESOLVER] = case_of_room_session
+    app[POLICY].register(Recording, RecordingRule(app[POLICY]))
+    app.setdefault(CASE_RESOLVER, no_case)  # the schedule part, which links interviews to cases, may set its own
     app.router.add_routes(views.routes)
     app.cleanup_ctx.append(_recordings)
 
@@ -35,8 +37,8 @@ async def _recordings(app: web.Application) -> AsyncIterator[None]:
     async with app[DB].transaction() as s:
         await service.recover_interrupted(s, store, now=app[CLOCK].now())
     manager: RecordingManager | None = None
-    if SIGNALING in app:
-        signaling = app[SIGNALING]
+    if LIVE_CALLS in app:
+        signaling = app[LIVE_CALLS]
         manager = RecordingManager(app[DB], store, signaling, clock=app[CLOCK], case_of=app[CASE_RESOLVER])
         signaling.on_participant_joined.append(manager.on_participant_joined)
         signaling.on_participant_left.append(manager.on_participant_left)

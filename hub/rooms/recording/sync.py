@@ -6,7 +6,7 @@ one publisher share that NTP clock: that is what keeps them in sync (arrival tim
 behind video, notes/media-forwarding.md).
 
 aiortc 1.16 has no public hook for either half, so this module touches two private names of
-`RTCRtpReceiver`: its `_handle_rtcp_packet` (wrapped per receiver, as `hub.rooms.media.tap` wraps the
+`RTCRtpReceiver`: its `_handle_rtcp_packet` (wrapped per receiver, as `hub.media.tap` wraps the
 decoder queue) and the origin of its `TimestampMapper` (the frames the tap hands on are zero-based).
 tests/rooms/recording/test_sync.py fails if either changes.
 """

@@ -16,12 +16,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from hub import audit
-from hub.cases.views import run
 from hub.errors import BadRequest, NotFound
 from hub.http.context import db_of, now_of, require_staff
 from hub.http.keys import CATALOGS, LOCALE, SECRET
 from hub.http.responses import see_other
 from hub.http.validation import int_param, parse_form, read_json, validate
+from hub.http.views import in_transaction as run
 from hub.rooms.events import session_id_of
 from hub.rooms.models import Room, RoomSession
 from hub.rooms.recording import export, service
@@ -30,7 +30,7 @@ from hub.rooms.recording.keys import COPIES, READERS
 from hub.rooms.recording.models import ExportStatus, NoticeDecision, Recording
 from hub.rooms.recording.notice import NOTICE_LABELS, NOTICE_ROLES, NOTICE_TEXT, NOTICE_TITLE, answer, notice_sha256, notices_of
 from hub.rooms.recording.playback import serve
-from hub.signaling.tokens import TokenError, verify_token
+from hub.rooms.tokens import TokenError, verify_token
 from hub.store.errors import StoreError
 from hub.store.manifest import grouped
 from hub.store.models import StoredFile
@@ -94,7 +94,7 @@ async def case_recordings(request: web.Request) -> dict[str, Any]:
         await audit.record(s, actor.audit, "recording.list_viewed", "clue", case_id, {}, at=now_of(request))
         return {"clue": clue, "recordings": recordings, "exports": exports, "me": actor.user_id}
 
-    return await run(request, work, clue_id=case_id)
+    return await run(request, work)
 
 
 @routes.get("/recordings/{id}")
@@ -194,7 +194,7 @@ async def export_request(request: web.Request) -> web.Response:
         await require_case(s, request.app, actor, case_id)
         await export.request_export(s, actor, case_id, form.reason, now_of(request))
 
-    await run(request, work, clue_id=case_id)
+    await run(request, work)
     return see_other(f"/cases/{case_id}/recordings")
 
 
@@ -239,7 +239,7 @@ async def export_download(request: web.Request) -> web.StreamResponse:
 
 def _seat(request: web.Request, token: str) -> tuple[int, Any]:
     try:
-        seat = verify_token(token, request.app[SECRET])
+        seat = verify_token(token, request.app[SECRET], now=now_of(request).timestamp())
     except TokenError:
         raise NotFound("room_session") from None
     session_id = session_id_of(seat.room)

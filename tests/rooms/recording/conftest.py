@@ -14,13 +14,13 @@ from hub.app import create_app
 from hub.auth.models import User
 from hub.clock import FakeClock
 from hub.db import Database
-from hub.http.keys import STORE
-from hub.rooms.media.keyframes import is_keyframe
+from hub.media.keyframes import is_keyframe
 from hub.rooms.models import RoomSession, SessionKind, SessionStatus
 from hub.rooms.recording import service
 from hub.rooms.recording.segment import SegmentFile, TrackSpec
 from hub.settings import Settings
 from hub.signaling.clip import Clip, encode_clip
+from hub.store.interface import STORE
 from hub.store.manifest import Labels
 from tests.cases.conftest import make_kit
 

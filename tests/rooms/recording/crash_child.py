@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from hub.db import Database
-from hub.rooms.media import MediaEngine, SlotLayout
+from hub.media import MediaEngine, SlotLayout
 from hub.rooms.recording import service
 from hub.rooms.recording.recorder import Person, Recorder
 from hub.rooms.recording.segment import SegmentFile

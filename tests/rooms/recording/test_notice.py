@@ -10,8 +10,8 @@ from hub.clock import FakeClock
 from hub.db import Database
 from hub.http.keys import SECRET
 from hub.rooms.recording.models import NoticeDecision, RecordingNotice
+from hub.rooms.tokens import issue_token
 from hub.signaling.clip import Clip
-from hub.signaling.tokens import issue_token
 from tests.rooms.recording.conftest import make_case_recording
 from tests.support.clients import Browser
 

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from hub.audit import AuditEntry
 from hub.clock import FakeClock
 from hub.db import Database
-from hub.http.keys import STORE
 from hub.signaling.clip import Clip
+from hub.store.interface import STORE
 from tests.rooms.recording.conftest import CaseRecording, make_case_recording
 from tests.rooms.recording.support import plaintext
 from tests.support.clients import Browser

@@ -8,8 +8,8 @@ from typing import Any
 
 import av
 
-from hub.rooms.media import FrameTiming
-from hub.rooms.media.keyframes import is_keyframe
+from hub.media import FrameTiming
+from hub.media.keyframes import is_keyframe
 from hub.rooms.recording.models import GapCause
 from hub.rooms.recording.recorder import Person, Recorder, RecorderTuning
 from hub.signaling.clip import Clip

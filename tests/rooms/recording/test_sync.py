@@ -9,7 +9,7 @@ from typing import Any
 from aiortc import RTCRtpReceiver
 from aiortc.rtcrtpreceiver import TimestampMapper
 
-from hub.rooms.media import MediaEngine, SlotLayout
+from hub.media import MediaEngine, SlotLayout
 from hub.rooms.recording.sync import RTCP_HANDLER_ATTR, TIMESTAMP_MAPPER_ATTR, ReportWatch, SenderReport, ntp_to_unix
 from hub.signaling.client_media import ClientPeer
 from hub.signaling.clip import Clip

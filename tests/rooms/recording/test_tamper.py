@@ -15,10 +15,10 @@ from sqlalchemy import select, text, update
 
 from hub.clock import FakeClock
 from hub.db import Database
-from hub.http.keys import STORE
 from hub.rooms.recording.models import RecordingSegment
 from hub.rooms.recording.verify import verify_recordings
 from hub.signaling.clip import Clip
+from hub.store.interface import STORE
 from hub.store.keys import StoreKeys
 from hub.store.store import EvidenceStore
 from hub.store.verify import AUDIT_CHAIN, verify_store

@@ -15,15 +15,16 @@ from sqlalchemy import select
 from hub.auth.models import User
 from hub.clock import FakeClock
 from hub.db import Database
-from hub.http.keys import SECRET, STORE
+from hub.http.keys import SECRET
 from hub.rooms.models import Room, RoomSession, SessionKind, SessionRoom, SessionStatus
 from hub.rooms.recording.keys import RECORDINGS
 from hub.rooms.recording.models import Recording, RecordingSegment, RecordingStatus
+from hub.rooms.tokens import issue_token
 from hub.schedule.models import Interview, InterviewStatus
 from hub.signaling.client import HubClient
 from hub.signaling.clip import Clip
 from hub.signaling.keys import SIGNALING, allowed_origin
-from hub.signaling.tokens import issue_token
+from hub.store.interface import STORE
 from tests.cases.conftest import make_kit
 from tests.rooms.recording.support import plaintext, wait_for
 from tests.support.clients import Browser

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hub.rooms.media import MediaEngine, SlotLayout
+from hub.media import MediaEngine, SlotLayout
 from hub.rooms.recording.recorder import Person, Recorder
 from hub.signaling.client_media import ClientPeer
 from hub.signaling.clip import Clip

@@ -19,7 +19,7 @@ from aiortc.jitterbuffer import JitterFrame
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 
-from hub.rooms.media.keyframes import KeyframeRequester, is_keyframe
+from hub.media.keyframes import KeyframeRequester, is_keyframe
 
 # A slow viewer is cut back to the next keyframe rather than fed frames it cannot decode in order.
 MAX_QUEUED = {"video": 30, "audio": 50}

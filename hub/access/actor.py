@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from hub.access.roles import Role
 from hub.audit import AuditActor
-from hub.auth.models import PortfolioEntry, Role, User
 
 
 @dataclass(frozen=True)
@@ -58,25 +55,3 @@ ANONYMOUS = Actor(kind="anonymous")
 def command_line_operator(os_user: str) -> Actor:
     """Whoever runs `hub user ...` on the server: an administrator of accounts, never of case content."""
     return Actor(kind="system", username=os_user, display_name=os_user, role=Role.ADMIN)
-
-
-async def staff_actor(session: AsyncSession, user: User, *, session_id: str | None = None) -> Actor:
-    """The person behind an account as the policy sees them: role, unit and (for deputies) portfolio."""
-    portfolio = frozenset(
-        (await session.scalars(select(PortfolioEntry.org_unit_id).where(PortfolioEntry.user_id == user.id))).all()
-    )
-    return Actor(
-        kind="staff",
-        user_id=user.id,
-        username=user.username,
-        display_name=user.display_name,
-        role=user.role,
-        org_unit_id=user.org_unit_id,
-        portfolio=portfolio,
-        session_id=session_id,
-    )
-
-
-async def staff_actor_named(session: AsyncSession, username: str) -> Actor | None:
-    user = await session.scalar(select(User).where(User.username == username))
-    return None if user is None else await staff_actor(session, user)

@@ -6,8 +6,8 @@ The forwarding path never decodes: the receiver's assembled frames are taken fro
 (decode + re-encode) so the benchmark can compare both.
 """
 
-from hub.rooms.media.engine import MediaEngine
-from hub.rooms.media.room import FrameTiming, MediaRoom, RoomTap
-from hub.rooms.media.slots import SlotLayout
+from hub.media.engine import MediaEngine
+from hub.media.room import FrameTiming, MediaRoom, RoomTap
+from hub.media.slots import SlotLayout
 
 __all__ = ["FrameTiming", "MediaEngine", "MediaRoom", "RoomTap", "SlotLayout"]

@@ -3,7 +3,7 @@
 The receiver runs SRTP, NACK, RTX and its jitter buffer, then puts ``(codec, JitterFrame)`` into a
 `queue.Queue` read by its decoder thread. Replacing that one queue's ``put`` hands us the frame instead
 (the decoder thread stays idle; ``None`` still passes through so it exits on stop). This is the only
-private name the forwarder relies on: `DECODER_QUEUE_ATTR`. tests/rooms/media/test_tap.py fails if
+private name the forwarder relies on: `DECODER_QUEUE_ATTR`. tests/media/test_tap.py fails if
 aiortc renames it or changes the tuple.
 
 The receiver also calls its own ``_send_rtcp_pli`` when its jitter buffer had to throw packets away:

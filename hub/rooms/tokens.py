@@ -15,7 +15,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from hub.signaling.roles import Role
+from hub.rooms.participants import ParticipantRole
 
 PREFIX = "v1."
 MAX_TOKEN_LENGTH = 2048
@@ -34,7 +34,7 @@ class RoomToken:
     room: str  # room-session id
     participant: str
     name: str
-    role: Role
+    role: ParticipantRole
     expires: int  # unix seconds
     nonce: str
 
@@ -52,14 +52,14 @@ def _key(secret: str | bytes) -> bytes:
 
 
 def issue_token(
-    secret: str | bytes, *, room: str, participant: str, name: str, role: Role | str,
+    secret: str | bytes, *, room: str, participant: str, name: str, role: ParticipantRole | str,
     ttl_seconds: int = DEFAULT_TTL_SECONDS, now: float | None = None,
 ) -> str:
     claims = {
         "room": str(room),
         "participant": str(participant),
         "name": name,
-        "role": Role(role).value,
+        "role": ParticipantRole(role).value,
         "exp": int((time.time() if now is None else now) + ttl_seconds),
         "nonce": secrets.token_urlsafe(12),
     }
@@ -83,7 +83,7 @@ def verify_token(token: str, secret: str | bytes, *, now: float | None = None) -
         claims = json.loads(_unb64(body[len(PREFIX):]))
         parsed = RoomToken(
             room=_text(claims["room"]), participant=_text(claims["participant"]), name=_text(claims["name"]),
-            role=Role(claims["role"]), expires=int(claims["exp"]), nonce=_text(claims["nonce"]),
+            role=ParticipantRole(claims["role"]), expires=int(claims["exp"]), nonce=_text(claims["nonce"]),
         )
     except (ValueError, KeyError, TypeError, binascii.Error):
         raise TokenError("bad_token", "malformed claims") from None

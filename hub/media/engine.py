@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from hub.rooms.media.room import MediaRoom
-from hub.rooms.media.slots import SlotLayout
+from hub.media.room import MediaRoom
+from hub.media.slots import SlotLayout
 
 
 class MediaEngine:

@@ -15,12 +15,12 @@ import av
 from aiortc.contrib.media import MediaRelay
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
-from hub.rooms.media.peer import MediaPeer
-from hub.rooms.media.slots import Candidate, SlotLayout, assign, rank
-from hub.rooms.media.tracks import CLOCK_RATE, PublishedStream
+from hub.media.peer import MediaPeer
+from hub.media.slots import Candidate, SlotLayout, assign, rank
+from hub.media.tracks import CLOCK_RATE, PublishedStream
 
 if TYPE_CHECKING:
-    from hub.rooms.media.engine import MediaEngine
+    from hub.media.engine import MediaEngine
 
 log = logging.getLogger(__name__)
 

@@ -22,13 +22,13 @@ from aiortc import sdp as aiortc_sdp
 from aiortc.mediastreams import MediaStreamTrack
 from aiortc.rtcrtpparameters import RTCRtpCodecCapability
 
-from hub.rooms.media.ice import peer_configuration, restrict_host_addresses
-from hub.rooms.media.keyframes import KeyframeRequester
-from hub.rooms.media.tap import ReceiverTap
-from hub.rooms.media.tracks import ForwardedTrack, PublishedStream
+from hub.media.ice import peer_configuration, restrict_host_addresses
+from hub.media.keyframes import KeyframeRequester
+from hub.media.tap import ReceiverTap
+from hub.media.tracks import ForwardedTrack, PublishedStream
 
 if TYPE_CHECKING:
-    from hub.rooms.media.room import MediaRoom
+    from hub.media.room import MediaRoom
 
 log = logging.getLogger(__name__)
 

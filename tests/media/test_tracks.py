@@ -10,8 +10,8 @@ from aiortc.jitterbuffer import JitterFrame
 from aiortc.mediastreams import MediaStreamError
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 
-from hub.rooms.media.keyframes import KeyframeRequester, is_keyframe
-from hub.rooms.media.tracks import ForwardedTrack, PublishedStream
+from hub.media.keyframes import KeyframeRequester, is_keyframe
+from hub.media.tracks import ForwardedTrack, PublishedStream
 from hub.signaling.clip import Clip
 
 pytestmark = pytest.mark.asyncio

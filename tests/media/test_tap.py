@@ -1,5 +1,5 @@
 """The one private aiortc name the forwarder relies on. If this fails, aiortc changed its receiver:
-re-read rtcrtpreceiver.py and adapt hub/rooms/media/tap.py before upgrading."""
+re-read rtcrtpreceiver.py and adapt hub/media/tap.py before upgrading."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from aiortc import RTCPeerConnection, RTCRtpReceiver
 from aiortc.jitterbuffer import JitterBuffer, JitterFrame
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 
-from hub.rooms.media.ice import restrict_host_addresses
-from hub.rooms.media.tap import DECODER_QUEUE_ATTR, JITTER_BUFFER_ATTR
+from hub.media.ice import restrict_host_addresses
+from hub.media.tap import DECODER_QUEUE_ATTR, JITTER_BUFFER_ATTR
 from hub.signaling.client_media import ReplayTrack
 from hub.signaling.clip import Clip
 

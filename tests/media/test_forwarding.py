@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from hub.rooms.media import MediaEngine, SlotLayout
+from hub.media import MediaEngine, SlotLayout
 from hub.signaling.client_media import ClientPeer
 from hub.signaling.clip import Clip
 
@@ -84,8 +84,8 @@ async def test_baseline_relay_also_delivers(small_clip: Clip) -> None:
 
 
 async def test_room_tap_gets_encoded_frames_from_a_keyframe(small_clip: Clip) -> None:
-    from hub.rooms.media.keyframes import is_keyframe
-    from hub.rooms.media.room import FrameTiming
+    from hub.media.keyframes import is_keyframe
+    from hub.media.room import FrameTiming
 
     got: list[tuple[str, str, bytes, FrameTiming]] = []
 
@@ -124,7 +124,7 @@ async def test_close_ends_every_server_peer(small_clip: Clip) -> None:
 
 
 async def test_offer_with_wrong_shape_is_refused(small_clip: Clip) -> None:
-    from hub.rooms.media.peer import MediaError
+    from hub.media.peer import MediaError
 
     engine = MediaEngine(ice_addresses=["127.0.0.1"], layout=SlotLayout(thumbnails=0, audio=1))
     peer = ClientPeer(SlotLayout(thumbnails=2, audio=1).describe(True), clip=small_clip, ice_addresses=["127.0.0.1"])

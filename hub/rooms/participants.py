@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 
-class Role(StrEnum):
+class ParticipantRole(StrEnum):
     HOST = "host"  # opens, admits, removes and ends
     INTERVIEWER = "interviewer"  # 谈话人: admits, picks the presenter
     CLERK = "clerk"  # 记录人: speaks, takes the record
@@ -26,12 +26,12 @@ class Rights:
     waits_in_lobby: bool  # must be admitted before joining
 
 
-RIGHTS: dict[Role, Rights] = {
-    Role.HOST: Rights(speak=True, admit=True, end=True, remove=True, present=True, waits_in_lobby=False),
-    Role.INTERVIEWER: Rights(speak=True, admit=True, end=False, remove=False, present=True, waits_in_lobby=False),
-    Role.CLERK: Rights(speak=True, admit=False, end=False, remove=False, present=False, waits_in_lobby=False),
-    Role.INTERVIEWEE: Rights(speak=True, admit=False, end=False, remove=False, present=False, waits_in_lobby=True),
-    Role.PETITIONER: Rights(speak=True, admit=False, end=False, remove=False, present=False, waits_in_lobby=True),
-    Role.WITNESS: Rights(speak=False, admit=False, end=False, remove=False, present=False, waits_in_lobby=True),
-    Role.KIOSK: Rights(speak=True, admit=False, end=False, remove=False, present=False, waits_in_lobby=True),
+RIGHTS: dict[ParticipantRole, Rights] = {
+    ParticipantRole.HOST: Rights(speak=True, admit=True, end=True, remove=True, present=True, waits_in_lobby=False),
+    ParticipantRole.INTERVIEWER: Rights(speak=True, admit=True, end=False, remove=False, present=True, waits_in_lobby=False),
+    ParticipantRole.CLERK: Rights(speak=True, admit=False, end=False, remove=False, present=False, waits_in_lobby=False),
+    ParticipantRole.INTERVIEWEE: Rights(speak=True, admit=False, end=False, remove=False, present=False, waits_in_lobby=True),
+    ParticipantRole.PETITIONER: Rights(speak=True, admit=False, end=False, remove=False, present=False, waits_in_lobby=True),
+    ParticipantRole.WITNESS: Rights(speak=False, admit=False, end=False, remove=False, present=False, waits_in_lobby=True),
+    ParticipantRole.KIOSK: Rights(speak=True, admit=False, end=False, remove=False, present=False, waits_in_lobby=True),
 }

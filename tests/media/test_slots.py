@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from hub.rooms.media.slots import Candidate, SlotLayout, assign, rank
+from hub.media.slots import Candidate, SlotLayout, assign, rank
 
 
 def test_describe_orders_send_lines_first() -> None:

@@ -8,13 +8,15 @@ shows what a detail page would refuse.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import structlog
 from prometheus_client import Counter
 from sqlalchemy import ColumnElement, false
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.auth.actor import Actor
+from hub.access.actor import Actor
 from hub.errors import Forbidden, NotFound
 
 log = structlog.get_logger("hub.access")
@@ -32,9 +34,15 @@ class Rule(Protocol):
     def where(self, actor: Actor, action: str) -> ColumnElement[bool]: ...
 
 
+# Loads one object for an actor, checking that they may see it (404 otherwise, refusal logged); a part registers one
+# per object type so that views of other parts can name the object ("clue") without importing its part.
+Loader = Callable[[AsyncSession, Actor, int], Awaitable[Any]]
+
+
 class Policy:
     def __init__(self) -> None:
         self._rules: dict[type, Rule] = {}
+        self._loaders: dict[str, Loader] = {}
 
     def register(self, model: type, rule: Rule) -> None:
         if model in self._rules:
@@ -50,6 +58,26 @@ class Policy:
     @property
     def models(self) -> list[type]:
         return list(self._rules)
+
+    def model_named(self, object_type: str) -> type:
+        """The model whose rule calls its objects ``object_type`` (a part may name another's objects, not import them)."""
+        for model, rule in self._rules.items():
+            if rule.object_type == object_type:
+                return model
+        raise LookupError(f"no access rule registered for objects called {object_type!r}")
+
+    def register_loader(self, object_type: str, loader: Loader) -> None:
+        if object_type in self._loaders:
+            raise ValueError(f"a loader for {object_type} is already registered")
+        self._loaders[object_type] = loader
+
+    async def load(self, session: AsyncSession, actor: Actor, object_type: str, object_id: int) -> Any:
+        """The object if the actor may see it; ``NotFound`` (logged) otherwise."""
+        try:
+            loader = self._loaders[object_type]
+        except KeyError:
+            raise LookupError(f"no loader registered for {object_type}") from None
+        return await loader(session, actor, object_id)
 
     def may(self, actor: Actor, action: str, obj: Any) -> bool:
         return self.rule_for(type(obj)).allows(actor, action, obj)

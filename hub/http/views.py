@@ -1,0 +1,243 @@
+"""Views that declare what they need, as Warehouse's ``@view_config(permission=…)`` does.
+
+A route says who may call it (``who``), which object it acts on and with what action (``permission``), what it
+reads (``body`` from JSON, ``form`` from a form post, both pydantic models) and whether it writes. The framework,
+in this order: resolves the actor and refuses strangers (before reading any body), parses and validates the input,
+opens the unit of work, loads the object through the policy (which logs every refusal), runs the handler inside
+the transaction and commits at the edge. A refusal that must be written down (a recused person's attempt, 规则 65)
+is audited in a transaction of its own, so the rolled-back work does not take it along.
+
+The declarations are kept (``Routes.declared``) for the OpenAPI description and the access matrix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Generic, TypeVar
+
+import aiohttp_jinja2
+from aiohttp import web
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+from yarl import URL
+
+from hub import audit
+from hub.access.actor import Actor
+from hub.clock import LOCAL_TZ
+from hub.errors import AuditedRefusal, Conflict, Forbidden, HubError, Invalid, Unauthenticated
+from hub.http.context import actor_of, db_of, now_of, policy_of
+from hub.http.validation import int_param, parse_json, read_form, validate
+
+B = TypeVar("B")
+T = TypeVar("T")
+
+
+class Who(Enum):
+    """Who may call a route at all; what they may do with an object is the permission's (the policy's) business."""
+
+    ANYONE = "anyone"  # public pages, sign-in, enrolment
+    STAFF = "staff"  # a signed-in staff member (with their key, when keys are required)
+    KIOSK = "kiosk"  # an enrolled township kiosk device
+    STAFF_OR_KIOSK = "staff_or_kiosk"
+
+
+@dataclass(frozen=True)
+class Permission:
+    """The action on one object: the object is loaded by the loader its part registered under ``object_type``."""
+
+    action: str
+    object_type: str
+    key: str = "id"  # the path parameter that holds the object's id
+
+
+@dataclass
+class Call(Generic[B]):
+    """One call of a declared view: what the framework already established."""
+
+    request: web.Request
+    actor: Actor
+    body: B
+    session: AsyncSession | None = None  # the unit of work (None for views declared with ``tx=False``)
+    target: Any = None  # the permission's object, loaded and checked
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    @property
+    def app(self) -> web.Application:
+        return self.request.app
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.astimezone(LOCAL_TZ).date()
+
+    @property
+    def db(self) -> AsyncSession:
+        if self.session is None:
+            raise RuntimeError("this view was declared without a unit of work")
+        return self.session
+
+    def int(self, name: str) -> int:
+        return int_param(self.request, name)
+
+    def query(self, name: str, default: str = "") -> str:
+        return self.request.query.get(name, default)
+
+
+@dataclass(frozen=True)
+class Declared:
+    """What one route declared (read by the OpenAPI generator and the access matrix)."""
+
+    method: str
+    path: str
+    who: Who
+    permission: Permission | None
+    body: type[BaseModel] | None
+    form: type[BaseModel] | None
+    response: type[BaseModel] | None
+    summary: str
+
+
+Handler = Callable[[Call[Any]], Awaitable[Any]]
+
+
+def _check_who(actor: Actor, who: Who) -> None:
+    if who is Who.ANYONE:
+        return
+    if who in (Who.STAFF, Who.STAFF_OR_KIOSK) and actor.is_staff:
+        return
+    if who in (Who.KIOSK, Who.STAFF_OR_KIOSK) and actor.kind == "kiosk":
+        return
+    if who is Who.KIOSK and actor.is_staff:
+        raise Forbidden("not_allowed", "You may not do this.")
+    raise Unauthenticated("unauthenticated", "Please sign in.")
+
+
+async def record_refusal(request: web.Request, actor: Actor, refusal: AuditedRefusal) -> None:
+    """Write down a refusal the rules want kept, in a transaction of its own."""
+    async with db_of(request).transaction() as s:
+        await audit.record(
+            s, actor.audit, refusal.audit_action, refusal.object_type, refusal.object_id,
+            {"path": request.path, "method": request.method}, at=now_of(request),
+        )  # fmt: skip
+
+
+async def in_transaction(request: web.Request, work: Callable[[AsyncSession], Awaitable[T]], *, write: bool = True) -> T:
+    """One unit of work at the edge, for views that open theirs by hand (``tx=False``)."""
+    try:
+        async with db_of(request).transaction(write=write) as s:
+            return await work(s)
+    except AuditedRefusal as refusal:
+        await record_refusal(request, actor_of(request), refusal)
+        raise
+
+
+def back_with_error(path: str, exc: HubError | None = None) -> web.HTTPSeeOther:
+    """After a form post: back to ``path``, with the error's message shown there when there is one."""
+    if exc is None:
+        return web.HTTPSeeOther(path)
+    return web.HTTPSeeOther(str(URL(path).with_query(error=exc.message)))
+
+
+def _form_data(raw: Mapping[str, Any], model: type[BaseModel]) -> dict[str, Any]:
+    """A form's fields as the model wants them: the CSRF field dropped, an empty optional field as missing."""
+    data = {k: v for k, v in raw.items() if k != "csrf_token"}
+    for name, info in model.model_fields.items():
+        if data.get(name) == "" and not info.is_required():
+            data.pop(name)
+    return data
+
+
+class Routes:
+    """A part's routes: ``routes.get(path, …)(handler)``; ``routes.table`` goes to ``app.router.add_routes``."""
+
+    def __init__(self) -> None:
+        self.table = web.RouteTableDef()
+        self.declared: list[Declared] = []
+
+    def route(
+        self,
+        method: str,
+        path: str,
+        *,
+        who: Who = Who.STAFF,
+        permission: Permission | None = None,
+        body: type[BaseModel] | None = None,
+        form: type[BaseModel] | None = None,
+        write: bool | None = None,
+        tx: bool = True,
+        template: str | None = None,
+        back: str | None = None,
+        response: type[BaseModel] | None = None,
+        summary: str = "",
+    ) -> Callable[[Handler], Handler]:
+        """Declare a view. ``template``: the handler returns the page's context. ``back``: a form post that fails
+        with an input, state or permission error goes back to this path (``{name}`` from the path parameters) with
+        the message; the handler returns where to go on success (a path) or a response."""
+        writes = write if write is not None else method not in ("GET", "HEAD")
+
+        def decorate(handler: Handler) -> Handler:
+            @functools.wraps(handler)
+            async def view(request: web.Request) -> web.StreamResponse:
+                actor = actor_of(request)
+                _check_who(actor, who)  # strangers are refused before their body is read
+                back_to = back.format_map(request.match_info) if back else None
+                try:
+                    parsed: Any = None
+                    if body is not None:
+                        parsed = await parse_json(request, body)
+                    elif form is not None:
+                        parsed = validate(form, _form_data(await read_form(request), form))
+                    call: Call[Any] = Call(request, actor, parsed, now=now_of(request))
+                    result = await (self._in_unit(call, handler, permission, writes) if tx else handler(call))
+                except (Invalid, Conflict, Forbidden) as exc:
+                    if back_to is None or isinstance(exc, AuditedRefusal):
+                        raise
+                    raise back_with_error(back_to, exc) from None
+                if template is not None:
+                    return aiohttp_jinja2.render_template(template, request, result)
+                if isinstance(result, str):
+                    raise web.HTTPSeeOther(result)
+                if back_to is not None and result is None:
+                    raise web.HTTPSeeOther(back_to)
+                assert isinstance(result, web.StreamResponse), f"{handler.__name__} returned {type(result).__name__}"
+                return result
+
+            self.table.route(method, path)(view)
+            self.declared.append(
+                Declared(method, path, who, permission, body, form, response, summary or (handler.__doc__ or "").strip())
+            )
+            return handler
+
+        return decorate
+
+    async def _in_unit(self, call: Call[Any], handler: Handler, permission: Permission | None, write: bool) -> Any:
+        request = call.request
+        try:
+            async with db_of(request).transaction(write=write) as s:
+                call.session = s
+                if permission is not None:
+                    object_id = int_param(request, permission.key)
+                    call.target = await policy_of(request).load(s, call.actor, permission.object_type, object_id)
+                    policy_of(request).require(call.actor, permission.action, call.target)
+                return await handler(call)
+        except AuditedRefusal as refusal:
+            await record_refusal(request, call.actor, refusal)
+            raise
+
+    def get(self, path: str, **kw: Any) -> Callable[[Handler], Handler]:
+        return self.route("GET", path, **kw)
+
+    def post(self, path: str, **kw: Any) -> Callable[[Handler], Handler]:
+        return self.route("POST", path, **kw)
+
+    def patch(self, path: str, **kw: Any) -> Callable[[Handler], Handler]:
+        return self.route("PATCH", path, **kw)
+
+    def put(self, path: str, **kw: Any) -> Callable[[Handler], Handler]:
+        return self.route("PUT", path, **kw)
+
+    def delete(self, path: str, **kw: Any) -> Callable[[Handler], Handler]:
+        return self.route("DELETE", path, **kw)
