@@ -10,7 +10,8 @@ import structlog
 from aiohttp import web
 
 from hub.access.policy import Policy
-from hub.auth.middleware import ACTOR_RESOLVERS, session_actor
+from hub.auth.interface import ACTOR_RESOLVERS
+from hub.auth.middleware import session_actor
 from hub.clock import Clock, to_local
 from hub.db import Database
 from hub.http import middleware, ops_views
@@ -19,9 +20,8 @@ from hub.http.rendering import page_context
 from hub.i18n import WEB_DIR, Catalogs
 from hub.keyfiles import load_or_create
 from hub.settings import Settings
-from hub.store.interface import STORE
+from hub.store.interface import STORE, EvidenceStore
 from hub.store.service import reconcile
-from hub.store.store import EvidenceStore
 
 log = structlog.get_logger("hub.app")
 

@@ -83,7 +83,7 @@ async def _demo(args: argparse.Namespace) -> int:
     from hub.cases import demo as cases_demo
     from hub.clock import Clock
     from hub.demo import org as demo_org
-    from hub.org.models import OrgUnit
+    from hub.org.interface import OrgUnit
     from hub.rooms import demo as rooms_demo
     from hub.schedule import demo as schedule_demo
 
@@ -151,11 +151,11 @@ def _read_password(args: argparse.Namespace) -> str:
 async def _user_add(args: argparse.Namespace) -> int:
     from hub.access.policy import Policy
     from hub.auth import accounts
-    from hub.auth.models import User
+    from hub.auth.interface import User
     from hub.auth.rules import UserRule
     from hub.clock import Clock
     from hub.errors import HubError
-    from hub.org.models import OrgUnit
+    from hub.org.interface import OrgUnit
 
     password = _read_password(args)
     db = _database(_settings())
@@ -193,7 +193,7 @@ async def _user_add(args: argparse.Namespace) -> int:
 async def _user_disable(args: argparse.Namespace) -> int:
     from hub.access.policy import Policy
     from hub.auth import accounts
-    from hub.auth.models import User
+    from hub.auth.interface import User
     from hub.auth.rules import UserRule
     from hub.clock import Clock
 
@@ -216,8 +216,8 @@ async def _user_disable(args: argparse.Namespace) -> int:
 
 
 async def _user_list(args: argparse.Namespace) -> int:
-    from hub.auth.models import User
-    from hub.org.models import OrgUnit
+    from hub.auth.interface import User
+    from hub.org.interface import OrgUnit
 
     db = _database(_settings())
     try:
@@ -237,8 +237,8 @@ async def _user_list(args: argparse.Namespace) -> int:
 
 
 async def _org_show(args: argparse.Namespace) -> int:
-    from hub.org.models import OrgUnit
-    from hub.rooms.models import Room
+    from hub.org.interface import OrgUnit
+    from hub.rooms.interface import Room
 
     db = _database(_settings())
     try:
@@ -288,7 +288,7 @@ async def _audit_verify(args: argparse.Namespace) -> int:
 
 async def _store_verify(args: argparse.Namespace) -> int:
     from hub.rooms.recording.verify import verify_recordings
-    from hub.store.store import EvidenceStore
+    from hub.store.interface import EvidenceStore
     from hub.store.verify import verify_store
 
     settings = _settings()

@@ -17,7 +17,7 @@ from hub.auth import passwords, sessions
 from hub.auth.models import ROLE_UNIT_KIND, PortfolioEntry, User
 from hub.errors import Conflict, Invalid, NotFound
 from hub.i18n import N_
-from hub.org.models import OrgUnit, UnitKind
+from hub.org.interface import OrgUnit, UnitKind
 
 USERNAME = re.compile(r"^[a-z][a-z0-9_.-]{1,59}$")
 

@@ -14,8 +14,8 @@ from hub.auth.models import User
 from hub.auth.views import user_json
 from hub.http.context import db_of, now_of, policy_of, require_staff
 from hub.http.validation import int_param, parse_form, parse_json, read_form, validate
-from hub.org import services as org_services
-from hub.org.models import OrgUnit
+from hub.org.interface import OrgUnit
+from hub.org.interface import services as org_services
 
 routes = web.RouteTableDef()
 

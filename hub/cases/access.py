@@ -13,7 +13,7 @@ from hub.cases.models import CaseMember, CaseRecusal, Clue, Duty, Petition
 from hub.cases.rules import OfficeDirectory
 from hub.cases.workflow import EXTERNAL_APPROVERS, Approver, Who
 from hub.errors import AuditedRefusal, Forbidden, NotFound
-from hub.org.models import OfficeCode
+from hub.org.interface import OfficeCode
 
 # which of the four exclusive duties acting as each Who means
 DUTY_OF: dict[Who, Duty] = {

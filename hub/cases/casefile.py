@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
 from hub.access.actor import Actor
-from hub.auth.models import User
+from hub.auth.interface import User
 from hub.cases.access import CaseContext, check_separation, load_clue
 from hub.cases.models import (
     AssetStatus,
@@ -27,7 +27,7 @@ from hub.cases.models import (
     RankLevel,
 )
 from hub.errors import Conflict, Forbidden, Invalid, NotFound
-from hub.org.models import OfficeCode, OrgUnit
+from hub.org.interface import OfficeCode, OrgUnit
 
 
 class SubjectPatch(BaseModel):

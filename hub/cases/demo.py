@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit, numbering
 from hub.access.roles import Role
-from hub.auth.models import User
+from hub.auth.interface import User
 from hub.cases import holidays, tally
 from hub.cases.colours import colour_of
 from hub.cases.demo_walks import walk_examples
@@ -29,7 +29,7 @@ from hub.cases.models import CaseClock, CaseEvent, ClockStatus, Clue, ClueSource
 from hub.cases.workflow import ClueState, PetitionState
 from hub.clock import LOCAL_TZ
 from hub.db import Database
-from hub.org.models import OrgUnit, UnitKind
+from hub.org.interface import OrgUnit, UnitKind
 
 BATCH = 20_000
 

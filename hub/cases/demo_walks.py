@@ -10,14 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
 from hub.access.policy import Policy
-from hub.auth.staff import staff_actor_named
+from hub.auth.interface import staff_actor_named
 from hub.cases import casefile, intake, transitions
 from hub.cases.access import CaseContext, may_approve
 from hub.cases.models import Clue, ClueSource, PetitionChannel, PetitionKind
 from hub.cases.rules import ClueRule, OfficeDirectory, PetitionRule
 from hub.cases.workflow import EXTERNAL_APPROVERS, Approver
 from hub.db import Database
-from hub.org.models import OrgUnit, UnitKind
+from hub.org.interface import OrgUnit, UnitKind
 
 TO_TRIAL = [
     "assign",

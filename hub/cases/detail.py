@@ -28,7 +28,7 @@ from hub.cases.models import (
 )
 from hub.cases.workflow import CLUE_TRANSITIONS, PETITION_TRANSITIONS, Approver, Who, approvals_for, events_from
 from hub.clock import to_local
-from hub.org.models import OfficeCode
+from hub.org.interface import OfficeCode
 
 
 def _d(value: dt.date | None) -> str | None:

@@ -27,7 +27,7 @@ from hub.cases.timeline import log_step
 from hub.cases.workflow import ClueState, PetitionState, start
 from hub.clock import LOCAL_TZ
 from hub.errors import Forbidden, Invalid
-from hub.org.models import OfficeCode, OrgUnit, UnitKind
+from hub.org.interface import OfficeCode, OrgUnit, UnitKind
 
 PETITION_PREFIX = "XF"  # 信访件
 CLUE_PREFIX = "XS"  # 问题线索

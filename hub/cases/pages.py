@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from yarl import URL
 
-from hub.auth.models import User
+from hub.auth.interface import User
 from hub.cases import casefile, detail, intake, ledger, transitions
 from hub.cases.access import load_petition
 from hub.cases.colours import ORDER, Colour
@@ -26,7 +26,7 @@ from hub.cases.workflow import STAGES, ClueState, PetitionState
 from hub.errors import Conflict, Forbidden, Invalid
 from hub.http.context import db_of, now_of, require_staff
 from hub.http.validation import int_param, parse_form, read_form, validate
-from hub.org.models import OrgUnit, UnitKind
+from hub.org.interface import OrgUnit, UnitKind
 
 routes = web.RouteTableDef()
 

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.roles import Role
-from hub.auth.models import User
+from hub.auth.interface import User
 from hub.cases.models import Clue
 from hub.errors import Conflict, Invalid
-from hub.org.models import OrgUnit, UnitKind
+from hub.org.interface import OrgUnit, UnitKind
 
 
 @dataclass

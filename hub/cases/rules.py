@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true
 from hub.access.actor import Actor
 from hub.access.roles import Role
 from hub.cases.models import CaseRecusal, Clue, Petition
-from hub.org.models import OfficeCode
+from hub.org.interface import OfficeCode
 
 # offices that keep the whole clue ledger (案管: 台账 and 分办; 督办办: progress chasing)
 LEDGER_OFFICES = frozenset({OfficeCode.CASE_MANAGEMENT, OfficeCode.TRACKING})

@@ -15,7 +15,7 @@ from hub.cases.models import Clue, Petition
 from hub.cases.rules import ClueRule, OfficeDirectory, PetitionRule
 from hub.http.keys import DB, HOME_TILES, LABELS, POLICY, HomeTile
 from hub.i18n import N_
-from hub.org.models import OrgUnit, UnitKind
+from hub.org.interface import OrgUnit, UnitKind
 
 
 async def load_offices(app: web.Application) -> None:

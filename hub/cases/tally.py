@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
 from hub.access.roles import Role
-from hub.auth.models import PortfolioEntry, User
+from hub.auth.interface import PortfolioEntry, User
 from hub.cases.models import Clue, LedgerTally, TallyPortfolio
 
 Key = tuple[str, int, dt.date]

@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
 from hub.access.roles import Role
-from hub.auth.models import PortfolioEntry, User
-from hub.org.models import OfficeCode, OrgUnit, UnitKind, UnitRelation
-from hub.rooms.models import Room, RoomKind
+from hub.auth.interface import PortfolioEntry, User
+from hub.org.interface import OfficeCode, OrgUnit, UnitKind
+from hub.org.models import UnitRelation
+from hub.rooms.interface import Room, RoomKind
 
 DEMO_PASSWORD = "hub-demo-2026"
 

@@ -18,7 +18,7 @@ from hub.errors import Conflict, Invalid, NotFound
 from hub.http.context import db_of, now_of, policy_of, require_staff
 from hub.http.validation import int_param, parse_json, read_form, validate
 from hub.i18n import N_
-from hub.org.models import OrgUnit, UnitKind
+from hub.org.interface import OrgUnit, UnitKind
 from hub.rooms import devices
 from hub.rooms.live_calls import LIVE_CALLS
 from hub.rooms.models import TOWNSHIP_KINDS, Device, Room, RoomKind

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
-from hub.auth.models import User
+from hub.auth.interface import User
 from hub.clock import LOCAL_TZ
 from hub.rooms.models import Invitation, Room, RoomKind, RoomSession, SessionKind, SessionRoom, SessionStatus
 from hub.rooms.participants import ParticipantRole

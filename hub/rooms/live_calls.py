@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from aiohttp import web
 
-from hub.media import MediaRoom
+from hub.media.interface import MediaRoom
 
 # called with the signaling layer's room event (room, participant, role, reason …); duck-typed on purpose
 CallHook = Callable[[Any], Awaitable[None] | None]

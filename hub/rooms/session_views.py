@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from hub.access.actor import Actor
 from hub.access.roles import Role
-from hub.auth.models import User
+from hub.auth.interface import User
 from hub.clock import LOCAL_TZ
 from hub.errors import Conflict, Forbidden, Invalid
 from hub.http.context import actor_of, db_of, now_of, policy_of, require_staff

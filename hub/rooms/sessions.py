@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub import audit
 from hub.access.actor import Actor
 from hub.access.policy import Policy
-from hub.auth.models import User
+from hub.auth.interface import User
 from hub.errors import Conflict, Invalid, NotFound
 from hub.i18n import N_
 from hub.rooms.device_actor import room_of

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from hub.auth.middleware import ACTOR_RESOLVERS
+from hub.auth.interface import ACTOR_RESOLVERS
 from hub.http.keys import HOME_TILES, LABELS, POLICY, HomeTile
 from hub.i18n import N_
-from hub.org.keys import ORG_PAGE_PARTS
+from hub.org.interface import ORG_PAGE_PARTS
 from hub.rooms import admin_views, kiosk_views, session_views
 from hub.rooms.client_page import CLIENT_ICE_ADDRESSES, CLIENT_MESSAGE_IDS, client_message_ids
 from hub.rooms.device_actor import resolve_device

@@ -18,12 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
 from hub.access.policy import Policy
-from hub.auth.staff import staff_actor_named
-from hub.cases import holidays
-from hub.cases.rules import OfficeDirectory
+from hub.auth.interface import staff_actor_named
+from hub.cases.interface import OfficeDirectory, holidays
 from hub.clock import LOCAL_TZ
-from hub.org.models import OrgUnit, UnitKind
-from hub.rooms.models import Room, RoomKind
+from hub.org.interface import OrgUnit, UnitKind
+from hub.rooms.interface import Room, RoomKind
 from hub.schedule import bookings, interviews, rotations
 from hub.schedule.models import Duty, Interview, MemberKind, ReceptionSlot
 from hub.schedule.rules import InterviewRule, Planners

@@ -16,9 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
-from hub.cases.access import CaseContext
-from hub.cases.intake import PetitionIn, register_petition
-from hub.cases.models import Petition, PetitionChannel, PetitionKind
+from hub.cases.interface import CaseContext, Petition, PetitionChannel, PetitionIn, PetitionKind, register_petition
 from hub.clock import LOCAL_TZ
 from hub.errors import Invalid
 from hub.i18n import N_

@@ -16,11 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub import audit
 from hub.access.actor import Actor
 from hub.access.policy import Policy
-from hub.auth.models import User
+from hub.auth.interface import User
 from hub.clock import to_local
 from hub.errors import Conflict, Invalid, NotFound
 from hub.i18n import N_
-from hub.rooms.models import Room, RoomKind
+from hub.rooms.interface import Room, RoomKind
 from hub.schedule.calls import CallLink, CallOpener, InterviewCall
 from hub.schedule.models import (
     Duty,

@@ -17,9 +17,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from hub.access.actor import Actor
-from hub.auth.models import User
-from hub.cases.keys import CASES
-from hub.cases.models import PetitionKind
+from hub.auth.interface import User
+from hub.cases.interface import CASES, PetitionKind
 from hub.clock import LOCAL_TZ
 from hub.errors import BadRequest, Conflict, Forbidden, HubError, Invalid
 from hub.http.context import actor_of, db_of, now_of
@@ -29,9 +28,8 @@ from hub.schedule import bookings, filings, queue, receipts, rotations, stages
 from hub.schedule.keys import LIMITS
 from hub.schedule.models import Booking
 from hub.schedule.public_views import by_day
-from hub.store import service as store_service
-from hub.store.interface import STORE
-from hub.store.manifest import FileKind
+from hub.store.interface import STORE, FileKind
+from hub.store.interface import service as store_service
 
 routes = web.RouteTableDef()
 KIOSK_DAYS = 21  # how far ahead the kiosk offers times

@@ -10,7 +10,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from sqlalchemy import select
 
-from hub.auth.models import User
+from hub.auth.interface import User
 from hub.clock import LOCAL_TZ
 from hub.http.context import db_of, now_of
 from hub.http.validation import int_param

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
 from hub.access.actor import Actor
-from hub.auth.models import User
+from hub.auth.interface import User
 from hub.clock import LOCAL_TZ
 from hub.errors import Conflict, Forbidden, NotFound
 from hub.i18n import N_

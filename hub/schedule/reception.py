@@ -12,16 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub import audit
 from hub.access.actor import Actor
 from hub.access.policy import Policy
-from hub.cases.access import CaseContext
-from hub.cases.intake import PetitionIn, register_petition
-from hub.cases.models import Petition, PetitionChannel, PetitionKind
+from hub.cases.interface import CaseContext, Petition, PetitionChannel, PetitionIn, PetitionKind, register_petition
 from hub.errors import Conflict, NotFound
 from hub.i18n import N_
-from hub.org.models import OfficeCode
+from hub.org.interface import OfficeCode
 from hub.schedule.calls import CallLink, CallOpener, ReceptionCall
 from hub.schedule.models import Booking, BookingStatus, Duty, QueueTicket, ReceptionSlot, TicketStatus
-from hub.store import service as store_service
-from hub.store.manifest import FileKind
+from hub.store.interface import FileKind
+from hub.store.interface import service as store_service
 
 CALL_OPENS = dt.timedelta(minutes=10)  # the official may start the call this long before the slot
 CALL_CLOSES = dt.timedelta(minutes=30)  # ... and up to this long after the slot's end

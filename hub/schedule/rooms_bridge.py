@@ -13,9 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.policy import Policy
-from hub.rooms import sessions
-from hub.rooms.models import Room, RoomKind, RoomSession, SessionKind
-from hub.rooms.participants import ParticipantRole
+from hub.rooms.interface import ParticipantRole, Room, RoomKind, RoomSession, SessionKind, sessions
 from hub.schedule.calls import CallLink, InterviewCall, ReceptionCall
 from hub.schedule.models import Interview
 

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
 from hub.access.actor import Actor
-from hub.auth.models import User
-from hub.cases.workdays import HolidayCalendar
+from hub.auth.interface import User
+from hub.cases.interface import HolidayCalendar
 from hub.clock import LOCAL_TZ
 from hub.errors import Conflict, Forbidden, Invalid, NotFound
 from hub.i18n import N_

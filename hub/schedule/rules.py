@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 
 from hub.access.actor import Actor
-from hub.cases.rules import OfficeDirectory
-from hub.org.models import OfficeCode
+from hub.cases.interface import OfficeDirectory
+from hub.org.interface import OfficeCode
 from hub.schedule.models import Booking, Duty, Interview, InterviewParticipant, ReceptionSlot, Rotation, RotationStatus
 
 

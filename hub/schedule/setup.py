@@ -5,10 +5,10 @@ from __future__ import annotations
 from aiohttp import web
 
 from hub.access.policy import Policy
-from hub.cases.keys import CASES
+from hub.cases.interface import CASES
 from hub.http.keys import HOME_TILES, LABELS, POLICY, HomeTile
 from hub.i18n import N_
-from hub.rooms.recording.keys import CASE_RESOLVER
+from hub.rooms.interface import CASE_RESOLVER
 from hub.schedule import kiosk_views, public_views, staff_views
 from hub.schedule.bookings import BookingLimits
 from hub.schedule.calls import CALLS, CallOpener, NoVideo
@@ -20,7 +20,7 @@ from hub.schedule.rules import BookingRule, InterviewRule, Planners, RotationRul
 
 def _calls(policy: Policy) -> CallOpener:
     """Video through the rooms part when it is wired (its room-session rule is registered), else none."""
-    from hub.rooms.models import RoomSession
+    from hub.rooms.interface import RoomSession
 
     if RoomSession in policy.models:
         from hub.schedule.rooms_bridge import RoomsCalls

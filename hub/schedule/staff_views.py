@@ -13,18 +13,15 @@ from sqlalchemy import select
 
 from hub.access.actor import Actor
 from hub.access.roles import Role
-from hub.auth.models import User
-from hub.cases import holidays
-from hub.cases.keys import CASES
-from hub.cases.models import Petition, PetitionKind
-from hub.cases.workdays import HolidayCalendar
+from hub.auth.interface import User
+from hub.cases.interface import CASES, HolidayCalendar, Petition, PetitionKind, holidays
 from hub.clock import LOCAL_TZ
 from hub.errors import BadRequest, HubError
 from hub.http.context import db_of, now_of, policy_of, require_staff
 from hub.http.responses import see_other
 from hub.http.validation import int_param, parse_form, read_form, validate
 from hub.i18n import N_
-from hub.rooms.models import Room
+from hub.rooms.interface import Room
 from hub.schedule import interviews, queue, reception, rotations
 from hub.schedule.calls import CALLS
 from hub.schedule.keys import PLANNERS

@@ -9,8 +9,7 @@ from enum import Enum
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.cases.models import Petition
-from hub.cases.workflow import PetitionState
+from hub.cases.interface import Petition, PetitionState
 from hub.errors import NotFound
 from hub.i18n import N_
 from hub.schedule.bookings import find

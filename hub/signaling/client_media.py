@@ -17,10 +17,7 @@ from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from av.video.frame import VideoFrame
 
-from hub.media.ice import peer_configuration, restrict_host_addresses
-from hub.media.keyframes import is_keyframe
-from hub.media.tap import ReceiverTap
-from hub.media.tracks import CLOCK_RATE
+from hub.media.interface import CLOCK_RATE, ReceiverTap, is_keyframe, peer_configuration, restrict_host_addresses
 from hub.signaling.clip import Clip
 
 

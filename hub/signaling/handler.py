@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import WSMsgType, web
 
-from hub.auth.live import note_activity, watch_request
+from hub.auth.interface import note_activity, watch_request
 from hub.signaling.connection import Connection
 from hub.signaling.keys import SIGNALING, allowed_origin
 

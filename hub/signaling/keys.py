@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 if TYPE_CHECKING:
-    from hub.media import MediaEngine
+    from hub.media.interface import MediaEngine
     from hub.signaling.service import SignalingService
 
 SIGNALING: web.AppKey[SignalingService] = web.AppKey("signaling")

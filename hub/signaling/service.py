@@ -19,11 +19,8 @@ from aiortc.sdp import candidate_from_sdp
 from pydantic import ValidationError
 
 from hub.clock import Clock
-from hub.media import MediaEngine, MediaRoom
-from hub.media.peer import MediaError
-from hub.rooms.live_calls import CallHook
-from hub.rooms.participants import RIGHTS, ParticipantRole, Rights
-from hub.rooms.tokens import TokenError, verify_token
+from hub.media.interface import MediaEngine, MediaError, MediaRoom
+from hub.rooms.interface import RIGHTS, CallHook, ParticipantRole, Rights, TokenError, verify_token
 from hub.signaling import protocol as p
 from hub.signaling.bus import Bus
 from hub.signaling.connection import Connection

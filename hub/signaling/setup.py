@@ -8,8 +8,8 @@ from typing import Any
 from aiohttp import web
 
 from hub.clock import Clock
-from hub.media import MediaEngine, SlotLayout
-from hub.rooms.live_calls import LIVE_CALLS
+from hub.media.interface import MediaEngine, SlotLayout
+from hub.rooms.interface import LIVE_CALLS
 from hub.signaling.bus import Bus, MemoryBus
 from hub.signaling.handler import websocket
 from hub.signaling.keys import ALLOWED_ORIGIN, MEDIA, SIGNALING

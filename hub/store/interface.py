@@ -4,6 +4,36 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from hub.store import service
+from hub.store.container import CHUNK_SIZE
+from hub.store.errors import StoreError
+from hub.store.manifest import FileKind, Labels, SignedManifest, grouped
+from hub.store.models import StoredFile
+from hub.store.reader import FileReader
+from hub.store.service import record_closed, register_file
+from hub.store.sink import WriterSink
 from hub.store.store import EvidenceStore
+from hub.store.verify import Failure
+from hub.store.writer import OpenedFile, StreamWriter
 
 STORE: web.AppKey[EvidenceStore] = web.AppKey("store")
+
+__all__ = [
+    "CHUNK_SIZE",
+    "EvidenceStore",
+    "Failure",
+    "FileKind",
+    "FileReader",
+    "Labels",
+    "OpenedFile",
+    "STORE",
+    "SignedManifest",
+    "StoreError",
+    "StoredFile",
+    "StreamWriter",
+    "WriterSink",
+    "grouped",
+    "record_closed",
+    "register_file",
+    "service",
+]

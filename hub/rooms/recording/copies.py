@@ -20,11 +20,7 @@ from hub.db import Database
 from hub.rooms.recording.loop_sink import LoopSink
 from hub.rooms.recording.models import RecordingSegment, ReviewCopy
 from hub.rooms.recording.probe import PlainFile
-from hub.store.manifest import FileKind, Labels
-from hub.store.reader import FileReader
-from hub.store.service import record_closed, register_file
-from hub.store.store import EvidenceStore
-from hub.store.writer import StreamWriter
+from hub.store.interface import EvidenceStore, FileKind, FileReader, Labels, StreamWriter, record_closed, register_file
 
 
 class ReviewCopies:

@@ -29,11 +29,16 @@ from hub.rooms.recording import service
 from hub.rooms.recording.loop_sink import LoopSink
 from hub.rooms.recording.models import ExportStatus, Recording, RecordingExport, RecordingSegment
 from hub.rooms.recording.notice import notices_of
-from hub.store.manifest import FileKind, Labels, SignedManifest
-from hub.store.reader import FileReader
-from hub.store.service import record_closed, register_file
-from hub.store.store import EvidenceStore
-from hub.store.writer import StreamWriter
+from hub.store.interface import (
+    EvidenceStore,
+    FileKind,
+    FileReader,
+    Labels,
+    SignedManifest,
+    StreamWriter,
+    record_closed,
+    register_file,
+)
 
 OBJECT_TYPE = "recording_export"
 

@@ -6,7 +6,7 @@ import asyncio
 import io
 from typing import Any
 
-from hub.store.writer import StreamWriter
+from hub.store.interface import StreamWriter
 
 
 class LoopSink(io.RawIOBase):

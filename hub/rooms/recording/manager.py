@@ -23,8 +23,7 @@ from hub.rooms.models import RoomSession, SessionKind
 from hub.rooms.recording import service
 from hub.rooms.recording.models import GapCause
 from hub.rooms.recording.recorder import Person, Recorder, RecorderTuning
-from hub.store.manifest import Labels
-from hub.store.store import EvidenceStore
+from hub.store.interface import EvidenceStore, Labels
 
 log = logging.getLogger(__name__)
 

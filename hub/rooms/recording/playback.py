@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from hub.store.reader import FileReader
-from hub.store.store import EvidenceStore
+from hub.store.interface import EvidenceStore, FileReader
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CACHE_SIZE = 32

@@ -9,8 +9,7 @@ import io
 
 import av
 
-from hub.store.container import CHUNK_SIZE
-from hub.store.reader import FileReader
+from hub.store.interface import CHUNK_SIZE, FileReader
 
 
 class PlainFile(io.RawIOBase):

@@ -26,13 +26,11 @@ from typing import Any, Protocol
 
 import av
 
-from hub.media import FrameTiming, MediaRoom
+from hub.media.interface import FrameTiming, MediaRoom
 from hub.rooms.recording.models import GapCause
 from hub.rooms.recording.segment import SegmentFile, TrackSpec, h264_size, vp8_size
 from hub.rooms.recording.sync import ReportWatch
-from hub.store.manifest import Labels, SignedManifest
-from hub.store.store import EvidenceStore
-from hub.store.writer import OpenedFile
+from hub.store.interface import EvidenceStore, Labels, OpenedFile, SignedManifest
 
 log = logging.getLogger(__name__)
 

@@ -17,10 +17,7 @@ from typing import Any
 import av
 from av.container import OutputContainer
 
-from hub.store.manifest import FileKind, Labels, SignedManifest
-from hub.store.sink import WriterSink
-from hub.store.store import EvidenceStore
-from hub.store.writer import OpenedFile, StreamWriter
+from hub.store.interface import EvidenceStore, FileKind, Labels, OpenedFile, SignedManifest, StreamWriter, WriterSink
 
 MS = Fraction(1, 1000)
 CLUSTER_MS = 400

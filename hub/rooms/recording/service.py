@@ -28,11 +28,7 @@ from hub.rooms.recording.models import (
     SegmentStatus,
 )
 from hub.rooms.recording.probe import media_duration_ms
-from hub.store.errors import StoreError
-from hub.store.manifest import SignedManifest
-from hub.store.service import record_closed, register_file
-from hub.store.store import EvidenceStore
-from hub.store.writer import OpenedFile
+from hub.store.interface import EvidenceStore, OpenedFile, SignedManifest, StoreError, record_closed, register_file
 
 OBJECT_TYPE = "recording"
 

@@ -14,10 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.rooms.recording.models import Recording, RecordingSegment, ReviewCopy, SegmentStatus
-from hub.store.errors import StoreError
-from hub.store.manifest import FileKind, SignedManifest
-from hub.store.store import EvidenceStore
-from hub.store.verify import Failure
+from hub.store.interface import EvidenceStore, Failure, FileKind, SignedManifest, StoreError
 
 
 async def verify_recordings(s: AsyncSession, store: EvidenceStore) -> list[Failure]:

@@ -31,9 +31,7 @@ from hub.rooms.recording.models import ExportStatus, NoticeDecision, Recording
 from hub.rooms.recording.notice import NOTICE_LABELS, NOTICE_ROLES, NOTICE_TEXT, NOTICE_TITLE, answer, notice_sha256, notices_of
 from hub.rooms.recording.playback import serve
 from hub.rooms.tokens import TokenError, verify_token
-from hub.store.errors import StoreError
-from hub.store.manifest import grouped
-from hub.store.models import StoredFile
+from hub.store.interface import StoredFile, StoreError, grouped
 
 routes = web.RouteTableDef()
 log = structlog.get_logger("hub.recordings")

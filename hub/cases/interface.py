@@ -1,0 +1,26 @@
+"""What the other parts use of case tracking: other parts import from here, never from this part's other modules (tests/test_layers.py)."""
+
+from __future__ import annotations
+
+from hub.cases import holidays
+from hub.cases.access import CaseContext
+from hub.cases.intake import PetitionIn, register_petition
+from hub.cases.keys import CASES
+from hub.cases.models import Petition, PetitionChannel, PetitionKind
+from hub.cases.rules import OfficeDirectory
+from hub.cases.workdays import HolidayCalendar
+from hub.cases.workflow import PetitionState
+
+__all__ = [
+    "CASES",
+    "CaseContext",
+    "HolidayCalendar",
+    "OfficeDirectory",
+    "Petition",
+    "PetitionChannel",
+    "PetitionIn",
+    "PetitionKind",
+    "PetitionState",
+    "holidays",
+    "register_petition",
+]

@@ -1,0 +1,26 @@
+"""What the other parts use of rooms, room sessions, tokens and recordings: other parts import from here, never from this part's other modules (tests/test_layers.py)."""
+
+from __future__ import annotations
+
+from hub.rooms import sessions
+from hub.rooms.live_calls import LIVE_CALLS, CallHook
+from hub.rooms.models import Room, RoomKind, RoomSession, SessionKind
+from hub.rooms.participants import RIGHTS, ParticipantRole, Rights
+from hub.rooms.recording.keys import CASE_RESOLVER
+from hub.rooms.tokens import TokenError, verify_token
+
+__all__ = [
+    "CASE_RESOLVER",
+    "CallHook",
+    "LIVE_CALLS",
+    "ParticipantRole",
+    "RIGHTS",
+    "Rights",
+    "Room",
+    "RoomKind",
+    "RoomSession",
+    "SessionKind",
+    "TokenError",
+    "sessions",
+    "verify_token",
+]
