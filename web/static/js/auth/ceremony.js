@@ -19,7 +19,7 @@ function creationOptions(options) {
     ...options,
     challenge: decode(options.challenge),
     user: { ...options.user, id: decode(options.user.id) },
-    excludeCredentials: (options.excludeCredentials ?? []).map((c) => ({ ...c, id: decode(c.id) })),
+    excludeCredentials: (options.excludeCredentials ?? []).map((/** @type {{id: string}} */ c) => ({ ...c, id: decode(c.id) })),
   };
 }
 
@@ -28,7 +28,7 @@ function requestOptions(options) {
   return {
     ...options,
     challenge: decode(options.challenge),
-    allowCredentials: (options.allowCredentials ?? []).map((c) => ({ ...c, id: decode(c.id) })),
+    allowCredentials: (options.allowCredentials ?? []).map((/** @type {{id: string}} */ c) => ({ ...c, id: decode(c.id) })),
   };
 }
 
