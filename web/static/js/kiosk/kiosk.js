@@ -3,9 +3,13 @@
 // of the previous person is cleared and the start screen comes back. No keyboard anywhere.
 
 import { Call } from "../room/call.js";
-import { postJson, readConfig } from "../room/config.js";
+import { readConfig } from "../room/config.js";
 import { setCatalog, t } from "../room/i18n.js";
 import { PreJoin } from "../room/prejoin.js";
+import { Heartbeat } from "./heartbeat.js";
+
+/** @typedef {import("./heartbeat.js").Beat} Beat */
+/** @typedef {import("./heartbeat.js").OpenSession} OpenSession */
 
 /** @param {HTMLElement} root @param {string} name @returns {any} */
 const $ = (root, name) => root.querySelector(`[data-part="${name}"]`);
@@ -17,7 +21,7 @@ class Kiosk {
     this.config = readConfig();
     setCatalog(this.config.catalog);
     this.root = /** @type {HTMLElement} */ (document.getElementById("room-app"));
-    this.heartbeatMs = 1000 * Number(this.root.dataset.heartbeat || "5");
+    this.heartbeat = new Heartbeat(1000 * Number(this.root.dataset.heartbeat || "5"), (beat) => this.heard(beat));
     this.prejoin = new PreJoin({
       video: $(this.root, "preview"), meter: $(this.root, "meter"), cameraSelect: null, micSelect: null,
       status: $(this.root, "prejoin-status"),
@@ -26,14 +30,12 @@ class Kiosk {
     this.call = null;
     /** @type {number | null} */
     this.chosen = null;
-    this.timer = 0;
     $(this.root, "join").addEventListener("click", () => this.join());
   }
 
   start() {
     this.showStart();
-    this.beat();
-    this.timer = window.setInterval(() => this.beat(), this.heartbeatMs);
+    this.heartbeat.start();
   }
 
   /** @param {string} name */
@@ -53,21 +55,19 @@ class Kiosk {
     }
   }
 
-  async beat() {
-    try {
-      const answer = await postJson("/kiosk/heartbeat", {});
-      $(this.root, "offline").hidden = true;
-      if (!this.call && $(this.root, "start").hidden === false) this.renderCalls(answer.sessions);
-    } catch (error) {
-      if (/** @type {any} */ (error).status === 401) {
-        location.replace("/kiosk/enrol"); // revoked: this terminal must be enrolled again
-        return;
-      }
-      $(this.root, "offline").hidden = false;
+  /** @param {Beat} beat */
+  heard(beat) {
+    if (beat.outcome === "unenrolled") {
+      location.replace("/kiosk/enrol"); // revoked: this terminal must be enrolled again
+      return;
+    }
+    $(this.root, "offline").hidden = beat.outcome === "alive";
+    if (beat.outcome === "alive" && !this.call && $(this.root, "start").hidden === false) {
+      this.renderCalls(beat.answer.sessions);
     }
   }
 
-  /** @param {Array<{id: number, kind: string, title: string}>} sessions */
+  /** @param {OpenSession[]} sessions */
   renderCalls(sessions) {
     const list = $(this.root, "calls");
     list.replaceChildren();
@@ -118,7 +118,7 @@ class Kiosk {
     };
     $(this.root, "finished-text").textContent = /** @type {Record<string,string>} */ (text)[reason] || t("The call has ended. Thank you.");
     this.show("finished");
-    window.setTimeout(() => { this.showStart(); this.beat(); }, FINISHED_SCREEN_MS);
+    window.setTimeout(() => { this.showStart(); void this.heartbeat.beat(); }, FINISHED_SCREEN_MS);
   }
 }
 

@@ -7,27 +7,8 @@
 // A page that learns its session later (the kiosk) announces it:
 //   document.dispatchEvent(new CustomEvent("hub:session", { detail: { session: 42 } }))
 
-/** @returns {string} */
-function csrfToken() {
-  const meta = /** @type {HTMLMetaElement | null} */ (document.querySelector('meta[name="csrf-token"]'));
-  return meta ? meta.content : "";
-}
-
-/**
- * @param {string} path
- * @param {unknown} body
- * @returns {Promise<any>}
- */
-async function postJson(path, body) {
-  const response = await fetch(path, {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken(), Accept: "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status}`);
-  return response.json();
-}
+import { postJson } from "../http.js";
+import { fetchSeat } from "../room/seat.js";
 
 /**
  * A fresh room token for this page's seat (tokens live two minutes; reading the notice may take longer).
@@ -35,8 +16,7 @@ async function postJson(path, body) {
  * @returns {Promise<string>}
  */
 async function seatToken(session) {
-  const seat = await postJson(`/api/v1/room-sessions/${session}/token`, {});
-  return seat.token;
+  return (await fetchSeat(session)).token;
 }
 
 /** @type {Set<number>} */

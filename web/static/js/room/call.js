@@ -1,13 +1,15 @@
 // A call: token from the hub, join over signaling (lobby if our role waits), one peer connection,
 // controls, quality, recording indicator, and rejoining by itself after a network loss.
 
-import { postJson } from "./config.js";
+import { HttpError } from "../http.js";
 import { t } from "./i18n.js";
 import { RoomPeer } from "./peer.js";
 import { measure } from "./quality.js";
+import { fetchSeat } from "./seat.js";
 import { Signaling, SignalingError } from "./signaling.js";
 
 /** @typedef {import("./config.js").RoomConfig} RoomConfig */
+/** @typedef {import("./seat.js").Seat} Seat */
 /** @typedef {import("./signaling.js").Message} Message */
 /** @typedef {{id: string, name: string, role: string, audio: boolean, video: boolean}} Participant */
 
@@ -43,7 +45,7 @@ export class Call {
     this.signaling = null;
     /** @type {RoomPeer | null} */
     this.peer = null;
-    /** @type {{token: string, room: string, participant: string, role: string, name: string} | null} */
+    /** @type {Seat | null} */
     this.seat = null;
     /** @type {Map<string, Participant>} */
     this.participants = new Map();
@@ -76,7 +78,8 @@ export class Call {
   }
 
   async fetchSeat() {
-    this.seat = await postJson(`/api/v1/room-sessions/${this.config.session}/token`);
+    if (this.config.session === null) throw new Error("no room session chosen");
+    this.seat = await fetchSeat(this.config.session);
   }
 
   wsUrl() {
@@ -327,7 +330,7 @@ export class Call {
         await this.connect();
         return; // joined() (now or on admission) hides the banner
       } catch (error) {
-        const status = /** @type {any} */ (error).status;
+        const status = error instanceof HttpError ? error.status : undefined;
         const final = error instanceof SignalingError && FINAL_CODES.has(error.code);
         if (final || status === 404 || status === 403 || status === 409 || status === 401) {
           this.finish("ended");
