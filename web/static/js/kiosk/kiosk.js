@@ -5,14 +5,13 @@
 import { Call } from "../room/call.js";
 import { readConfig } from "../room/config.js";
 import { setCatalog, t } from "../room/i18n.js";
+import { part } from "../room/parts.js";
 import { PreJoin } from "../room/prejoin.js";
 import { Heartbeat } from "./heartbeat.js";
 
+/** @typedef {import("../room/call.js").FinishReason} FinishReason */
 /** @typedef {import("./heartbeat.js").Beat} Beat */
 /** @typedef {import("./heartbeat.js").OpenSession} OpenSession */
-
-/** @param {HTMLElement} root @param {string} name @returns {any} */
-const $ = (root, name) => root.querySelector(`[data-part="${name}"]`);
 
 const FINISHED_SCREEN_MS = 4000;
 
@@ -23,14 +22,14 @@ class Kiosk {
     this.root = /** @type {HTMLElement} */ (document.getElementById("room-app"));
     this.heartbeat = new Heartbeat(1000 * Number(this.root.dataset.heartbeat || "5"), (beat) => this.heard(beat));
     this.prejoin = new PreJoin({
-      video: $(this.root, "preview"), meter: $(this.root, "meter"), cameraSelect: null, micSelect: null,
-      status: $(this.root, "prejoin-status"),
+      video: part(this.root, "preview", HTMLVideoElement), meter: part(this.root, "meter"), cameraSelect: null,
+      micSelect: null, status: part(this.root, "prejoin-status"),
     });
     /** @type {Call | null} */
     this.call = null;
     /** @type {number | null} */
     this.chosen = null;
-    $(this.root, "join").addEventListener("click", () => this.join());
+    part(this.root, "join").addEventListener("click", () => this.join());
   }
 
   start() {
@@ -40,7 +39,7 @@ class Kiosk {
 
   /** @param {string} name */
   show(name) {
-    for (const screen of ["start", "prejoin", "call-root", "finished"]) $(this.root, screen).hidden = screen !== name;
+    for (const screen of ["start", "prejoin", "call-root", "finished"]) part(this.root, screen).hidden = screen !== name;
   }
 
   showStart() {
@@ -61,17 +60,17 @@ class Kiosk {
       location.replace("/kiosk/enrol"); // revoked: this terminal must be enrolled again
       return;
     }
-    $(this.root, "offline").hidden = beat.outcome === "alive";
-    if (beat.outcome === "alive" && !this.call && $(this.root, "start").hidden === false) {
+    part(this.root, "offline").hidden = beat.outcome === "alive";
+    if (beat.outcome === "alive" && !this.call && part(this.root, "start").hidden === false) {
       this.renderCalls(beat.answer.sessions);
     }
   }
 
   /** @param {OpenSession[]} sessions */
   renderCalls(sessions) {
-    const list = $(this.root, "calls");
+    const list = part(this.root, "calls");
     list.replaceChildren();
-    $(this.root, "idle").hidden = sessions.length > 0;
+    part(this.root, "idle").hidden = sessions.length > 0;
     for (const session of sessions) {
       const item = document.createElement("li");
       const button = document.createElement("button");
@@ -98,7 +97,7 @@ class Kiosk {
     // the legal notice before recording (recordings/notice.js) needs to know which session this is
     document.dispatchEvent(new CustomEvent("hub:session", { detail: { session: this.chosen } }));
     this.show("call-root");
-    this.call = new Call(config, $(this.root, "call-root"), (reason) => this.finished(reason));
+    this.call = new Call(config, part(this.root, "call-root"), (reason) => this.finished(reason));
     try {
       await this.call.start(this.prejoin.take());
     } catch (error) {
@@ -106,17 +105,18 @@ class Kiosk {
     }
   }
 
-  /** @param {string} reason */
+  /** @param {FinishReason} reason */
   finished(reason) {
     this.call = null;
     this.chosen = null;
     this.prejoin.reset();
-    $(this.root, "calls").replaceChildren();
+    part(this.root, "calls").replaceChildren();
+    /** @type {Partial<Record<FinishReason, string>>} */
     const text = {
       ended: t("The call has ended. Thank you."), left: t("The call has ended. Thank you."),
       denied: t("The official could not take your call now. Please try again later."),
     };
-    $(this.root, "finished-text").textContent = /** @type {Record<string,string>} */ (text)[reason] || t("The call has ended. Thank you.");
+    part(this.root, "finished-text").textContent = text[reason] || t("The call has ended. Thank you.");
     this.show("finished");
     window.setTimeout(() => { this.showStart(); void this.heartbeat.beat(); }, FINISHED_SCREEN_MS);
   }
