@@ -10,9 +10,15 @@
  * @property {Record<string, string>} catalog
  */
 
+/** @returns {RoomConfig | null} the page's configuration, or null on a page that carries none */
+export function findConfig() {
+  const node = document.getElementById("room-config");
+  return node && node.textContent ? /** @type {RoomConfig} */ (JSON.parse(node.textContent)) : null;
+}
+
 /** @returns {RoomConfig} */
 export function readConfig() {
-  const node = document.getElementById("room-config");
-  if (!node || !node.textContent) throw new Error("the page carries no room configuration");
-  return JSON.parse(node.textContent);
+  const config = findConfig();
+  if (!config) throw new Error("the page carries no room configuration");
+  return config;
 }
