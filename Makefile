@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# The browser code is type-checked with TypeScript from npm (package-lock.json); npm ci rewrites this file.
+NPM        ?= npm
+NODE_STAMP := node_modules/.package-lock.json
+HAVE_NPM   := $(shell command -v $(NPM) 2>/dev/null)
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint migrate bench messages clean
@@ -22,12 +26,19 @@ run: $(STAMP) ## set up everything and serve the demo hub on http://127.0.0.1:80
 	HUB_DEMO=true $(BIN)/hub demo --if-empty
 	HUB_DEMO=true HUB_LOG_JSON=false $(BIN)/hub serve
 
-test: $(STAMP) ## set up and run every test (PostgreSQL too when HUB_TEST_POSTGRES_URL is set)
+$(NODE_STAMP): package.json package-lock.json
+	@command -v $(NPM) >/dev/null || { echo "type-checking web/static/js needs Node.js and npm"; exit 1; }
+	$(NPM) ci --no-audit --no-fund
+	@touch $@
+
+# without npm the tests still run; tests/web says that it skipped the type check
+test: $(STAMP) $(if $(HAVE_NPM),$(NODE_STAMP)) ## set up and run every test (PostgreSQL too when HUB_TEST_POSTGRES_URL is set)
 	$(BIN)/pytest
 
-lint: $(STAMP) ## ruff and mypy
+lint: $(STAMP) $(NODE_STAMP) ## ruff, mypy, and tsc on the browser code
 	$(BIN)/ruff check hub tests bench
 	$(BIN)/mypy
+	npx --no-install tsc -p .
 
 migrate: $(STAMP) ## create or upgrade the database schema
 	$(BIN)/hub migrate

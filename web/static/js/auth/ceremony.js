@@ -1,17 +1,7 @@
 // The browser half of a security-key ceremony (enrol or sign in): fetch options, ask the key, send its answer.
 // The form that starts it carries its URLs and (translated) messages as data attributes: no inline script (CSP).
+import { postJsonResponse } from "../http.js";
 import { decode, encode } from "./base64url.js";
-
-/** @param {string} url @param {object} body @returns {Promise<Response>} */
-function post(url, body) {
-  const token = document.querySelector('meta[name="csrf-token"]')?.getAttribute("content") ?? "";
-  return fetch(url, {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRF-Token": token, Accept: "application/json" },
-    body: JSON.stringify(body),
-  });
-}
 
 /** @param {any} options */
 function creationOptions(options) {
@@ -19,7 +9,7 @@ function creationOptions(options) {
     ...options,
     challenge: decode(options.challenge),
     user: { ...options.user, id: decode(options.user.id) },
-    excludeCredentials: (options.excludeCredentials ?? []).map((c) => ({ ...c, id: decode(c.id) })),
+    excludeCredentials: (options.excludeCredentials ?? []).map((/** @type {{id: string}} */ c) => ({ ...c, id: decode(c.id) })),
   };
 }
 
@@ -28,7 +18,7 @@ function requestOptions(options) {
   return {
     ...options,
     challenge: decode(options.challenge),
-    allowCredentials: (options.allowCredentials ?? []).map((c) => ({ ...c, id: decode(c.id) })),
+    allowCredentials: (options.allowCredentials ?? []).map((/** @type {{id: string}} */ c) => ({ ...c, id: decode(c.id) })),
   };
 }
 
@@ -72,7 +62,7 @@ async function run(form) {
     show(d.msgUnsupported ?? "");
     return;
   }
-  const optionsResponse = await post(d.optionsUrl ?? "", {});
+  const optionsResponse = await postJsonResponse(d.optionsUrl ?? "", {});
   if (!optionsResponse.ok) {
     show(d.msgRefused ?? "");
     return;
@@ -93,7 +83,7 @@ async function run(form) {
   }
   const name = /** @type {HTMLInputElement | null} */ (form.elements.namedItem("name"));
   const body = { credential: credentialJSON(/** @type {PublicKeyCredential} */ (cred)), next: d.next ?? "", name: name?.value ?? "" };
-  const finish = await post(d.finishUrl ?? "", body);
+  const finish = await postJsonResponse(d.finishUrl ?? "", body);
   if (!finish.ok) {
     show(d.msgRefused ?? "");
     return;

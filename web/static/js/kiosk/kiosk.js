@@ -3,12 +3,15 @@
 // of the previous person is cleared and the start screen comes back. No keyboard anywhere.
 
 import { Call } from "../room/call.js";
-import { postJson, readConfig } from "../room/config.js";
+import { readConfig } from "../room/config.js";
 import { setCatalog, t } from "../room/i18n.js";
+import { part } from "../room/parts.js";
 import { PreJoin } from "../room/prejoin.js";
+import { Heartbeat } from "./heartbeat.js";
 
-/** @param {HTMLElement} root @param {string} name @returns {any} */
-const $ = (root, name) => root.querySelector(`[data-part="${name}"]`);
+/** @typedef {import("../room/call.js").FinishReason} FinishReason */
+/** @typedef {import("./heartbeat.js").Beat} Beat */
+/** @typedef {import("./heartbeat.js").OpenSession} OpenSession */
 
 const FINISHED_SCREEN_MS = 4000;
 
@@ -17,28 +20,26 @@ class Kiosk {
     this.config = readConfig();
     setCatalog(this.config.catalog);
     this.root = /** @type {HTMLElement} */ (document.getElementById("room-app"));
-    this.heartbeatMs = 1000 * Number(this.root.dataset.heartbeat || "5");
+    this.heartbeat = new Heartbeat(1000 * Number(this.root.dataset.heartbeat || "5"), (beat) => this.heard(beat));
     this.prejoin = new PreJoin({
-      video: $(this.root, "preview"), meter: $(this.root, "meter"), cameraSelect: null, micSelect: null,
-      status: $(this.root, "prejoin-status"),
+      video: part(this.root, "preview", HTMLVideoElement), meter: part(this.root, "meter"), cameraSelect: null,
+      micSelect: null, status: part(this.root, "prejoin-status"),
     });
     /** @type {Call | null} */
     this.call = null;
     /** @type {number | null} */
     this.chosen = null;
-    this.timer = 0;
-    $(this.root, "join").addEventListener("click", () => this.join());
+    part(this.root, "join").addEventListener("click", () => this.join());
   }
 
   start() {
     this.showStart();
-    this.beat();
-    this.timer = window.setInterval(() => this.beat(), this.heartbeatMs);
+    this.heartbeat.start();
   }
 
   /** @param {string} name */
   show(name) {
-    for (const screen of ["start", "prejoin", "call-root", "finished"]) $(this.root, screen).hidden = screen !== name;
+    for (const screen of ["start", "prejoin", "call-root", "finished"]) part(this.root, screen).hidden = screen !== name;
   }
 
   showStart() {
@@ -53,25 +54,23 @@ class Kiosk {
     }
   }
 
-  async beat() {
-    try {
-      const answer = await postJson("/kiosk/heartbeat", {});
-      $(this.root, "offline").hidden = true;
-      if (!this.call && $(this.root, "start").hidden === false) this.renderCalls(answer.sessions);
-    } catch (error) {
-      if (/** @type {any} */ (error).status === 401) {
-        location.replace("/kiosk/enrol"); // revoked: this terminal must be enrolled again
-        return;
-      }
-      $(this.root, "offline").hidden = false;
+  /** @param {Beat} beat */
+  heard(beat) {
+    if (beat.outcome === "unenrolled") {
+      location.replace("/kiosk/enrol"); // revoked: this terminal must be enrolled again
+      return;
+    }
+    part(this.root, "offline").hidden = beat.outcome === "alive";
+    if (beat.outcome === "alive" && !this.call && part(this.root, "start").hidden === false) {
+      this.renderCalls(beat.answer.sessions);
     }
   }
 
-  /** @param {Array<{id: number, kind: string, title: string}>} sessions */
+  /** @param {OpenSession[]} sessions */
   renderCalls(sessions) {
-    const list = $(this.root, "calls");
+    const list = part(this.root, "calls");
     list.replaceChildren();
-    $(this.root, "idle").hidden = sessions.length > 0;
+    part(this.root, "idle").hidden = sessions.length > 0;
     for (const session of sessions) {
       const item = document.createElement("li");
       const button = document.createElement("button");
@@ -98,7 +97,7 @@ class Kiosk {
     // the legal notice before recording (recordings/notice.js) needs to know which session this is
     document.dispatchEvent(new CustomEvent("hub:session", { detail: { session: this.chosen } }));
     this.show("call-root");
-    this.call = new Call(config, $(this.root, "call-root"), (reason) => this.finished(reason));
+    this.call = new Call(config, part(this.root, "call-root"), (reason) => this.finished(reason));
     try {
       await this.call.start(this.prejoin.take());
     } catch (error) {
@@ -106,19 +105,20 @@ class Kiosk {
     }
   }
 
-  /** @param {string} reason */
+  /** @param {FinishReason} reason */
   finished(reason) {
     this.call = null;
     this.chosen = null;
     this.prejoin.reset();
-    $(this.root, "calls").replaceChildren();
+    part(this.root, "calls").replaceChildren();
+    /** @type {Partial<Record<FinishReason, string>>} */
     const text = {
       ended: t("The call has ended. Thank you."), left: t("The call has ended. Thank you."),
       denied: t("The official could not take your call now. Please try again later."),
     };
-    $(this.root, "finished-text").textContent = /** @type {Record<string,string>} */ (text)[reason] || t("The call has ended. Thank you.");
+    part(this.root, "finished-text").textContent = text[reason] || t("The call has ended. Thank you.");
     this.show("finished");
-    window.setTimeout(() => { this.showStart(); this.beat(); }, FINISHED_SCREEN_MS);
+    window.setTimeout(() => { this.showStart(); void this.heartbeat.beat(); }, FINISHED_SCREEN_MS);
   }
 }
 

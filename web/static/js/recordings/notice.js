@@ -7,27 +7,9 @@
 // A page that learns its session later (the kiosk) announces it:
 //   document.dispatchEvent(new CustomEvent("hub:session", { detail: { session: 42 } }))
 
-/** @returns {string} */
-function csrfToken() {
-  const meta = /** @type {HTMLMetaElement | null} */ (document.querySelector('meta[name="csrf-token"]'));
-  return meta ? meta.content : "";
-}
-
-/**
- * @param {string} path
- * @param {unknown} body
- * @returns {Promise<any>}
- */
-async function postJson(path, body) {
-  const response = await fetch(path, {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken(), Accept: "application/json" },
-    body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${path}: ${response.status}`);
-  return response.json();
-}
+import { postJson } from "../http.js";
+import { findConfig } from "../room/config.js";
+import { fetchSeat } from "../room/seat.js";
 
 /**
  * A fresh room token for this page's seat (tokens live two minutes; reading the notice may take longer).
@@ -35,9 +17,18 @@ async function postJson(path, body) {
  * @returns {Promise<string>}
  */
 async function seatToken(session) {
-  const seat = await postJson(`/api/v1/room-sessions/${session}/token`, {});
-  return seat.token;
+  return (await fetchSeat(session)).token;
 }
+
+/**
+ * The notice as GET /api/v1/recordings/notice answers it (hub/rooms/recording/views.py), translated.
+ * @typedef {object} RecordingNotice
+ * @property {boolean} required  whether this seat's role must answer it
+ * @property {string} title
+ * @property {string} text
+ * @property {string} sha256  of the exact title and text shown
+ * @property {{acknowledge: string, refuse: string, failed: string}} labels
+ */
 
 /** @type {Set<number>} */
 const asked = new Set();
@@ -53,6 +44,7 @@ export async function showNotice(session) {
   const token = await seatToken(session);
   const response = await fetch(`/api/v1/recordings/notice?token=${encodeURIComponent(token)}`, { credentials: "same-origin" });
   if (!response.ok) return null;
+  /** @type {RecordingNotice} */
   const notice = await response.json();
   if (!notice.required) return null;
   const dialog = document.createElement("dialog");
@@ -69,7 +61,9 @@ export async function showNotice(session) {
   dialog.append(title, text, buttons, status);
   document.body.append(dialog);
   return new Promise((resolve) => {
-    for (const [decision, label] of [["acknowledged", notice.labels.acknowledge], ["refused", notice.labels.refuse]]) {
+    /** @type {Array<["acknowledged" | "refused", string]>} */
+    const choices = [["acknowledged", notice.labels.acknowledge], ["refused", notice.labels.refuse]];
+    for (const [decision, label] of choices) {
       const button = document.createElement("button");
       button.type = "button";
       button.textContent = label;
@@ -95,8 +89,7 @@ export async function showNotice(session) {
 }
 
 function start() {
-  const node = document.getElementById("room-config");
-  const config = node && node.textContent ? JSON.parse(node.textContent) : null;
+  const config = findConfig();
   if (config && typeof config.session === "number") showNotice(config.session).catch(() => undefined);
   document.addEventListener("hub:session", (event) => {
     const detail = /** @type {CustomEvent<{session: number}>} */ (event).detail;

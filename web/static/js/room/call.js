@@ -1,37 +1,41 @@
 // A call: token from the hub, join over signaling (lobby if our role waits), one peer connection,
 // controls, quality, recording indicator, and rejoining by itself after a network loss.
 
-import { postJson } from "./config.js";
+import { HttpError } from "../http.js";
+import { CLIENT, SERVER } from "../protocol.js";
 import { t } from "./i18n.js";
 import { RoomPeer } from "./peer.js";
+import { part } from "./parts.js";
 import { measure } from "./quality.js";
+import { fetchSeat } from "./seat.js";
 import { Signaling, SignalingError } from "./signaling.js";
 
 /** @typedef {import("./config.js").RoomConfig} RoomConfig */
-/** @typedef {import("./signaling.js").Message} Message */
-/** @typedef {{id: string, name: string, role: string, audio: boolean, video: boolean}} Participant */
+/** @typedef {import("./seat.js").Seat} Seat */
+/** @typedef {import("../protocol.js").Joined} Joined */
+/** @typedef {import("../protocol.js").Line} Line */
+/** @typedef {import("../protocol.js").Participant} Participant */
+/**
+ * Why a call is over: it ended, we left, the lobby turned us away, a host removed us, we joined again
+ * elsewhere, or the connection could not be restored.
+ * @typedef {"ended" | "left" | "denied" | "removed" | "replaced" | "lost"} FinishReason
+ */
 
 const ADMITS = new Set(["host", "interviewer"]);
 const ENDS = new Set(["host"]);
 const QUALITY_MS = 2000;
-const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
+const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000]; // then every LAST_RECONNECT_DELAY_MS
+const LAST_RECONNECT_DELAY_MS = 8000;
 const MAX_RECONNECT_MS = 5 * 60 * 1000;
 const PING_MS = 20000;
 // join refusals that another attempt cannot change (a token error just means: fetch a new one)
 const FINAL_CODES = new Set(["room_ended", "wrong_room", "forbidden"]);
 
-/** @param {HTMLElement} root @param {string} part @returns {HTMLElement} */
-function part(root, part) {
-  const node = root.querySelector(`[data-part="${part}"]`);
-  if (!node) throw new Error(`the call page lacks ${part}`);
-  return /** @type {HTMLElement} */ (node);
-}
-
 export class Call {
   /**
    * @param {RoomConfig} config
    * @param {HTMLElement} root  the element holding the call's parts (data-part="...")
-   * @param {(reason: string) => void} onFinished
+   * @param {(reason: FinishReason) => void} onFinished
    */
   constructor(config, root, onFinished) {
     this.config = config;
@@ -43,7 +47,7 @@ export class Call {
     this.signaling = null;
     /** @type {RoomPeer | null} */
     this.peer = null;
-    /** @type {{token: string, room: string, participant: string, role: string, name: string} | null} */
+    /** @type {Seat | null} */
     this.seat = null;
     /** @type {Map<string, Participant>} */
     this.participants = new Map();
@@ -76,7 +80,8 @@ export class Call {
   }
 
   async fetchSeat() {
-    this.seat = await postJson(`/api/v1/room-sessions/${this.config.session}/token`);
+    if (this.config.session === null) throw new Error("no room session chosen");
+    this.seat = await fetchSeat(this.config.session);
   }
 
   wsUrl() {
@@ -94,36 +99,36 @@ export class Call {
     signaling.onclose = (byUs) => {
       if (!byUs && !this.finished && this.signaling === signaling) this.reconnect();
     };
-    const reply = await signaling.request({ type: "join", room: seat.room, token: seat.token });
-    if (reply.type === "lobby") this.showLobby(reply.position);
+    const reply = await signaling.request({ type: CLIENT.JOIN, room: seat.room, token: seat.token });
+    if (reply.type === SERVER.LOBBY) this.showLobby(reply.position);
     else await this.joined(reply);
     window.clearInterval(this.pingTimer);
-    this.pingTimer = window.setInterval(() => signaling.request({ type: "ping" }).catch(() => {}), PING_MS);
+    this.pingTimer = window.setInterval(() => signaling.request({ type: CLIENT.PING }).catch(() => {}), PING_MS);
   }
 
   /** @param {Signaling} s */
   listen(s) {
-    s.on("joined", (m) => this.joined(m).catch((e) => this.failed(e)));
-    s.on("lobby", (m) => this.showLobby(m.position));
-    s.on("lobby_waiting", (m) => this.renderWaiting(m.waiting));
-    s.on("participant_joined", (m) => { this.participants.set(m.participant.id, m.participant); this.renderPeople(); });
-    s.on("participant_left", (m) => { this.participants.delete(m.participant); this.renderPeople(); });
-    s.on("participant_state", (m) => {
+    s.on(SERVER.JOINED, (m) => this.joined(m).catch((e) => this.failed(e)));
+    s.on(SERVER.LOBBY, (m) => this.showLobby(m.position));
+    s.on(SERVER.LOBBY_WAITING, (m) => this.renderWaiting(m.waiting));
+    s.on(SERVER.PARTICIPANT_JOINED, (m) => { this.participants.set(m.participant.id, m.participant); this.renderPeople(); });
+    s.on(SERVER.PARTICIPANT_LEFT, (m) => { this.participants.delete(m.participant); this.renderPeople(); });
+    s.on(SERVER.PARTICIPANT_STATE, (m) => {
       const p = this.participants.get(m.participant);
       if (p) { p.audio = m.audio; p.video = m.video; this.renderPeople(); }
     });
-    s.on("slots", (m) => { this.slots = m.slots; this.renderSlots(); });
-    s.on("stop_sending", () => { this.sending = false; this.peer && this.peer.setSending(false); });
-    s.on("start_sending", () => { this.sending = true; this.peer && this.peer.setSending(this.videoOn); });
-    s.on("recording", (m) => this.showRecording(m.active));
-    s.on("ended", () => this.finish("ended"));
-    s.on("denied", () => this.finish("denied"));
-    s.on("closed", (m) => this.finish(m.reason === "replaced" ? "replaced" : "removed"));
+    s.on(SERVER.SLOTS, (m) => { this.slots = m.slots; this.renderSlots(); });
+    s.on(SERVER.STOP_SENDING, () => { this.sending = false; this.peer && this.peer.setSending(false); });
+    s.on(SERVER.START_SENDING, () => { this.sending = true; this.peer && this.peer.setSending(this.videoOn); });
+    s.on(SERVER.RECORDING, (m) => this.showRecording(m.active));
+    s.on(SERVER.ENDED, () => this.finish("ended"));
+    s.on(SERVER.DENIED, () => this.finish("denied"));
+    s.on(SERVER.CLOSED, (m) => this.finish(m.reason === "replaced" ? "replaced" : "removed"));
   }
 
-  /** @param {Message} m */
+  /** @param {Joined} m */
   async joined(m) {
-    this.participants = new Map(m.participants.map((/** @type {Participant} */ p) => [p.id, p]));
+    this.participants = new Map(m.participants.map((p) => [p.id, p]));
     this.slots = m.slots;
     this.role = m.you.role;
     this.show("call");
@@ -134,7 +139,7 @@ export class Call {
     if (end) end.toggleAttribute("hidden", !ENDS.has(m.you.role));
     if (!ADMITS.has(m.you.role)) part(this.root, "waiting").replaceChildren();
     if (this.peer) this.peer.close();
-    const publishes = m.lines.some((/** @type {{direction: string}} */ l) => l.direction === "sendonly");
+    const publishes = m.lines.some((l) => l.direction === "sendonly");
     this.peer = new RoomPeer(m.lines, publishes ? this.local : null, {
       iceServers: m.ice_servers, iceAddresses: this.config.ice_addresses,
     });
@@ -145,7 +150,7 @@ export class Call {
       if (peer === this.peer && peer.pc.connectionState === "failed" && !this.finished) this.reconnect();
     });
     const signaling = /** @type {Signaling} */ (this.signaling);
-    const answer = await signaling.request({ type: "offer", sdp: await peer.offer() });
+    const answer = await signaling.request({ type: CLIENT.OFFER, sdp: await peer.offer() });
     await peer.accept(answer.sdp);
     if (!this.audioOn || !this.videoOn) await this.sendState();
     this.startQuality();
@@ -155,7 +160,7 @@ export class Call {
 
   /**
    * @param {RoomPeer} peer
-   * @param {Array<{name: string, kind: string, direction: string}>} lines
+   * @param {Line[]} lines
    */
   attachSlots(peer, lines) {
     const stage = part(this.root, "stage");
@@ -185,7 +190,7 @@ export class Call {
         sounds.append(audio);
       }
     }
-    const self = /** @type {HTMLVideoElement} */ (part(this.root, "self"));
+    const self = part(this.root, "self", HTMLVideoElement);
     self.srcObject = this.local;
     self.muted = true;
     this.renderSlots();
@@ -233,18 +238,18 @@ export class Call {
         admit.className = "primary";
         admit.dataset.action = "admit";
         admit.textContent = t("Admit");
-        admit.addEventListener("click", () => this.decide("admit", p.id));
+        admit.addEventListener("click", () => this.decide(CLIENT.ADMIT, p.id));
         const deny = document.createElement("button");
         deny.dataset.action = "deny";
         deny.textContent = t("Turn away");
-        deny.addEventListener("click", () => this.decide("deny", p.id));
+        deny.addEventListener("click", () => this.decide(CLIENT.DENY, p.id));
         item.append(admit, deny);
       }
       list.append(item);
     });
   }
 
-  /** @param {"admit" | "deny"} what @param {string} participant */
+  /** @param {typeof CLIENT.ADMIT | typeof CLIENT.DENY} what @param {string} participant */
   async decide(what, participant) {
     if (!this.signaling) return;
     try {
@@ -293,7 +298,7 @@ export class Call {
 
   async sendState() {
     if (!this.signaling) return;
-    await this.signaling.request({ type: "media_state", audio: this.audioOn, video: this.videoOn }).catch(() => {});
+    await this.signaling.request({ type: CLIENT.MEDIA_STATE, audio: this.audioOn, video: this.videoOn }).catch(() => {});
   }
 
   startQuality() {
@@ -321,13 +326,13 @@ export class Call {
     if (old) old.close();
     const started = Date.now();
     for (let attempt = 0; !this.finished && Date.now() - started < MAX_RECONNECT_MS; attempt++) {
-      await sleep(RECONNECT_DELAYS_MS[Math.min(attempt, RECONNECT_DELAYS_MS.length - 1)]);
+      await sleep(RECONNECT_DELAYS_MS[attempt] ?? LAST_RECONNECT_DELAY_MS);
       if (this.finished) return;
       try {
         await this.connect();
         return; // joined() (now or on admission) hides the banner
       } catch (error) {
-        const status = /** @type {any} */ (error).status;
+        const status = error instanceof HttpError ? error.status : undefined;
         const final = error instanceof SignalingError && FINAL_CODES.has(error.code);
         if (final || status === 404 || status === 403 || status === 409 || status === 401) {
           this.finish("ended");
@@ -347,12 +352,12 @@ export class Call {
   }
 
   async hangUp() {
-    if (this.signaling) await this.signaling.request({ type: "leave" }, 3000).catch(() => {});
+    if (this.signaling) await this.signaling.request({ type: CLIENT.LEAVE }, 3000).catch(() => {});
     this.finish("left");
   }
 
   async endForEveryone() {
-    if (this.signaling) await this.signaling.request({ type: "end" }, 5000).catch(() => {});
+    if (this.signaling) await this.signaling.request({ type: CLIENT.END }, 5000).catch(() => {});
     this.finish("ended");
   }
 
@@ -374,7 +379,7 @@ export class Call {
     }
   }
 
-  /** Tear everything down: nothing of this call stays in the page. @param {string} reason */
+  /** Tear everything down: nothing of this call stays in the page. @param {FinishReason} reason */
   finish(reason) {
     if (this.finished) return;
     this.finished = true;

@@ -10,38 +10,15 @@
  * @property {Record<string, string>} catalog
  */
 
+/** @returns {RoomConfig | null} the page's configuration, or null on a page that carries none */
+export function findConfig() {
+  const node = document.getElementById("room-config");
+  return node && node.textContent ? /** @type {RoomConfig} */ (JSON.parse(node.textContent)) : null;
+}
+
 /** @returns {RoomConfig} */
 export function readConfig() {
-  const node = document.getElementById("room-config");
-  if (!node || !node.textContent) throw new Error("the page carries no room configuration");
-  return JSON.parse(node.textContent);
-}
-
-/** @returns {string} */
-export function csrfToken() {
-  const meta = /** @type {HTMLMetaElement | null} */ (document.querySelector('meta[name="csrf-token"]'));
-  return meta ? meta.content : "";
-}
-
-/**
- * POST JSON to our own API with the CSRF token; resolves to the parsed body, rejects with the error body.
- * @param {string} path
- * @param {unknown} [body]
- * @returns {Promise<any>}
- */
-export async function postJson(path, body) {
-  const response = await fetch(path, {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken(), Accept: "application/json" },
-    body: JSON.stringify(body ?? {}),
-  });
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const error = new Error((data.error && data.error.message) || response.statusText);
-    /** @type {any} */ (error).status = response.status;
-    /** @type {any} */ (error).code = data.error && data.error.code;
-    throw error;
-  }
-  return data;
+  const config = findConfig();
+  if (!config) throw new Error("the page carries no room configuration");
+  return config;
 }

@@ -2,7 +2,7 @@
 // our camera and microphone (sendonly), then the receive slots (recvonly), in that order. The
 // transceivers never change afterwards; the server switches what each slot carries.
 
-/** @typedef {{name: string, kind: "audio" | "video", direction: "sendonly" | "recvonly"}} Line */
+/** @typedef {import("../protocol.js").Line} Line */
 
 const GATHER_TIMEOUT_MS = 4000;
 
@@ -118,8 +118,8 @@ export function filterCandidates(sdp, allowed) {
     .split("\r\n")
     .filter((line) => {
       if (!line.startsWith("a=candidate:")) return true;
-      const address = line.split(" ")[4];
-      return allowed.includes(address);
+      const address = line.split(" ")[4]; // a=candidate:<foundation> <component> <protocol> <priority> <address> ...
+      return address !== undefined && allowed.includes(address);
     })
     .join("\r\n");
 }

@@ -1,10 +1,17 @@
-// The hub's signaling protocol over one WebSocket (hub/signaling/protocol.py, docs/protocol.md):
-// every request carries an `id`; the server answers each with exactly one reply of the same `id`.
+// The hub's signaling protocol over one WebSocket (its messages: ../protocol.js): every request carries an
+// `id`; the server answers each with exactly one reply of the same `id`.
 
-/** @typedef {{type: string, id?: number | string, [key: string]: any}} Message */
+import { SERVER } from "../protocol.js";
+
+/** @typedef {import("../protocol.js").ClientRequest} ClientRequest */
+/** @typedef {import("../protocol.js").ErrorReply} ErrorReply */
+/** @typedef {import("../protocol.js").Replies} Replies */
+/** @typedef {import("../protocol.js").ServerMessage} ServerMessage */
+/** @typedef {import("../protocol.js").ServerMessages} ServerMessages */
+/** @typedef {import("../protocol.js").ServerType} ServerType */
 
 export class SignalingError extends Error {
-  /** @param {Message} reply */
+  /** @param {ErrorReply} reply */
   constructor(reply) {
     super(`${reply.code}: ${reply.reason}`);
     this.code = String(reply.code);
@@ -18,9 +25,9 @@ export class Signaling {
     /** @type {WebSocket | null} */
     this.ws = null;
     this.nextId = 1;
-    /** @type {Map<number, {resolve: (m: Message) => void, reject: (e: Error) => void}>} */
+    /** @type {Map<number, {resolve: (m: ServerMessage) => void, reject: (e: Error) => void}>} */
     this.pending = new Map();
-    /** @type {Map<string, Array<(m: Message) => void>>} */
+    /** @type {Map<ServerType, Array<(m: ServerMessage) => void>>} */
     this.handlers = new Map();
     /** called once when the socket closes, with whether we closed it ourselves */
     /** @type {(byUs: boolean) => void} */
@@ -46,7 +53,7 @@ export class Signaling {
 
   /** @param {string} text */
   receive(text) {
-    /** @type {Message} */
+    /** @type {ServerMessage} */ // trusted as the server's own: hub/signaling/protocol.py declares what it sends
     let message;
     try {
       message = JSON.parse(text);
@@ -56,7 +63,7 @@ export class Signaling {
     const waiting = typeof message.id === "number" ? this.pending.get(message.id) : undefined;
     if (waiting) {
       this.pending.delete(/** @type {number} */ (message.id));
-      if (message.type === "error") waiting.reject(new SignalingError(message));
+      if (message.type === SERVER.ERROR) waiting.reject(new SignalingError(message));
       else waiting.resolve(message);
       return;
     }
@@ -64,20 +71,24 @@ export class Signaling {
   }
 
   /**
-   * @param {string} type
-   * @param {(m: Message) => void} handler
+   * Call `handler` with every server event of this type (replies go to their request instead).
+   * @template {ServerType} K
+   * @param {K} type
+   * @param {(m: ServerMessages[K]) => void} handler
    */
   on(type, handler) {
     const list = this.handlers.get(type) || [];
-    list.push(handler);
+    // receive() hands each handler only messages of its own type
+    list.push(/** @type {(m: ServerMessage) => void} */ (handler));
     this.handlers.set(type, list);
   }
 
   /**
    * Send a request and wait for its reply (an `error` reply rejects with SignalingError).
-   * @param {Message} message
+   * @template {ClientRequest} R
+   * @param {R} message
    * @param {number} [timeoutMs]
-   * @returns {Promise<Message>}
+   * @returns {Promise<Replies[R["type"]]>}
    */
   request(message, timeoutMs = 15000) {
     const id = this.nextId++;
@@ -91,7 +102,8 @@ export class Signaling {
         reject(new Error(`no reply to ${message.type}`));
       }, timeoutMs);
       this.pending.set(id, {
-        resolve: (m) => { clearTimeout(timer); resolve(m); },
+        // the server answers each request type with the reply Replies names (hub/signaling/protocol.py)
+        resolve: (m) => { clearTimeout(timer); resolve(/** @type {Replies[R["type"]]} */ (m)); },
         reject: (e) => { clearTimeout(timer); reject(e); },
       });
       this.ws.send(JSON.stringify({ ...message, id }));

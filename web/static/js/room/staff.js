@@ -3,42 +3,43 @@
 import { Call } from "./call.js";
 import { readConfig } from "./config.js";
 import { setCatalog, t } from "./i18n.js";
+import { part } from "./parts.js";
 import { PreJoin } from "./prejoin.js";
 
-/** @param {HTMLElement} root @param {string} name @returns {any} */
-const $ = (root, name) => root.querySelector(`[data-part="${name}"]`);
+/** @typedef {import("./call.js").FinishReason} FinishReason */
 
 async function main() {
   const config = readConfig();
   setCatalog(config.catalog);
   const root = /** @type {HTMLElement} */ (document.getElementById("room-app"));
-  const prejoinRoot = $(root, "prejoin");
+  const prejoinRoot = part(root, "prejoin");
   const prejoin = new PreJoin({
-    video: $(root, "preview"), meter: $(root, "meter"), cameraSelect: $(root, "camera-select"),
-    micSelect: $(root, "mic-select"), status: $(root, "prejoin-status"),
+    video: part(root, "preview", HTMLVideoElement), meter: part(root, "meter"),
+    cameraSelect: part(root, "camera-select", HTMLSelectElement), micSelect: part(root, "mic-select", HTMLSelectElement),
+    status: part(root, "prejoin-status"),
   });
   prejoinRoot.hidden = false;
   if (config.role === "witness") {
     // a silent observer only receives: their camera and microphone are never opened
-    $(root, "preview").hidden = true;
-    $(root, "meter").hidden = true;
-    $(root, "prejoin-status").textContent = t("You join as a silent observer: your camera and microphone stay off.");
+    part(root, "preview").hidden = true;
+    part(root, "meter").hidden = true;
+    part(root, "prejoin-status").textContent = t("You join as a silent observer: your camera and microphone stay off.");
   } else {
     await prejoin.start();
   }
-  const callRoot = $(root, "call-root");
-  const finished = $(root, "finished");
+  const callRoot = part(root, "call-root");
+  const finished = part(root, "finished");
+  /** @type {Record<FinishReason, string>} */
   const messages = {
     ended: t("The session has ended."), left: t("You have left the call."), denied: t("You were not admitted."),
     removed: t("You were removed from the call."), replaced: t("You joined this call in another window."),
     lost: t("The connection could not be restored."),
   };
-  $(root, "join").addEventListener("click", async () => {
+  part(root, "join").addEventListener("click", async () => {
     prejoinRoot.hidden = true;
     const call = new Call(config, callRoot, (reason) => {
-      callRoot.querySelectorAll("[data-part=connecting], [data-part=lobby], [data-part=call]").forEach(
-        (/** @type {HTMLElement} */ n) => { n.hidden = true; });
-      $(root, "finished-text").textContent = /** @type {Record<string,string>} */ (messages)[reason] || reason;
+      for (const name of ["connecting", "lobby", "call"]) part(callRoot, name).hidden = true;
+      part(root, "finished-text").textContent = messages[reason];
       finished.hidden = false;
     });
     try {

@@ -1,7 +1,8 @@
-// Every kiosk page: keep the kiosk's heartbeat going (the administrator sees it online), and say so in plain
-// Chinese when the network is gone (the text is in the page, translated).
+// Every reception kiosk page: keep the kiosk's heartbeat going (the administrator sees it online), and say so in
+// plain Chinese when the network is gone (the text is in the page, translated).
+import { Heartbeat } from "../kiosk/heartbeat.js";
+
 const notice = document.getElementById("kiosk-offline");
-const csrf = document.querySelector('meta[name="csrf-token"]')?.getAttribute("content") ?? "";
 const BEAT_MS = 10000;
 
 /** @param {boolean} offline */
@@ -9,23 +10,12 @@ function show(offline) {
   if (notice) notice.hidden = !offline;
 }
 
-async function beat() {
-  try {
-    const response = await fetch("/kiosk/heartbeat", {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: "{}",
-      cache: "no-store",
-    });
-    // any answer from the hub means the network is there (401: a kiosk not enrolled, still online)
-    show(response.status >= 500);
-  } catch {
-    show(true);
-  }
-}
+// any answer from the hub means the network is there (401: a kiosk not enrolled, still online)
+const heartbeat = new Heartbeat(BEAT_MS, (beat) => {
+  show(beat.outcome === "unreachable" || (beat.outcome === "refused" && beat.status >= 500));
+});
 
 window.addEventListener("offline", () => show(true));
-window.addEventListener("online", () => { void beat(); });
+window.addEventListener("online", () => { void heartbeat.beat(); });
 if (!navigator.onLine) show(true);
-void beat();
-setInterval(() => { void beat(); }, BEAT_MS);
+heartbeat.start();
