@@ -32,14 +32,18 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hub.cases import demo, detail, ledger
+from hub.app import offline_app
+from hub.cases import detail, ledger
 from hub.cases.colours import ORDER
-from hub.cases.demo_walks import actor_of, standalone_context
+from hub.cases.interface import CASES
 from hub.cases.models import Clue
 from hub.clock import LOCAL_TZ
 from hub.db import Database
+from hub.demo import cases as demo
 from hub.demo import org as demo_org
+from hub.demo.case_walks import actor_of
 from hub.migrate import upgrade
+from hub.settings import Settings
 
 NOW = dt.datetime(2026, 11, 27, 9, 0, tzinfo=LOCAL_TZ)
 SCHEMA = "bench_ledger"
@@ -81,9 +85,10 @@ async def build(url: str, n: int, schema: str | None) -> tuple[Database, float]:
 
 
 async def measure(db: Database, iterations: int) -> dict[str, Any]:
+    # the policy and office directory of a wired hub, built where the hub builds them
+    ctx = (await offline_app(Settings(secret_key="bench-ledger-" + "x" * 40), db))[CASES]
     today = NOW.astimezone(LOCAL_TZ).date()
     async with db.transaction(write=False) as s:
-        ctx = await standalone_context(s)
         actors = {name: await actor_of(s, name) for name in ("leader", "group3.1", "deputy1")}
         top = int(await s.scalar(select(func.max(Clue.id))) or 0)
     rng = random.Random(1)

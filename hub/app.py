@@ -26,7 +26,8 @@ from hub.store.service import reconcile
 log = structlog.get_logger("hub.app")
 
 
-def _secret(settings: Settings) -> bytes:
+def app_secret(settings: Settings) -> bytes:
+    """The key that signs room tokens: from the settings, or generated once into the var folder."""
     if settings.secret_key:
         return settings.secret_key.encode()
     return load_or_create(settings.var_dir / "keys" / "secret.key")
@@ -74,7 +75,7 @@ def create_app(
     app[DB] = database or Database(settings.effective_database_url)
     app[POLICY] = Policy()
     app[CATALOGS] = catalogs
-    app[SECRET] = _secret(settings)
+    app[SECRET] = app_secret(settings)
     app[HOME_TILES] = []
     app[LABELS] = EnumLabels()
     app[ACTOR_RESOLVERS] = []
@@ -119,4 +120,13 @@ def create_app(
 
     app.router.add_routes(ops_views.routes)
     app.router.add_static("/static/", WEB_DIR / "static", name="static", append_version=True)
+    return app
+
+
+async def offline_app(settings: Settings, database: Database, *, clock: Clock | None = None) -> web.Application:
+    """The wired app without a server, for the command line and the demo loader: the same policy, rules and part
+    contexts as a serving hub (one place builds them: ``create_app``), with the start-up hooks run."""
+    app = create_app(settings, clock=clock, database=database)
+    for hook in app.on_startup:
+        await hook(app)
     return app

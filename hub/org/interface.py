@@ -1,4 +1,6 @@
-"""What the other parts use of the organisation: other parts import from here, never from this part's other modules (tests/test_layers.py)."""
+"""What the other parts use of the organisation.
+
+Other parts import from here, never from this part's other modules (tests/test_layers.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""What the other parts use of rooms, room sessions, tokens and recordings: other parts import from here, never from this part's other modules (tests/test_layers.py)."""
+"""What the other parts use of rooms, room sessions, tokens and recordings.
+
+Other parts import from here, never from this part's other modules (tests/test_layers.py)."""
 
 from __future__ import annotations
 
@@ -7,20 +9,23 @@ from hub.rooms.live_calls import LIVE_CALLS, CallHook
 from hub.rooms.models import Room, RoomKind, RoomSession, SessionKind
 from hub.rooms.participants import RIGHTS, ParticipantRole, Rights
 from hub.rooms.recording.keys import CASE_RESOLVER
-from hub.rooms.tokens import TokenError, verify_token
+from hub.rooms.recording.verify import verify_recordings
+from hub.rooms.tokens import TokenError, issue_token, verify_token
 
 __all__ = [
     "CASE_RESOLVER",
-    "CallHook",
     "LIVE_CALLS",
-    "ParticipantRole",
     "RIGHTS",
+    "CallHook",
+    "ParticipantRole",
     "Rights",
     "Room",
     "RoomKind",
     "RoomSession",
     "SessionKind",
     "TokenError",
+    "issue_token",
     "sessions",
+    "verify_recordings",
     "verify_token",
 ]

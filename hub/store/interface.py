@@ -13,20 +13,20 @@ from hub.store.reader import FileReader
 from hub.store.service import record_closed, register_file
 from hub.store.sink import WriterSink
 from hub.store.store import EvidenceStore
-from hub.store.verify import Failure
+from hub.store.verify import Failure, verify_store
 from hub.store.writer import OpenedFile, StreamWriter
 
 STORE: web.AppKey[EvidenceStore] = web.AppKey("store")
 
 __all__ = [
     "CHUNK_SIZE",
+    "STORE",
     "EvidenceStore",
     "Failure",
     "FileKind",
     "FileReader",
     "Labels",
     "OpenedFile",
-    "STORE",
     "SignedManifest",
     "StoreError",
     "StoredFile",
@@ -36,4 +36,5 @@ __all__ = [
     "record_closed",
     "register_file",
     "service",
+    "verify_store",
 ]

@@ -5,9 +5,10 @@ import datetime as dt
 
 from sqlalchemy import distinct, func, select
 
-from hub.cases import casefile, demo, ledger, tally
+from hub.cases import casefile, ledger, tally
 from hub.cases.models import ApprovalStatus, CaseApproval, Clue, ClueSource, LedgerTally
 from hub.cases.workflow import STAGES
+from hub.demo import cases as demo
 from tests.cases.conftest import make_kit
 
 ROLES = ["leader", "deputy1", "deputy2", "casemgmt1", "tracking1", "trial1", *[f"group{k}.1" for k in range(1, 8)],
@@ -15,10 +16,10 @@ ROLES = ["leader", "deputy1", "deputy2", "casemgmt1", "tracking1", "trial1", *[f
 
 
 async def test_generated_history_covers_everything_and_every_role_sees_its_own(database, seeded, clock):
-    result = await demo.generate(database, 600, seed=7, now=clock.now())
+    kit = await make_kit(database, clock)
+    result = await demo.generate(database, 600, seed=7, now=clock.now(), ctx=kit.ctx)
     assert result["clues"] == 600 and result["walked"] == 8
     assert set(result["colours"]) == {"red", "yellow", "blue", "green"}
-    kit = await make_kit(database, clock)
     async with database.transaction(write=False) as s:
         sources = set((await s.scalars(select(Clue.source).distinct())).all())
         states = set((await s.scalars(select(Clue.state).distinct())).all())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from hub.rooms.demo import load_demo
+from hub.demo.rooms import load_demo
 from hub.rooms.models import RoomSession, SessionStatus
 from hub.rooms.rules import RoomSessionRule
 from tests.rooms.factories import staff_actor

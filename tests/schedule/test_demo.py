@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from hub.schedule import demo
+from hub.demo import schedule as demo
 from hub.schedule.models import Booking, Interview, Rotation, RotationStatus
 
 
 async def test_demo_schedule_loads(browser, kit):
     async with kit.db.transaction() as s:
-        result = await demo.load_demo(s, kit.clock.now())
+        result = await demo.load_demo(s, kit.app, kit.clock.now())
     assert len(result["booking_codes"]) == 3 and result["interviews"] == 1  # type: ignore[arg-type]
     async with kit.db.transaction(write=False) as s:
         rotation = await s.get(Rotation, result["rotation"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from hub.schedule import demo
+from hub.demo import schedule as demo
 from hub.schedule.models import Booking
 
 USERS = ["leader", "deputy1", "petition1", "casemgmt1", "xini1", "admin"]
@@ -15,7 +15,7 @@ USERS = ["leader", "deputy1", "petition1", "casemgmt1", "xini1", "admin"]
 @pytest.fixture
 async def demo_loaded(kit):  # type: ignore[no-untyped-def]
     async with kit.db.transaction() as s:
-        return await demo.load_demo(s, kit.clock.now())
+        return await demo.load_demo(s, kit.app, kit.clock.now())
 
 
 @pytest.mark.parametrize("username", USERS)

@@ -13,19 +13,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
-from hub.access.policy import Policy
 from hub.auth.interface import staff_actor_named
-from hub.cases.interface import OfficeDirectory, holidays
+from hub.cases.interface import holidays
 from hub.clock import LOCAL_TZ
-from hub.org.interface import OrgUnit, UnitKind
+from hub.http.keys import POLICY
+from hub.org.interface import OrgUnit
 from hub.rooms.interface import Room, RoomKind
 from hub.schedule import bookings, interviews, rotations
-from hub.schedule.models import Duty, Interview, MemberKind, ReceptionSlot
-from hub.schedule.rules import InterviewRule, Planners
+from hub.schedule.keys import PLANNERS
+from hub.schedule.models import Duty, MemberKind, ReceptionSlot
 
 ROSTER = [
     ("leader", MemberKind.LEADER),
@@ -43,12 +44,10 @@ async def _actor(session: AsyncSession, username: str) -> Actor:
     return actor
 
 
-async def load_demo(session: AsyncSession, now: dt.datetime) -> dict[str, object]:
-    """Add the demo schedule; the caller commits."""
-    offices = OfficeDirectory()
-    rows = (await session.execute(select(OrgUnit.id, OrgUnit.office).where(OrgUnit.kind == UnitKind.OFFICE))).all()
-    offices.by_unit = {r[0]: r[1] for r in rows if r[1] is not None}
-    planners = Planners(offices)
+async def load_demo(session: AsyncSession, app: web.Application, now: dt.datetime) -> dict[str, object]:
+    """Add the demo schedule with the wired app's rules (started: its office directory is loaded); the caller commits."""
+    planners = app[PLANNERS]
+    policy = app[POLICY]
     planner = await _actor(session, "petition1")
     await holidays.seed_if_empty(session)
     calendar = await holidays.load(session)
@@ -87,8 +86,6 @@ async def load_demo(session: AsyncSession, now: dt.datetime) -> dict[str, object
     )
     count = 0
     if county is not None and township_room is not None:
-        policy = Policy()
-        policy.register(Interview, InterviewRule(planners))
         day = calendar.add_working_days(today, 2)
         starts = dt.datetime.combine(day, dt.time(15, 0), LOCAL_TZ).astimezone(dt.UTC)
         await interviews.schedule(

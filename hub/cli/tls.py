@@ -133,9 +133,7 @@ def make_self_signed(names: list[str], *, now: dt.datetime) -> tuple[bytes, byte
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .sign(key, hashes.SHA256())
     )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
+    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     return cert.public_bytes(serialization.Encoding.PEM), key_pem
 
 
@@ -144,9 +142,7 @@ def _names_of(cert: x509.Certificate) -> list[str]:
         alt = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except x509.ExtensionNotFound:
         return []
-    return [str(v) for v in alt.get_values_for_type(x509.DNSName)] + [
-        str(v) for v in alt.get_values_for_type(x509.IPAddress)
-    ]
+    return [str(v) for v in alt.get_values_for_type(x509.DNSName)] + [str(v) for v in alt.get_values_for_type(x509.IPAddress)]
 
 
 def _write(path: Path, data: bytes, mode: int) -> None:

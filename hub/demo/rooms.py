@@ -35,8 +35,12 @@ async def load_demo(session: AsyncSession, now: dt.datetime) -> dict[str, int]:
         return Invitation(room_id=rooms[code].id, role=role, display_name=name, created_at=now)
 
     interview = RoomSession(
-        kind=SessionKind.INTERVIEW, title="远程谈话（演示）", status=SessionStatus.PLANNED,
-        host_user_id=users["group1.1"].id, planned_start=tomorrow, planned_end=tomorrow + dt.timedelta(hours=1),
+        kind=SessionKind.INTERVIEW,
+        title="远程谈话（演示）",
+        status=SessionStatus.PLANNED,
+        host_user_id=users["group1.1"].id,
+        planned_start=tomorrow,
+        planned_end=tomorrow + dt.timedelta(hours=1),
         created_at=now,
         links=[SessionRoom(room_id=rooms[c].id) for c in ("county.interview.1", "xini.interview")],
         invitations=[
@@ -46,9 +50,14 @@ async def load_demo(session: AsyncSession, now: dt.datetime) -> dict[str, int]:
         ],
     )
     reception = RoomSession(
-        kind=SessionKind.RECEPTION, title="锡尼镇视频接访（演示）", status=SessionStatus.OPEN,
-        host_user_id=users["petition1"].id, planned_start=now, planned_end=now + dt.timedelta(hours=2),
-        opened_at=now, created_at=now,
+        kind=SessionKind.RECEPTION,
+        title="锡尼镇视频接访（演示）",
+        status=SessionStatus.OPEN,
+        host_user_id=users["petition1"].id,
+        planned_start=now,
+        planned_end=now + dt.timedelta(hours=2),
+        opened_at=now,
+        created_at=now,
         links=[SessionRoom(room_id=rooms[c].id) for c in ("county.reception.1", "xini.kiosk")],
         invitations=[
             invite_user("petition1", ParticipantRole.HOST),
@@ -59,9 +68,13 @@ async def load_demo(session: AsyncSession, now: dt.datetime) -> dict[str, int]:
     township_staff = sorted(u for u, user in users.items() if user.role.value == "township_staff")
     conference_start = tomorrow + dt.timedelta(days=1, hours=5)
     conference = RoomSession(
-        kind=SessionKind.CONFERENCE, title="全旗纪检监察业务培训会（演示）", status=SessionStatus.PLANNED,
-        host_user_id=users["leader"].id, planned_start=conference_start,
-        planned_end=conference_start + dt.timedelta(hours=2), created_at=now,
+        kind=SessionKind.CONFERENCE,
+        title="全旗纪检监察业务培训会（演示）",
+        status=SessionStatus.PLANNED,
+        host_user_id=users["leader"].id,
+        planned_start=conference_start,
+        planned_end=conference_start + dt.timedelta(hours=2),
+        created_at=now,
         links=[SessionRoom(room_id=rooms[c].id) for c in ["county.hall", *township_rooms]],
         invitations=[invite_user("leader", ParticipantRole.HOST)]
         + [invite_user(u, ParticipantRole.WITNESS) for u in township_staff],
@@ -70,7 +83,12 @@ async def load_demo(session: AsyncSession, now: dt.datetime) -> dict[str, int]:
     session.add_all(made)
     await session.flush()
     await audit.record(
-        session, audit.SYSTEM, "demo.load_room_sessions", "room_session", "demo",
-        {"sessions": [rs.id for rs in made]}, at=now,
+        session,
+        audit.SYSTEM,
+        "demo.load_room_sessions",
+        "room_session",
+        "demo",
+        {"sessions": [rs.id for rs in made]},
+        at=now,
     )
     return {"room_sessions": len(made), "invitations": sum(len(rs.invitations) for rs in made)}

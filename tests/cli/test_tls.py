@@ -13,7 +13,7 @@ import pytest
 from aiohttp import web
 from cryptography import x509
 
-from hub.rooms import tls
+from hub.cli import tls
 from hub.rooms.ice_config import IceConfigError, parse_addresses, parse_ice_servers
 
 

@@ -21,14 +21,15 @@ from hub import audit, numbering
 from hub.access.roles import Role
 from hub.auth.interface import User
 from hub.cases import holidays, tally
+from hub.cases.access import CaseContext
 from hub.cases.colours import colour_of
-from hub.cases.demo_walks import walk_examples
 from hub.cases.intake import CLUE_PREFIX, PETITION_PREFIX
 from hub.cases.limits import BY_KEY
 from hub.cases.models import CaseClock, CaseEvent, ClockStatus, Clue, ClueSource, Gender, Petition, RankLevel
 from hub.cases.workflow import ClueState, PetitionState
 from hub.clock import LOCAL_TZ
 from hub.db import Database
+from hub.demo.case_walks import walk_examples
 from hub.org.interface import OrgUnit, UnitKind
 
 BATCH = 20_000
@@ -348,8 +349,9 @@ async def _number(session: AsyncSession, rows: list[dict[str, Any]], scope: str,
             row["number"] = numbering.formatted(prefix, year, n)
 
 
-async def generate(database: Database, n: int, *, seed: int, now: dt.datetime) -> dict[str, Any]:
-    """Generate n clues of an organisation-wide history; returns counts (by state family and colour)."""
+async def generate(database: Database, n: int, *, seed: int, now: dt.datetime, ctx: CaseContext | None = None) -> dict[str, Any]:
+    """Generate n clues of an organisation-wide history; returns counts (by state family and colour). With the cases
+    context of a wired app (``ctx``) and a small n, a dozen clues are also walked through the real workflow."""
     rng = random.Random(seed)
     today = now.astimezone(LOCAL_TZ).date()
     async with database.transaction() as s:
@@ -392,8 +394,8 @@ async def generate(database: Database, n: int, *, seed: int, now: dt.datetime) -
                 )
         result = {"clues": n, "live": live, "finished": n - live, "petitions": petitions, "colours": colours}
         await audit.record(s, audit.SYSTEM, "demo.generate_cases", "clue", "demo", {**result, "seed": seed}, at=now)
-    if n <= 5000:
-        result["walked"] = await walk_examples(database, now=now)
+    if n <= 5000 and ctx is not None:
+        result["walked"] = await walk_examples(database, ctx, now=now)
     if database.engine.dialect.name == "postgresql":
         # fresh statistics, and a visibility map so that colour counts can be index-only scans
         async with database.engine.connect() as conn:
@@ -401,8 +403,3 @@ async def generate(database: Database, n: int, *, seed: int, now: dt.datetime) -
             for table in ("clues", "case_clocks", "case_events", "petitions", "ledger_tallies"):
                 await auto.execute(text(f"VACUUM ANALYZE {table}"))
     return result
-
-
-async def load_sample(database: Database, *, now: dt.datetime, seed: int = 2017) -> dict[str, Any]:
-    """The small history for `make run`: a few hundred items across every stage, source, colour and township."""
-    return await generate(database, 400, seed=seed, now=now)

@@ -9,15 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
-from hub.access.policy import Policy
 from hub.auth.interface import staff_actor_named
 from hub.cases import casefile, intake, transitions
 from hub.cases.access import CaseContext, may_approve
 from hub.cases.models import Clue, ClueSource, PetitionChannel, PetitionKind
-from hub.cases.rules import ClueRule, OfficeDirectory, PetitionRule
 from hub.cases.workflow import EXTERNAL_APPROVERS, Approver
 from hub.db import Database
-from hub.org.interface import OrgUnit, UnitKind
+from hub.org.interface import OrgUnit
 
 TO_TRIAL = [
     "assign",
@@ -34,19 +32,6 @@ TO_TRIAL = [
 ]
 UNIT_END = ["trial_report", "decide", "finalise", "announce", "execute"]
 TOWNSHIP_END = ["trial_report", "county_check", "decide", "request_party_approval", "party_approve", "serve", "execute"]
-
-
-async def standalone_context(session: AsyncSession) -> CaseContext:
-    """The cases context without an app (the CLI, the demo, the benchmark)."""
-    offices = OfficeDirectory()
-    rows = (await session.execute(select(OrgUnit.id, OrgUnit.office).where(OrgUnit.kind == UnitKind.OFFICE))).all()
-    offices.by_unit = {r[0]: r[1] for r in rows if r[1] is not None}
-    policy = Policy()
-    policy.register(Clue, ClueRule(offices))
-    from hub.cases.models import Petition
-
-    policy.register(Petition, PetitionRule(offices))
-    return CaseContext(policy, offices)
 
 
 async def actor_of(session: AsyncSession, username: str) -> Actor | None:
@@ -107,7 +92,7 @@ class Walker:
             return clue
 
 
-async def walk_examples(database: Database, *, now: dt.datetime) -> int:
+async def walk_examples(database: Database, ctx: CaseContext, *, now: dt.datetime) -> int:
     names = [
         "leader",
         "deputy1",
@@ -124,7 +109,6 @@ async def walk_examples(database: Database, *, now: dt.datetime) -> int:
         "yihewusu1",
     ]
     async with database.transaction() as s:
-        ctx = await standalone_context(s)
         actors = {n: a for n in names if (a := await actor_of(s, n)) is not None}
         units = dict((await s.execute(select(OrgUnit.code, OrgUnit.id))).all())
     if not {"leader", "casemgmt1", "petition1"} <= set(actors) or "unit.01.0" not in units:
