@@ -35,8 +35,9 @@ $(NODE_STAMP): package.json package-lock.json
 test: $(STAMP) $(if $(HAVE_NPM),$(NODE_STAMP)) ## set up and run every test (PostgreSQL too when HUB_TEST_POSTGRES_URL is set)
 	$(BIN)/pytest
 
-lint: $(STAMP) $(NODE_STAMP) ## ruff, mypy, and tsc on the browser code
+lint: $(STAMP) $(NODE_STAMP) ## ruff (lint and format), mypy, and tsc on the browser code
 	$(BIN)/ruff check hub tests bench
+	$(BIN)/ruff format --check hub tests bench
 	$(BIN)/mypy
 	npx --no-install tsc -p .
 

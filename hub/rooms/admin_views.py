@@ -92,8 +92,11 @@ async def create_room(request: web.Request, body: RoomCreate) -> Room:
     actor = require_staff(request)
     policy_of(request).require(actor, "create", Room(), hide=False)
     if (body.kind in TOWNSHIP_KINDS) != (body.township_id is not None):
-        raise Invalid("township", "A township room needs its township; a county room has none.",
-                      fields={"township_id": N_("A township room needs its township; a county room has none.")})
+        raise Invalid(
+            "township",
+            "A township room needs its township; a county room has none.",
+            fields={"township_id": N_("A township room needs its township; a county room has none.")},
+        )
     now = now_of(request)
     async with db_of(request).transaction() as s:
         if body.township_id is not None:
@@ -192,9 +195,13 @@ async def create_room_api(request: web.Request) -> web.Response:
 async def issue_code_api(request: web.Request) -> web.Response:
     issued = await _issue(request, (await parse_json(request, CodeRequest)).label)
     return web.json_response(
-        {"device_id": issued.device.id, "code": devices.format_code(issued.code),
-         "expires_at": issued.device.enrolment_expires_at.isoformat() if issued.device.enrolment_expires_at else None},
-        status=201, headers={"Cache-Control": "no-store"},
+        {
+            "device_id": issued.device.id,
+            "code": devices.format_code(issued.code),
+            "expires_at": issued.device.enrolment_expires_at.isoformat() if issued.device.enrolment_expires_at else None,
+        },
+        status=201,
+        headers={"Cache-Control": "no-store"},
     )
 
 

@@ -45,6 +45,11 @@ async def resolve_device(request: web.Request) -> Actor | None:
 
 def set_device_cookie(request: web.Request, response: web.StreamResponse, credential: str) -> None:
     response.set_cookie(
-        COOKIE, credential, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Strict",
-        secure=request.app[SETTINGS].secure_cookies, path="/",
+        COOKIE,
+        credential,
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Strict",
+        secure=request.app[SETTINGS].secure_cookies,
+        path="/",
     )

@@ -56,11 +56,7 @@ def status_of(device: Device, now: dt.datetime) -> DeviceStatus:
 
 
 def is_online(device: Device, now: dt.datetime) -> bool:
-    return (
-        device.revoked_at is None
-        and device.last_seen_at is not None
-        and now - device.last_seen_at < ONLINE_WINDOW
-    )
+    return device.revoked_at is None and device.last_seen_at is not None and now - device.last_seen_at < ONLINE_WINDOW
 
 
 @dataclass(frozen=True)
@@ -69,9 +65,7 @@ class IssuedCode:
     code: str  # shown once to the admin, never stored
 
 
-async def issue_enrolment_code(
-    session: AsyncSession, actor: AuditActor, room: Room, label: str, now: dt.datetime
-) -> IssuedCode:
+async def issue_enrolment_code(session: AsyncSession, actor: AuditActor, room: Room, label: str, now: dt.datetime) -> IssuedCode:
     """A new device for `room`, awaiting enrolment with a one-time code."""
     if not room.active:
         raise Conflict("room_inactive", N_("This room is not in use."))
@@ -87,8 +81,13 @@ async def issue_enrolment_code(
     session.add(device)
     await session.flush()
     await audit.record(
-        session, actor, "device.code_issued", "device", device.id,
-        {"room_id": room.id, "label": device.label, "expires_at": device.enrolment_expires_at}, at=now,
+        session,
+        actor,
+        "device.code_issued",
+        "device",
+        device.id,
+        {"room_id": room.id, "label": device.label, "expires_at": device.enrolment_expires_at},
+        at=now,
     )
     return IssuedCode(device, code)
 
@@ -127,8 +126,9 @@ async def enrol(session: AsyncSession, typed_code: str, now: dt.datetime) -> Enr
     device.enrolled_at = now
     device.last_seen_at = now
     await session.flush()
-    await audit.record(session, AuditActor(None, f"kiosk:{device.id}"), "device.enrolled", "device", device.id,
-                       {"room_id": room.id}, at=now)
+    await audit.record(
+        session, AuditActor(None, f"kiosk:{device.id}"), "device.enrolled", "device", device.id, {"room_id": room.id}, at=now
+    )
     return Enrolled(device, room, credential)
 
 

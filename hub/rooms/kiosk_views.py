@@ -87,4 +87,3 @@ async def heartbeat(request: web.Request) -> web.Response:
         },
         headers={"Cache-Control": "no-store"},
     )
-

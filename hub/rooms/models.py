@@ -123,9 +123,7 @@ class RoomSession(Base):
 
     # loaded with the session: the access rules read them
     links: Mapped[list[SessionRoom]] = relationship(lazy="selectin", cascade="all, delete-orphan", order_by="SessionRoom.room_id")
-    invitations: Mapped[list[Invitation]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan", order_by="Invitation.id"
-    )
+    invitations: Mapped[list[Invitation]] = relationship(lazy="selectin", cascade="all, delete-orphan", order_by="Invitation.id")
 
     __mapper_args__ = {"version_id_col": version}
 

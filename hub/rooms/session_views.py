@@ -123,8 +123,15 @@ async def _create(request: web.Request, body: SessionCreate) -> RoomSession:
     actor = require_staff(request)
     async with db_of(request).transaction() as s:
         return await sessions.create_session(
-            s, policy_of(request), actor, kind=body.kind, title=body.title, room_ids=body.room_ids,
-            planned_start=body.planned_start, planned_end=body.planned_end, now=now_of(request),
+            s,
+            policy_of(request),
+            actor,
+            kind=body.kind,
+            title=body.title,
+            room_ids=body.room_ids,
+            planned_start=body.planned_start,
+            planned_end=body.planned_end,
+            now=now_of(request),
         )
 
 
@@ -178,8 +185,15 @@ async def _invite(request: web.Request, body: InvitationCreate) -> RoomSession:
     async with db_of(request).transaction() as s:
         rs = await sessions.get_session(s, policy_of(request), actor, int_param(request, "id"), "view")
         await sessions.invite(
-            s, policy_of(request), actor, rs, role=body.role, user_id=body.user_id, room_id=body.room_id,
-            display_name=body.display_name, now=now_of(request),
+            s,
+            policy_of(request),
+            actor,
+            rs,
+            role=body.role,
+            user_id=body.user_id,
+            room_id=body.room_id,
+            display_name=body.display_name,
+            now=now_of(request),
         )
     return rs
 
@@ -256,7 +270,10 @@ async def list_api(request: web.Request) -> web.Response:
     schedule = request.query.get("for") == "schedule"
     async with db_of(request).transaction(write=False) as s:
         found = await sessions.list_sessions(
-            s, policy_of(request), actor, action="schedule" if schedule else "view",
+            s,
+            policy_of(request),
+            actor,
+            action="schedule" if schedule else "view",
             include_ended=request.query.get("ended") == "1",
         )
     return web.json_response({"sessions": [session_json(rs, content=not schedule) for rs in found]})
@@ -322,11 +339,23 @@ async def token_api(request: web.Request) -> web.Response:
     if actor.is_admin:  # the rules refuse it already; a token for an administrator would be a leak
         raise Forbidden("not_allowed", N_("You may not do this."))
     token = issue_token(
-        request.app[SECRET], room=rs.signaling_room, participant=seat.participant, name=seat.name,
-        role=seat.role.value, ttl_seconds=TOKEN_TTL_SECONDS, now=now_of(request).timestamp(),
+        request.app[SECRET],
+        room=rs.signaling_room,
+        participant=seat.participant,
+        name=seat.name,
+        role=seat.role.value,
+        ttl_seconds=TOKEN_TTL_SECONDS,
+        now=now_of(request).timestamp(),
     )
     return web.json_response(
-        {"token": token, "room": rs.signaling_room, "participant": seat.participant, "name": seat.name,
-         "role": seat.role.value, "expires_in": TOKEN_TTL_SECONDS, "title": rs.title},
+        {
+            "token": token,
+            "room": rs.signaling_room,
+            "participant": seat.participant,
+            "name": seat.name,
+            "role": seat.role.value,
+            "expires_in": TOKEN_TTL_SECONDS,
+            "title": rs.title,
+        },
         headers={"Cache-Control": "no-store"},
     )

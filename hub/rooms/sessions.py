@@ -20,9 +20,7 @@ from hub.rooms.participants import ParticipantRole
 
 # Roles a signed-in staff member may be invited as, and roles of whoever sits at a room's device.
 STAFF_ROLES = frozenset({ParticipantRole.INTERVIEWER, ParticipantRole.CLERK, ParticipantRole.WITNESS})
-ROOM_ROLES = frozenset(
-    {ParticipantRole.KIOSK, ParticipantRole.PETITIONER, ParticipantRole.INTERVIEWEE, ParticipantRole.WITNESS}
-)
+ROOM_ROLES = frozenset({ParticipantRole.KIOSK, ParticipantRole.PETITIONER, ParticipantRole.INTERVIEWEE, ParticipantRole.WITNESS})
 
 
 def _invalid(code: str, field: str, message: str) -> Invalid:
@@ -70,8 +68,13 @@ async def create_session(
     if planned_start and planned_end and planned_end <= planned_start:
         raise _invalid("bad_times", "planned_end", N_("The end must come after the start."))
     created = RoomSession(
-        kind=kind, title=title.strip(), status=SessionStatus.PLANNED, host_user_id=actor.user_id,
-        planned_start=planned_start, planned_end=planned_end, created_at=now,
+        kind=kind,
+        title=title.strip(),
+        status=SessionStatus.PLANNED,
+        host_user_id=actor.user_id,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        created_at=now,
         links=[SessionRoom(room_id=r) for r in wanted],
         invitations=[
             Invitation(user_id=actor.user_id, role=ParticipantRole.HOST, display_name=actor.display_name, created_at=now)
@@ -80,7 +83,11 @@ async def create_session(
     session.add(created)
     await session.flush()
     await audit.record(
-        session, actor.audit, "room_session.created", "room_session", created.id,
+        session,
+        actor.audit,
+        "room_session.created",
+        "room_session",
+        created.id,
         {"kind": kind.value, "title": created.title, "rooms": wanted, "planned_start": planned_start, "planned_end": planned_end},
         at=now,
     )
@@ -125,8 +132,13 @@ async def invite(
     target.invitations.append(invitation)
     await session.flush()
     await audit.record(
-        session, actor.audit, "room_session.invited", "room_session", target.id,
-        {"invitation": invitation.id, "user_id": user_id, "room_id": room_id, "role": role.value}, at=now,
+        session,
+        actor.audit,
+        "room_session.invited",
+        "room_session",
+        target.id,
+        {"invitation": invitation.id, "user_id": user_id, "room_id": room_id, "role": role.value},
+        at=now,
     )
     return invitation
 

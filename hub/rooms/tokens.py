@@ -52,8 +52,14 @@ def _key(secret: str | bytes) -> bytes:
 
 
 def issue_token(
-    secret: str | bytes, *, room: str, participant: str, name: str, role: ParticipantRole | str,
-    ttl_seconds: int = DEFAULT_TTL_SECONDS, now: float | None = None,
+    secret: str | bytes,
+    *,
+    room: str,
+    participant: str,
+    name: str,
+    role: ParticipantRole | str,
+    ttl_seconds: int = DEFAULT_TTL_SECONDS,
+    now: float | None = None,
 ) -> str:
     claims = {
         "room": str(room),
@@ -80,10 +86,14 @@ def verify_token(token: str, secret: str | bytes, *, now: float | None = None) -
     if not hmac.compare_digest(given, expected):
         raise TokenError("bad_token", "signature does not match")
     try:
-        claims = json.loads(_unb64(body[len(PREFIX):]))
+        claims = json.loads(_unb64(body[len(PREFIX) :]))
         parsed = RoomToken(
-            room=_text(claims["room"]), participant=_text(claims["participant"]), name=_text(claims["name"]),
-            role=ParticipantRole(claims["role"]), expires=int(claims["exp"]), nonce=_text(claims["nonce"]),
+            room=_text(claims["room"]),
+            participant=_text(claims["participant"]),
+            name=_text(claims["name"]),
+            role=ParticipantRole(claims["role"]),
+            expires=int(claims["exp"]),
+            nonce=_text(claims["nonce"]),
         )
     except (ValueError, KeyError, TypeError, binascii.Error):
         raise TokenError("bad_token", "malformed claims") from None

@@ -27,8 +27,18 @@ class SignalingRefused(Exception):
 class HubClient:
     """One participant: a WebSocket to /ws and, after `start_media()`, a peer connection."""
 
-    def __init__(self, url: str, token: str, room: str, *, origin: str | None = None, clip: Clip | None = None,
-                 ice_addresses: list[str] | None = None, decode: bool = True, **peer_options: Any) -> None:
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        room: str,
+        *,
+        origin: str | None = None,
+        clip: Clip | None = None,
+        ice_addresses: list[str] | None = None,
+        decode: bool = True,
+        **peer_options: Any,
+    ) -> None:
         self.url = url
         self.token = token
         self.room = room
@@ -95,8 +105,9 @@ class HubClient:
     async def start_media(self) -> None:
         """Offer the m-lines `joined` named and apply the server's answer."""
         assert self.joined is not None, "join (and be admitted) first"
-        self.peer = ClientPeer(self.joined["lines"], clip=self.clip, ice_addresses=self.ice_addresses,
-                               decode=self.decode, **self.peer_options)
+        self.peer = ClientPeer(
+            self.joined["lines"], clip=self.clip, ice_addresses=self.ice_addresses, decode=self.decode, **self.peer_options
+        )
         self.peer.set_sending(self.sending_video)
         reply = await self.request({"type": "offer", "sdp": await self.peer.offer()})
         await self.peer.accept(reply["sdp"])
@@ -161,8 +172,9 @@ class ProbeResult:
         return any(decoded > 0 for _, decoded, _, _ in self.received.values())
 
 
-async def probe(url: str, token: str, room: str, *, seconds: float = 5.0, origin: str | None = None,
-                ice_addresses: list[str] | None = None) -> ProbeResult:
+async def probe(
+    url: str, token: str, room: str, *, seconds: float = 5.0, origin: str | None = None, ice_addresses: list[str] | None = None
+) -> ProbeResult:
     """Join `room`, publish a synthetic 320x240 clip for `seconds`, and report what flowed each way."""
     clip = await asyncio.to_thread(encode_clip, 320, 240, 30, 2.0)
     client = HubClient(url, token, room, origin=origin, clip=clip, ice_addresses=ice_addresses)
@@ -182,8 +194,9 @@ async def probe(url: str, token: str, room: str, *, seconds: float = 5.0, origin
         for transceiver in client.peer.pc.getTransceivers():
             if transceiver.direction == "sendonly":
                 stats = await transceiver.sender.getStats()
-                acknowledged += sum(getattr(s, "packetsReceived", 0) or 0 for s in stats.values()
-                                    if s.type == "remote-inbound-rtp")
+                acknowledged += sum(
+                    getattr(s, "packetsReceived", 0) or 0 for s in stats.values() if s.type == "remote-inbound-rtp"
+                )
         received = {name: (s.frames, s.decoded, s.width, s.height) for name, s in client.peer.stats.items()}
         return ProbeResult(True, sent, acknowledged, received, "")
     finally:
@@ -195,8 +208,10 @@ def print_probe(result: ProbeResult) -> int:
     if not result.joined:
         print(f"join failed: {result.detail}")
         return 2
-    print(f"sent {result.sent_frames} frames; server acknowledged {result.server_received_packets} packets: "
-          f"upstream {'OK' if result.upstream else 'NONE'}")
+    print(
+        f"sent {result.sent_frames} frames; server acknowledged {result.server_received_packets} packets: "
+        f"upstream {'OK' if result.upstream else 'NONE'}"
+    )
     for slot, (frames, decoded, width, height) in result.received.items():
         size = f" at {width}x{height}" if width else ""
         print(f"slot {slot}: {frames} frames received, {decoded} decoded{size}")

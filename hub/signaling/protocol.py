@@ -260,14 +260,28 @@ class Closed(Reply):
 
 
 CLIENT_MESSAGES: dict[str, type[Request]] = {
-    m.model_fields["type"].default: m
-    for m in (Join, Offer, Ice, Admit, Deny, MediaState, SetPresenter, Remove, Leave, End, Ping)
+    m.model_fields["type"].default: m for m in (Join, Offer, Ice, Admit, Deny, MediaState, SetPresenter, Remove, Leave, End, Ping)
 }
 SERVER_MESSAGES: dict[str, type[Reply]] = {
     m.model_fields["type"].default: m
     for m in (
-        Joined, Lobby, Answer, Ok, Pong, Error, ParticipantJoined, ParticipantLeft, ParticipantState,
-        LobbyWaiting, Denied, Slots, StopSending, StartSending, Recording, Ended, Closed,
+        Joined,
+        Lobby,
+        Answer,
+        Ok,
+        Pong,
+        Error,
+        ParticipantJoined,
+        ParticipantLeft,
+        ParticipantState,
+        LobbyWaiting,
+        Denied,
+        Slots,
+        StopSending,
+        StartSending,
+        Recording,
+        Ended,
+        Closed,
     )
 }
 

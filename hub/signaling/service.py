@@ -107,7 +107,12 @@ def _dump(message: p.Reply) -> dict[str, Any]:
 
 class SignalingService:
     def __init__(
-        self, *, secret: str | bytes, media: MediaEngine, bus: Bus, reconnect_grace: float = 30.0,
+        self,
+        *,
+        secret: str | bytes,
+        media: MediaEngine,
+        bus: Bus,
+        reconnect_grace: float = 30.0,
         clock: Clock | None = None,
     ) -> None:
         self._secret = secret
@@ -122,9 +127,17 @@ class SignalingService:
         self.on_participant_left: list[Hook] = []
         self.on_room_ended: list[Hook] = []
         self._handlers: dict[str, Callable[[Connection, Any], Awaitable[None]]] = {
-            "join": self._join, "offer": self._offer, "ice": self._ice, "admit": self._admit, "deny": self._deny,
-            "media_state": self._media_state, "set_presenter": self._set_presenter, "remove": self._remove,
-            "leave": self._leave, "end": self._end, "ping": self._ping,
+            "join": self._join,
+            "offer": self._offer,
+            "ice": self._ice,
+            "admit": self._admit,
+            "deny": self._deny,
+            "media_state": self._media_state,
+            "set_presenter": self._set_presenter,
+            "remove": self._remove,
+            "leave": self._leave,
+            "end": self._end,
+            "ping": self._ping,
         }
         assert set(self._handlers) == set(p.CLIENT_MESSAGES)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -198,8 +211,12 @@ class SignalingService:
         is_new = member is None
         if member is None:
             member = Member(
-                token.participant, token.name, token.role, admitted=not RIGHTS[token.role].waits_in_lobby,
-                conn=None, order=room.next_order,
+                token.participant,
+                token.name,
+                token.role,
+                admitted=not RIGHTS[token.role].waits_in_lobby,
+                conn=None,
+                order=room.next_order,
             )
             room.next_order += 1
             room.members[member.id] = member

@@ -33,12 +33,8 @@ def setup(
     on_room_ended: Hook | None = None,
 ) -> SignalingService:
     """Add `/ws`; returns the service (also at `app[SIGNALING]`) for ending rooms and removing people."""
-    media = MediaEngine(
-        ice_addresses=ice_addresses, ice_servers=ice_servers, baseline_relay=baseline_relay, layout=layout
-    )
-    service = SignalingService(
-        secret=secret, media=media, bus=bus or MemoryBus(), reconnect_grace=reconnect_grace, clock=clock
-    )
+    media = MediaEngine(ice_addresses=ice_addresses, ice_servers=ice_servers, baseline_relay=baseline_relay, layout=layout)
+    service = SignalingService(secret=secret, media=media, bus=bus or MemoryBus(), reconnect_grace=reconnect_grace, clock=clock)
     for hooks, hook in (
         (service.on_participant_joined, on_participant_joined),
         (service.on_participant_left, on_participant_left),

@@ -58,9 +58,13 @@ async def seed_recordings(database: Database, now: dt.datetime) -> dict[str, int
     clue = await kit.register_clue(township_id=kit.unit("tw.xini"), subject_name="丁")
     async with database.transaction() as s:
         host = await s.scalar(select(User.id).where(User.username == "casemgmt1"))
-        session = RoomSession(kind=SessionKind.INTERVIEW, title="谈话 丁", status=SessionStatus.OPEN, host_user_id=host, created_at=now)
+        session = RoomSession(
+            kind=SessionKind.INTERVIEW, title="谈话 丁", status=SessionStatus.OPEN, host_user_id=host, created_at=now
+        )
         s.add(session)
         await s.flush()
-        resume = await service.begin(s, room_session_id=session.id, signaling_room=session.signaling_room, case_id=clue.id, now=now)
+        resume = await service.begin(
+            s, room_session_id=session.id, signaling_room=session.signaling_room, case_id=clue.id, now=now
+        )
         await service.finish(s, resume.recording_id, now=now, reason="ended_by_host")
     return {"recording.case": clue.id, "recording": resume.recording_id}

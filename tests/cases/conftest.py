@@ -24,7 +24,6 @@ from hub.org.models import OrgUnit, UnitKind
 SIGNERS = {"ZY": "leader", "FG": "deputy1", "DW": "casemgmt1", "CWH": "leader", "SJ": "casemgmt1"}
 
 
-
 async def actor_for(database: Database, username: str) -> Actor:
     async with database.transaction(write=False) as s:
         actor = await staff_actor_named(s, username)

@@ -53,6 +53,7 @@ def test_arguments_pick_plain_given_or_self_signed(tmp_path):
 
 async def test_https_is_served_and_verifies_against_the_certificate(tmp_path):
     files = tls.ensure_self_signed(tmp_path / "tls", ["127.0.0.1"])
+
     async def hello(request: web.Request) -> web.Response:
         return web.Response(text="ok")
 
@@ -83,8 +84,14 @@ def test_ice_servers_setting_is_checked():
         ' {"urls": ["turn:turn.county.lan:3478?transport=udp"], "username": "hub", "credential": "s3cret"}]'
     )
     assert servers[1]["username"] == "hub" and servers[0] == {"urls": "stun:turn.county.lan:3478"}
-    bad_values = ("{", "{}", '[{"urls": "http://x"}]', '[{"urls": "turn:x:3478"}]', '[{"urls": []}]',
-                  '[{"urls": "stun:x", "extra": 1}]')
+    bad_values = (
+        "{",
+        "{}",
+        '[{"urls": "http://x"}]',
+        '[{"urls": "turn:x:3478"}]',
+        '[{"urls": []}]',
+        '[{"urls": "stun:x", "extra": 1}]',
+    )
     for bad in bad_values:
         with pytest.raises(IceConfigError):
             parse_ice_servers(bad)

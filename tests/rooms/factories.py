@@ -28,8 +28,14 @@ async def room_id(db: Database, code: str) -> int:
 async def staff_actor(s: AsyncSession, username: str) -> Actor:
     user = await s.scalar(select(User).where(User.username == username))
     assert user is not None, username
-    return Actor(kind="staff", user_id=user.id, username=user.username, display_name=user.display_name,
-                 role=user.role, org_unit_id=user.org_unit_id)
+    return Actor(
+        kind="staff",
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        org_unit_id=user.org_unit_id,
+    )
 
 
 async def enrolled_device(db: Database, room_code: str, now: dt.datetime) -> devices.Enrolled:
@@ -47,7 +53,11 @@ def session_policy() -> Policy:
 
 
 async def planned_session(
-    db: Database, host: str, room_codes: list[str], now: dt.datetime, *,
+    db: Database,
+    host: str,
+    room_codes: list[str],
+    now: dt.datetime,
+    *,
     kind: SessionKind = SessionKind.INTERVIEW,
     staff: dict[str, ParticipantRole] | None = None,
     rooms: dict[str, ParticipantRole] | None = None,
@@ -58,8 +68,15 @@ async def planned_session(
         actor = await staff_actor(s, host)
         ids = [await s.scalar(select(Room.id).where(Room.code == c)) for c in room_codes]
         rs = await sessions.create_session(
-            s, policy, actor, kind=kind, title=f"{kind.value} test", room_ids=[i for i in ids if i is not None],
-            planned_start=now, planned_end=now + dt.timedelta(hours=1), now=now,
+            s,
+            policy,
+            actor,
+            kind=kind,
+            title=f"{kind.value} test",
+            room_ids=[i for i in ids if i is not None],
+            planned_start=now,
+            planned_end=now + dt.timedelta(hours=1),
+            now=now,
         )
         for username, role in (staff or {}).items():
             user = await s.scalar(select(User.id).where(User.username == username))

@@ -121,12 +121,15 @@ async def test_the_admin_page_lists_rooms_devices_and_registers_a_room(browser, 
         from hub.org.models import OrgUnit
 
         township = await s.scalar(select(OrgUnit.id).where(OrgUnit.code == "tw.xini"))
-    ok = await browser.post_json("/api/v1/rooms", {"kind": "township_interview", "code": "xini.interview.2",
-                                                    "name_zh": "锡尼镇谈话室二", "township_id": township})
+    ok = await browser.post_json(
+        "/api/v1/rooms",
+        {"kind": "township_interview", "code": "xini.interview.2", "name_zh": "锡尼镇谈话室二", "township_id": township},
+    )
     assert ok.status == 201
     county_with_township = await browser.post_json(
         "/api/v1/rooms", {"kind": "county_hall", "code": "hall.2", "name_zh": "会议室二", "township_id": township}
     )
     assert county_with_township.status == 422
-    assert (await browser.post_json("/api/v1/rooms", {"kind": "county_hall", "code": "xini.interview.2",
-                                                       "name_zh": "重复"})).status == 409
+    assert (
+        await browser.post_json("/api/v1/rooms", {"kind": "county_hall", "code": "xini.interview.2", "name_zh": "重复"})
+    ).status == 409

@@ -16,17 +16,24 @@ async def test_plan_invite_open_and_end_through_the_forms(browser, database, see
     county, township = await room_id(database, "county.interview.1"), await room_id(database, "xini.interview")
     too_few = await browser.post_form("/rooms/sessions", {"kind": "interview", "title": "x", "room_ids": str(county)})
     assert too_few.status == 422 and "至少" in await too_few.text()
-    made = await browser.post_form("/rooms/sessions", {
-        "kind": "interview", "title": "远程谈话一", "room_ids": [str(county), str(township)],
-        "planned_start": "2026-11-28T09:30", "planned_end": "",
-    })
+    made = await browser.post_form(
+        "/rooms/sessions",
+        {
+            "kind": "interview",
+            "title": "远程谈话一",
+            "room_ids": [str(county), str(township)],
+            "planned_start": "2026-11-28T09:30",
+            "planned_end": "",
+        },
+    )
     assert made.status == 303
     detail_path = made.headers["Location"]
     session_id = int(re.findall(r"\d+", detail_path)[-1])
     detail = await (await browser.get(detail_path)).text()
     assert "远程谈话一" in detail and "2026-11-28 09:30" in detail and "邀请工作人员" in detail
-    invited = await browser.post_form(f"{detail_path}/invitations",
-                                      {"role": "interviewee", "room_id": str(township), "display_name": "张某"})
+    invited = await browser.post_form(
+        f"{detail_path}/invitations", {"role": "interviewee", "room_id": str(township), "display_name": "张某"}
+    )
     assert invited.status == 303
     bad = await browser.post_form(f"{detail_path}/invitations", {"role": "host", "room_id": str(township)})
     assert bad.status in (409, 422)

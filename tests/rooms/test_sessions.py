@@ -25,24 +25,37 @@ async def test_host_plans_invites_and_the_token_endpoint_enforces_rights(browser
     await browser.sign_in("group1.1")
     county = await room_id(database, "county.interview.1")
     township = await room_id(database, "xini.interview")
-    created = await browser.post_json("/api/v1/room-sessions", {
-        "kind": "interview", "title": "谈话 2026-11", "room_ids": [county, township],
-        "planned_start": "2026-11-27T10:00", "planned_end": "2026-11-27T11:00",
-    })
+    created = await browser.post_json(
+        "/api/v1/room-sessions",
+        {
+            "kind": "interview",
+            "title": "谈话 2026-11",
+            "room_ids": [county, township],
+            "planned_start": "2026-11-27T10:00",
+            "planned_end": "2026-11-27T11:00",
+        },
+    )
     assert created.status == 201, await created.text()
     rs = await created.json()
     assert rs["planned_start"].startswith("2026-11-27T02:00"), rs  # local time in, UTC stored
     clerk = await database_user(database, "group1.2")
     invited = await browser.post_json(f"/api/v1/room-sessions/{rs['id']}/invitations", {"role": "clerk", "user_id": clerk})
     assert invited.status == 201
-    assert (await browser.post_json(f"/api/v1/room-sessions/{rs['id']}/invitations",
-                                    {"role": "witness", "user_id": clerk})).status == 409  # invited already
-    assert (await browser.post_json(f"/api/v1/room-sessions/{rs['id']}/invitations",
-                                    {"role": "petitioner", "user_id": clerk})).status == 422  # staff are never petitioners
-    assert (await browser.post_json(f"/api/v1/room-sessions/{rs['id']}/invitations",
-                                    {"role": "interviewee", "room_id": township, "display_name": "被谈话人甲"})).status == 201
-    assert (await browser.post_json(f"/api/v1/room-sessions/{rs['id']}/invitations",
-                                    {"role": "host", "room_id": county})).status == 422
+    assert (
+        await browser.post_json(f"/api/v1/room-sessions/{rs['id']}/invitations", {"role": "witness", "user_id": clerk})
+    ).status == 409  # invited already
+    assert (
+        await browser.post_json(f"/api/v1/room-sessions/{rs['id']}/invitations", {"role": "petitioner", "user_id": clerk})
+    ).status == 422  # staff are never petitioners
+    assert (
+        await browser.post_json(
+            f"/api/v1/room-sessions/{rs['id']}/invitations",
+            {"role": "interviewee", "room_id": township, "display_name": "被谈话人甲"},
+        )
+    ).status == 201
+    assert (
+        await browser.post_json(f"/api/v1/room-sessions/{rs['id']}/invitations", {"role": "host", "room_id": county})
+    ).status == 422
 
     clerk_browser = await new_browser()
     await clerk_browser.sign_in("group1.2")
@@ -104,10 +117,12 @@ async def test_kiosk_heartbeat_lists_only_open_sessions_of_its_room(new_browser,
     device = await enrolled_device(database, "xini.kiosk", clock.now())
     kiosk = await new_browser()
     kiosk.client.session.cookie_jar.update_cookies({"hub_device": device.credential})
-    planned = await planned_session(database, "petition1", ["county.reception.1", "xini.kiosk"], clock.now(),
-                                    kind=SessionKind.RECEPTION)
-    await planned_session(database, "petition2", ["county.reception.2", "balagong.kiosk"], clock.now(),
-                          kind=SessionKind.RECEPTION, open_now=True)
+    planned = await planned_session(
+        database, "petition1", ["county.reception.1", "xini.kiosk"], clock.now(), kind=SessionKind.RECEPTION
+    )
+    await planned_session(
+        database, "petition2", ["county.reception.2", "balagong.kiosk"], clock.now(), kind=SessionKind.RECEPTION, open_now=True
+    )
     assert (await (await kiosk.post_json("/kiosk/heartbeat", {})).json())["sessions"] == []
     await browser.sign_in("petition1")
     assert (await browser.post_json(f"/api/v1/room-sessions/{planned}/open")).status == 200
@@ -129,12 +144,25 @@ async def database_user(database, username: str) -> int:
 async def test_lists_show_exactly_what_the_rule_allows(database, clock, seeded):
     """The SQL filter and the per-object rule agree for every demo account and every action."""
     now = clock.now()
-    await planned_session(database, "group1.1", ["county.interview.1", "xini.interview"], now,
-                          staff={"group1.2": ParticipantRole.CLERK}, rooms={"xini.interview": ParticipantRole.INTERVIEWEE})
-    await planned_session(database, "petition1", ["county.reception.1", "xini.kiosk"], now, kind=SessionKind.RECEPTION,
-                          open_now=True)
-    await planned_session(database, "leader", ["county.hall", "xini.interview", "balagong.interview"], now,
-                          kind=SessionKind.CONFERENCE, staff={"xini1": ParticipantRole.WITNESS})
+    await planned_session(
+        database,
+        "group1.1",
+        ["county.interview.1", "xini.interview"],
+        now,
+        staff={"group1.2": ParticipantRole.CLERK},
+        rooms={"xini.interview": ParticipantRole.INTERVIEWEE},
+    )
+    await planned_session(
+        database, "petition1", ["county.reception.1", "xini.kiosk"], now, kind=SessionKind.RECEPTION, open_now=True
+    )
+    await planned_session(
+        database,
+        "leader",
+        ["county.hall", "xini.interview", "balagong.interview"],
+        now,
+        kind=SessionKind.CONFERENCE,
+        staff={"xini1": ParticipantRole.WITNESS},
+    )
     rule = RoomSessionRule()
     async with database.transaction(write=False) as s:
         every = (await s.scalars(select(RoomSession))).all()

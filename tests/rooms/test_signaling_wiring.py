@@ -36,17 +36,22 @@ async def _kiosk_client(client, credential: str, session_id: int) -> tuple[HubCl
     resp = await client.post(f"/api/v1/room-sessions/{session_id}/token", json={}, headers={"X-CSRF-Token": csrf})
     assert resp.status == 200, await resp.text()
     seat = await resp.json()
-    ws = HubClient(str(client.make_url("/ws")).replace("http", "ws"), seat["token"], seat["room"],
-                   origin="http://127.0.0.1")
+    ws = HubClient(str(client.make_url("/ws")).replace("http", "ws"), seat["token"], seat["room"], origin="http://127.0.0.1")
     await ws.connect()
     return ws, seat
 
 
 async def test_ending_in_signaling_ends_the_session_and_revocation_removes_the_kiosk(wired, app, database, clock):
     device = await enrolled_device(database, "xini.kiosk", clock.now())
-    session_id = await planned_session(database, "petition1", ["county.reception.1", "xini.kiosk"], clock.now(),
-                                       kind=SessionKind.RECEPTION, rooms={"xini.kiosk": ParticipantRole.PETITIONER},
-                                       open_now=True)
+    session_id = await planned_session(
+        database,
+        "petition1",
+        ["county.reception.1", "xini.kiosk"],
+        clock.now(),
+        kind=SessionKind.RECEPTION,
+        rooms={"xini.kiosk": ParticipantRole.PETITIONER},
+        open_now=True,
+    )
     ws, seat = await _kiosk_client(wired, device.credential, session_id)
     try:
         reply = await ws.join()
@@ -70,8 +75,9 @@ async def test_ending_in_signaling_ends_the_session_and_revocation_removes_the_k
 
 
 async def test_a_forged_or_foreign_token_is_refused_at_the_websocket(wired, app, database, clock):
-    session_id = await planned_session(database, "petition1", ["county.reception.1", "xini.kiosk"], clock.now(),
-                                       kind=SessionKind.RECEPTION, open_now=True)
+    session_id = await planned_session(
+        database, "petition1", ["county.reception.1", "xini.kiosk"], clock.now(), kind=SessionKind.RECEPTION, open_now=True
+    )
     room = f"session-{session_id}"
     forged = issue_token(b"not the hub's secret", room=room, participant="user-1", name="x", role="host")
     ws = HubClient(str(wired.make_url("/ws")).replace("http", "ws"), forged, room, origin="http://127.0.0.1")

@@ -33,11 +33,18 @@ class Hub:
         return str(self.server.make_url("/ws")).replace("http://", "ws://")
 
     def token(self, room: str, participant: str, role: ParticipantRole, *, name: str = "", ttl: int = 60) -> str:
-        return issue_token(SECRET, room=room, participant=participant, name=name or participant, role=role,
-                           ttl_seconds=ttl)
+        return issue_token(SECRET, room=room, participant=participant, name=name or participant, role=role, ttl_seconds=ttl)
 
-    async def client(self, room: str, participant: str, role: ParticipantRole, *, clip: Clip | None = None,
-                     token: str | None = None, join: bool = True) -> HubClient:
+    async def client(
+        self,
+        room: str,
+        participant: str,
+        role: ParticipantRole,
+        *,
+        clip: Clip | None = None,
+        token: str | None = None,
+        join: bool = True,
+    ) -> HubClient:
         client = HubClient(self.url, token or self.token(room, participant, role), room, origin=ORIGIN, clip=clip)
         self.clients.append(client)
         await client.connect()
@@ -64,9 +71,18 @@ async def hub(layout: SlotLayout) -> AsyncIterator[Hub]:
     def record(event: RoomEvent) -> None:
         events.append(event)
 
-    service = setup(app, secret=SECRET, allowed_origin=ORIGIN, ice_addresses=["127.0.0.1"], ice_servers=[],
-                    layout=layout, reconnect_grace=0.5, on_participant_joined=record, on_participant_left=record,
-                    on_room_ended=record)
+    service = setup(
+        app,
+        secret=SECRET,
+        allowed_origin=ORIGIN,
+        ice_addresses=["127.0.0.1"],
+        ice_servers=[],
+        layout=layout,
+        reconnect_grace=0.5,
+        on_participant_joined=record,
+        on_participant_left=record,
+        on_room_ended=record,
+    )
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
     hub = Hub(server, service, events)

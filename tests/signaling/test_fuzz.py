@@ -147,8 +147,11 @@ def rig() -> Iterator[Rig]:
 
 ids = st.one_of(st.integers(-(2**53), 2**53), st.text(min_size=1, max_size=64))
 json_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20))
-json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=4)
-                           | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
 participants = st.text(min_size=1, max_size=40)
 
 
@@ -159,7 +162,8 @@ def readable_id(value: Any) -> bool:
 
 _CANDIDATE = st.none() | st.fixed_dictionaries(
     {"candidate": st.text(max_size=50)},
-    optional={"sdpMid": st.none() | st.text(max_size=5), "sdpMLineIndex": st.none() | st.integers(0, 64)})
+    optional={"sdpMid": st.none() | st.text(max_size=5), "sdpMLineIndex": st.none() | st.integers(0, 64)},
+)
 # Valid fields for each request type (built once: building strategies per draw is slow).
 VALID_FIELDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "join": st.fixed_dictionaries({"room": st.text(min_size=1, max_size=20), "token": st.text(min_size=1, max_size=200)}),
@@ -170,7 +174,9 @@ VALID_FIELDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "media_state": st.fixed_dictionaries({"audio": st.booleans(), "video": st.booleans()}),
     "set_presenter": st.fixed_dictionaries({"participant": st.none() | participants}),
     "remove": st.fixed_dictionaries({"participant": participants}),
-    "leave": st.just({}), "end": st.just({}), "ping": st.just({}),
+    "leave": st.just({}),
+    "end": st.just({}),
+    "ping": st.just({}),
 }
 
 
@@ -197,8 +203,9 @@ def not_object(draw: st.DrawFn) -> tuple[str, str | bytes, Any, set[str]]:
 @st.composite
 def unknown_type(draw: st.DrawFn) -> tuple[str, str | bytes, Any, set[str]]:
     message = draw(st.dictionaries(st.text(max_size=8), json_scalars, max_size=2))
-    message["type"] = draw((st.text(max_size=12) | json_values).filter(
-        lambda v: not (isinstance(v, str) and v in protocol.CLIENT_MESSAGES)))
+    message["type"] = draw(
+        (st.text(max_size=12) | json_values).filter(lambda v: not (isinstance(v, str) and v in protocol.CLIENT_MESSAGES))
+    )
     request_id = draw(ids)
     message["id"] = request_id
     return (draw(st.sampled_from(["fresh", "kiosk"])), json.dumps(message), request_id, {"unknown_type"})
@@ -275,12 +282,17 @@ def binary(draw: st.DrawFn) -> tuple[str, str | bytes, Any, set[str]]:
     return (draw(st.sampled_from(["fresh", "kiosk"])), draw(st.binary(max_size=100)), None, {"binary_frame"})
 
 
-bad_messages = st.one_of(not_json(), not_object(), unknown_type(), wrong_fields(), oversized(), out_of_order(),
-                         unauthorised(), bad_join(), binary())
+bad_messages = st.one_of(
+    not_json(), not_object(), unknown_type(), wrong_fields(), oversized(), out_of_order(), unauthorised(), bad_join(), binary()
+)
 
 
-@settings(max_examples=EXAMPLES, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+)
 @given(case=bad_messages)
 def test_every_bad_message_gets_an_error_and_nothing_breaks(rig: Rig, case: tuple[str, str | bytes, Any, set[str]]) -> None:
     socket, payload, request_id, codes = case

@@ -50,7 +50,8 @@ def test_roles_table_matches_the_rights() -> None:
 
 def test_every_error_code_the_code_raises_is_declared() -> None:
     source = "\n".join(
-        Path(module.__file__).read_text(encoding="utf-8") for module in (service, tokens)  # type: ignore[arg-type]
+        Path(module.__file__).read_text(encoding="utf-8")
+        for module in (service, tokens)  # type: ignore[arg-type]
     )
     raised = set(re.findall(r'(?:SignalingError|TokenError)\("([a-z_]+)"', source))
     raised |= set(re.findall(r'code="([a-z_]+)"', source))

@@ -12,9 +12,7 @@ TEMPLATES = WEB / "templates"
 
 
 def _js_files_with(pattern: str) -> list[str]:
-    return sorted(
-        str(path.relative_to(JS)) for path in JS.rglob("*.js") if re.search(pattern, path.read_text(encoding="utf-8"))
-    )
+    return sorted(str(path.relative_to(JS)) for path in JS.rglob("*.js") if re.search(pattern, path.read_text(encoding="utf-8")))
 
 
 def test_only_http_js_sends_the_csrf_token() -> None:

@@ -22,6 +22,10 @@ def test_browser_code_type_checks() -> None:
         pytest.fail("node_modules/.bin/tsc is missing: run `make test` or `npm ci --no-audit --no-fund` first")
     result = subprocess.run(  # noqa: S603 - our own pinned tsc, no shell
         [str(TSC), "-p", str(ROOT), "--pretty", "false"],
-        cwd=ROOT, capture_output=True, text=True, timeout=240, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
     )
     assert result.returncode == 0, "tsc found type errors in web/static/js:\n" + result.stdout + result.stderr
