@@ -8,7 +8,7 @@ shows what a detail page would refuse.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from typing import Any, Protocol
 
 import structlog
@@ -34,9 +34,12 @@ class Rule(Protocol):
     def where(self, actor: Actor, action: str) -> ColumnElement[bool]: ...
 
 
-# Loads one object for an actor, checking that they may see it (404 otherwise, refusal logged); a part registers one
-# per object type so that views of other parts can name the object ("clue") without importing its part.
-Loader = Callable[[AsyncSession, Actor, int], Awaitable[Any]]
+class Loader(Protocol):
+    """Loads one object for an actor, checking that they may see it (404 otherwise, refusal logged). A part registers
+    one per object type, so that views (its own, and other parts') name the object ("clue") without importing it.
+    ``for_update``: the caller will change it; lock the row where the database can (PostgreSQL)."""
+
+    def __call__(self, session: AsyncSession, actor: Actor, object_id: int, *, for_update: bool) -> Awaitable[Any]: ...
 
 
 class Policy:
@@ -71,13 +74,15 @@ class Policy:
             raise ValueError(f"a loader for {object_type} is already registered")
         self._loaders[object_type] = loader
 
-    async def load(self, session: AsyncSession, actor: Actor, object_type: str, object_id: int) -> Any:
+    async def load(
+        self, session: AsyncSession, actor: Actor, object_type: str, object_id: int, *, for_update: bool = False
+    ) -> Any:
         """The object if the actor may see it; ``NotFound`` (logged) otherwise."""
         try:
             loader = self._loaders[object_type]
         except KeyError:
             raise LookupError(f"no loader registered for {object_type}") from None
-        return await loader(session, actor, object_id)
+        return await loader(session, actor, object_id, for_update=for_update)
 
     def may(self, actor: Actor, action: str, obj: Any) -> bool:
         return self.rule_for(type(obj)).allows(actor, action, obj)

@@ -200,3 +200,27 @@ class PetitionRule:
         else:
             visible = false()
         return and_(visible, Petition.reported_up.is_(False))
+
+
+class CaseSettings:
+    """The time limits and the holiday table: one object of its kind, so that a rule can speak of it."""
+
+    id = 0
+
+
+CASE_SETTINGS = CaseSettings()
+
+
+class CaseSettingsRule:
+    """Every staff member reads the time limits and holidays (deadlines are computed from them); the administrator
+    changes them, and sees no case content while doing so."""
+
+    object_type = "case_settings"
+
+    def allows(self, actor: Actor, action: str, obj: CaseSettings) -> bool:
+        if action == "view":
+            return actor.is_staff
+        return action == "change" and actor.is_staff and actor.is_admin
+
+    def where(self, actor: Actor, action: str) -> ColumnElement[bool]:
+        return false()  # not a table: there is no list of settings objects to filter

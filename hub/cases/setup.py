@@ -5,14 +5,17 @@ from __future__ import annotations
 from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.access.actor import Actor
 from hub.access.roles import Role
-from hub.cases import admin_views, holidays, pages, views
+from hub.cases import holidays
 from hub.cases.access import CaseContext, load_clue, load_petition
 from hub.cases.keys import CASES
 from hub.cases.labels import CASE_LABELS
 from hub.cases.models import Clue, Petition
-from hub.cases.rules import ClueRule, OfficeDirectory, PetitionRule
+from hub.cases.rules import CASE_SETTINGS, CaseSettings, CaseSettingsRule, ClueRule, OfficeDirectory, PetitionRule
+from hub.cases.views import admin, api, pages
 from hub.http.keys import DB, HOME_TILES, LABELS, POLICY, HomeTile
 from hub.i18n import N_
 from hub.org.interface import OrgUnit, UnitKind
@@ -41,15 +44,26 @@ def setup(app: web.Application) -> None:
     policy = app[POLICY]
     policy.register(Clue, ClueRule(offices))
     policy.register(Petition, PetitionRule(offices))
+    policy.register(CaseSettings, CaseSettingsRule())
     ctx = app[CASES] = CaseContext(policy, offices)
-    policy.register_loader("clue", lambda s, actor, clue_id: load_clue(s, ctx, actor, clue_id))
-    policy.register_loader("petition", lambda s, actor, petition_id: load_petition(s, ctx, actor, petition_id))
+
+    async def clue(session: AsyncSession, actor: Actor, object_id: int, *, for_update: bool) -> Clue:
+        return await load_clue(session, ctx, actor, object_id, for_update=for_update)
+
+    async def petition(session: AsyncSession, actor: Actor, object_id: int, *, for_update: bool) -> Petition:
+        return await load_petition(session, ctx, actor, object_id)
+
+    async def settings(session: AsyncSession, actor: Actor, object_id: int, *, for_update: bool) -> CaseSettings:
+        return CASE_SETTINGS
+
+    policy.register_loader("clue", clue)
+    policy.register_loader("case_settings", settings)
+    policy.register_loader("petition", petition)
     for table in CASE_LABELS:
         app[LABELS].update(table)
     app.on_startup.append(load_offices)
-    app.router.add_routes(views.routes)
-    app.router.add_routes(admin_views.routes)
-    app.router.add_routes(pages.routes)
+    for module in (api, admin, pages):
+        app.router.add_routes(module.routes.table)
     app[HOME_TILES].append(
         HomeTile(
             N_("Ledger"),

@@ -77,11 +77,15 @@ async def read_json(request: web.Request) -> Any:
         raise BadRequest("malformed_json", N_("The body is not valid JSON.")) from None
 
 
-async def parse_json(request: web.Request, model: type[M]) -> M:
+async def read_json_object(request: web.Request) -> dict[str, Any]:
     data = await read_json(request)
     if not isinstance(data, dict):
         raise BadRequest("malformed_json", "The body must be a JSON object.")
-    return validate(model, data)
+    return data
+
+
+async def parse_json(request: web.Request, model: type[M]) -> M:
+    return validate(model, await read_json_object(request))
 
 
 async def read_form(request: web.Request) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from hub.access.actor import Actor
 from hub.clock import LOCAL_TZ
 from hub.errors import AuditedRefusal, Conflict, Forbidden, HubError, Invalid, Unauthenticated
 from hub.http.context import actor_of, db_of, now_of, policy_of
-from hub.http.validation import int_param, parse_json, read_form, validate
+from hub.http.validation import int_param, read_form, read_json_object, validate
 
 B = TypeVar("B")
 T = TypeVar("T")
@@ -51,7 +51,7 @@ class Permission:
 
     action: str
     object_type: str
-    key: str = "id"  # the path parameter that holds the object's id
+    key: str | None = "id"  # the path parameter that holds the object's id; None: one object of its kind (settings)
 
 
 @dataclass
@@ -170,12 +170,13 @@ class Routes:
         tx: bool = True,
         template: str | None = None,
         back: str | None = None,
+        back_on: tuple[type[HubError], ...] = (Invalid, Conflict),
         response: type[BaseModel] | None = None,
         summary: str = "",
     ) -> Callable[[Handler], Handler]:
         """Declare a view. ``template``: the handler returns the page's context. ``back``: a form post that fails
-        with an input, state or permission error goes back to this path (``{name}`` from the path parameters) with
-        the message; the handler returns where to go on success (a path) or a response."""
+        with one of ``back_on`` (input and state errors by default) goes back to this path (``{name}`` from the path
+        parameters) with the message; the handler returns where to go on success (a path, or None for ``back``)."""
         writes = write if write is not None else method not in ("GET", "HEAD")
 
         def decorate(handler: Handler) -> Handler:
@@ -185,15 +186,23 @@ class Routes:
                 _check_who(actor, who)  # strangers are refused before their body is read
                 back_to = back.format_map(request.match_info) if back else None
                 try:
-                    parsed: Any = None
+                    # read (bounded) before the unit of work, so no transaction waits on a slow upload; validate
+                    # after the permission check, so that a refusal is not preceded by a lesson in our field names
+                    raw: dict[str, Any] | None = None
                     if body is not None:
-                        parsed = await parse_json(request, body)
+                        raw = await read_json_object(request)
                     elif form is not None:
-                        parsed = validate(form, _form_data(await read_form(request), form))
-                    call: Call[Any] = Call(request, actor, parsed, now=now_of(request))
-                    result = await (self._in_unit(call, handler, permission, writes) if tx else handler(call))
-                except (Invalid, Conflict, Forbidden) as exc:
-                    if back_to is None or isinstance(exc, AuditedRefusal):
+                        raw = _form_data(await read_form(request), form)
+                    model = body or form
+                    call: Call[Any] = Call(request, actor, None, now=now_of(request))
+                    validated = (lambda: validate(model, raw)) if model is not None else (lambda: None)
+                    if tx:
+                        result = await self._in_unit(call, handler, permission, writes, validated)
+                    else:
+                        call.body = validated()
+                        result = await handler(call)
+                except HubError as exc:
+                    if back_to is None or not isinstance(exc, back_on) or isinstance(exc, AuditedRefusal):
                         raise
                     raise back_with_error(back_to, exc) from None
                 if template is not None:
@@ -213,15 +222,20 @@ class Routes:
 
         return decorate
 
-    async def _in_unit(self, call: Call[Any], handler: Handler, permission: Permission | None, write: bool) -> Any:
+    async def _in_unit(
+        self, call: Call[Any], handler: Handler, permission: Permission | None, write: bool, validated: Callable[[], Any]
+    ) -> Any:
         request = call.request
         try:
             async with db_of(request).transaction(write=write) as s:
                 call.session = s
                 if permission is not None:
-                    object_id = int_param(request, permission.key)
-                    call.target = await policy_of(request).load(s, call.actor, permission.object_type, object_id)
+                    object_id = int_param(request, permission.key) if permission.key else 0
+                    call.target = await policy_of(request).load(
+                        s, call.actor, permission.object_type, object_id, for_update=write
+                    )
                     policy_of(request).require(call.actor, permission.action, call.target)
+                call.body = validated()
                 return await handler(call)
         except AuditedRefusal as refusal:
             await record_refusal(request, call.actor, refusal)
