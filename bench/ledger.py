@@ -33,8 +33,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from hub.app import offline_app
-from hub.cases import presenters as detail
 from hub.cases import ledger
+from hub.cases import presenters as detail
 from hub.cases.colours import ORDER
 from hub.cases.interface import CASES
 from hub.cases.models import Clue
