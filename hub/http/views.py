@@ -103,6 +103,12 @@ class Declared:
 Handler = Callable[[Call[Any]], Awaitable[Any]]
 
 
+def declared_of(route_handler: Any) -> Declared | None:
+    """What a registered route declared (None for a route not declared through ``Routes``)."""
+    found = getattr(route_handler, "declared", None)
+    return found if isinstance(found, Declared) else None
+
+
 def _check_who(actor: Actor, who: Who) -> None:
     if who is Who.ANYONE:
         return
@@ -214,10 +220,10 @@ class Routes:
                 assert isinstance(result, web.StreamResponse), f"{handler.__name__} returned {type(result).__name__}"
                 return result
 
+            declared = Declared(method, path, who, permission, body, form, response, summary or (handler.__doc__ or "").strip())
+            view.declared = declared  # type: ignore[attr-defined]  # read back from app.router by declared_of()
             self.table.route(method, path)(view)
-            self.declared.append(
-                Declared(method, path, who, permission, body, form, response, summary or (handler.__doc__ or "").strip())
-            )
+            self.declared.append(declared)
             return handler
 
         return decorate
