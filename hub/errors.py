@@ -1,4 +1,4 @@
-"""Domain errors, each mapped once to an HTTP status and a JSON body (see hub/http/errors.py)."""
+"""Domain errors, each mapped once to an HTTP status and a JSON body (the `errors` middleware in hub/http/middleware.py)."""
 
 from __future__ import annotations
 

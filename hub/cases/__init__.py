@@ -1,1 +1,1 @@
-"""Case tracking: petitions, clues and cases, the workflow declared as data, rotation, deadlines and the ledger."""
+"""Case tracking: petitions, clues and cases, the workflow declared as data, the group cycle, deadlines and the ledger."""

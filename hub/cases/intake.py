@@ -22,7 +22,7 @@ from hub.cases.models import (
     PetitionKind,
     RankLevel,
 )
-from hub.cases.rotation import supervising_group
+from hub.cases.group_cycle import supervising_group
 from hub.cases.timeline import log_step
 from hub.cases.workflow import ClueState, PetitionState, start
 from hub.clock import LOCAL_TZ

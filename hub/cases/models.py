@@ -173,7 +173,7 @@ class Clue(Base):
     subject_post: Mapped[str] = mapped_column(String(120), default="")
     # the subject is the 主要负责人 of a lower 党委(党组): heavier approvals (规则 27, 33)
     subject_lower_leader: Mapped[bool] = mapped_column(Boolean, default=False)
-    # where the matter sits: a supervised unit (joint-group rotation) or a township (township path)
+    # where the matter sits: a supervised unit (the group cycle) or a township (township path)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     township_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     # the assignment (§3.7)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
-from hub.cases import clocks, rotation, tally
+from hub.cases import clocks, group_cycle, tally
 from hub.cases.access import DUTY_OF, CaseContext, check_separation, duties_of, load_clue, load_petition, may_approve, recusals
 from hub.cases.intake import ClueIn, local_day, register_clue
 from hub.cases.models import (
@@ -134,7 +134,7 @@ async def _assignment(session: AsyncSession, clue: Clue) -> dict[str, Any]:
     rows = await recusals(session, clue.id)
     recused_units = {r.org_unit_id: r.reason for r in rows if r.org_unit_id is not None}
     recused_users = {r.user_id for r in rows if r.user_id is not None}
-    return (await rotation.propose(session, clue, recused_units, recused_users)).as_payload()
+    return (await group_cycle.propose(session, clue, recused_units, recused_users)).as_payload()
 
 
 async def decide(
@@ -202,8 +202,8 @@ async def _apply_clue(
     deputies = await tally.deputies(session)
     counted = tally.keys_of(clue, deputies)
     if "assign" in t.effects:
-        rotation.check_distinct(
-            rotation.Assignment(data["supervisor_group_id"], data["reviewer_unit_id"], data["trial_group_id"])
+        group_cycle.check_distinct(
+            group_cycle.Assignment(data["supervisor_group_id"], data["reviewer_unit_id"], data["trial_group_id"])
         )
         clue.supervisor_group_id = data["supervisor_group_id"]
         clue.reviewer_unit_id = data["reviewer_unit_id"]
@@ -216,7 +216,7 @@ async def _apply_clue(
         clue.trial_on = today
     if "appeal" in t.effects:
         rows = await recusals(session, clue.id)
-        group_id, notes = await rotation.appeal_group(
+        group_id, notes = await group_cycle.appeal_group(
             session, clue, {r.org_unit_id: r.reason for r in rows if r.org_unit_id is not None}
         )
         clue.appeal_group_id = group_id

@@ -212,7 +212,7 @@ SANCTIONED = {S.DECIDED, S.ANNOUNCED, S.SERVED, S.EXECUTED}
 
 CLUE_TRANSITIONS: tuple[Transition, ...] = (
     # §3.2 clue
-    _t("assign", {S.RECEIVED}, S.ASSIGNED, {AG}, (ZY,), effects=("assign",), rule="规则 23", label=N_("Assign (rotation)")),
+    _t("assign", {S.RECEIVED}, S.ASSIGNED, {AG}, (ZY,), effects=("assign",), rule="规则 23", label=N_("Assign (group cycle)")),
     _t(
         "dispose_talk_letter",
         {S.ASSIGNED},

@@ -1,8 +1,9 @@
 """Presence and messages between a room's participants.
 
 The room's state lives on the node that holds its media; the bus only carries messages to the
-participants' connections and knows who is connected. `MemoryBus` serves one process; a Redis
-implementation (pub/sub per room, presence in a hash) fits the same interface for several nodes.
+participants' connections and knows who is connected. `MemoryBus` serves one process. The interface is
+synchronous (delivery queues the message for the connection), which a bus that crosses processes cannot be: a Redis
+bus needs an asynchronous publish and a subscriber task, so this interface changes when one is built (issue 15).
 """
 
 from __future__ import annotations

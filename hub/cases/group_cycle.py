@@ -1,4 +1,4 @@
-"""Who handles a clue (§3.7): the rotation of joint groups, and the township path.
+"""Who handles a clue (§3.7): the group cycle (联查联审组轮换) of joint groups, and the township path.
 
 A unit supervised by joint group k is reviewed by group k+1 and tried by group k+2 (cyclic over the active groups). A
 township clue is reviewed by the township commission and tried by its mapped joint group plus one trial member from

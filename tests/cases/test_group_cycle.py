@@ -1,4 +1,4 @@
-"""Assignment by rotation and the township path (§3.7), with recusals and the separation of persons."""
+"""Assignment by the group cycle and the township path (§3.7), with recusals and the separation of persons."""
 
 import pytest
 from sqlalchemy import select
