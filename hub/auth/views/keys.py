@@ -1,29 +1,37 @@
 """Hardware security keys over HTTP: the key step of sign-in, enrolment, and the administrator's key tools.
 
-The browser half is web/static/js/auth/ceremony.js; the checks are in hub.auth.security_keys.
+The key step and enrolment are open to anyone by ``who`` and guarded by the sign-in's own state: the key step only
+for a session whose password was accepted (SECOND_FACTOR), enrolment for a session at the ENROL step or a signed-in
+person; anyone else is refused before a body is read. The key tools act on one staff account ("user"): viewing keys
+is ``view_keys``, revoking and issuing an enrolment ``manage_keys`` (``UserRule``). The browser half is
+web/static/js/auth/ceremony.js; the checks are in hub.auth.security_keys.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import aiohttp_jinja2
 from aiohttp import web
 from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
 from hub.auth import challenges, live, security_keys, sessions
 from hub.auth.middleware import PENDING, timeouts_of
 from hub.auth.models import ChallengePurpose, SecurityKey, SessionStage, User
-from hub.auth.views import after_password, relying_party, set_session_cookie
+from hub.auth.signin import after_password, relying_party, set_session_cookie
 from hub.errors import Unauthenticated
-from hub.http.context import db_of, now_of, policy_of, require_staff, safe_next
+from hub.http.context import actor_of, policy_of, safe_next
 from hub.http.keys import SETTINGS
-from hub.http.responses import see_other
-from hub.http.validation import int_param, parse_json
+from hub.http.views import Call, Permission, Routes, Who, in_transaction
 
-routes = web.RouteTableDef()
+routes = Routes()
+SEE_KEYS = Permission("view_keys", "user")
+# revoking and issuing end the owner's sessions, whose sockets must close once that is committed: those views open
+# their unit themselves (tx=False), and the service checks the permission they declare
+MANAGE_KEYS = Permission("manage_keys", "user")
+MANAGE_KEYS_OF = Permission("manage_keys", "user", key="user_id")
 
 
 class EnrolBody(BaseModel):
@@ -37,19 +45,27 @@ class SignInBody(BaseModel):
     next: str = Field("", max_length=500)
 
 
-def _pending(request: web.Request, stage: SessionStage) -> sessions.Loaded:
+def _pending(request: web.Request, stage: SessionStage) -> sessions.Loaded | None:
     loaded: sessions.Loaded | None = request.get(PENDING)
-    if loaded is None or loaded.stage is not stage:
+    return loaded if loaded is not None and loaded.stage is stage else None
+
+
+def at_key_step(request: web.Request) -> sessions.Loaded:
+    """The session whose password was accepted and whose key is still to come; anyone else must sign in."""
+    loaded = _pending(request, SessionStage.SECOND_FACTOR)
+    if loaded is None:
         raise Unauthenticated("unauthenticated", "Please sign in.")
     return loaded
 
 
-def _enroller(request: web.Request) -> tuple[int, str, bool]:
+def enroller(request: web.Request) -> tuple[int, str, bool]:
     """Who is enrolling: (user id, web-session id, first key?) — a session at the ENROL step, or a signed-in person."""
-    loaded = request.get(PENDING)
-    if loaded is not None and loaded.stage is SessionStage.ENROL and loaded.actor.session_id:
+    loaded = _pending(request, SessionStage.ENROL)
+    if loaded is not None and loaded.actor.session_id:
         return int(loaded.actor.user_id or 0), loaded.actor.session_id, True
-    actor = require_staff(request)
+    actor = actor_of(request)
+    if not actor.is_staff:
+        raise Unauthenticated("unauthenticated", "Please sign in.")
     assert actor.user_id is not None and actor.session_id is not None
     return actor.user_id, actor.session_id, False
 
@@ -69,118 +85,105 @@ def key_json(key: SecurityKey) -> dict[str, Any]:
 # --- pages ------------------------------------------------------------------------------------
 
 
-@routes.get("/signin/key")
-async def key_page(request: web.Request) -> web.StreamResponse:
-    if request.get(PENDING) is None or request[PENDING].stage is not SessionStage.SECOND_FACTOR:
-        return see_other("/signin")
-    context = {"next": safe_next(request.query.get("next")), "pending": request[PENDING].actor}
-    return aiohttp_jinja2.render_template("auth/key.html", request, context)
+def _step_page(call: Call[None], stage: SessionStage) -> dict[str, Any]:
+    pending = _pending(call.request, stage)
+    if pending is None:
+        raise web.HTTPSeeOther("/signin")
+    return {"next": safe_next(call.query("next")), "pending": pending.actor}
 
 
-@routes.get("/signin/enrol")
-async def enrol_page(request: web.Request) -> web.StreamResponse:
-    if request.get(PENDING) is None or request[PENDING].stage is not SessionStage.ENROL:
-        return see_other("/signin")
-    context = {"next": safe_next(request.query.get("next")), "pending": request[PENDING].actor, "first": True}
-    return aiohttp_jinja2.render_template("auth/enrol.html", request, context)
+@routes.get("/signin/key", who=Who.ANYONE, tx=False, template="auth/key.html", summary="The key step of sign-in.")
+async def key_page(call: Call[None]) -> dict[str, Any]:
+    return _step_page(call, SessionStage.SECOND_FACTOR)
 
 
-@routes.get("/security-keys")
-@aiohttp_jinja2.template("auth/keys.html")
-async def keys_page(request: web.Request) -> dict[str, Any]:
+@routes.get("/signin/enrol", who=Who.ANYONE, tx=False, template="auth/enrol.html", summary="Enrol a first key.")
+async def enrol_page(call: Call[None]) -> dict[str, Any]:
+    return {**_step_page(call, SessionStage.ENROL), "first": True}
+
+
+@routes.get("/security-keys", template="auth/keys.html", summary="Keys: every account's (administrators), or one's own.")
+async def keys_page(call: Call[None]) -> dict[str, Any]:
     """Administrators: every account's keys with last use; everyone else: their own keys."""
-    actor = require_staff(request)
-    policy = policy_of(request)
-    async with db_of(request).transaction(write=False) as s:
-        users = (await s.scalars(select(User).where(policy.where(actor, "view_keys", User)).order_by(User.username))).all()
-        keys = (
-            await s.scalars(select(SecurityKey).where(SecurityKey.user_id.in_([u.id for u in users])).order_by(SecurityKey.id))
-        ).all()
+    policy, s = policy_of(call.request), call.db
+    users = (await s.scalars(select(User).where(policy.where(call.actor, "view_keys", User)).order_by(User.username))).all()
+    keys = (
+        await s.scalars(select(SecurityKey).where(SecurityKey.user_id.in_([u.id for u in users])).order_by(SecurityKey.id))
+    ).all()
     by_user: dict[int, list[SecurityKey]] = {}
     for key in keys:
         by_user.setdefault(key.user_id, []).append(key)
     return {
         "users": users,
         "keys": by_user,
-        "may_manage": {u.id: policy.may(actor, "manage_keys", u) for u in users},
-        "key_required": request.app[SETTINGS].security_key_required,
+        "may_manage": {u.id: policy.may(call.actor, "manage_keys", u) for u in users},
+        "key_required": call.app[SETTINGS].security_key_required,
     }
 
 
-@routes.post("/security-keys/{user_id}/keys/{key_id}/revoke")
-async def revoke_form(request: web.Request) -> web.StreamResponse:
-    actor = require_staff(request)
-    user_id, key_id = int_param(request, "user_id"), int_param(request, "key_id")
-    async with db_of(request).transaction() as s:
-        await security_keys.revoke(s, policy_of(request), actor, user_id, key_id, now_of(request))
-    await live.check_now(request.app)
-    return see_other("/security-keys")
+@routes.post("/security-keys/{user_id}/keys/{key_id}/revoke", permission=MANAGE_KEYS_OF, tx=False, summary="Revoke a lost key.")
+async def revoke_form(call: Call[None]) -> str:
+    user_id, key_id = call.int("user_id"), call.int("key_id")
+    await live.ending_sessions(
+        call.request, lambda s: security_keys.revoke(s, policy_of(call.request), call.actor, user_id, key_id, call.now)
+    )
+    return "/security-keys"
 
 
-@routes.post("/security-keys/{user_id}/enrolment")
-async def enrolment_form(request: web.Request) -> web.StreamResponse:
-    actor = require_staff(request)
-    user_id = int_param(request, "user_id")
-    async with db_of(request).transaction() as s:
-        await security_keys.issue_enrolment(s, policy_of(request), actor, user_id, relying_party(request.app), now_of(request))
-    await live.check_now(request.app)
-    return see_other("/security-keys")
+@routes.post("/security-keys/{user_id}/enrolment", permission=MANAGE_KEYS_OF, tx=False, summary="Issue a one-time enrolment.")
+async def enrolment_form(call: Call[None]) -> str:
+    user_id, rp = call.int("user_id"), relying_party(call.app)
+    await live.ending_sessions(
+        call.request, lambda s: security_keys.issue_enrolment(s, policy_of(call.request), call.actor, user_id, rp, call.now)
+    )
+    return "/security-keys"
 
 
 # --- the ceremonies (JSON, called by ceremony.js) -------------------------------------------------
 
 
-@routes.post("/api/v1/webauthn/enrol/options")
-async def enrol_options(request: web.Request) -> web.Response:
-    user_id, web_session_id, first = _enroller(request)
-    rp, now = relying_party(request.app), now_of(request)
-    async with db_of(request).transaction() as s:
-        user = await s.get(User, user_id)
-        assert user is not None
-        if first and not await security_keys.may_enrol_first_key(s, rp, user, now):
-            raise Unauthenticated("unauthenticated", "Please sign in.")
-        existing = await security_keys.active_keys(s, user.id)
-        challenge = await challenges.issue(s, web_session_id, ChallengePurpose.ENROL, now)
+@routes.post("/api/v1/webauthn/enrol/options", who=Who.ANYONE, guard=enroller, summary="Options to enrol a key.")
+async def enrol_options(call: Call[None]) -> web.Response:
+    user_id, web_session_id, first = enroller(call.request)
+    rp, s = relying_party(call.app), call.db
+    user = await s.get(User, user_id)
+    assert user is not None
+    if first and not await security_keys.may_enrol_first_key(s, rp, user, call.now):
+        raise Unauthenticated("unauthenticated", "Please sign in.")
+    existing = await security_keys.active_keys(s, user.id)
+    challenge = await challenges.issue(s, web_session_id, ChallengePurpose.ENROL, call.now)
     return web.json_response(security_keys.registration_options(rp, user, challenge, existing))
 
 
-@routes.post("/api/v1/webauthn/enrol")
-async def enrol_finish(request: web.Request) -> web.Response:
-    user_id, web_session_id, first = _enroller(request)
-    body = await parse_json(request, EnrolBody)
-    rp, now, db = relying_party(request.app), now_of(request), db_of(request)
-    async with db.transaction() as s:  # committed on its own: a refused answer still uses the challenge up
-        challenge = await challenges.take(s, web_session_id, ChallengePurpose.ENROL, now)
+@routes.post("/api/v1/webauthn/enrol", who=Who.ANYONE, guard=enroller, body=EnrolBody, tx=False, summary="Enrol a key.")
+async def enrol_finish(call: Call[EnrolBody]) -> web.Response:
+    user_id, web_session_id, first = enroller(call.request)
+    body, request, rp, now = call.body, call.request, relying_party(call.app), call.now
+    # committed on its own: a refused answer still uses the challenge up
+    challenge = await in_transaction(request, lambda s: challenges.take(s, web_session_id, ChallengePurpose.ENROL, now))
     if challenge is None:
         raise security_keys.KeyRefused("no open enrolment challenge")
-    async with db.transaction() as s:
+
+    async def enrol(s: AsyncSession) -> tuple[dict[str, Any], str | None]:
         user = await s.get(User, user_id)
         assert user is not None
         if first and not await security_keys.may_enrol_first_key(s, rp, user, now):
             raise Unauthenticated("unauthenticated", "Please sign in.")
         key = await security_keys.enrol(
-            s,
-            rp,
-            user,
-            body.credential,
-            challenge,
-            name=body.name,
-            now=now,
+            s, rp, user, body.credential, challenge, name=body.name, now=now,
             actor=audit.AuditActor(user.id, f"user:{user.username}"),
-        )
+        )  # fmt: skip
         token = None
         if first:
             # the new key must now prove itself: the session moves on to the key step, under a new id
             token = await sessions.start(
-                s,
-                user,
-                now,
-                timeouts_of(request.app),
-                stage=SessionStage.SECOND_FACTOR,
+                s, user, now, timeouts_of(request.app), stage=SessionStage.SECOND_FACTOR,
                 user_agent=request.headers.get("User-Agent", ""),
-            )
+            )  # fmt: skip
             await sessions.end_by_id(s, web_session_id, now)
-        data = key_json(key)
+        return key_json(key), token
+
+    data, token = await in_transaction(request, enrol)
     next_path = safe_next(body.next)
     response = web.json_response(
         {"ok": True, "key": data, "next": after_password(SessionStage.SECOND_FACTOR, next_path) if first else "/security-keys"}
@@ -190,65 +193,52 @@ async def enrol_finish(request: web.Request) -> web.Response:
     return response
 
 
-@routes.post("/api/v1/webauthn/sign-in/options")
-async def sign_in_options(request: web.Request) -> web.Response:
-    pending = _pending(request, SessionStage.SECOND_FACTOR)
+@routes.post("/api/v1/webauthn/sign-in/options", who=Who.ANYONE, guard=at_key_step, summary="Options for the key step.")
+async def sign_in_options(call: Call[None]) -> web.Response:
+    pending = at_key_step(call.request)
     assert pending.actor.user_id is not None and pending.actor.session_id is not None
-    rp, now = relying_party(request.app), now_of(request)
-    async with db_of(request).transaction() as s:
-        keys = await security_keys.active_keys(s, pending.actor.user_id)
-        challenge = await challenges.issue(s, pending.actor.session_id, ChallengePurpose.SIGN_IN, now)
-    return web.json_response(security_keys.authentication_options(rp, challenge, keys))
+    keys = await security_keys.active_keys(call.db, pending.actor.user_id)
+    challenge = await challenges.issue(call.db, pending.actor.session_id, ChallengePurpose.SIGN_IN, call.now)
+    return web.json_response(security_keys.authentication_options(relying_party(call.app), challenge, keys))
 
 
-@routes.post("/api/v1/webauthn/sign-in")
-async def sign_in_finish(request: web.Request) -> web.Response:
-    pending = _pending(request, SessionStage.SECOND_FACTOR)
-    assert pending.actor.user_id is not None and pending.actor.session_id is not None
-    body = await parse_json(request, SignInBody)
-    rp, now, db = relying_party(request.app), now_of(request), db_of(request)
-    async with db.transaction() as s:  # committed on its own: a refused answer still uses the challenge up
-        challenge = await challenges.take(s, pending.actor.session_id, ChallengePurpose.SIGN_IN, now)
+@routes.post("/api/v1/webauthn/sign-in", who=Who.ANYONE, guard=at_key_step, body=SignInBody, tx=False, summary="Show the key.")
+async def sign_in_finish(call: Call[SignInBody]) -> web.Response:
+    pending = at_key_step(call.request)
+    user_id, session_id = pending.actor.user_id, pending.actor.session_id
+    assert user_id is not None and session_id is not None
+    body, request, rp, now = call.body, call.request, relying_party(call.app), call.now
+    # committed on its own: a refused answer still uses the challenge up
+    challenge = await in_transaction(request, lambda s: challenges.take(s, session_id, ChallengePurpose.SIGN_IN, now))
     if challenge is None:
         raise security_keys.KeyRefused("no open sign-in challenge")
+
+    async def complete(s: AsyncSession) -> str:
+        user = await s.get(User, user_id)
+        assert user is not None
+        key = await security_keys.authenticate(s, rp, user, body.credential, challenge, now=now)
+        # a new session id at the moment the person is fully signed in; the half-way session ends
+        token = await sessions.start(
+            s, user, now, timeouts_of(request.app), stage=SessionStage.COMPLETE,
+            user_agent=request.headers.get("User-Agent", ""), security_key_id=key.id,
+        )  # fmt: skip
+        await sessions.end_by_id(s, session_id, now)
+        await audit.record(
+            s, audit.AuditActor(user.id, f"user:{user.username}"), "session.complete", "user", user.id,
+            {"key_id": key.id}, at=now,
+        )  # fmt: skip
+        return token
+
     try:
-        async with db.transaction() as s:
-            user = await s.get(User, pending.actor.user_id)
-            assert user is not None
-            key = await security_keys.authenticate(s, rp, user, body.credential, challenge, now=now)
-            # a new session id at the moment the person is fully signed in; the half-way session ends
-            token = await sessions.start(
-                s,
-                user,
-                now,
-                timeouts_of(request.app),
-                stage=SessionStage.COMPLETE,
-                user_agent=request.headers.get("User-Agent", ""),
-                security_key_id=key.id,
-            )
-            await sessions.end_by_id(s, pending.actor.session_id, now)
-            await audit.record(
-                s,
-                audit.AuditActor(user.id, f"user:{user.username}"),
-                "session.complete",
-                "user",
-                user.id,
-                {"key_id": key.id},
-                at=now,
-            )
+        token = await in_transaction(request, complete)
     except security_keys.KeyRefused as exc:
         if exc.counter_regressed:
             # a counter that went back means two keys share one secret: the administrator must know
-            async with db.transaction() as s:
-                await audit.record(
-                    s,
-                    pending.actor.audit,
-                    "security_key.counter_regressed",
-                    "user",
-                    pending.actor.user_id,
-                    {"reason": exc.reason},
-                    at=now,
-                )
+            noted = {"reason": exc.reason}
+            await in_transaction(
+                request,
+                lambda s: audit.record(s, pending.actor.audit, "security_key.counter_regressed", "user", user_id, noted, at=now),
+            )
         raise
     response = web.json_response({"ok": True, "next": safe_next(body.next)})
     set_session_cookie(request, response, token)
@@ -258,31 +248,27 @@ async def sign_in_finish(request: web.Request) -> web.Response:
 # --- administration (JSON) -------------------------------------------------------------------------
 
 
-@routes.get("/api/v1/staff/{id}/keys")
-async def api_keys(request: web.Request) -> web.Response:
-    actor = require_staff(request)
-    async with db_of(request).transaction(write=False) as s:
-        _user, keys = await security_keys.list_keys(s, policy_of(request), actor, int_param(request, "id"))
+@routes.get("/api/v1/staff/{id}/keys", permission=SEE_KEYS, summary="An account's keys, revoked ones included.")
+async def api_keys(call: Call[None]) -> web.Response:
+    _user, keys = await security_keys.list_keys(call.db, policy_of(call.request), call.actor, call.target.id)
     return web.json_response({"items": [key_json(k) for k in keys]})
 
 
-@routes.delete("/api/v1/staff/{id}/keys/{key_id}")
-async def api_revoke(request: web.Request) -> web.Response:
-    actor = require_staff(request)
-    user_id, key_id = int_param(request, "id"), int_param(request, "key_id")
-    async with db_of(request).transaction() as s:
-        ended = await security_keys.revoke(s, policy_of(request), actor, user_id, key_id, now_of(request))
-    await live.check_now(request.app)
+@routes.delete("/api/v1/staff/{id}/keys/{key_id}", permission=MANAGE_KEYS, tx=False, summary="Revoke a lost key.")
+async def api_revoke(call: Call[None]) -> web.Response:
+    user_id, key_id = call.int("id"), call.int("key_id")
+    ended = await live.ending_sessions(
+        call.request, lambda s: security_keys.revoke(s, policy_of(call.request), call.actor, user_id, key_id, call.now)
+    )
     return web.json_response({"ok": True, "sessions_ended": ended})
 
 
-@routes.post("/api/v1/staff/{id}/enrolment")
-async def api_issue_enrolment(request: web.Request) -> web.Response:
-    actor = require_staff(request)
-    async with db_of(request).transaction() as s:
-        grant = await security_keys.issue_enrolment(
-            s, policy_of(request), actor, int_param(request, "id"), relying_party(request.app), now_of(request)
-        )
-        data = {"id": grant.id, "expires_at": grant.expires_at.isoformat()}
-    await live.check_now(request.app)
-    return web.json_response(data, status=201)
+@routes.post("/api/v1/staff/{id}/enrolment", permission=MANAGE_KEYS, tx=False, summary="Issue a one-time enrolment.")
+async def api_issue_enrolment(call: Call[None]) -> web.Response:
+    user_id, rp = call.int("id"), relying_party(call.app)
+
+    async def issue(s: AsyncSession) -> dict[str, Any]:
+        grant = await security_keys.issue_enrolment(s, policy_of(call.request), call.actor, user_id, rp, call.now)
+        return {"id": grant.id, "expires_at": grant.expires_at.isoformat()}
+
+    return web.json_response(await live.ending_sessions(call.request, issue), status=201)

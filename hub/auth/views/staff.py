@@ -1,23 +1,29 @@
-"""Staff accounts: the directory every staff member sees (filtered by policy) and the administrator's tools."""
+"""Staff accounts: the directory every staff member sees (filtered by policy) and the administrator's tools.
+
+A route on one account declares it ("user", loaded through the policy: 404 where the caller may not see it). A change
+may end the account's sessions (disabled, new password, new role), whose sockets must close once that is committed:
+those views open their unit themselves (``tx=False``), and the service checks the permission they declare. Creating
+an account is checked by the service, as there is no account yet to load.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-import aiohttp_jinja2
 from aiohttp import web
 from pydantic import BaseModel, BeforeValidator, Field
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.roles import Role
 from hub.auth import accounts, live
 from hub.auth.models import User
-from hub.auth.views import user_json
-from hub.http.context import db_of, now_of, policy_of, require_staff
-from hub.http.validation import int_param, parse_form, parse_json, read_form, validate
-from hub.org.interface import OrgUnit
+from hub.http.context import policy_of
+from hub.http.views import Again, Call, Permission, Routes
 from hub.org.interface import services as org_services
 
-routes = web.RouteTableDef()
+routes = Routes()
+SEE_USER = Permission("view", "user")
+CHANGE_USER = Permission("update", "user")  # "disable" when the change disables: the service asks for that too
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -53,128 +59,100 @@ class UserPatch(BaseModel):
     password: str | None = Field(None, min_length=1, max_length=256)
 
 
-def _changes(patch: UserPatch) -> dict[str, Any]:
-    return patch.model_dump(exclude_unset=True, exclude={"version"})
-
-
-async def _page_context(request: web.Request) -> dict[str, Any]:
-    actor = require_staff(request)
-    async with db_of(request).transaction(write=False) as s:
-        users = await accounts.list_users(s, policy_of(request), actor)
-        units = await org_services.list_units(s, policy_of(request), actor)
-    return {
-        "users": users,
-        "units": {u.id: u for u in units},
-        "unit_list": units,
-        "roles": list(Role),
-        "may_manage": policy_of(request).may(actor, "create", User()),
+def user_json(user: User, portfolio: list[int] | None = None) -> dict[str, object]:
+    data: dict[str, object] = {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role.value,
+        "org_unit_id": user.org_unit_id,
+        "disabled": user.disabled,
+        "version": user.version,
     }
+    if portfolio is not None:
+        data["portfolio"] = portfolio
+    return data
 
 
-@routes.get("/staff")
-@aiohttp_jinja2.template("staff_list.html")
-async def staff_page(request: web.Request) -> dict[str, Any]:
-    return {**await _page_context(request), "errors": {}, "form": {}}
+async def _update(call: Call[UserPatch], s: AsyncSession) -> User:
+    changes = call.body.model_dump(exclude_unset=True, exclude={"version"})
+    if changes.get("password") is None:
+        changes.pop("password", None)  # no new password
+    return await accounts.update_user(
+        s, policy_of(call.request), call.actor, call.int("id"), version=call.body.version, changes=changes, now=call.now
+    )
 
 
-@routes.post("/staff")
-async def staff_create_form(request: web.Request) -> web.StreamResponse:
-    actor = require_staff(request)
-    data = await read_form(request)
-    data.pop("csrf_token", None)
-    from hub.errors import Conflict, Invalid
-
-    try:
-        body = validate(UserCreate, data)
-        async with db_of(request).transaction() as s:
-            user = await accounts.create_user(s, policy_of(request), actor, now=now_of(request), **body.model_dump())
-    except (Invalid, Conflict) as exc:
-        context = {**await _page_context(request), "errors": exc.fields or {"form": exc.message}, "form": data}
-        return aiohttp_jinja2.render_template("staff_list.html", request, context, status=exc.status)
-    raise web.HTTPSeeOther(f"/staff/{user.id}")
+async def _units(call: Call[Any]) -> dict[str, Any]:
+    units = await org_services.list_units(call.db, policy_of(call.request), call.actor)
+    return {"units": {u.id: u for u in units}, "unit_list": units, "roles": list(Role)}
 
 
-@routes.get("/staff/{id}")
-@aiohttp_jinja2.template("staff_detail.html")
-async def staff_detail_page(request: web.Request) -> dict[str, Any]:
-    actor = require_staff(request)
-    user_id = int_param(request, "id")
-    async with db_of(request).transaction(write=False) as s:
-        user = await accounts.get_user(s, policy_of(request), actor, user_id)
-        portfolio = await accounts.user_portfolio(s, user.id)
-        units = await org_services.list_units(s, policy_of(request), actor)
+async def directory_context(call: Call[Any]) -> dict[str, Any]:
+    """The directory page: the accounts the caller may see, and the empty create form."""
+    users = await accounts.list_users(call.db, policy_of(call.request), call.actor)
+    may_manage = policy_of(call.request).may(call.actor, "create", User())
+    return {"users": users, **await _units(call), "may_manage": may_manage, "errors": {}, "form": {}}
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+@routes.get("/staff", template="staff_list.html", summary="The staff directory.")
+async def staff_page(call: Call[None]) -> dict[str, Any]:
+    return await directory_context(call)
+
+
+@routes.post(
+    "/staff", form=UserCreate, again=Again("staff_list.html", directory_context), summary="Add an account (administrators)."
+)
+async def staff_create_form(call: Call[UserCreate]) -> str:
+    user = await accounts.create_user(call.db, policy_of(call.request), call.actor, now=call.now, **call.body.model_dump())
+    return f"/staff/{user.id}"
+
+
+@routes.get("/staff/{id}", permission=SEE_USER, template="staff_detail.html", summary="One account.")
+async def staff_detail_page(call: Call[None]) -> dict[str, Any]:
+    user = call.target
     return {
         "user": user,
-        "portfolio": portfolio,
-        "units": {u.id: u for u in units},
-        "unit_list": units,
-        "roles": list(Role),
-        "may_manage": policy_of(request).may(actor, "update", user),
+        "portfolio": await accounts.user_portfolio(call.db, user.id),
+        **await _units(call),
+        "may_manage": policy_of(call.request).may(call.actor, "update", user),
         "errors": {},
     }
 
 
-@routes.post("/staff/{id}")
-async def staff_update_form(request: web.Request) -> web.StreamResponse:
-    actor = require_staff(request)
-    user_id = int_param(request, "id")
-    body = await parse_form(request, UserPatch)
-    changes = _changes(body)
-    if changes.get("password") in (None, ""):
-        changes.pop("password", None)
-    async with db_of(request).transaction() as s:
-        await accounts.update_user(
-            s, policy_of(request), actor, user_id, version=body.version, changes=changes, now=now_of(request)
-        )
-    await live.check_now(request.app)  # a disabled account's sockets close now, not at the next sweep
-    raise web.HTTPSeeOther(f"/staff/{user_id}")
+@routes.post("/staff/{id}", permission=CHANGE_USER, form=UserPatch, tx=False, summary="Change an account (administrators).")
+async def staff_update_form(call: Call[UserPatch]) -> str:
+    await live.ending_sessions(call.request, lambda s: _update(call, s))
+    return f"/staff/{call.int('id')}"
 
 
 # --- JSON API -------------------------------------------------------------------------------
 
 
-@routes.get("/api/v1/staff")
-async def api_staff_list(request: web.Request) -> web.Response:
-    actor = require_staff(request)
-    async with db_of(request).transaction(write=False) as s:
-        users = await accounts.list_users(s, policy_of(request), actor)
+@routes.get("/api/v1/staff", summary="The accounts the caller may see.")
+async def api_staff_list(call: Call[None]) -> web.Response:
+    users = await accounts.list_users(call.db, policy_of(call.request), call.actor)
     return web.json_response({"items": [user_json(u) for u in users]})
 
 
-@routes.post("/api/v1/staff")
-async def api_staff_create(request: web.Request) -> web.Response:
-    actor = require_staff(request)
-    body = await parse_json(request, UserCreate)
-    async with db_of(request).transaction() as s:
-        user = await accounts.create_user(s, policy_of(request), actor, now=now_of(request), **body.model_dump())
-        portfolio = await accounts.user_portfolio(s, user.id)
-    return web.json_response(user_json(user, portfolio), status=201)
+@routes.post("/api/v1/staff", body=UserCreate, summary="Add an account (administrators).")
+async def api_staff_create(call: Call[UserCreate]) -> web.Response:
+    user = await accounts.create_user(call.db, policy_of(call.request), call.actor, now=call.now, **call.body.model_dump())
+    return web.json_response(user_json(user, await accounts.user_portfolio(call.db, user.id)), status=201)
 
 
-@routes.get("/api/v1/staff/{id}")
-async def api_staff_get(request: web.Request) -> web.Response:
-    actor = require_staff(request)
-    user_id = int_param(request, "id")
-    async with db_of(request).transaction(write=False) as s:
-        user = await accounts.get_user(s, policy_of(request), actor, user_id)
-        portfolio = await accounts.user_portfolio(s, user.id)
-    return web.json_response(user_json(user, portfolio))
+@routes.get("/api/v1/staff/{id}", permission=SEE_USER, summary="One account, with a deputy's portfolio.")
+async def api_staff_get(call: Call[None]) -> web.Response:
+    return web.json_response(user_json(call.target, await accounts.user_portfolio(call.db, call.target.id)))
 
 
-@routes.patch("/api/v1/staff/{id}")
-async def api_staff_patch(request: web.Request) -> web.Response:
-    actor = require_staff(request)
-    user_id = int_param(request, "id")
-    body = await parse_json(request, UserPatch)
-    async with db_of(request).transaction() as s:
-        user = await accounts.update_user(
-            s, policy_of(request), actor, user_id, version=body.version, changes=_changes(body), now=now_of(request)
-        )
-        portfolio = await accounts.user_portfolio(s, user.id)
-    await live.check_now(request.app)
-    return web.json_response(user_json(user, portfolio))
+@routes.patch("/api/v1/staff/{id}", permission=CHANGE_USER, body=UserPatch, tx=False, summary="Change an account.")
+async def api_staff_patch(call: Call[UserPatch]) -> web.Response:
+    async def change(s: AsyncSession) -> dict[str, object]:
+        user = await _update(call, s)
+        return user_json(user, await accounts.user_portfolio(s, user.id))
 
-
-def unit_label(units: dict[int, OrgUnit], unit_id: int | None, locale: str) -> str:
-    unit = units.get(unit_id) if unit_id is not None else None
-    return unit.name(locale) if unit else "—"
+    return web.json_response(await live.ending_sessions(call.request, change))
