@@ -107,8 +107,12 @@ async def create_user(
     return user
 
 
-async def get_user(session: AsyncSession, policy: Policy, actor: Actor, user_id: int) -> User:
-    user = await session.get(User, user_id)
+async def get_user(session: AsyncSession, policy: Policy, actor: Actor, user_id: int, *, for_update: bool = False) -> User:
+    """The account if the actor may see it (404 otherwise); ``for_update`` locks its row where the database can."""
+    stmt = select(User).where(User.id == user_id)
+    if for_update and session.bind is not None and session.bind.dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    user = await session.scalar(stmt)
     if user is None:
         raise NotFound("user")
     policy.require(actor, "view", user)

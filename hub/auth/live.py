@@ -14,19 +14,23 @@ import contextlib
 import datetime as dt
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TypeVar
 
 import structlog
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import ANONYMOUS
 from hub.auth import sessions
 from hub.clock import Clock
 from hub.db import Database
 from hub.http.keys import ACTOR, CLOCK, DB, SETTINGS
+from hub.http.views import in_transaction
 
 log = structlog.get_logger("hub.auth.live")
 
 OnEnd = Callable[[], Awaitable[None]]
+T = TypeVar("T")
 
 
 class SessionWatch:
@@ -129,3 +133,11 @@ async def check_now(app: web.Application) -> None:
     """After an ending this process caused (sign-out, disable, revoke): close its sockets without waiting."""
     if SESSION_WATCH in app:
         await app[SESSION_WATCH].check()
+
+
+async def ending_sessions(request: web.Request, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """For a view that ends sessions (disable, revoke, a new enrolment; declared ``tx=False``): its unit of work,
+    committed, then the sockets of the ended sessions closed at once (the check reads what was committed)."""
+    result = await in_transaction(request, work)
+    await check_now(request.app)
+    return result

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Generic, TypeVar
@@ -103,6 +103,16 @@ class Declared:
 Handler = Callable[[Call[Any]], Awaitable[Any]]
 
 
+@dataclass(frozen=True)
+class Again:
+    """A form that fails is shown again (where ``back`` would redirect): ``template`` rendered with the page's
+    ``context`` (read in a unit of its own, the failed one having rolled back), the fields as sent (``form``, CSRF
+    field dropped) and the error (``errors``: by field, or the message under ``"form"``), at the error's status."""
+
+    template: str
+    context: Handler
+
+
 def declared_of(route_handler: Any) -> Declared | None:
     """What a registered route declared (None for a route not declared through ``Routes``)."""
     found = getattr(route_handler, "declared", None)
@@ -156,6 +166,15 @@ def _form_data(raw: Mapping[str, Any], model: type[BaseModel]) -> dict[str, Any]
     return data
 
 
+async def _show_again(again: Again, call: Call[Any], sent: dict[str, Any], exc: HubError) -> web.StreamResponse:
+    async def page(s: AsyncSession) -> Any:
+        return await again.context(Call(call.request, call.actor, None, session=s, now=call.now))
+
+    context = {**await in_transaction(call.request, page, write=False), "form": sent}
+    context["errors"] = exc.fields or {"form": exc.message}
+    return aiohttp_jinja2.render_template(again.template, call.request, context, status=exc.status)
+
+
 class Routes:
     """A part's routes: ``routes.get(path, …)(handler)``; ``routes.table`` goes to ``app.router.add_routes``."""
 
@@ -177,12 +196,16 @@ class Routes:
         template: str | None = None,
         back: str | None = None,
         back_on: tuple[type[HubError], ...] = (Invalid, Conflict),
+        again: Again | None = None,
+        guard: Callable[[web.Request], object] | None = None,
         response: type[BaseModel] | None = None,
         summary: str = "",
     ) -> Callable[[Handler], Handler]:
         """Declare a view. ``template``: the handler returns the page's context. ``back``: a form post that fails
         with one of ``back_on`` (input and state errors by default) goes back to this path (``{name}`` from the path
-        parameters) with the message; the handler returns where to go on success (a path, or None for ``back``)."""
+        parameters) with the message; the handler returns where to go on success (a path, or None for ``back``).
+        ``again``: such a form is shown again instead (see ``Again``). ``guard``: a check of the caller beyond ``who``
+        (a sign-in half done), run before the body is read; it raises to refuse."""
         writes = write if write is not None else method not in ("GET", "HEAD")
 
         def decorate(handler: Handler) -> Handler:
@@ -190,17 +213,19 @@ class Routes:
             async def view(request: web.Request) -> web.StreamResponse:
                 actor = actor_of(request)
                 _check_who(actor, who)  # strangers are refused before their body is read
+                if guard is not None:
+                    guard(request)
                 back_to = back.format_map(request.match_info) if back else None
+                call: Call[Any] = Call(request, actor, None, now=now_of(request))
+                raw: dict[str, Any] | None = None
                 try:
                     # read (bounded) before the unit of work, so no transaction waits on a slow upload; validate
                     # after the permission check, so that a refusal is not preceded by a lesson in our field names
-                    raw: dict[str, Any] | None = None
                     if body is not None:
                         raw = await read_json_object(request)
                     elif form is not None:
                         raw = _form_data(await read_form(request), form)
                     model = body or form
-                    call: Call[Any] = Call(request, actor, None, now=now_of(request))
                     validated = (lambda: validate(model, raw)) if model is not None else (lambda: None)
                     if tx:
                         result = await self._in_unit(call, handler, permission, writes, validated)
@@ -208,7 +233,11 @@ class Routes:
                         call.body = validated()
                         result = await handler(call)
                 except HubError as exc:
-                    if back_to is None or not isinstance(exc, back_on) or isinstance(exc, AuditedRefusal):
+                    if not isinstance(exc, back_on) or isinstance(exc, AuditedRefusal):
+                        raise
+                    if again is not None:
+                        return await _show_again(again, call, raw or {}, exc)
+                    if back_to is None:
                         raise
                     raise back_with_error(back_to, exc) from None
                 if template is not None:
@@ -246,6 +275,10 @@ class Routes:
         except AuditedRefusal as refusal:
             await record_refusal(request, call.actor, refusal)
             raise
+
+    def __iter__(self) -> Iterator[web.AbstractRouteDef]:
+        """The route definitions, so that ``app.router.add_routes(routes)`` takes a ``Routes`` as it is."""
+        return iter(self.table)
 
     def get(self, path: str, **kw: Any) -> Callable[[Handler], Handler]:
         return self.route("GET", path, **kw)

@@ -36,8 +36,12 @@ async def list_units(session: AsyncSession, policy: Policy, actor: Actor, kind: 
     return list((await session.scalars(stmt.order_by(OrgUnit.kind, OrgUnit.ordinal, OrgUnit.code))).all())
 
 
-async def get_unit(session: AsyncSession, policy: Policy, actor: Actor, unit_id: int) -> OrgUnit:
-    unit = await session.get(OrgUnit, unit_id)
+async def get_unit(session: AsyncSession, policy: Policy, actor: Actor, unit_id: int, *, for_update: bool = False) -> OrgUnit:
+    """The unit if the actor may see it (404 otherwise); ``for_update`` locks its row where the database can."""
+    stmt = select(OrgUnit).where(OrgUnit.id == unit_id)
+    if for_update and session.bind is not None and session.bind.dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    unit = await session.scalar(stmt)
     if unit is None:
         raise NotFound("org_unit")
     policy.require(actor, "view", unit)

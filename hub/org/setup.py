@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.access.actor import Actor
 from hub.http.keys import HOME_TILES, LABELS, POLICY, HomeTile
 from hub.i18n import N_
-from hub.org import views
+from hub.org import services, views
 from hub.org.keys import ORG_PAGE_PARTS
 from hub.org.models import ORG_LABELS, OrgUnit
 from hub.org.rules import OrgUnitRule
@@ -14,9 +16,15 @@ from hub.org.rules import OrgUnitRule
 
 def setup(app: web.Application) -> None:
     app[LABELS].update(ORG_LABELS)
-    app[POLICY].register(OrgUnit, OrgUnitRule())
+    policy = app[POLICY]
+    policy.register(OrgUnit, OrgUnitRule())
+
+    async def unit(session: AsyncSession, actor: Actor, object_id: int, *, for_update: bool) -> OrgUnit:
+        return await services.get_unit(session, policy, actor, object_id, for_update=for_update)
+
+    policy.register_loader("org_unit", unit)
     app.setdefault(ORG_PAGE_PARTS, [])
-    app.router.add_routes(views.routes)
+    app.router.add_routes(views.routes.table)
     app[HOME_TILES].append(
         HomeTile(
             N_("Organisation"),

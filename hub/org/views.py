@@ -1,22 +1,28 @@
-"""The organisation chart: a page for every staff member, editing for administrators, and a JSON API."""
+"""The organisation chart: a page for every staff member, editing for administrators, and a JSON API.
+
+Every staff member reads the chart; creating and changing units is the administrator's (``OrgUnitRule``). A route
+on one unit declares it (the "org_unit" loader, registered in ``hub/org/setup.py``); creating one is checked by the
+service, as there is no unit yet to load.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-import aiohttp_jinja2
 from aiohttp import web
 from pydantic import BaseModel, BeforeValidator, Field
 
-from hub.errors import Conflict, Invalid
-from hub.http.context import db_of, now_of, policy_of, require_staff
-from hub.http.validation import int_param, parse_form, parse_json, read_form, validate
+from hub.errors import Invalid
+from hub.http.context import policy_of
+from hub.http.views import Again, Call, Permission, Routes
 from hub.i18n import N_
 from hub.org import services
 from hub.org.keys import ORG_PAGE_PARTS
 from hub.org.models import OfficeCode, OrgUnit, UnitKind, UnitRelation
 
-routes = web.RouteTableDef()
+routes = Routes()
+SEE_UNIT = Permission("view", "org_unit")
+CHANGE_UNIT = Permission("update", "org_unit")
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -64,14 +70,13 @@ def unit_json(unit: OrgUnit) -> dict[str, Any]:
     }
 
 
-async def _context(request: web.Request) -> dict[str, Any]:
-    actor = require_staff(request)
-    policy = policy_of(request)
+async def chart_context(call: Call[Any]) -> dict[str, Any]:
+    """The chart page: the units as a tree, what other parts add to it (rooms), and the empty create form."""
+    policy = policy_of(call.request)
+    units = await services.list_units(call.db, policy, call.actor)
     extras: dict[str, Any] = {}
-    async with db_of(request).transaction(write=False) as s:
-        units = await services.list_units(s, policy, actor)
-        for contribute in request.app[ORG_PAGE_PARTS]:
-            extras.update(await contribute(s, actor))
+    for contribute in call.app[ORG_PAGE_PARTS]:
+        extras.update(await contribute(call.db, call.actor))
     children: dict[int | None, list[OrgUnit]] = {}
     for unit in units:
         children.setdefault(unit.parent_id, []).append(unit)
@@ -82,92 +87,64 @@ async def _context(request: web.Request) -> dict[str, Any]:
         "kinds": list(UnitKind),
         "offices": list(OfficeCode),
         "relations": list(UnitRelation),
-        "may_manage": policy.may(actor, "create", OrgUnit()),
+        "may_manage": policy.may(call.actor, "create", OrgUnit()),
         "errors": {},
         "form": {},
         **extras,
     }
 
 
-@routes.get("/org")
-@aiohttp_jinja2.template("org.html")
-async def org_page(request: web.Request) -> dict[str, Any]:
-    return await _context(request)
+async def _update(call: Call[UnitPatch]) -> OrgUnit:
+    return await services.update_unit(
+        call.db, policy_of(call.request), call.actor, call.target.id, version=call.body.version,
+        changes=call.body.model_dump(exclude_unset=True, exclude={"version"}), now=call.now,
+    )  # fmt: skip
 
 
-@routes.post("/org/units")
-async def org_create_form(request: web.Request) -> web.StreamResponse:
-    actor = require_staff(request)
-    data = await read_form(request)
-    data.pop("csrf_token", None)
-    try:
-        body = validate(UnitCreate, data)
-        async with db_of(request).transaction() as s:
-            await services.create_unit(s, policy_of(request), actor, body.model_dump(mode="json"), now_of(request))
-    except (Invalid, Conflict) as exc:
-        context = {**await _context(request), "errors": exc.fields or {"form": exc.message}, "form": data}
-        return aiohttp_jinja2.render_template("org.html", request, context, status=exc.status)
-    raise web.HTTPSeeOther("/org")
+# --- pages ------------------------------------------------------------------------------------
 
 
-@routes.post("/org/units/{id}")
-async def org_update_form(request: web.Request) -> web.StreamResponse:
-    actor = require_staff(request)
-    unit_id = int_param(request, "id")
-    body = await parse_form(request, UnitPatch)
-    async with db_of(request).transaction() as s:
-        await services.update_unit(
-            s,
-            policy_of(request),
-            actor,
-            unit_id,
-            version=body.version,
-            changes=body.model_dump(exclude_unset=True, exclude={"version"}),
-            now=now_of(request),
-        )
-    raise web.HTTPSeeOther("/org")
+@routes.get("/org", template="org.html", summary="The organisation chart.")
+async def org_page(call: Call[None]) -> dict[str, Any]:
+    return await chart_context(call)
 
 
-@routes.get("/api/v1/org/units")
-async def api_units(request: web.Request) -> web.Response:
-    actor = require_staff(request)
-    kind = request.query.get("kind")
+@routes.post("/org/units", form=UnitCreate, again=Again("org.html", chart_context), summary="Add a unit (administrators).")
+async def org_create_form(call: Call[UnitCreate]) -> str:
+    await services.create_unit(call.db, policy_of(call.request), call.actor, call.body.model_dump(mode="json"), call.now)
+    return "/org"
+
+
+@routes.post("/org/units/{id}", permission=CHANGE_UNIT, form=UnitPatch, summary="Change a unit (administrators).")
+async def org_update_form(call: Call[UnitPatch]) -> str:
+    await _update(call)
+    return "/org"
+
+
+# --- JSON API -------------------------------------------------------------------------------
+
+
+@routes.get("/api/v1/org/units", summary="The units, optionally of one kind (?kind=).")
+async def api_units(call: Call[None]) -> web.Response:
+    kind = call.request.query.get("kind")
     if kind is not None and kind not in {k.value for k in UnitKind}:
         raise Invalid("invalid", "Some fields are not valid.", fields={"kind": N_("Unknown kind of unit.")})
-    async with db_of(request).transaction(write=False) as s:
-        units = await services.list_units(s, policy_of(request), actor, UnitKind(kind) if kind else None)
+    units = await services.list_units(call.db, policy_of(call.request), call.actor, UnitKind(kind) if kind else None)
     return web.json_response({"items": [unit_json(u) for u in units]})
 
 
-@routes.post("/api/v1/org/units")
-async def api_unit_create(request: web.Request) -> web.Response:
-    actor = require_staff(request)
-    body = await parse_json(request, UnitCreate)
-    async with db_of(request).transaction() as s:
-        unit = await services.create_unit(s, policy_of(request), actor, body.model_dump(mode="json"), now_of(request))
+@routes.post("/api/v1/org/units", body=UnitCreate, summary="Add a unit (administrators).")
+async def api_unit_create(call: Call[UnitCreate]) -> web.Response:
+    values = call.body.model_dump(mode="json")
+    unit = await services.create_unit(call.db, policy_of(call.request), call.actor, values, call.now)
     return web.json_response(unit_json(unit), status=201)
 
 
-@routes.get("/api/v1/org/units/{id}")
-async def api_unit_get(request: web.Request) -> web.Response:
-    actor = require_staff(request)
-    async with db_of(request).transaction(write=False) as s:
-        unit = await services.get_unit(s, policy_of(request), actor, int_param(request, "id"))
-    return web.json_response(unit_json(unit))
+@routes.get("/api/v1/org/units/{id}", permission=SEE_UNIT, summary="One unit.")
+async def api_unit_get(call: Call[None]) -> web.Response:
+    return web.json_response(unit_json(call.target))
 
 
-@routes.patch("/api/v1/org/units/{id}")
-async def api_unit_patch(request: web.Request) -> web.Response:
-    actor = require_staff(request)
-    body = await parse_json(request, UnitPatch)
-    async with db_of(request).transaction() as s:
-        unit = await services.update_unit(
-            s,
-            policy_of(request),
-            actor,
-            int_param(request, "id"),
-            version=body.version,
-            changes=body.model_dump(exclude_unset=True, exclude={"version"}),
-            now=now_of(request),
-        )
-    return web.json_response(unit_json(unit))
+@routes.patch("/api/v1/org/units/{id}", permission=CHANGE_UNIT, body=UnitPatch, summary="Change a unit (administrators).")
+async def api_unit_patch(call: Call[UnitPatch]) -> web.Response:
+    return web.json_response(unit_json(await _update(call)))
