@@ -14,23 +14,21 @@ import contextlib
 import datetime as dt
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import TypeVar
+from typing import Any
 
 import structlog
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import ANONYMOUS
 from hub.auth import sessions
 from hub.clock import Clock
 from hub.db import Database
 from hub.http.keys import ACTOR, CLOCK, DB, SETTINGS
-from hub.http.views import in_transaction
+from hub.http.views import Call
 
 log = structlog.get_logger("hub.auth.live")
 
 OnEnd = Callable[[], Awaitable[None]]
-T = TypeVar("T")
 
 
 class SessionWatch:
@@ -135,9 +133,7 @@ async def check_now(app: web.Application) -> None:
         await app[SESSION_WATCH].check()
 
 
-async def ending_sessions(request: web.Request, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """For a view that ends sessions (disable, revoke, a new enrolment; declared ``tx=False``): its unit of work,
-    committed, then the sockets of the ended sessions closed at once (the check reads what was committed)."""
-    result = await in_transaction(request, work)
-    await check_now(request.app)
-    return result
+def close_ended_sessions(call: Call[Any]) -> None:
+    """For a view whose work may end sessions (disable, revoke, a new enrolment): once its unit has committed, close
+    the ended sessions' sockets at once (the check reads what was committed)."""
+    call.after_commit(lambda: check_now(call.app))

@@ -13,6 +13,7 @@ from hub import numbering
 from hub.access.actor import Actor
 from hub.cases import clocks, tally
 from hub.cases.access import CaseContext
+from hub.cases.group_cycle import supervising_group
 from hub.cases.models import (
     Clue,
     ClueSource,
@@ -22,7 +23,6 @@ from hub.cases.models import (
     PetitionKind,
     RankLevel,
 )
-from hub.cases.group_cycle import supervising_group
 from hub.cases.timeline import log_step
 from hub.cases.workflow import ClueState, PetitionState, start
 from hub.clock import LOCAL_TZ

@@ -64,6 +64,12 @@ class Call(Generic[B]):
     session: AsyncSession | None = None  # the unit of work (None for views declared with ``tx=False``)
     target: Any = None  # the permission's object, loaded and checked
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    committed: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    def after_commit(self, action: Callable[[], Awaitable[None]]) -> None:
+        """Run ``action`` once the unit of work has committed (close the sockets of sessions it ended, end a call):
+        never for work that rolled back, and never before what it depends on is visible to others."""
+        self.committed.append(action)
 
     @property
     def app(self) -> web.Application:
@@ -271,10 +277,13 @@ class Routes:
                     )
                     policy_of(request).require(call.actor, permission.action, call.target)
                 call.body = validated()
-                return await handler(call)
+                result = await handler(call)
         except AuditedRefusal as refusal:
             await record_refusal(request, call.actor, refusal)
             raise
+        for action in call.committed:
+            await action()
+        return result
 
     def __iter__(self) -> Iterator[web.AbstractRouteDef]:
         """The route definitions, so that ``app.router.add_routes(routes)`` takes a ``Routes`` as it is."""

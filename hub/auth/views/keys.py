@@ -28,8 +28,7 @@ from hub.http.views import Call, Permission, Routes, Who, in_transaction
 
 routes = Routes()
 SEE_KEYS = Permission("view_keys", "user")
-# revoking and issuing end the owner's sessions, whose sockets must close once that is committed: those views open
-# their unit themselves (tx=False), and the service checks the permission they declare
+# revoking and issuing end the owner's sessions, whose sockets close once that is committed (close_ended_sessions)
 MANAGE_KEYS = Permission("manage_keys", "user")
 MANAGE_KEYS_OF = Permission("manage_keys", "user", key="user_id")
 
@@ -121,21 +120,18 @@ async def keys_page(call: Call[None]) -> dict[str, Any]:
     }
 
 
-@routes.post("/security-keys/{user_id}/keys/{key_id}/revoke", permission=MANAGE_KEYS_OF, tx=False, summary="Revoke a lost key.")
+@routes.post("/security-keys/{user_id}/keys/{key_id}/revoke", permission=MANAGE_KEYS_OF, summary="Revoke a lost key.")
 async def revoke_form(call: Call[None]) -> str:
-    user_id, key_id = call.int("user_id"), call.int("key_id")
-    await live.ending_sessions(
-        call.request, lambda s: security_keys.revoke(s, policy_of(call.request), call.actor, user_id, key_id, call.now)
-    )
+    await security_keys.revoke(call.db, policy_of(call.request), call.actor, call.target.id, call.int("key_id"), call.now)
+    live.close_ended_sessions(call)
     return "/security-keys"
 
 
-@routes.post("/security-keys/{user_id}/enrolment", permission=MANAGE_KEYS_OF, tx=False, summary="Issue a one-time enrolment.")
+@routes.post("/security-keys/{user_id}/enrolment", permission=MANAGE_KEYS_OF, summary="Issue a one-time enrolment.")
 async def enrolment_form(call: Call[None]) -> str:
-    user_id, rp = call.int("user_id"), relying_party(call.app)
-    await live.ending_sessions(
-        call.request, lambda s: security_keys.issue_enrolment(s, policy_of(call.request), call.actor, user_id, rp, call.now)
-    )
+    rp = relying_party(call.app)
+    await security_keys.issue_enrolment(call.db, policy_of(call.request), call.actor, call.target.id, rp, call.now)
+    live.close_ended_sessions(call)
     return "/security-keys"
 
 
@@ -254,21 +250,16 @@ async def api_keys(call: Call[None]) -> web.Response:
     return web.json_response({"items": [key_json(k) for k in keys]})
 
 
-@routes.delete("/api/v1/staff/{id}/keys/{key_id}", permission=MANAGE_KEYS, tx=False, summary="Revoke a lost key.")
+@routes.delete("/api/v1/staff/{id}/keys/{key_id}", permission=MANAGE_KEYS, summary="Revoke a lost key.")
 async def api_revoke(call: Call[None]) -> web.Response:
-    user_id, key_id = call.int("id"), call.int("key_id")
-    ended = await live.ending_sessions(
-        call.request, lambda s: security_keys.revoke(s, policy_of(call.request), call.actor, user_id, key_id, call.now)
-    )
+    ended = await security_keys.revoke(call.db, policy_of(call.request), call.actor, call.target.id, call.int("key_id"), call.now)
+    live.close_ended_sessions(call)
     return web.json_response({"ok": True, "sessions_ended": ended})
 
 
-@routes.post("/api/v1/staff/{id}/enrolment", permission=MANAGE_KEYS, tx=False, summary="Issue a one-time enrolment.")
+@routes.post("/api/v1/staff/{id}/enrolment", permission=MANAGE_KEYS, summary="Issue a one-time enrolment.")
 async def api_issue_enrolment(call: Call[None]) -> web.Response:
-    user_id, rp = call.int("id"), relying_party(call.app)
-
-    async def issue(s: AsyncSession) -> dict[str, Any]:
-        grant = await security_keys.issue_enrolment(s, policy_of(call.request), call.actor, user_id, rp, call.now)
-        return {"id": grant.id, "expires_at": grant.expires_at.isoformat()}
-
-    return web.json_response(await live.ending_sessions(call.request, issue), status=201)
+    rp = relying_party(call.app)
+    grant = await security_keys.issue_enrolment(call.db, policy_of(call.request), call.actor, call.target.id, rp, call.now)
+    live.close_ended_sessions(call)
+    return web.json_response({"id": grant.id, "expires_at": grant.expires_at.isoformat()}, status=201)

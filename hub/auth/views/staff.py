@@ -1,9 +1,8 @@
 """Staff accounts: the directory every staff member sees (filtered by policy) and the administrator's tools.
 
 A route on one account declares it ("user", loaded through the policy: 404 where the caller may not see it). A change
-may end the account's sessions (disabled, new password, new role), whose sockets must close once that is committed:
-those views open their unit themselves (``tx=False``), and the service checks the permission they declare. Creating
-an account is checked by the service, as there is no account yet to load.
+may end the account's sessions (disabled, new password, new role), whose sockets close once that is committed
+(``close_ended_sessions``). Creating an account is checked by the service, as there is no account yet to load.
 """
 
 from __future__ import annotations
@@ -123,9 +122,10 @@ async def staff_detail_page(call: Call[None]) -> dict[str, Any]:
     }
 
 
-@routes.post("/staff/{id}", permission=CHANGE_USER, form=UserPatch, tx=False, summary="Change an account (administrators).")
+@routes.post("/staff/{id}", permission=CHANGE_USER, form=UserPatch, summary="Change an account (administrators).")
 async def staff_update_form(call: Call[UserPatch]) -> str:
-    await live.ending_sessions(call.request, lambda s: _update(call, s))
+    await _update(call, call.db)
+    live.close_ended_sessions(call)
     return f"/staff/{call.int('id')}"
 
 
@@ -149,10 +149,8 @@ async def api_staff_get(call: Call[None]) -> web.Response:
     return web.json_response(user_json(call.target, await accounts.user_portfolio(call.db, call.target.id)))
 
 
-@routes.patch("/api/v1/staff/{id}", permission=CHANGE_USER, body=UserPatch, tx=False, summary="Change an account.")
+@routes.patch("/api/v1/staff/{id}", permission=CHANGE_USER, body=UserPatch, summary="Change an account.")
 async def api_staff_patch(call: Call[UserPatch]) -> web.Response:
-    async def change(s: AsyncSession) -> dict[str, object]:
-        user = await _update(call, s)
-        return user_json(user, await accounts.user_portfolio(s, user.id))
-
-    return web.json_response(await live.ending_sessions(call.request, change))
+    user = await _update(call, call.db)
+    live.close_ended_sessions(call)
+    return web.json_response(user_json(user, await accounts.user_portfolio(call.db, user.id)))
