@@ -16,7 +16,7 @@ from hub.cases.interface import HolidayCalendar
 from hub.clock import LOCAL_TZ
 from hub.errors import Conflict, Forbidden, Invalid, NotFound
 from hub.i18n import N_
-from hub.schedule import rotation as planner
+from hub.schedule import rotation_planner as planner
 from hub.schedule.models import (
     Booking,
     BookingStatus,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from hub.cases.models import DayKind
 from hub.cases.workdays import HolidayCalendar
-from hub.schedule import rotation, rotations
+from hub.schedule import rotation_planner, rotations
 from hub.schedule.keys import PLANNERS
 from hub.schedule.models import Duty, MemberKind
 
@@ -23,7 +23,7 @@ CAL = HolidayCalendar.from_rows(
 
 
 def test_working_days_skip_holidays_and_count_makeup_days():
-    days = rotation.working_days(dt.date(2026, 9, 28), dt.date(2026, 10, 11), CAL.is_workday)
+    days = rotation_planner.working_days(dt.date(2026, 9, 28), dt.date(2026, 10, 11), CAL.is_workday)
     assert days == [
         dt.date(2026, 9, 28), dt.date(2026, 9, 29), dt.date(2026, 9, 30),
         dt.date(2026, 10, 8), dt.date(2026, 10, 9), dt.date(2026, 10, 10),
@@ -31,9 +31,9 @@ def test_working_days_skip_holidays_and_count_makeup_days():
     assert dt.date(2026, 10, 10).weekday() == 5  # the make-up Saturday is a duty day
 
 
-def _roster(leaders: int, staff: int) -> list[rotation.Official]:
-    out = [rotation.Official(i, MemberKind.LEADER, i) for i in range(leaders)]
-    out += [rotation.Official(100 + i, MemberKind.STAFF, leaders + i) for i in range(staff)]
+def _roster(leaders: int, staff: int) -> list[rotation_planner.Official]:
+    out = [rotation_planner.Official(i, MemberKind.LEADER, i) for i in range(leaders)]
+    out += [rotation_planner.Official(100 + i, MemberKind.STAFF, leaders + i) for i in range(staff)]
     return out
 
 
@@ -41,7 +41,7 @@ def _roster(leaders: int, staff: int) -> list[rotation.Official]:
 @given(leaders=st.integers(1, 5), staff=st.integers(1, 6), n_days=st.integers(1, 40), per_staff=st.integers(1, 2))
 def test_everyone_available_means_counts_differ_by_at_most_one(leaders, staff, n_days, per_staff):
     days = [dt.date(2026, 3, 2) + dt.timedelta(days=i) for i in range(n_days)]
-    plan = rotation.plan(
+    plan = rotation_planner.plan(
         days, _roster(leaders, staff), per_day={MemberKind.LEADER: 1, MemberKind.STAFF: per_staff}, unavailable=lambda u, d: False
     )
     counts = Counter(uid for chosen in plan.values() for uid in chosen)
@@ -54,14 +54,16 @@ def test_everyone_available_means_counts_differ_by_at_most_one(leaders, staff, n
 
 def test_round_robin_order_and_no_back_to_back_when_avoidable():
     days = [dt.date(2026, 3, 2) + dt.timedelta(days=i) for i in range(6)]
-    plan = rotation.plan(days, _roster(3, 0), per_day={MemberKind.LEADER: 1}, unavailable=lambda u, d: False)
+    plan = rotation_planner.plan(days, _roster(3, 0), per_day={MemberKind.LEADER: 1}, unavailable=lambda u, d: False)
     assert [plan[d][0] for d in days] == [0, 1, 2, 0, 1, 2]
 
 
 def test_leave_is_skipped_and_the_others_stay_balanced():
     days = [dt.date(2026, 3, 2) + dt.timedelta(days=i) for i in range(12)]
     away = {dt.date(2026, 3, 2) + dt.timedelta(days=i) for i in range(6)}  # official 1 away the first six days
-    plan = rotation.plan(days, _roster(3, 0), per_day={MemberKind.LEADER: 1}, unavailable=lambda u, d: u == 1 and d in away)
+    plan = rotation_planner.plan(
+        days, _roster(3, 0), per_day={MemberKind.LEADER: 1}, unavailable=lambda u, d: u == 1 and d in away
+    )
     assert all(plan[d] != [1] for d in away)
     counts = Counter(plan[d][0] for d in days)
     assert sum(counts.values()) == 12
@@ -71,15 +73,17 @@ def test_leave_is_skipped_and_the_others_stay_balanced():
 
 def test_prior_duties_carry_fairness_over():
     days = [dt.date(2026, 3, 2) + dt.timedelta(days=i) for i in range(2)]
-    plan = rotation.plan(days, _roster(3, 0), per_day={MemberKind.LEADER: 1}, unavailable=lambda u, d: False, prior={0: 5, 1: 5})
+    plan = rotation_planner.plan(
+        days, _roster(3, 0), per_day={MemberKind.LEADER: 1}, unavailable=lambda u, d: False, prior={0: 5, 1: 5}
+    )
     assert [plan[d][0] for d in days] == [2, 2] or plan[days[0]] == [2]
 
 
 def test_slot_times_are_parsed_and_checked():
-    assert [s.label() for s in rotation.parse_slot_times("10:00-11:00，09:00-10:00")] == ["09:00-10:00", "10:00-11:00"]
+    assert [s.label() for s in rotation_planner.parse_slot_times("10:00-11:00，09:00-10:00")] == ["09:00-10:00", "10:00-11:00"]
     for bad in ("", "9-10", "10:00-09:00", "09:00-10:30,10:00-11:00", "nonsense"):
         try:
-            rotation.parse_slot_times(bad)
+            rotation_planner.parse_slot_times(bad)
         except ValueError:
             continue
         raise AssertionError(f"accepted {bad!r}")
