@@ -31,6 +31,7 @@ from hub.clock import LOCAL_TZ
 from hub.errors import AuditedRefusal, Conflict, Forbidden, HubError, Invalid, Unauthenticated
 from hub.http.context import actor_of, db_of, now_of, policy_of
 from hub.http.validation import int_param, read_form, read_json_object, validate
+from hub.i18n import N_
 
 B = TypeVar("B")
 T = TypeVar("T")
@@ -41,7 +42,7 @@ class Who(Enum):
 
     ANYONE = "anyone"  # public pages, sign-in, enrolment
     STAFF = "staff"  # a signed-in staff member (with their key, when keys are required)
-    KIOSK = "kiosk"  # an enrolled township kiosk device
+    KIOSK = "kiosk"  # an enrolled township kiosk device (anyone else is told so: signing in would not help)
     STAFF_OR_KIOSK = "staff_or_kiosk"
 
 
@@ -112,8 +113,9 @@ Handler = Callable[[Call[Any]], Awaitable[Any]]
 @dataclass(frozen=True)
 class Again:
     """A form that fails is shown again (where ``back`` would redirect): ``template`` rendered with the page's
-    ``context`` (read in a unit of its own, the failed one having rolled back), the fields as sent (``form``, CSRF
-    field dropped) and the error (``errors``: by field, or the message under ``"form"``), at the error's status."""
+    ``context`` (read in a unit of its own, the failed one having rolled back; ``call.body`` is the form when it was
+    valid, else None), the fields as sent (``form``, CSRF field dropped) and the error (``errors``: by field, or the
+    message under ``"form"``; ``error``: its message in any case), at the error's status."""
 
     template: str
     context: Handler
@@ -132,8 +134,8 @@ def _check_who(actor: Actor, who: Who) -> None:
         return
     if who in (Who.KIOSK, Who.STAFF_OR_KIOSK) and actor.kind == "kiosk":
         return
-    if who is Who.KIOSK and actor.is_staff:
-        raise Forbidden("not_allowed", "You may not do this.")
+    if who is Who.KIOSK:
+        raise Forbidden("not_kiosk", N_("This page opens only on an enrolled township kiosk."))
     raise Unauthenticated("unauthenticated", "Please sign in.")
 
 
@@ -174,10 +176,11 @@ def _form_data(raw: Mapping[str, Any], model: type[BaseModel]) -> dict[str, Any]
 
 async def _show_again(again: Again, call: Call[Any], sent: dict[str, Any], exc: HubError) -> web.StreamResponse:
     async def page(s: AsyncSession) -> Any:
-        return await again.context(Call(call.request, call.actor, None, session=s, now=call.now))
+        return await again.context(Call(call.request, call.actor, call.body, session=s, now=call.now))
 
     context = {**await in_transaction(call.request, page, write=False), "form": sent}
     context["errors"] = exc.fields or {"form": exc.message}
+    context["error"] = exc.message  # beside the fields' errors: what a clash or a refusal says as a whole
     return aiohttp_jinja2.render_template(again.template, call.request, context, status=exc.status)
 
 
