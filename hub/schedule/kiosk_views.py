@@ -27,7 +27,7 @@ from hub.i18n import N_
 from hub.schedule import bookings, filings, queue, receipts, rotations, stages
 from hub.schedule.keys import LIMITS
 from hub.schedule.models import Booking
-from hub.schedule.public_views import by_day
+from hub.schedule.views.shared import by_day
 from hub.store.interface import STORE, FileKind
 from hub.store.interface import service as store_service
 

@@ -26,7 +26,7 @@ from hub.schedule import interviews, queue, reception, rotations
 from hub.schedule.calls import CALLS
 from hub.schedule.keys import PLANNERS
 from hub.schedule.models import Duty, Interview, InterviewStatus, MemberKind, QueueTicket, Rotation, RotationStatus
-from hub.schedule.public_views import by_day
+from hub.schedule.views.shared import by_day
 
 routes = web.RouteTableDef()
 # leaders first, then the petition office and other offices: the people a reception roster is made of
