@@ -9,14 +9,14 @@ from hub.cases.interface import CASES
 from hub.http.keys import HOME_TILES, LABELS, POLICY, HomeTile
 from hub.i18n import N_
 from hub.rooms.interface import CASE_RESOLVER
-from hub.schedule import kiosk_views, staff_views
+from hub.schedule import staff_views
 from hub.schedule.bookings import BookingLimits
 from hub.schedule.calls import CALLS, CallOpener, NoVideo
 from hub.schedule.keys import LIMITS, PLANNERS
 from hub.schedule.models import SCHEDULE_LABELS, Booking, Interview, Rotation
 from hub.schedule.rooms_bridge import case_of_room_session
 from hub.schedule.rules import BookingRule, InterviewRule, Planners, RotationRule
-from hub.schedule.views import public
+from hub.schedule.views import kiosk_booking, kiosk_filing, kiosk_queue, public
 
 
 def _calls(policy: Policy) -> CallOpener:
@@ -45,8 +45,8 @@ def setup(app: web.Application) -> None:
     policy.register(Interview, InterviewRule(planners))
     app[LABELS].update(SCHEDULE_LABELS)
     app.router.add_routes(staff_views.routes)
-    app.router.add_routes(kiosk_views.routes)
-    app.router.add_routes(public.routes.table)
+    for module in (kiosk_booking, kiosk_queue, kiosk_filing, public):
+        app.router.add_routes(module.routes.table)
     tiles = app[HOME_TILES]
     tiles.append(
         HomeTile(
