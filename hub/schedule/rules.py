@@ -1,9 +1,9 @@
 """Who may plan the reception rotation, see bookings, and arrange interviews.
 
 Planners (排班): the main leader, petition office staff, and a deputy whose portfolio holds the petition office.
-A booking is seen by the planners and by the official it is booked with. Interviews name a person under review, so
-they are seen by their participants, the one who arranged them, the leaders and the case management office; others
-see only that a room or a person is busy.
+A booking is seen by the planners and by the official it is booked with; a place in the "talk now" queue only by the
+official it waits for. Interviews name a person under review, so they are seen by their participants, the one who
+arranged them, the leaders and the case management office; others see only that a room or a person is busy.
 """
 
 from __future__ import annotations
@@ -15,7 +15,16 @@ from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from hub.access.actor import Actor
 from hub.cases.interface import OfficeDirectory
 from hub.org.interface import OfficeCode
-from hub.schedule.models import Booking, Duty, Interview, InterviewParticipant, ReceptionSlot, Rotation, RotationStatus
+from hub.schedule.models import (
+    Booking,
+    Duty,
+    Interview,
+    InterviewParticipant,
+    QueueTicket,
+    ReceptionSlot,
+    Rotation,
+    RotationStatus,
+)
 
 
 @dataclass
@@ -76,6 +85,21 @@ class BookingRule:
             .join(Duty, Duty.id == ReceptionSlot.duty_id)
             .where(ReceptionSlot.id == Booking.slot_id, Duty.user_id == actor.user_id)
         )
+
+
+@dataclass
+class QueueTicketRule:
+    """The official a petitioner waits for calls them in, records the intake and closes the ticket; nobody else."""
+
+    object_type: str = "queue_ticket"
+
+    def allows(self, actor: Actor, action: str, obj: QueueTicket) -> bool:
+        return actor.is_staff and obj.official_id == actor.user_id
+
+    def where(self, actor: Actor, action: str) -> ColumnElement[bool]:
+        if not actor.is_staff:
+            return false()
+        return QueueTicket.official_id == actor.user_id
 
 
 @dataclass

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.access.actor import Actor
 from hub.access.policy import Policy
 from hub.cases.interface import CASES
+from hub.errors import NotFound
 from hub.http.keys import HOME_TILES, LABELS, POLICY, HomeTile
 from hub.i18n import N_
 from hub.rooms.interface import CASE_RESOLVER
-from hub.schedule import staff_views
+from hub.schedule import interviews, reception, rotations, staff_views
 from hub.schedule.bookings import BookingLimits
 from hub.schedule.calls import CALLS, CallOpener, NoVideo
 from hub.schedule.keys import LIMITS, PLANNERS
-from hub.schedule.models import SCHEDULE_LABELS, Booking, Interview, Rotation
+from hub.schedule.models import SCHEDULE_LABELS, Booking, Interview, QueueTicket, Rotation
 from hub.schedule.rooms_bridge import case_of_room_session
-from hub.schedule.rules import BookingRule, InterviewRule, Planners, RotationRule
+from hub.schedule.rules import BookingRule, InterviewRule, Planners, QueueTicketRule, RotationRule
 from hub.schedule.views import kiosk_booking, kiosk_filing, kiosk_queue, public
 
 
@@ -28,6 +31,33 @@ def _calls(policy: Policy) -> CallOpener:
 
         return RoomsCalls(policy)
     return NoVideo()
+
+
+def _register_loaders(policy: Policy) -> None:
+    """The objects the views name in their permissions, each loaded only for someone who sees it (404 otherwise)."""
+
+    async def rotation(session: AsyncSession, actor: Actor, object_id: int, *, for_update: bool) -> Rotation:
+        found = await rotations.get_rotation(session, object_id)
+        policy.require(actor, "view", found)
+        return found
+
+    async def booking(session: AsyncSession, actor: Actor, object_id: int, *, for_update: bool) -> Booking:
+        return (await reception.load(session, policy, actor, object_id)).booking
+
+    async def interview(session: AsyncSession, actor: Actor, object_id: int, *, for_update: bool) -> Interview:
+        return await interviews.get(session, policy, actor, object_id)
+
+    async def queue_ticket(session: AsyncSession, actor: Actor, object_id: int, *, for_update: bool) -> QueueTicket:
+        ticket = await session.get(QueueTicket, object_id, with_for_update=for_update)
+        if ticket is None:
+            raise NotFound("queue_ticket")
+        policy.require(actor, "view", ticket)
+        return ticket
+
+    policy.register_loader("rotation", rotation)
+    policy.register_loader("booking", booking)
+    policy.register_loader("interview", interview)
+    policy.register_loader("queue_ticket", queue_ticket)
 
 
 def setup(app: web.Application) -> None:
@@ -43,6 +73,8 @@ def setup(app: web.Application) -> None:
     policy.register(Rotation, RotationRule(planners))
     policy.register(Booking, BookingRule(planners))
     policy.register(Interview, InterviewRule(planners))
+    policy.register(QueueTicket, QueueTicketRule())
+    _register_loaders(policy)
     app[LABELS].update(SCHEDULE_LABELS)
     app.router.add_routes(staff_views.routes)
     for module in (kiosk_booking, kiosk_queue, kiosk_filing, public):
