@@ -12,14 +12,16 @@ from hub.errors import NotFound
 from hub.http.keys import HOME_TILES, LABELS, POLICY, HomeTile
 from hub.i18n import N_
 from hub.rooms.interface import CASE_RESOLVER
-from hub.schedule import interviews, reception, rotations, staff_views
+from hub.schedule import interviews, reception, rotations
 from hub.schedule.bookings import BookingLimits
 from hub.schedule.calls import CALLS, CallOpener, NoVideo
 from hub.schedule.keys import LIMITS, PLANNERS
 from hub.schedule.models import SCHEDULE_LABELS, Booking, Interview, QueueTicket, Rotation
 from hub.schedule.rooms_bridge import case_of_room_session
 from hub.schedule.rules import BookingRule, InterviewRule, Planners, QueueTicketRule, RotationRule
-from hub.schedule.views import kiosk_booking, kiosk_filing, kiosk_queue, public
+from hub.schedule.views import interviews as interview_views
+from hub.schedule.views import kiosk_booking, kiosk_filing, kiosk_queue, public, receptions
+from hub.schedule.views import rotations as rotation_views
 
 
 def _calls(policy: Policy) -> CallOpener:
@@ -76,8 +78,8 @@ def setup(app: web.Application) -> None:
     policy.register(QueueTicket, QueueTicketRule())
     _register_loaders(policy)
     app[LABELS].update(SCHEDULE_LABELS)
-    app.router.add_routes(staff_views.routes)
-    for module in (kiosk_booking, kiosk_queue, kiosk_filing, public):
+    views = (rotation_views, receptions, interview_views, kiosk_booking, kiosk_queue, kiosk_filing, public)
+    for module in views:
         app.router.add_routes(module.routes.table)
     tiles = app[HOME_TILES]
     tiles.append(
