@@ -64,6 +64,7 @@ class Call(Generic[B]):
     session: AsyncSession | None = None  # the unit of work (None for views declared with ``tx=False``)
     target: Any = None  # the permission's object, loaded and checked
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    raw: dict[str, Any] = field(default_factory=dict)  # the body or form as sent (to show a form again as typed)
 
     @property
     def app(self) -> web.Application:
@@ -101,6 +102,8 @@ class Declared:
 
 
 Handler = Callable[[Call[Any]], Awaitable[Any]]
+# shows a form again after one of ``back_on``: the page with the error and what was typed (``call.raw``)
+Again = Callable[[Call[Any], HubError], Awaitable[web.StreamResponse]]
 
 
 def declared_of(route_handler: Any) -> Declared | None:
@@ -177,12 +180,15 @@ class Routes:
         template: str | None = None,
         back: str | None = None,
         back_on: tuple[type[HubError], ...] = (Invalid, Conflict),
+        again: Again | None = None,
         response: type[BaseModel] | None = None,
         summary: str = "",
     ) -> Callable[[Handler], Handler]:
         """Declare a view. ``template``: the handler returns the page's context. ``back``: a form post that fails
         with one of ``back_on`` (input and state errors by default) goes back to this path (``{name}`` from the path
-        parameters) with the message; the handler returns where to go on success (a path, or None for ``back``)."""
+        parameters) with the message; the handler returns where to go on success (a path, or None for ``back``).
+        ``again``: instead of going back, such a failure is answered by ``again(call, error)`` in a read unit of its
+        own (the failed one is rolled back): the form's page shown again, with the error's status."""
         writes = write if write is not None else method not in ("GET", "HEAD")
 
         def decorate(handler: Handler) -> Handler:
@@ -191,24 +197,29 @@ class Routes:
                 actor = actor_of(request)
                 _check_who(actor, who)  # strangers are refused before their body is read
                 back_to = back.format_map(request.match_info) if back else None
+                call: Call[Any] = Call(request, actor, None, now=now_of(request))
                 try:
                     # read (bounded) before the unit of work, so no transaction waits on a slow upload; validate
                     # after the permission check, so that a refusal is not preceded by a lesson in our field names
-                    raw: dict[str, Any] | None = None
                     if body is not None:
-                        raw = await read_json_object(request)
+                        call.raw = await read_json_object(request)
                     elif form is not None:
-                        raw = _form_data(await read_form(request), form)
+                        call.raw = _form_data(await read_form(request), form)
                     model = body or form
-                    call: Call[Any] = Call(request, actor, None, now=now_of(request))
-                    validated = (lambda: validate(model, raw)) if model is not None else (lambda: None)
+                    validated = (lambda: validate(model, call.raw)) if model is not None else (lambda: None)
                     if tx:
                         result = await self._in_unit(call, handler, permission, writes, validated)
                     else:
                         call.body = validated()
                         result = await handler(call)
                 except HubError as exc:
-                    if back_to is None or not isinstance(exc, back_on) or isinstance(exc, AuditedRefusal):
+                    if not isinstance(exc, back_on) or isinstance(exc, AuditedRefusal):
+                        raise
+                    if again is not None:
+                        async with db_of(request).transaction(write=False) as s:
+                            call.session, call.target = s, None
+                            return await again(call, exc)
+                    if back_to is None:
                         raise
                     raise back_with_error(back_to, exc) from None
                 if template is not None:
