@@ -27,7 +27,7 @@ def setup(app: web.Application) -> None:
     app[CLIENT_MESSAGE_IDS] = client_message_ids()
     app[CLIENT_ICE_ADDRESSES] = []
     app.router.add_routes(admin_views.routes.table)
-    app.router.add_routes(kiosk_views.routes)
+    app.router.add_routes(kiosk_views.routes.table)
     app.router.add_routes(session_views.routes)
     app[HOME_TILES].append(
         HomeTile(
