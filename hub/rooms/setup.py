@@ -26,9 +26,8 @@ def setup(app: web.Application) -> None:
     app.setdefault(ORG_PAGE_PARTS, []).append(admin_views.org_page_rooms(app[POLICY]))
     app[CLIENT_MESSAGE_IDS] = client_message_ids()
     app[CLIENT_ICE_ADDRESSES] = []
-    app.router.add_routes(admin_views.routes.table)
-    app.router.add_routes(kiosk_views.routes.table)
-    app.router.add_routes(session_views.routes)
+    for module in (admin_views, kiosk_views, session_views):
+        app.router.add_routes(module.routes.table)
     app[HOME_TILES].append(
         HomeTile(
             N_("Video rooms"),
