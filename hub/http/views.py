@@ -65,6 +65,7 @@ class Call(Generic[B]):
     session: AsyncSession | None = None  # the unit of work (None for views declared with ``tx=False``)
     target: Any = None  # the permission's object, loaded and checked
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    raw: dict[str, Any] = field(default_factory=dict)  # the body or form as sent (to show a form again as typed)
     committed: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     def after_commit(self, action: Callable[[], Awaitable[None]]) -> None:
@@ -108,6 +109,9 @@ class Declared:
 
 
 Handler = Callable[[Call[Any]], Awaitable[Any]]
+# shows a form again after one of ``back_on``, when a page needs more than ``Again`` gives: the page with the error
+# and what was typed (``call.raw``), built by the view's own function
+AgainPage = Callable[[Call[Any], HubError], Awaitable[web.StreamResponse]]
 
 
 @dataclass(frozen=True)
@@ -205,7 +209,7 @@ class Routes:
         template: str | None = None,
         back: str | None = None,
         back_on: tuple[type[HubError], ...] = (Invalid, Conflict),
-        again: Again | None = None,
+        again: Again | AgainPage | None = None,
         guard: Callable[[web.Request], object] | None = None,
         response: type[BaseModel] | None = None,
         summary: str = "",
@@ -213,8 +217,9 @@ class Routes:
         """Declare a view. ``template``: the handler returns the page's context. ``back``: a form post that fails
         with one of ``back_on`` (input and state errors by default) goes back to this path (``{name}`` from the path
         parameters) with the message; the handler returns where to go on success (a path, or None for ``back``).
-        ``again``: such a form is shown again instead (see ``Again``). ``guard``: a check of the caller beyond ``who``
-        (a sign-in half done), run before the body is read; it raises to refuse."""
+        ``again``: such a form is shown again instead, with the error's status, in a read unit of its own (the failed
+        one is rolled back): an ``Again`` (template and context), or a function that builds the page. ``guard``: a
+        check of the caller beyond ``who`` (a sign-in half done), run before the body is read; it raises to refuse."""
         writes = write if write is not None else method not in ("GET", "HEAD")
 
         def decorate(handler: Handler) -> Handler:
@@ -226,16 +231,15 @@ class Routes:
                     guard(request)
                 back_to = back.format_map(request.match_info) if back else None
                 call: Call[Any] = Call(request, actor, None, now=now_of(request))
-                raw: dict[str, Any] | None = None
                 try:
                     # read (bounded) before the unit of work, so no transaction waits on a slow upload; validate
                     # after the permission check, so that a refusal is not preceded by a lesson in our field names
                     if body is not None:
-                        raw = await read_json_object(request)
+                        call.raw = await read_json_object(request)
                     elif form is not None:
-                        raw = _form_data(await read_form(request), form)
+                        call.raw = _form_data(await read_form(request), form)
                     model = body or form
-                    validated = (lambda: validate(model, raw)) if model is not None else (lambda: None)
+                    validated = (lambda: validate(model, call.raw)) if model is not None else (lambda: None)
                     if tx:
                         result = await self._in_unit(call, handler, permission, writes, validated)
                     else:
@@ -245,7 +249,11 @@ class Routes:
                     if not isinstance(exc, back_on) or isinstance(exc, AuditedRefusal):
                         raise
                     if again is not None:
-                        return await _show_again(again, call, raw or {}, exc)
+                        if isinstance(again, Again):
+                            return await _show_again(again, call, call.raw, exc)
+                        async with db_of(request).transaction(write=False) as s:
+                            call.session, call.target = s, None
+                            return await again(call, exc)
                     if back_to is None:
                         raise
                     raise back_with_error(back_to, exc) from None

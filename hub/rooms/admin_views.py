@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import aiohttp_jinja2
 from aiohttp import web
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -14,16 +13,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub import audit
 from hub.access.actor import Actor
 from hub.access.policy import Policy
-from hub.errors import Conflict, Invalid, NotFound
-from hub.http.context import db_of, now_of, policy_of, require_staff
-from hub.http.validation import int_param, parse_json, read_form, validate
+from hub.errors import Conflict, Invalid
+from hub.http.keys import POLICY
+from hub.http.views import Call, Routes, in_transaction
 from hub.i18n import N_
 from hub.org.interface import OrgUnit, UnitKind
 from hub.rooms import devices
 from hub.rooms.live_calls import LIVE_CALLS
 from hub.rooms.models import TOWNSHIP_KINDS, Device, Room, RoomKind
+from hub.rooms.pages import form_again, page
 
-routes = web.RouteTableDef()
+routes = Routes()
 
 
 class RoomCreate(BaseModel):
@@ -56,14 +56,11 @@ def device_json(device: Device, room: Room, now: Any) -> dict[str, Any]:
     }
 
 
-async def _context(request: web.Request) -> dict[str, Any]:
-    actor = require_staff(request)
-    policy = policy_of(request)
-    now = now_of(request)
-    async with db_of(request).transaction(write=False) as s:
-        rooms = (await s.scalars(select(Room).where(policy.where(actor, "view", Room)).order_by(Room.kind, Room.code))).all()
-        townships = (await s.scalars(select(OrgUnit).where(OrgUnit.kind == UnitKind.TOWNSHIP).order_by(OrgUnit.code))).all()
-        found = await devices.list_devices(s) if policy.may(actor, "view", Device()) else []
+async def _rooms_context(call: Call[Any]) -> dict[str, Any]:
+    actor, policy, now, s = call.actor, call.app[POLICY], call.now, call.db
+    rooms = (await s.scalars(select(Room).where(policy.where(actor, "view", Room)).order_by(Room.kind, Room.code))).all()
+    townships = (await s.scalars(select(OrgUnit).where(OrgUnit.kind == UnitKind.TOWNSHIP).order_by(OrgUnit.code))).all()
+    found = await devices.list_devices(s) if policy.may(actor, "view", Device()) else []
     by_room: dict[int, list[Device]] = {}
     for device, room in found:
         by_room.setdefault(room.id, []).append(device)
@@ -82,78 +79,67 @@ async def _context(request: web.Request) -> dict[str, Any]:
     }
 
 
-@routes.get("/rooms")
-@aiohttp_jinja2.template("rooms/rooms.html")
-async def rooms_page(request: web.Request) -> dict[str, Any]:
-    return await _context(request)
+@routes.get("/rooms", template="rooms/rooms.html", summary="Rooms and their devices, with who is online.")
+async def rooms_page(call: Call[None]) -> dict[str, Any]:
+    return await _rooms_context(call)
 
 
-async def create_room(request: web.Request, body: RoomCreate) -> Room:
-    actor = require_staff(request)
-    policy_of(request).require(actor, "create", Room(), hide=False)
+async def _create_room(call: Call[RoomCreate]) -> Room:
+    """Only the administrator registers rooms (the room rule's "create")."""
+    body, s = call.body, call.db
+    call.app[POLICY].require(call.actor, "create", Room(), hide=False)
     if (body.kind in TOWNSHIP_KINDS) != (body.township_id is not None):
         raise Invalid(
             "township",
             "A township room needs its township; a county room has none.",
             fields={"township_id": N_("A township room needs its township; a county room has none.")},
         )
-    now = now_of(request)
-    async with db_of(request).transaction() as s:
-        if body.township_id is not None:
-            township = await s.get(OrgUnit, body.township_id)
-            if township is None or township.kind is not UnitKind.TOWNSHIP:
-                raise Invalid("township", "No such township.", fields={"township_id": N_("No such township.")})
-        if await s.scalar(select(Room.id).where(Room.code == body.code)) is not None:
-            raise Conflict("duplicate_code", "A room with this code exists.")
-        room = Room(**body.model_dump(), active=True)
-        s.add(room)
-        await s.flush()
-        await audit.record(s, actor.audit, "room.created", "room", room.id, body.model_dump(mode="json"), at=now)
+    if body.township_id is not None:
+        township = await s.get(OrgUnit, body.township_id)
+        if township is None or township.kind is not UnitKind.TOWNSHIP:
+            raise Invalid("township", "No such township.", fields={"township_id": N_("No such township.")})
+    if await s.scalar(select(Room.id).where(Room.code == body.code)) is not None:
+        raise Conflict("duplicate_code", "A room with this code exists.")
+    room = Room(**body.model_dump(), active=True)
+    s.add(room)
+    await s.flush()
+    await audit.record(s, call.actor.audit, "room.created", "room", room.id, body.model_dump(mode="json"), at=call.now)
     return room
 
 
-@routes.post("/rooms")
-async def create_room_form(request: web.Request) -> web.StreamResponse:
-    data = await read_form(request)
-    data.pop("csrf_token", None)
-    if data.get("township_id") == "":
-        data["township_id"] = None
-    try:
-        await create_room(request, validate(RoomCreate, data))
-    except (Invalid, Conflict) as exc:
-        context = {**await _context(request), "errors": exc.fields or {"form": exc.message}, "form": data}
-        return aiohttp_jinja2.render_template("rooms/rooms.html", request, context, status=exc.status)
-    raise web.HTTPSeeOther("/rooms")
+@routes.post("/rooms", form=RoomCreate, again=form_again("rooms/rooms.html", _rooms_context), summary="Register a room.")
+async def create_room_form(call: Call[RoomCreate]) -> str:
+    await _create_room(call)
+    return "/rooms"
 
 
-async def _issue(request: web.Request, label: str) -> devices.IssuedCode:
-    actor = require_staff(request)
-    policy_of(request).require(actor, "create", Device(), hide=False)
-    room_id = int_param(request, "id")
-    async with db_of(request).transaction() as s:
-        room = await s.get(Room, room_id)
-        if room is None:
-            raise NotFound("room")
-        return await devices.issue_enrolment_code(s, actor.audit, room, label, now_of(request))
+async def _issue(call: Call[CodeRequest]) -> devices.IssuedCode:
+    """Enrolling is the device rule's "create": anyone else is refused before the room is looked up, so that the
+    answer says nothing about which rooms exist."""
+    policy = call.app[POLICY]
+    policy.require(call.actor, "create", Device(), hide=False)
+    room = await policy.load(call.db, call.actor, "room", call.int("id"))
+    return await devices.issue_enrolment_code(call.db, call.actor.audit, room, call.body.label, call.now)
 
 
-@routes.post("/rooms/{id}/devices")
-async def issue_code_form(request: web.Request) -> web.StreamResponse:
-    data = await read_form(request)
-    issued = await _issue(request, validate(CodeRequest, {"label": data.get("label", "")}).label)
+@routes.post("/rooms/{id}/devices", form=CodeRequest, summary="Issue a one-time enrolment code for a room's kiosk.")
+async def issue_code_form(call: Call[CodeRequest]) -> web.Response:
+    issued = await _issue(call)
     # The code is shown once, on this response; only its hash is kept.
-    context = {**await _context(request), "issued": {"code": devices.format_code(issued.code), "device": issued.device}}
-    response = aiohttp_jinja2.render_template("rooms/rooms.html", request, context)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    context = {**await _rooms_context(call), "issued": {"code": devices.format_code(issued.code), "device": issued.device}}
+    return page(call, "rooms/rooms.html", context, no_store=True)
 
 
-async def _revoke(request: web.Request, version: int) -> Device:
-    actor = require_staff(request)
-    policy_of(request).require(actor, "revoke", Device(), hide=False)
-    async with db_of(request).transaction() as s:
-        device = await devices.revoke(s, actor.audit, int_param(request, "id"), version, now_of(request))
-    await _hang_up_device(request.app, device.id)
+async def _revoke(call: Call[Revoke]) -> Device:
+    """Revoking is the device rule's "revoke" (refused before the lookup, as enrolling); the device is hung up after
+    the commit, so the view opens its unit itself."""
+    call.app[POLICY].require(call.actor, "revoke", Device(), hide=False)
+
+    async def work(s: AsyncSession) -> Device:
+        return await devices.revoke(s, call.actor.audit, call.int("id"), call.body.version, call.now)
+
+    device = await in_transaction(call.request, work)
+    await _hang_up_device(call.app, device.id)
     return device
 
 
@@ -165,35 +151,31 @@ async def _hang_up_device(app: web.Application, device_id: int) -> None:
             await calls.remove_participant(room, f"device-{device_id}", "revoked")
 
 
-@routes.post("/rooms/devices/{id}/revoke")
-async def revoke_form(request: web.Request) -> web.StreamResponse:
-    data = await read_form(request)
-    await _revoke(request, validate(Revoke, {"version": data.get("version")}).version)
-    raise web.HTTPSeeOther("/rooms")
+@routes.post("/rooms/devices/{id}/revoke", form=Revoke, tx=False, summary="Revoke a device and hang it up.")
+async def revoke_form(call: Call[Revoke]) -> str:
+    await _revoke(call)
+    return "/rooms"
 
 
 # ---- JSON ------------------------------------------------------------------------------------
 
 
-@routes.get("/api/v1/devices")
-async def devices_api(request: web.Request) -> web.Response:
-    actor = require_staff(request)
-    policy_of(request).require(actor, "view", Device(), hide=False)
-    now = now_of(request)
-    async with db_of(request).transaction(write=False) as s:
-        found = await devices.list_devices(s)
-    return web.json_response({"devices": [device_json(d, r, now) for d, r in found]})
+@routes.get("/api/v1/devices", summary="Every device with its room, status and whether it is online.")
+async def devices_api(call: Call[None]) -> web.Response:
+    call.app[POLICY].require(call.actor, "view", Device(), hide=False)
+    found = await devices.list_devices(call.db)
+    return web.json_response({"devices": [device_json(d, r, call.now) for d, r in found]})
 
 
-@routes.post("/api/v1/rooms")
-async def create_room_api(request: web.Request) -> web.Response:
-    room = await create_room(request, await parse_json(request, RoomCreate))
+@routes.post("/api/v1/rooms", body=RoomCreate, summary="Register a room.")
+async def create_room_api(call: Call[RoomCreate]) -> web.Response:
+    room = await _create_room(call)
     return web.json_response({"id": room.id, "code": room.code}, status=201)
 
 
-@routes.post("/api/v1/rooms/{id}/devices")
-async def issue_code_api(request: web.Request) -> web.Response:
-    issued = await _issue(request, (await parse_json(request, CodeRequest)).label)
+@routes.post("/api/v1/rooms/{id}/devices", body=CodeRequest, summary="Issue a one-time enrolment code for a room's kiosk.")
+async def issue_code_api(call: Call[CodeRequest]) -> web.Response:
+    issued = await _issue(call)
     return web.json_response(
         {
             "device_id": issued.device.id,
@@ -205,9 +187,9 @@ async def issue_code_api(request: web.Request) -> web.Response:
     )
 
 
-@routes.post("/api/v1/devices/{id}/revoke")
-async def revoke_api(request: web.Request) -> web.Response:
-    device = await _revoke(request, (await parse_json(request, Revoke)).version)
+@routes.post("/api/v1/devices/{id}/revoke", body=Revoke, tx=False, summary="Revoke a device and hang it up.")
+async def revoke_api(call: Call[Revoke]) -> web.Response:
+    device = await _revoke(call)
     return web.json_response({"id": device.id, "status": "revoked", "version": device.version})
 
 
@@ -223,13 +205,10 @@ def room_json(room: Room) -> dict[str, Any]:
     }
 
 
-@routes.get("/api/v1/rooms")
-async def api_rooms(request: web.Request) -> web.Response:
-    actor = require_staff(request)
-    policy = policy_of(request)
-    async with db_of(request).transaction(write=False) as s:
-        rooms = (await s.scalars(select(Room).where(policy.where(actor, "view", Room)).order_by(Room.code))).all()
-    return web.json_response({"items": [room_json(r) for r in rooms]})
+@routes.get("/api/v1/rooms", summary="The rooms, by code.")
+async def api_rooms(call: Call[None]) -> web.Response:
+    stmt = select(Room).where(call.app[POLICY].where(call.actor, "view", Room)).order_by(Room.code)
+    return web.json_response({"items": [room_json(r) for r in (await call.db.scalars(stmt)).all()]})
 
 
 def org_page_rooms(policy: Policy) -> Callable[[AsyncSession, Actor], Awaitable[dict[str, Any]]]:

@@ -1,85 +1,91 @@
-"""Kiosk mode: enrolment by one-time code, the start screen, and the heartbeat."""
+"""Kiosk mode: enrolment by one-time code, the start screen, and the heartbeat.
+
+Enrolment is open to any browser. The start screen and the heartbeat answer only an enrolled device of a room, and
+anyone else the way a kiosk's browser needs (the start screen sends it to enrolment, the heartbeat says 401, "not
+enrolled", which the kiosk's script takes as the sign to enrol again), a signed-in staff member included: so they are
+declared for anyone and refuse by themselves, where ``Who.KIOSK`` would answer staff 403 and strangers with sign-in.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-import aiohttp_jinja2
 from aiohttp import web
+from pydantic import BaseModel, BeforeValidator
 from sqlalchemy import select
 
 from hub.errors import Invalid
-from hub.http.context import actor_of, db_of, now_of, policy_of
-from hub.http.validation import read_form, read_json
+from hub.http.keys import POLICY
+from hub.http.views import Call, Routes, Who
 from hub.rooms import devices
 from hub.rooms.client_page import client_config
 from hub.rooms.device_actor import room_of, set_device_cookie
 from hub.rooms.models import Room, RoomSession, SessionStatus
+from hub.rooms.pages import form_again, page
 
-routes = web.RouteTableDef()
+routes = Routes()
 
 MAX_CODE_INPUT = 40
 
 
-@routes.get("/kiosk/enrol")
-@aiohttp_jinja2.template("kiosk/enrol.html")
-async def enrol_page(request: web.Request) -> dict[str, Any]:
+class EnrolForm(BaseModel):
+    # whatever was typed, cut short: a wrong or overlong code is the enrolment's "not valid", not a field lesson
+    code: Annotated[str, BeforeValidator(lambda typed: str(typed)[:MAX_CODE_INPUT])] = ""
+
+
+async def _enrol_context(call: Call[Any]) -> dict[str, Any]:
     return {"errors": {}, "enrolled_room": None}
 
 
-@routes.post("/kiosk/enrol")
-async def enrol_form(request: web.Request) -> web.StreamResponse:
-    data = await read_form(request)
-    typed = str(data.get("code", ""))[:MAX_CODE_INPUT]
-    try:
-        async with db_of(request).transaction() as s:
-            enrolled = await devices.enrol(s, typed, now_of(request))
-    except Invalid as exc:
-        return aiohttp_jinja2.render_template(
-            "kiosk/enrol.html", request, {"errors": exc.fields, "enrolled_room": None}, status=exc.status
-        )
+@routes.get("/kiosk/enrol", who=Who.ANYONE, tx=False, template="kiosk/enrol.html", summary="Enrol this terminal.")
+async def enrol_page(call: Call[None]) -> dict[str, Any]:
+    return await _enrol_context(call)
+
+
+@routes.post(
+    "/kiosk/enrol",
+    who=Who.ANYONE,
+    form=EnrolForm,
+    back_on=(Invalid,),
+    again=form_again("kiosk/enrol.html", _enrol_context, refill=False),
+    summary="Trade a one-time enrolment code for the device's credential (an HttpOnly cookie).",
+)
+async def enrol_form(call: Call[EnrolForm]) -> web.Response:
+    enrolled = await devices.enrol(call.db, call.body.code, call.now)
     response = web.Response(status=303, headers={"Location": "/kiosk"})
-    set_device_cookie(request, response, enrolled.credential)
+    set_device_cookie(call.request, response, enrolled.credential)
     return response
 
 
-@routes.get("/kiosk")
-async def kiosk_page(request: web.Request) -> web.StreamResponse:
-    if room_of(actor_of(request)) is None:
-        raise web.HTTPSeeOther("/kiosk/enrol")
-    actor = actor_of(request)
-    async with db_of(request).transaction(write=False) as s:
-        room = await s.get(Room, room_of(actor))
+@routes.get("/kiosk", who=Who.ANYONE, summary="The kiosk's start screen (anyone else is sent to enrolment).")
+async def kiosk_page(call: Call[None]) -> web.StreamResponse | str:
+    room_id = room_of(call.actor)
+    if room_id is None:
+        return "/kiosk/enrol"
     context = {
-        "room": room,
+        "room": await call.db.get(Room, room_id),
         "kiosk": True,
-        "config": client_config(request, mode="kiosk", session_id=None),
+        "config": client_config(call.request, mode="kiosk", session_id=None),
         "heartbeat_seconds": devices.HEARTBEAT_SECONDS,
     }
-    response = aiohttp_jinja2.render_template("kiosk/kiosk.html", request, context)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return page(call, "kiosk/kiosk.html", context, no_store=True)
 
 
-@routes.post("/kiosk/heartbeat")
-async def heartbeat(request: web.Request) -> web.Response:
-    """The kiosk says it is alive; the answer lists the open sessions of its room (a call it may join)."""
-    actor = actor_of(request)
-    room = room_of(actor)
-    if room is None or actor.device_id is None:
+@routes.post("/kiosk/heartbeat", who=Who.ANYONE, summary="The kiosk is alive; the open sessions of its room.")
+async def heartbeat(call: Call[None]) -> web.Response:
+    """The kiosk says it is alive; the answer lists the open sessions of its room (a call it may join). The body
+    carries nothing yet, so it is not read."""
+    actor = call.actor
+    if room_of(actor) is None or actor.device_id is None:
         return web.json_response({"error": {"code": "device", "message": "not enrolled"}}, status=401)
-    await read_json(request)  # the body carries nothing yet; reading it bounds its size
-    now = now_of(request)
-    policy = policy_of(request)
-    async with db_of(request).transaction() as s:
-        await devices.heartbeat(s, actor.device_id, now)
-        open_sessions = (
-            await s.scalars(
-                select(RoomSession)
-                .where(policy.where(actor, "join", RoomSession), RoomSession.status == SessionStatus.OPEN)
-                .order_by(RoomSession.opened_at, RoomSession.id)
-            )
-        ).all()
+    await devices.heartbeat(call.db, actor.device_id, call.now)
+    open_sessions = (
+        await call.db.scalars(
+            select(RoomSession)
+            .where(call.app[POLICY].where(actor, "join", RoomSession), RoomSession.status == SessionStatus.OPEN)
+            .order_by(RoomSession.opened_at, RoomSession.id)
+        )
+    ).all()
     return web.json_response(
         {
             "sessions": [{"id": rs.id, "kind": rs.kind.value, "title": rs.title} for rs in open_sessions],

@@ -63,7 +63,9 @@ class RoomSessionRule:
         if action == "schedule":
             return actor.is_admin or actor.is_main_leader or _invited(actor, obj)
         if actor.is_admin:
-            return False  # an administrator sees no session content
+            # an administrator sees no session content and never joins: the room-token endpoint declares "join"
+            # and relies on this (a token for an administrator would be a leak)
+            return False
         if action in SESSION_ACCESS:
             return actor.is_main_leader or _invited(actor, obj)
         if action in SESSION_CONTROL:

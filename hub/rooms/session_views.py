@@ -5,29 +5,32 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-import aiohttp_jinja2
 from aiohttp import web
 from pydantic import BaseModel, BeforeValidator, Field
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.access.actor import Actor
+from hub.access.policy import Policy
 from hub.access.roles import Role
 from hub.auth.interface import User
 from hub.clock import LOCAL_TZ
-from hub.errors import Conflict, Forbidden, Invalid
-from hub.http.context import actor_of, db_of, now_of, policy_of, require_staff
-from hub.http.keys import SECRET
-from hub.http.validation import int_param, parse_json, read_form, validate
+from hub.errors import Conflict
+from hub.http.keys import POLICY, SECRET
+from hub.http.views import Call, Permission, Routes, Who, in_transaction
 from hub.i18n import N_
 from hub.rooms import sessions
 from hub.rooms.client_page import client_config
-from hub.rooms.device_actor import room_of
 from hub.rooms.live_calls import LIVE_CALLS
 from hub.rooms.models import Room, RoomSession, SessionKind, SessionStatus
+from hub.rooms.pages import form_again, page
 from hub.rooms.participants import ParticipantRole
 from hub.rooms.tokens import issue_token
 
-routes = web.RouteTableDef()
+routes = Routes()
+SEE = Permission("view", "room_session")
+JOIN = Permission("join", "room_session")
+INVITE = Permission("invite", "room_session")
+OPEN = Permission("open", "room_session")
 
 TOKEN_TTL_SECONDS = 120  # long enough to connect and join; a reconnecting client asks for a new one
 
@@ -55,6 +58,20 @@ class SessionCreate(BaseModel):
     room_ids: list[int] = Field(min_length=2, max_length=40)
     planned_start: LocalTime = None
     planned_end: LocalTime = None
+
+
+def _chosen_rooms(value: Any) -> Any:
+    """A form's room choice: one value or several, whatever is not a number left out."""
+    chosen = [value] if isinstance(value, str) else value
+    return [int(r) for r in chosen if str(r).isdigit()] if isinstance(chosen, list) else value
+
+
+class SessionForm(SessionCreate):
+    """The planning form: the rooms chosen in a multiple select, none chosen being too few as well."""
+
+    room_ids: Annotated[list[int], BeforeValidator(_chosen_rooms)] = Field(
+        default_factory=list, min_length=2, max_length=40, validate_default=True
+    )
 
 
 class InvitationCreate(BaseModel):
@@ -96,68 +113,59 @@ def session_json(rs: RoomSession, *, content: bool = True) -> dict[str, Any]:
 # ---- pages -----------------------------------------------------------------------------------
 
 
-async def _list_context(request: web.Request) -> dict[str, Any]:
-    actor = require_staff(request)
-    policy = policy_of(request)
-    async with db_of(request).transaction(write=False) as s:
-        mine = await sessions.list_sessions(s, policy, actor)
-        rooms = (await s.scalars(select(Room).where(Room.active.is_(True)).order_by(Room.kind, Room.code))).all()
+def _policy(call: Call[Any]) -> Policy:
+    return call.app[POLICY]
+
+
+async def _list_context(call: Call[Any]) -> dict[str, Any]:
+    mine = await sessions.list_sessions(call.db, _policy(call), call.actor)
+    rooms = (await call.db.scalars(select(Room).where(Room.active.is_(True)).order_by(Room.kind, Room.code))).all()
     return {
         "sessions": mine,
         "rooms": rooms,
         "room_by_id": {r.id: r for r in rooms},
         "kinds": list(SessionKind),
-        "may_create": policy.may(actor, "create", RoomSession()),
+        "may_create": _policy(call).may(call.actor, "create", RoomSession()),
         "errors": {},
         "form": {},
     }
 
 
-@routes.get("/rooms/sessions")
-@aiohttp_jinja2.template("rooms/sessions.html")
-async def sessions_page(request: web.Request) -> dict[str, Any]:
-    return await _list_context(request)
+@routes.get("/rooms/sessions", template="rooms/sessions.html", summary="The caller's room sessions; plan one.")
+async def sessions_page(call: Call[None]) -> dict[str, Any]:
+    return await _list_context(call)
 
 
-async def _create(request: web.Request, body: SessionCreate) -> RoomSession:
-    actor = require_staff(request)
-    async with db_of(request).transaction() as s:
-        return await sessions.create_session(
-            s,
-            policy_of(request),
-            actor,
-            kind=body.kind,
-            title=body.title,
-            room_ids=body.room_ids,
-            planned_start=body.planned_start,
-            planned_end=body.planned_end,
-            now=now_of(request),
-        )
+async def _create(call: Call[Any]) -> RoomSession:
+    body: SessionCreate = call.body  # or the planning form's SessionForm
+    return await sessions.create_session(
+        call.db,
+        _policy(call),
+        call.actor,
+        kind=body.kind,
+        title=body.title,
+        room_ids=body.room_ids,
+        planned_start=body.planned_start,
+        planned_end=body.planned_end,
+        now=call.now,
+    )
 
 
-@routes.post("/rooms/sessions")
-async def create_form(request: web.Request) -> web.StreamResponse:
-    data = await read_form(request)
-    data.pop("csrf_token", None)
-    rooms = data.get("room_ids", [])
-    data["room_ids"] = [int(r) for r in ([rooms] if isinstance(rooms, str) else rooms) if str(r).isdigit()]
-    try:
-        created = await _create(request, validate(SessionCreate, data))
-    except (Invalid, Conflict) as exc:
-        context = {**await _list_context(request), "errors": exc.fields or {"form": exc.message}, "form": data}
-        return aiohttp_jinja2.render_template("rooms/sessions.html", request, context, status=exc.status)
-    raise web.HTTPSeeOther(f"/rooms/sessions/{created.id}")
+@routes.post(
+    "/rooms/sessions", form=SessionForm, again=form_again("rooms/sessions.html", _list_context), summary="Plan a session."
+)
+async def create_form(call: Call[SessionForm]) -> str:
+    return f"/rooms/sessions/{(await _create(call)).id}"
 
 
-async def _detail_context(request: web.Request, errors: dict[str, str] | None = None) -> dict[str, Any]:
-    actor = require_staff(request)
-    policy = policy_of(request)
-    async with db_of(request).transaction(write=False) as s:
-        rs = await sessions.get_session(s, policy, actor, int_param(request, "id"), "view")
-        rooms = (await s.scalars(select(Room).where(Room.id.in_(rs.room_ids)).order_by(Room.code))).all()
-        staff = (
-            await s.scalars(select(User).where(User.disabled.is_(False), User.role != Role.ADMIN).order_by(User.username))
-        ).all()
+async def _detail_context(call: Call[Any]) -> dict[str, Any]:
+    policy = _policy(call)
+    # shown again after a failed form, the session is read afresh (the failed unit of work was rolled back)
+    rs = call.target if call.target is not None else await policy.load(call.db, call.actor, "room_session", call.int("id"))
+    rooms = (await call.db.scalars(select(Room).where(Room.id.in_(rs.room_ids)).order_by(Room.code))).all()
+    staff = (
+        await call.db.scalars(select(User).where(User.disabled.is_(False), User.role != Role.ADMIN).order_by(User.username))
+    ).all()
     return {
         "rs": rs,
         "rooms": rooms,
@@ -166,65 +174,66 @@ async def _detail_context(request: web.Request, errors: dict[str, str] | None = 
         "user_by_id": {u.id: u for u in staff},
         "staff_roles": sorted(sessions.STAFF_ROLES),
         "room_roles": sorted(sessions.ROOM_ROLES),
-        "may_invite": policy.may(actor, "invite", rs),
-        "may_open": policy.may(actor, "open", rs) and rs.status is SessionStatus.PLANNED,
-        "may_end": policy.may(actor, "end", rs) and rs.status is not SessionStatus.ENDED,
-        "may_join": policy.may(actor, "join", rs) and rs.status is not SessionStatus.ENDED,
-        "errors": errors or {},
+        "may_invite": policy.may(call.actor, "invite", rs),
+        "may_open": policy.may(call.actor, "open", rs) and rs.status is SessionStatus.PLANNED,
+        "may_end": policy.may(call.actor, "end", rs) and rs.status is not SessionStatus.ENDED,
+        "may_join": policy.may(call.actor, "join", rs) and rs.status is not SessionStatus.ENDED,
+        "errors": {},
     }
 
 
-@routes.get("/rooms/sessions/{id}")
-@aiohttp_jinja2.template("rooms/session.html")
-async def session_page(request: web.Request) -> dict[str, Any]:
-    return await _detail_context(request)
+@routes.get("/rooms/sessions/{id}", permission=SEE, template="rooms/session.html", summary="A room session's page.")
+async def session_page(call: Call[None]) -> dict[str, Any]:
+    return await _detail_context(call)
 
 
-async def _invite(request: web.Request, body: InvitationCreate) -> RoomSession:
-    actor = require_staff(request)
-    async with db_of(request).transaction() as s:
-        rs = await sessions.get_session(s, policy_of(request), actor, int_param(request, "id"), "view")
-        await sessions.invite(
-            s,
-            policy_of(request),
-            actor,
-            rs,
-            role=body.role,
-            user_id=body.user_id,
-            room_id=body.room_id,
-            display_name=body.display_name,
-            now=now_of(request),
-        )
+async def _invite(call: Call[InvitationCreate]) -> RoomSession:
+    body, rs = call.body, call.target
+    assert isinstance(rs, RoomSession)
+    await sessions.invite(
+        call.db,
+        _policy(call),
+        call.actor,
+        rs,
+        role=body.role,
+        user_id=body.user_id,
+        room_id=body.room_id,
+        display_name=body.display_name,
+        now=call.now,
+    )
     return rs
 
 
-@routes.post("/rooms/sessions/{id}/invitations")
-async def invite_form(request: web.Request) -> web.StreamResponse:
-    data = await read_form(request)
-    data.pop("csrf_token", None)
-    try:
-        await _invite(request, validate(InvitationCreate, data))
-    except (Invalid, Conflict) as exc:
-        context = await _detail_context(request, exc.fields or {"form": exc.message})
-        return aiohttp_jinja2.render_template("rooms/session.html", request, context, status=exc.status)
-    raise web.HTTPSeeOther(f"/rooms/sessions/{int_param(request, 'id')}")
+@routes.post(
+    "/rooms/sessions/{id}/invitations",
+    permission=INVITE,
+    form=InvitationCreate,
+    again=form_again("rooms/session.html", _detail_context),
+    summary="Invite a staff member or a room.",
+)
+async def invite_form(call: Call[InvitationCreate]) -> str:
+    return f"/rooms/sessions/{(await _invite(call)).id}"
 
 
-async def _open(request: web.Request) -> RoomSession:
-    actor = require_staff(request)
-    async with db_of(request).transaction() as s:
-        rs = await sessions.get_session(s, policy_of(request), actor, int_param(request, "id"), "view")
-        await sessions.open_session(s, policy_of(request), actor, rs, now_of(request))
+async def _open(call: Call[None]) -> RoomSession:
+    rs = call.target
+    assert isinstance(rs, RoomSession)
+    await sessions.open_session(call.db, _policy(call), call.actor, rs, call.now)
     return rs
 
 
-async def _end(request: web.Request) -> RoomSession:
-    actor = require_staff(request)
-    async with db_of(request).transaction() as s:
-        rs = await sessions.get_session(s, policy_of(request), actor, int_param(request, "id"), "view")
-        policy_of(request).require(actor, "end", rs)
-        await sessions.end_session(s, actor.audit, rs, now_of(request), "ended_by_host")
-    await end_call(request.app, rs.signaling_room)
+async def _end(call: Call[None]) -> RoomSession:
+    """Ended in a unit of its own, and the call ended after the commit (so the view declares no unit)."""
+    policy = _policy(call)
+
+    async def work(s: AsyncSession) -> RoomSession:
+        rs: RoomSession = await policy.load(s, call.actor, "room_session", call.int("id"), for_update=True)
+        policy.require(call.actor, "end", rs)
+        await sessions.end_session(s, call.actor.audit, rs, call.now, "ended_by_host")
+        return rs
+
+    rs = await in_transaction(call.request, work)
+    await end_call(call.app, rs.signaling_room)
     return rs
 
 
@@ -235,117 +244,94 @@ async def end_call(app: web.Application, signaling_room: str) -> None:
         await calls.end_room(signaling_room, "ended_by_host")
 
 
-@routes.post("/rooms/sessions/{id}/open")
-async def open_form(request: web.Request) -> web.StreamResponse:
-    await _open(request)
-    raise web.HTTPSeeOther(f"/rooms/sessions/{int_param(request, 'id')}")
+@routes.post("/rooms/sessions/{id}/open", permission=OPEN, summary="Open a planned session.")
+async def open_form(call: Call[None]) -> str:
+    return f"/rooms/sessions/{(await _open(call)).id}"
 
 
-@routes.post("/rooms/sessions/{id}/end")
-async def end_form(request: web.Request) -> web.StreamResponse:
-    await _end(request)
-    raise web.HTTPSeeOther(f"/rooms/sessions/{int_param(request, 'id')}")
+@routes.post("/rooms/sessions/{id}/end", tx=False, summary="End a session and its call.")
+async def end_form(call: Call[None]) -> str:
+    return f"/rooms/sessions/{(await _end(call)).id}"
 
 
-@routes.get("/rooms/sessions/{id}/call")
-async def call_page(request: web.Request) -> web.StreamResponse:
-    actor = require_staff(request)
-    async with db_of(request).transaction(write=False) as s:
-        rs = await sessions.get_session(s, policy_of(request), actor, int_param(request, "id"), "join")
-    seat = sessions.seat_of(actor, rs)
-    config = {**client_config(request, mode="staff", session_id=rs.id), "role": seat.role.value}
-    context = {"rs": rs, "seat": seat, "kiosk": False, "config": config}
-    response = aiohttp_jinja2.render_template("rooms/call.html", request, context)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+@routes.get("/rooms/sessions/{id}/call", permission=JOIN, summary="The call page of a session.")
+async def call_page(call: Call[None]) -> web.Response:
+    rs = call.target
+    seat = sessions.seat_of(call.actor, rs)
+    config = {**client_config(call.request, mode="staff", session_id=rs.id), "role": seat.role.value}
+    return page(call, "rooms/call.html", {"rs": rs, "seat": seat, "kiosk": False, "config": config}, no_store=True)
 
 
 # ---- JSON ------------------------------------------------------------------------------------
 
 
-@routes.get("/api/v1/room-sessions")
-async def list_api(request: web.Request) -> web.Response:
+@routes.get("/api/v1/room-sessions", summary="The caller's sessions; ?for=schedule: times and rooms only.")
+async def list_api(call: Call[None]) -> web.Response:
     """`?for=schedule`: times and rooms of every session the actor may schedule (administrators too)."""
-    actor = require_staff(request)
-    schedule = request.query.get("for") == "schedule"
-    async with db_of(request).transaction(write=False) as s:
-        found = await sessions.list_sessions(
-            s,
-            policy_of(request),
-            actor,
-            action="schedule" if schedule else "view",
-            include_ended=request.query.get("ended") == "1",
-        )
+    schedule = call.query("for") == "schedule"
+    found = await sessions.list_sessions(
+        call.db,
+        _policy(call),
+        call.actor,
+        action="schedule" if schedule else "view",
+        include_ended=call.query("ended") == "1",
+    )
     return web.json_response({"sessions": [session_json(rs, content=not schedule) for rs in found]})
 
 
-@routes.post("/api/v1/room-sessions")
-async def create_api(request: web.Request) -> web.Response:
-    created = await _create(request, await parse_json(request, SessionCreate))
-    return web.json_response(session_json(created), status=201)
+@routes.post("/api/v1/room-sessions", body=SessionCreate, summary="Plan a session.")
+async def create_api(call: Call[SessionCreate]) -> web.Response:
+    return web.json_response(session_json(await _create(call)), status=201)
 
 
-@routes.get("/api/v1/room-sessions/{id}")
-async def detail_api(request: web.Request) -> web.Response:
-    actor = require_staff(request)
-    async with db_of(request).transaction(write=False) as s:
-        rs = await sessions.get_session(s, policy_of(request), actor, int_param(request, "id"), "view")
-    return web.json_response(session_json(rs))
+@routes.get("/api/v1/room-sessions/{id}", permission=SEE, summary="A room session.")
+async def detail_api(call: Call[None]) -> web.Response:
+    return web.json_response(session_json(call.target))
 
 
-@routes.post("/api/v1/room-sessions/{id}/invitations")
-async def invite_api(request: web.Request) -> web.Response:
-    rs = await _invite(request, await parse_json(request, InvitationCreate))
-    return web.json_response(session_json(rs), status=201)
+@routes.post("/api/v1/room-sessions/{id}/invitations", permission=INVITE, body=InvitationCreate, summary="Invite someone.")
+async def invite_api(call: Call[InvitationCreate]) -> web.Response:
+    return web.json_response(session_json(await _invite(call)), status=201)
 
 
-@routes.post("/api/v1/room-sessions/{id}/open")
-async def open_api(request: web.Request) -> web.Response:
-    return web.json_response(session_json(await _open(request)))
+@routes.post("/api/v1/room-sessions/{id}/open", permission=OPEN, summary="Open a planned session.")
+async def open_api(call: Call[None]) -> web.Response:
+    return web.json_response(session_json(await _open(call)))
 
 
-@routes.post("/api/v1/room-sessions/{id}/end")
-async def end_api(request: web.Request) -> web.Response:
-    return web.json_response(session_json(await _end(request)))
+@routes.post("/api/v1/room-sessions/{id}/end", tx=False, summary="End a session and its call.")
+async def end_api(call: Call[None]) -> web.Response:
+    return web.json_response(session_json(await _end(call)))
 
 
-def _caller(request: web.Request) -> Actor:
-    actor = actor_of(request)
-    if not actor.is_staff and room_of(actor) is None:
-        from hub.errors import Unauthenticated
-
-        raise Unauthenticated("unauthenticated", N_("Please sign in."))
-    return actor
-
-
-@routes.post("/api/v1/room-sessions/{id}/token")
-async def token_api(request: web.Request) -> web.Response:
-    """A short-lived room token for the caller (staff or an enrolled kiosk) after checking the right to join.
+@routes.post(
+    "/api/v1/room-sessions/{id}/token",
+    who=Who.STAFF_OR_KIOSK,
+    permission=JOIN,
+    summary="A short-lived room token to join the session's call.",
+)
+async def token_api(call: Call[None]) -> web.Response:
+    """A short-lived room token for the caller (staff or an enrolled kiosk) after checking the right to join; never
+    one for an administrator (the room session rule refuses them "join").
 
     The host's first token opens a planned session; anyone else waits until it is open.
     """
-    actor = _caller(request)
-    policy = policy_of(request)
-    now = now_of(request)
-    async with db_of(request).transaction() as s:
-        rs = await sessions.get_session(s, policy, actor, int_param(request, "id"), "join")
-        if rs.status is SessionStatus.ENDED:
-            raise Conflict("session_ended", N_("This session has ended."))
-        if rs.status is SessionStatus.PLANNED:
-            if not policy.may(actor, "open", rs):
-                raise Conflict("session_not_open", N_("This session has not started yet."))
-            await sessions.open_session(s, policy, actor, rs, now)
-        seat = sessions.seat_of(actor, rs)
-    if actor.is_admin:  # the rules refuse it already; a token for an administrator would be a leak
-        raise Forbidden("not_allowed", N_("You may not do this."))
+    policy, rs = _policy(call), call.target
+    if rs.status is SessionStatus.ENDED:
+        raise Conflict("session_ended", N_("This session has ended."))
+    if rs.status is SessionStatus.PLANNED:
+        if not policy.may(call.actor, "open", rs):
+            raise Conflict("session_not_open", N_("This session has not started yet."))
+        await sessions.open_session(call.db, policy, call.actor, rs, call.now)
+    seat = sessions.seat_of(call.actor, rs)
     token = issue_token(
-        request.app[SECRET],
+        call.app[SECRET],
         room=rs.signaling_room,
         participant=seat.participant,
         name=seat.name,
         role=seat.role.value,
         ttl_seconds=TOKEN_TTL_SECONDS,
-        now=now_of(request).timestamp(),
+        now=call.now.timestamp(),
     )
     return web.json_response(
         {

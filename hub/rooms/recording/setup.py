@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.access.actor import Actor
 from hub.http.keys import CLOCK, DB, LABELS, POLICY
 from hub.rooms.live_calls import LIVE_CALLS
 from hub.rooms.recording import service, views
+from hub.rooms.recording.access import load_recording
 from hub.rooms.recording.copies import ReviewCopies
 from hub.rooms.recording.keys import CASE_RESOLVER, COPIES, READERS, RECORDINGS
 from hub.rooms.recording.manager import RecordingManager, no_case
@@ -24,9 +27,15 @@ from hub.store.interface import STORE
 
 def setup(app: web.Application) -> None:
     app[LABELS].update(RECORDING_LABELS)
-    app[POLICY].register(Recording, RecordingRule(app[POLICY]))
+    policy = app[POLICY]
+    policy.register(Recording, RecordingRule(policy))
+
+    async def recording(session: AsyncSession, actor: Actor, object_id: int, *, for_update: bool) -> Recording:
+        return await load_recording(session, policy, actor, object_id)
+
+    policy.register_loader("recording", recording)
     app.setdefault(CASE_RESOLVER, no_case)  # the schedule part, which links interviews to cases, may set its own
-    app.router.add_routes(views.routes)
+    app.router.add_routes(views.routes.table)
     app.cleanup_ctx.append(_recordings)
 
 

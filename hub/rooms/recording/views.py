@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import aiohttp_jinja2
 import structlog
 from aiohttp import web
 from pydantic import BaseModel, Field
@@ -17,15 +16,12 @@ from sqlalchemy import select
 
 from hub import audit
 from hub.errors import BadRequest, NotFound
-from hub.http.context import db_of, now_of, require_staff
-from hub.http.keys import CATALOGS, LOCALE, SECRET
-from hub.http.responses import see_other
-from hub.http.validation import int_param, parse_form, read_json, validate
-from hub.http.views import in_transaction as run
+from hub.http.keys import CATALOGS, LOCALE, POLICY, SECRET
+from hub.http.views import Call, Permission, Routes, Who, in_transaction
 from hub.rooms.events import session_id_of
 from hub.rooms.models import Room, RoomSession
 from hub.rooms.recording import export, service
-from hub.rooms.recording.access import require_case, require_recording, require_segment
+from hub.rooms.recording.access import require_case, require_recordings_of, require_segment
 from hub.rooms.recording.keys import COPIES, READERS
 from hub.rooms.recording.models import ExportStatus, NoticeDecision, Recording
 from hub.rooms.recording.notice import NOTICE_LABELS, NOTICE_ROLES, NOTICE_TEXT, NOTICE_TITLE, answer, notice_sha256, notices_of
@@ -33,8 +29,10 @@ from hub.rooms.recording.playback import serve
 from hub.rooms.tokens import TokenError, verify_token
 from hub.store.interface import StoredFile, StoreError, grouped
 
-routes = web.RouteTableDef()
+routes = Routes()
 log = structlog.get_logger("hub.recordings")
+SEE_CASE = Permission("view", "clue")  # the cases part's loader: recusals included (refusals audited)
+SEE_RECORDING = Permission("view", "recording")
 
 
 async def _recording_view(s: Any, recording: Recording) -> dict[str, Any]:
@@ -79,45 +77,53 @@ async def _recording_view(s: Any, recording: Recording) -> dict[str, Any]:
     }
 
 
-@routes.get("/cases/{id}/recordings")
-@aiohttp_jinja2.template("recordings/case.html")
-async def case_recordings(request: web.Request) -> dict[str, Any]:
-    actor = require_staff(request)
-    case_id = int_param(request, "id")
-
-    async def work(s: Any) -> dict[str, Any]:
-        clue = await require_case(s, request.app, actor, case_id)
-        recordings = [await _recording_view(s, r) for r in await service.recordings_of_case(s, case_id)]
-        exports = await export.exports_of(s, case_id)
-        await audit.record(s, actor.audit, "recording.list_viewed", "clue", case_id, {}, at=now_of(request))
-        return {"clue": clue, "recordings": recordings, "exports": exports, "me": actor.user_id}
-
-    return await run(request, work)
-
-
-@routes.get("/recordings/{id}")
-@aiohttp_jinja2.template("recordings/recording.html")
-async def recording_page(request: web.Request) -> dict[str, Any]:
-    actor = require_staff(request)
-    recording_id = int_param(request, "id")
-
-    async def work(s: Any) -> dict[str, Any]:
-        recording = await require_recording(s, request.app, actor, recording_id)
-        view = await _recording_view(s, recording)
-        await audit.record(s, actor.audit, "recording.viewed", service.OBJECT_TYPE, recording.id, {}, at=now_of(request))
-        return view
-
-    return await run(request, work)
+@routes.get(
+    "/cases/{id}/recordings",
+    permission=SEE_CASE,
+    write=True,  # the viewing is an audit entry
+    template="recordings/case.html",
+    summary="A case's recordings and export requests.",
+)
+async def case_recordings(call: Call[None]) -> dict[str, Any]:
+    case_id, s = call.target.id, call.db
+    require_recordings_of(call.app[POLICY], call.actor, case_id)
+    recordings = [await _recording_view(s, r) for r in await service.recordings_of_case(s, case_id)]
+    exports = await export.exports_of(s, case_id)
+    await audit.record(s, call.actor.audit, "recording.list_viewed", "clue", case_id, {}, at=call.now)
+    return {"clue": call.target, "recordings": recordings, "exports": exports, "me": call.actor.user_id}
 
 
-@routes.get("/recordings/{id}/segments/{position}/media")
-async def segment_media(request: web.Request) -> web.StreamResponse:
+@routes.get(
+    "/recordings/{id}",
+    permission=SEE_RECORDING,
+    write=True,  # the viewing is an audit entry
+    template="recordings/recording.html",
+    summary="One recording with its segments, gaps, notices and player.",
+)
+async def recording_page(call: Call[None]) -> dict[str, Any]:
+    recording: Recording = call.target
+    view = await _recording_view(call.db, recording)
+    await audit.record(call.db, call.actor.audit, "recording.viewed", service.OBJECT_TYPE, recording.id, {}, at=call.now)
+    return view
+
+
+def _starts(call: Call[Any], *, download: bool = False) -> bool:
+    """A playback (or download) starts with a request from the first byte; seeking asks for later ranges."""
+    range_header = call.request.headers.get("Range", "")
+    return download or not range_header or range_header.replace(" ", "") in ("bytes=0-", "bytes=0-1")
+
+
+# Media are streamed with ranges after their unit of work (the check, and the audit entry of a playback start),
+# so these views open that unit themselves (tx=False) and check the recording through its loader there.
+
+
+@routes.get("/recordings/{id}/segments/{position}/media", tx=False, summary="A segment decrypted, by range.")
+async def segment_media(call: Call[None]) -> web.StreamResponse:
     """The segment decrypted, with range requests; `?download=1` as an attachment. Audited per playback start."""
-    actor = require_staff(request)
-    recording_id, position = int_param(request, "id"), int_param(request, "position")
-    download = request.query.get("download") == "1"
-    range_header = request.headers.get("Range", "")
-    starts = download or not range_header or range_header.replace(" ", "") in ("bytes=0-", "bytes=0-1")
+    actor, request = call.actor, call.request
+    recording_id, position = call.int("id"), call.int("position")
+    download = call.query("download") == "1"
+    starts = _starts(call, download=download)
 
     async def work(s: Any) -> tuple[str, int]:
         _recording, segment = await require_segment(s, request.app, actor, recording_id, position)
@@ -125,11 +131,11 @@ async def segment_media(request: web.Request) -> web.StreamResponse:
             action = "recording.downloaded" if download else "recording.played"
             await audit.record(
                 s, actor.audit, action, "recording_segment", segment.id,
-                {"recording_id": recording_id, "position": position, "file_id": segment.file_id}, at=now_of(request),
+                {"recording_id": recording_id, "position": position, "file_id": segment.file_id}, at=call.now,
             )  # fmt: skip
         return segment.file_id, segment.id
 
-    file_id, _ = await run(request, work, write=starts)
+    file_id, _ = await in_transaction(request, work, write=starts)
     try:
         reader = await request.app[READERS].get(file_id)
     except StoreError as exc:  # missing, or failing its manifest: not there to play (verify names it)
@@ -145,14 +151,17 @@ async def segment_media(request: web.Request) -> web.StreamResponse:
         raise NotFound("recording") from exc
 
 
-@routes.get("/recordings/{id}/segments/{position}/participants/{participant}/media")
-async def participant_media(request: web.Request) -> web.StreamResponse:
+@routes.get(
+    "/recordings/{id}/segments/{position}/participants/{participant}/media",
+    tx=False,
+    summary="One participant's tracks of a segment, by range.",
+)
+async def participant_media(call: Call[None]) -> web.StreamResponse:
     """One participant's tracks of a segment (a review copy, made on first use), with range requests."""
-    actor = require_staff(request)
-    recording_id, position = int_param(request, "id"), int_param(request, "position")
+    actor, request = call.actor, call.request
+    recording_id, position = call.int("id"), call.int("position")
     participant = request.match_info["participant"]
-    range_header = request.headers.get("Range", "")
-    starts = not range_header or range_header.replace(" ", "") in ("bytes=0-", "bytes=0-1")
+    starts = _starts(call)
 
     async def work(s: Any) -> Any:
         _recording, segment = await require_segment(s, request.app, actor, recording_id, position)
@@ -161,11 +170,11 @@ async def participant_media(request: web.Request) -> web.StreamResponse:
         if starts:
             await audit.record(
                 s, actor.audit, "recording.played", "recording_segment", segment.id,
-                {"recording_id": recording_id, "position": position, "participant": participant}, at=now_of(request),
+                {"recording_id": recording_id, "position": position, "participant": participant}, at=call.now,
             )  # fmt: skip
         return segment
 
-    segment = await run(request, work, write=starts)
+    segment = await in_transaction(request, work, write=starts)
     try:
         file_id = await request.app[COPIES].file_of(segment, participant)
         reader = await request.app[READERS].get(file_id)
@@ -182,62 +191,52 @@ class ExportIn(BaseModel):
     reason: str = Field(min_length=2, max_length=2000)
 
 
-@routes.post("/cases/{id}/recordings/exports")
-async def export_request(request: web.Request) -> web.Response:
-    actor = require_staff(request)
-    case_id = int_param(request, "id")
-    form = await parse_form(request, ExportIn)
-
-    async def work(s: Any) -> None:
-        await require_case(s, request.app, actor, case_id)
-        await export.request_export(s, actor, case_id, form.reason, now_of(request))
-
-    await run(request, work)
-    return see_other(f"/cases/{case_id}/recordings")
+@routes.post(
+    "/cases/{id}/recordings/exports", permission=SEE_CASE, form=ExportIn, summary="Ask for an export of a case's recordings."
+)
+async def export_request(call: Call[ExportIn]) -> str:
+    case_id = call.target.id
+    require_recordings_of(call.app[POLICY], call.actor, case_id, "export")
+    await export.request_export(call.db, call.actor, case_id, call.body.reason, call.now)
+    return f"/cases/{case_id}/recordings"
 
 
-@routes.post("/recordings/exports/{id}/{decision:approve|reject}")
-async def export_decide(request: web.Request) -> web.Response:
-    actor = require_staff(request)
-    export_id = int_param(request, "id")
-    approve = request.match_info["decision"] == "approve"
-
-    async def work(s: Any) -> int:
-        row = await export.get_export(s, export_id)
-        await require_case(s, request.app, actor, row.case_id)
-        await export.decide(s, actor, row, approve, now_of(request))
-        if approve:
-            await export.build_package(s, request.app[READERS].store, row, now_of(request))
-        return row.case_id
-
-    case_id = await run(request, work)
-    return see_other(f"/cases/{case_id}/recordings")
+@routes.post("/recordings/exports/{id}/{decision:approve|reject}", summary="A second person approves or rejects an export.")
+async def export_decide(call: Call[None]) -> str:
+    """Exports have no rule of their own: the caller must see the export's case (and its recordings)."""
+    approve = call.request.match_info["decision"] == "approve"
+    row = await export.get_export(call.db, call.int("id"))
+    await require_case(call.db, call.app, call.actor, row.case_id, "approve_export")
+    await export.decide(call.db, call.actor, row, approve, call.now)
+    if approve:
+        await export.build_package(call.db, call.app[READERS].store, row, call.now)
+    return f"/cases/{row.case_id}/recordings"
 
 
-@routes.get("/recordings/exports/{id}/package")
-async def export_download(request: web.Request) -> web.StreamResponse:
-    actor = require_staff(request)
-    export_id = int_param(request, "id")
+@routes.get("/recordings/exports/{id}/package", tx=False, summary="Download an approved export (a ZIP).")
+async def export_download(call: Call[None]) -> web.StreamResponse:
+    """Checked and audited in a unit of its own; the package is streamed after it."""
+    export_id = call.int("id")
 
     async def work(s: Any) -> str:
         row = await export.get_export(s, export_id)
-        await require_case(s, request.app, actor, row.case_id)
+        await require_case(s, call.app, call.actor, row.case_id)
         if row.status is not ExportStatus.APPROVED or row.file_id is None:
             raise NotFound("recording_export")
-        await audit.record(s, actor.audit, "recording.export_downloaded", export.OBJECT_TYPE, row.id, {}, at=now_of(request))
+        await audit.record(s, call.actor.audit, "recording.export_downloaded", export.OBJECT_TYPE, row.id, {}, at=call.now)
         return row.file_id
 
-    file_id = await run(request, work)
-    reader = await request.app[READERS].store.open_reader(file_id)
-    return await serve(request, reader, "application/zip", filename=f"recordings-export-{export_id}.zip")
+    file_id = await in_transaction(call.request, work)
+    reader = await call.app[READERS].store.open_reader(file_id)
+    return await serve(call.request, reader, "application/zip", filename=f"recordings-export-{export_id}.zip")
 
 
 # ---- the legal notice (authorised by the participant's room token) -------------------------------
 
 
-def _seat(request: web.Request, token: str) -> tuple[int, Any]:
+def _seat(call: Call[Any], token: str) -> tuple[int, Any]:
     try:
-        seat = verify_token(token, request.app[SECRET], now=now_of(request).timestamp())
+        seat = verify_token(token, call.app[SECRET], now=call.now.timestamp())
     except TokenError:
         raise NotFound("room_session") from None
     session_id = session_id_of(seat.room)
@@ -246,16 +245,16 @@ def _seat(request: web.Request, token: str) -> tuple[int, Any]:
     return session_id, seat
 
 
-def _notice_text(request: web.Request) -> tuple[str, str]:
-    translate = request.app[CATALOGS].gettext
+def _notice_text(call: Call[Any]) -> tuple[str, str]:
+    translate = call.app[CATALOGS].gettext
     return translate(NOTICE_TITLE), translate(NOTICE_TEXT)
 
 
-@routes.get("/api/v1/recordings/notice")
-async def notice_get(request: web.Request) -> web.Response:
-    _session_id, seat = _seat(request, request.query.get("token", ""))
-    title, text = _notice_text(request)
-    translate = request.app[CATALOGS].gettext
+@routes.get("/api/v1/recordings/notice", who=Who.ANYONE, tx=False, summary="The recording notice for a room token's holder.")
+async def notice_get(call: Call[None]) -> web.Response:
+    _session_id, seat = _seat(call, call.query("token"))
+    title, text = _notice_text(call)
+    translate = call.app[CATALOGS].gettext
     labels = {key: translate(msgid) for key, msgid in NOTICE_LABELS.items()}
     return web.json_response(
         {"required": seat.role.value in NOTICE_ROLES, "title": title, "text": text, "sha256": notice_sha256(title, text),
@@ -269,17 +268,16 @@ class NoticeIn(BaseModel):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
-@routes.post("/api/v1/recordings/notice")
-async def notice_post(request: web.Request) -> web.Response:
-    body = validate(NoticeIn, await read_json(request))
-    session_id, seat = _seat(request, body.token)
-    title, text = _notice_text(request)
+@routes.post("/api/v1/recordings/notice", who=Who.ANYONE, body=NoticeIn, summary="Acknowledge or refuse the notice.")
+async def notice_post(call: Call[NoticeIn]) -> web.Response:
+    """Authorised by the participant's room token, not by a session: a missing or forged one answers 404."""
+    body = call.body
+    session_id, seat = _seat(call, body.token)
+    title, text = _notice_text(call)
     if body.sha256 != notice_sha256(title, text):
         raise BadRequest("notice_changed", "The notice shown is not the current one; reload the page.")
-    now = now_of(request)
-    async with db_of(request).transaction() as s:
-        row = await answer(
-            s, room_session_id=session_id, participant=seat.participant, name=seat.name, role=seat.role.value,
-            decision=body.decision, sha256=body.sha256, locale=request.get(LOCALE, ""), now=now,
-        )  # fmt: skip
+    row = await answer(
+        call.db, room_session_id=session_id, participant=seat.participant, name=seat.name, role=seat.role.value,
+        decision=body.decision, sha256=body.sha256, locale=call.request.get(LOCALE, ""), now=call.now,
+    )  # fmt: skip
     return web.json_response({"decision": row.decision.value, "decided_at": row.decided_at.isoformat()}, status=201)
