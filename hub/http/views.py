@@ -221,6 +221,10 @@ class Routes:
         one is rolled back): an ``Again`` (template and context), or a function that builds the page. ``guard``: a
         check of the caller beyond ``who`` (a sign-in half done), run before the body is read; it raises to refuse."""
         writes = write if write is not None else method not in ("GET", "HEAD")
+        if permission is not None and not tx:
+            # the framework checks a permission inside the unit it opens: without one, the declaration would be a promise
+            # nothing keeps (use after_commit for what must happen after the commit)
+            raise TypeError(f"{method} {path}: a permission needs the framework's unit of work (tx=True)")
 
         def decorate(handler: Handler) -> Handler:
             @functools.wraps(handler)
