@@ -111,6 +111,6 @@ async def parse_form(request: web.Request, model: type[M]) -> M:
 
 def int_param(request: web.Request, name: str) -> int:
     raw = request.match_info.get(name, "")
-    if not raw.isdigit() or len(raw) > 18:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:  # isdigit alone takes "²", which int() refuses
         raise BadRequest("bad_id", N_("The address names an object by a number; this is not one."))
     return int(raw)
