@@ -46,8 +46,8 @@ ERROR_STATUSES: dict[int, tuple[str, str]] = {
     429: ("TooManyRequests", "Too many attempts: ``Retry-After`` says how many seconds to wait."),
 }
 
-# An id in a path is read by ``hub.http.validation.int_param``: ASCII digits, at most 18 of them.
-ID_SCHEMA: dict[str, Any] = {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}
+# An id in a path is read by ``hub.http.validation.int_param`` (digits, at most 18 of them); rows are numbered from 1.
+ID_SCHEMA: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}
 # a path parameter as aiohttp reads it: {name} or {name:regex}, the regex with at most one level of braces
 _PARAM = re.compile(r"\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::(?P<regex>[^{}]*(?:\{[^{}]*\}[^{}]*)*))?\}")
 

@@ -126,7 +126,7 @@ def test_path_parameters_come_from_the_path(doc):
             assert [p["name"] for p in op.get("parameters", []) if p["in"] == "path"] == names, path
     approval = doc["paths"]["/api/v1/clues/{id}/approvals/{approval_id}"]["post"]["parameters"]
     assert {p["name"]: p["schema"]["type"] for p in approval} == {"id": "integer", "approval_id": "integer"}
-    assert approval[0]["schema"] == {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}  # what int_param reads
+    assert approval[0]["schema"] == {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}  # as int_param reads
     assert doc["paths"]["/api/v1/cases/limits/{key}"]["put"]["parameters"][0]["schema"]["type"] == "string"
     assert doc["paths"]["/api/v1/cases/holidays/{day}"]["put"]["parameters"][0]["schema"]["type"] == "string"
 
