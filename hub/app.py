@@ -14,7 +14,7 @@ from hub.auth.interface import ACTOR_RESOLVERS
 from hub.auth.middleware import session_actor
 from hub.clock import Clock, to_local
 from hub.db import Database
-from hub.http import middleware, ops_views
+from hub.http import middleware, openapi, ops_views
 from hub.http.keys import CATALOGS, CLOCK, DB, HOME_TILES, LABELS, POLICY, SECRET, SETTINGS, EnumLabels
 from hub.http.rendering import page_context
 from hub.i18n import WEB_DIR, Catalogs
@@ -119,6 +119,7 @@ def create_app(
     recording_setup.setup(app)  # after signaling: it hooks into rooms as they start and end
 
     app.router.add_routes(ops_views.routes)
+    openapi.setup(app)  # the JSON API described at /api/v1/openapi.json, read from the routes declared above
     app.router.add_static("/static/", WEB_DIR / "static", name="static", append_version=True)
     return app
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,16 +31,37 @@ from hub.errors import Conflict, Forbidden, Invalid, NotFound
 from hub.org.interface import OfficeCode, OrgUnit
 
 
+def _left_out() -> Any:
+    """The default of a field that may be left out but never emptied: None means "not given", so the schema shows no
+    default (a null default would contradict the field's type, and null is refused)."""
+
+    def drop_default(schema: dict[str, Any]) -> None:
+        schema.pop("default", None)
+
+    return Field(None, json_schema_extra=drop_default)
+
+
 class SubjectPatch(BaseModel):
+    """A correction: a field left out stays as it is. Gender, birth date and rank may be cleared with null; the other
+    fields can never be empty (their columns hold no null), so null is refused for them, and not offered in the schema."""
+
     version: int
-    subject_name: str | None = Field(None, min_length=1, max_length=80)
+    subject_name: Annotated[str, Field(min_length=1, max_length=80)] | SkipJsonSchema[None] = _left_out()
     subject_gender: Gender | None = None
     subject_birth_date: dt.date | None = None
-    subject_party_member: bool | None = None
+    subject_party_member: bool | SkipJsonSchema[None] = _left_out()
     subject_rank: RankLevel | None = None
-    subject_post: str | None = Field(None, max_length=120)
-    subject_lower_leader: bool | None = None
-    summary: str | None = Field(None, min_length=1, max_length=20000)
+    subject_post: Annotated[str, Field(max_length=120)] | SkipJsonSchema[None] = _left_out()
+    subject_lower_leader: bool | SkipJsonSchema[None] = _left_out()
+    summary: Annotated[str, Field(min_length=1, max_length=20000)] | SkipJsonSchema[None] = _left_out()
+
+    @field_validator("subject_name", "subject_party_member", "subject_post", "subject_lower_leader", "summary")
+    @classmethod
+    def _not_emptied(cls, value: object) -> object:
+        # runs for values given only (a left-out field keeps its default without validation)
+        if value is None:
+            raise ValueError("this field cannot be emptied")
+        return value
 
 
 class AssetIn(BaseModel):

@@ -25,7 +25,7 @@ def ledger_query(query: MultiMapping[str]) -> LedgerQuery:
         raw = opt(name)
         if raw is None:
             return
-        if not raw.isdigit() or len(raw) > 12:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:  # isdigit alone takes "²", which int() refuses
             errors[name] = "Must be a whole number."
         else:
             values[name] = int(raw)

@@ -18,6 +18,7 @@ from hub.access.actor import ANONYMOUS
 from hub.errors import Forbidden, HubError, TooManyRequests, Unauthenticated
 from hub.http.keys import ACTOR, CATALOGS, CSRF_TOKEN, LOCALE, REQUEST_ID, SETTINGS
 from hub.http.rendering import page_context
+from hub.http.validation import refuse_nul
 from hub.i18n import N_, current_locale, pick_locale
 
 log = structlog.get_logger("hub.http")
@@ -92,6 +93,8 @@ async def _render_error(request: web.Request, status: int, message: str, headers
 async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Map domain errors to 4xx answers; nothing escapes as a bare 500."""
     try:
+        # a NUL in the path or the query would reach a lookup and fail in the database: refused for every route here
+        refuse_nul([request.path, *request.query.keys(), *request.query.values()])
         return await handler(request)
     except Unauthenticated as exc:
         if wants_json(request):

@@ -72,9 +72,35 @@ async def read_json(request: web.Request) -> Any:
     if len(raw) > MAX_JSON_BYTES:
         raise BadRequest("too_large", "The request body is too large.")
     try:
-        return json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise BadRequest("malformed_json", N_("The body is not valid JSON.")) from None
+    except RecursionError:  # [[[[…]]]] deeper than the parser goes (a 256 KiB body reaches 100,000 levels)
+        raise BadRequest("malformed_json", N_("The body is nested too deeply.")) from None
+    refuse_nul(data)
+    return data
+
+
+def holds_nul(value: Any) -> bool:
+    """Whether a string anywhere in the value (keys too) holds the NUL character, which PostgreSQL's text refuses."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def refuse_nul(value: Any) -> None:
+    """A NUL in text would reach the database and fail there (a 500 on PostgreSQL): refuse it at the edge."""
+    if holds_nul(value):
+        raise BadRequest("nul_character", N_("Text may not contain the NUL character."))
 
 
 async def read_json_object(request: web.Request) -> dict[str, Any]:
@@ -100,6 +126,7 @@ async def read_form(request: web.Request) -> dict[str, Any]:
         if not values:
             continue
         out[key] = values if len(values) > 1 else values[0]
+    refuse_nul(out)
     return out
 
 
@@ -111,6 +138,6 @@ async def parse_form(request: web.Request, model: type[M]) -> M:
 
 def int_param(request: web.Request, name: str) -> int:
     raw = request.match_info.get(name, "")
-    if not raw.isdigit() or len(raw) > 18:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:  # isdigit alone takes "²", which int() refuses
         raise BadRequest("bad_id", N_("The address names an object by a number; this is not one."))
     return int(raw)

@@ -75,7 +75,7 @@ async def limits_put(call: Call[LimitIn]) -> web.Response:
 @routes.get("/api/v1/cases/holidays", summary="One year of the holiday table (holidays and 调休 make-up days).")
 async def holidays_get(call: Call[None]) -> web.Response:
     raw = call.query("year", str(call.now.year))
-    if not raw.isdigit() or len(raw) != 4:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) != 4:  # isdigit alone takes "²", which int() refuses
         raise Invalid("invalid", "Some fields are not valid.", fields={"year": "A four-digit year."})
     stmt = select(HolidayDay).where(extract("year", HolidayDay.day) == int(raw)).order_by(HolidayDay.day)
     rows = (await call.db.scalars(stmt)).all()
