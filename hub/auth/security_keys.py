@@ -23,7 +23,7 @@ from webauthn import (
     verify_registration_response,
 )
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
-from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
+from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (
     AttestationConveyancePreference,
     AuthenticatorSelectionCriteria,
@@ -148,7 +148,7 @@ async def enrol(
             expected_origin=rp.origin,
             require_user_verification=True,
         )
-    except (InvalidRegistrationResponse, ValueError, KeyError, TypeError) as exc:
+    except (WebAuthnException, ValueError, KeyError, TypeError) as exc:  # every malformed credential is a refusal
         log.warning("key_enrolment_refused", user_id=user.id, reason=str(exc)[:200])
         raise KeyRefused(str(exc)[:200]) from None
     aaguid = str(verified.aaguid).lower()
@@ -212,7 +212,7 @@ async def authenticate(
             credential_current_sign_count=key.sign_count,
             require_user_verification=True,
         )
-    except (InvalidAuthenticationResponse, ValueError, KeyError, TypeError) as exc:
+    except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
         reason = str(exc)[:200]
         log.warning("key_assertion_refused", user_id=user.id, key_id=key.id, reason=reason)
         raise KeyRefused(reason) from None

@@ -136,8 +136,15 @@ async def parse_form(request: web.Request, model: type[M]) -> M:
     return validate(model, data)
 
 
+def as_id(raw: object) -> int | None:
+    """A row id written as text, or None: ASCII digits only (``isdigit`` alone takes "²", which ``int`` refuses) and
+    no longer than a 64-bit id (a longer one overflows the database's integer and answers 500)."""
+    text = str(raw)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 def int_param(request: web.Request, name: str) -> int:
-    raw = request.match_info.get(name, "")
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:  # isdigit alone takes "²", which int() refuses
+    found = as_id(request.match_info.get(name, ""))
+    if found is None:
         raise BadRequest("bad_id", N_("The address names an object by a number; this is not one."))
-    return int(raw)
+    return found

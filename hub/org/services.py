@@ -69,6 +69,8 @@ async def _validate_links(session: AsyncSession, kind: UnitKind, values: dict[st
         group = await session.get(OrgUnit, values.get("trial_group_id")) if values.get("trial_group_id") else None
         if group is None or group.kind is not UnitKind.JOINT_GROUP:
             errors["trial_group_id"] = N_("A township is mapped to one joint group for trials.")
+    elif values.get("trial_group_id") is not None:
+        errors["trial_group_id"] = N_("Only a township is mapped to a joint group for trials.")
     if errors:
         raise Invalid("invalid", "Some fields are not valid.", fields=errors)
 

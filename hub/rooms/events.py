@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from hub import audit
 from hub.http.keys import CLOCK, DB
+from hub.http.validation import as_id
 from hub.rooms import sessions
 from hub.rooms.models import RoomSession
 
@@ -18,7 +19,7 @@ PREFIX = "session-"
 
 def session_id_of(signaling_room: str) -> int | None:
     rest = signaling_room.removeprefix(PREFIX)
-    return int(rest) if signaling_room.startswith(PREFIX) and rest.isdigit() and len(rest) < 18 else None
+    return as_id(rest) if signaling_room.startswith(PREFIX) else None
 
 
 def on_room_ended(app: web.Application) -> Callable[[Any], Awaitable[None]]:

@@ -16,6 +16,7 @@ from hub.auth.interface import User
 from hub.clock import LOCAL_TZ
 from hub.errors import Conflict
 from hub.http.keys import POLICY, SECRET
+from hub.http.validation import as_id
 from hub.http.views import Call, Permission, Routes, Who, in_transaction
 from hub.i18n import N_
 from hub.rooms import sessions
@@ -63,7 +64,7 @@ class SessionCreate(BaseModel):
 def _chosen_rooms(value: Any) -> Any:
     """A form's room choice: one value or several, whatever is not a number left out."""
     chosen = [value] if isinstance(value, str) else value
-    return [int(r) for r in chosen if str(r).isdigit()] if isinstance(chosen, list) else value
+    return [i for r in chosen if (i := as_id(r)) is not None] if isinstance(chosen, list) else value
 
 
 class SessionForm(SessionCreate):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from hub.clock import LOCAL_TZ
 from hub.http.context import policy_of
+from hub.http.validation import as_id
 from hub.http.views import Again, Call, Permission, Routes
 from hub.rooms.interface import Room
 from hub.schedule import interviews
@@ -61,11 +62,11 @@ async def _page(call: Call[Any]) -> dict[str, Any]:
     )
     rooms = list((await s.scalars(select(Room).where(Room.active.is_(True)).order_by(Room.kind, Room.code))).all())
     busy: list[interviews.Busy] = []
-    if room_q.isdigit() or user_q.isdigit():
+    room_id, user_id = as_id(room_q), as_id(user_q)
+    if room_id is not None or user_id is not None:
         busy = await interviews.calendar(
-            s, policy, call.actor, week_start, week_start + dt.timedelta(days=14),
-            room_id=int(room_q) if room_q.isdigit() else None, user_id=int(user_q) if user_q.isdigit() else None,
-        )  # fmt: skip
+            s, policy, call.actor, week_start, week_start + dt.timedelta(days=14), room_id=room_id, user_id=user_id
+        )
     return {
         "interviews": list((await s.scalars(scheduled)).all()),
         "rooms": rooms,
