@@ -1,1 +1,1 @@
-"""Accounts, passwords, sessions, the access policy (and, later, hardware keys)."""
+"""Staff accounts, passwords, hardware security keys (WebAuthn), server-side sessions, and the staff actor."""

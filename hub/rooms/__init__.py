@@ -1,1 +1,3 @@
-"""Rooms, devices, room sessions, media forwarding and recording."""
+"""Rooms, kiosk and room devices, room sessions and their tokens, participant roles, and the recorder (recording/).
+
+Media forwarding is its own part, hub/media."""
