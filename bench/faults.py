@@ -77,7 +77,7 @@ async def faults_in_one_call(hub: HubProcess, db: Database, owner: int, clip: An
             since = (len(host.events), len(guest.events))
             seen = len(hub.events("recorder_failed"))
             sent = time.time()
-            hub.signal(signal.SIGUSR1)
+            hub.send(signal.SIGUSR1)
             await wait_until(lambda s=since: off_after(host, s[0]) and off_after(guest, s[1]), limit=10)
             failed = hub.events("recorder_failed")[seen]
             detect.append((failed["failed_at"] + failed["noticed_ms"] / 1000 - sent) * 1000)

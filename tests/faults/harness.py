@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import json
 import os
+import signal
 import socket
 import sys
 import time
@@ -94,7 +95,7 @@ class HubProcess:
                 await asyncio.sleep(0.2)
         raise TimeoutError(f"the hub did not answer: {self.tail()}")
 
-    def signal(self, sig: int) -> None:
+    def send(self, sig: int) -> None:
         assert self.proc is not None
         self.proc.send_signal(sig)
 

@@ -91,7 +91,7 @@ async def test_a_recorder_killed_from_inside_is_noticed_told_and_restarted(
     await asyncio.sleep(3.0)
     since = (len(host.events), len(guest.events))
     injected = time.time()
-    hub.signal(signal.SIGUSR1)
+    hub.send(signal.SIGUSR1)
     await wait_until(lambda: off_event(host, since[0]) and off_event(guest, since[1]), limit=5)
     for c, start in ((host, since[0]), (guest, since[1])):
         event = off_event(c, start)
