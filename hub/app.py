@@ -15,12 +15,12 @@ from hub.auth.middleware import session_actor
 from hub.clock import Clock, to_local
 from hub.db import Database
 from hub.http import middleware, openapi, ops_views
-from hub.http.keys import CATALOGS, CLOCK, DB, HOME_TILES, LABELS, POLICY, SECRET, SETTINGS, EnumLabels
+from hub.http.keys import CATALOGS, CLOCK, DB, HOME_TILES, LABELS, POLICY, READINESS, SECRET, SETTINGS, EnumLabels
 from hub.http.rendering import page_context
 from hub.i18n import WEB_DIR, Catalogs
 from hub.keyfiles import load_or_create
 from hub.settings import Settings
-from hub.store.interface import STORE, EvidenceStore
+from hub.store.interface import STORE, STORE_MONITOR, EvidenceStore, StoreMonitor
 from hub.store.service import reconcile
 
 log = structlog.get_logger("hub.app")
@@ -51,14 +51,33 @@ def _jinja(app: web.Application, catalogs: Catalogs) -> None:
 async def _open_store(app: web.Application) -> AsyncIterator[None]:
     """The evidence store: finish what a crash left half-written, then bring the database in step with the disk."""
     settings = app[SETTINGS]
-    store = await EvidenceStore.open(settings.var_dir, master_key_b64=settings.master_key, clock=app[CLOCK])
-    for result in await store.recover():
+    store = await EvidenceStore.open(
+        settings.var_dir,
+        master_key_b64=settings.master_key,
+        clock=app[CLOCK],
+        quota_bytes=settings.store_quota_mb * 1024**2,
+        reserve_bytes=settings.store_reserve_mb * 1024**2,
+    )
+    results = await store.recover()
+    for result in results:
         if result.error:
             log.error("store_recovery_failed", file_id=result.file_id, error=result.error)
     async with app[DB].transaction() as s:
-        await reconcile(s, store)
+        recorded = await reconcile(s, store)
+    log.info(
+        "store_recovered",
+        finished=[r.file_id for r in results if r.signed is not None],
+        failed=[r.file_id for r in results if r.error],
+        recorded=[row.id for row in recorded],
+    )
     app[STORE] = store
+    monitor = StoreMonitor(store, warn_minutes=settings.store_warn_minutes, min_minutes=settings.store_min_minutes)
+    await monitor.measure()
+    monitor.start()
+    app[STORE_MONITOR] = monitor
+    app[READINESS].append(monitor.readiness)
     yield
+    await monitor.close()
 
 
 def create_app(
@@ -77,6 +96,7 @@ def create_app(
     app[CATALOGS] = catalogs
     app[SECRET] = app_secret(settings)
     app[HOME_TILES] = []
+    app[READINESS] = []
     app[LABELS] = EnumLabels()
     app[ACTOR_RESOLVERS] = []
     _jinja(app, catalogs)

@@ -75,3 +75,17 @@ class TooManyRequests(HubError):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__("too_many_requests", message)
         self.retry_after = retry_after
+
+
+class Unavailable(HubError):
+    """The database does not answer (refused, dropped, timed out): 503, and the caller may try again."""
+
+    status = 503
+    code = "database_unavailable"
+    retry_after = 5  # seconds (a Retry-After header)
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__("database_unavailable", message or N_("The database is not answering. Please try again in a moment."))
+
+
+STALE_MESSAGE = N_("Someone else changed this record; reload it and try again.")

@@ -92,6 +92,29 @@ class Settings(BaseSettings):
         description="How often each process re-checks the sessions behind its open WebSockets "
         "(revoked, timed out, disabled) and closes the sockets of ended ones.",
     )
+    store_quota_mb: int = Field(
+        0,
+        ge=0,
+        description="Most the evidence store may hold, in MB; a write beyond it fails exactly as on a full disk "
+        "(the recording's gap says disk_full). 0: no quota, the disk's own size.",
+    )
+    store_reserve_mb: int = Field(
+        64,
+        ge=0,
+        description="Space kept free on the store's disk, in MB: recordings stop writing (disk_full) before the disk "
+        "is full, so what they wrote is finished, signed and verifies.",
+    )
+    store_min_minutes: float = Field(
+        30.0,
+        ge=0,
+        description="Readiness fails, and new recorded sessions are refused, when the store has room for fewer "
+        "minutes of recording than this at the current rate (never less than one room's).",
+    )
+    store_warn_minutes: float = Field(
+        120.0,
+        ge=0,
+        description="Below this many minutes of recording left in the store, the hub warns the operators (log and metric).",
+    )
 
     @property
     def effective_database_url(self) -> str:

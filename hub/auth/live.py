@@ -80,8 +80,12 @@ class SessionWatch:
         if last is not None and now - last < sessions.TOUCH_EVERY:
             return  # ICE candidates and media states come many a second: no database write for each
         self._touched[session_id] = now
-        async with self._db.transaction() as s:
-            await sessions.touch_id(s, session_id, now)
+        try:
+            async with self._db.transaction() as s:
+                await sessions.touch_id(s, session_id, now)
+        except Exception as exc:  # a database outage is never a reason to close a live call: the next message retries
+            self._touched.pop(session_id, None)
+            log.warning("session_touch_failed", error=type(exc).__name__)
 
 
 SESSION_WATCH: web.AppKey[SessionWatch] = web.AppKey("session_watch", SessionWatch)

@@ -6,7 +6,7 @@ import argparse
 
 from hub import audit
 from hub.cli.common import Subcommands, database, runs, settings
-from hub.rooms.interface import verify_recordings
+from hub.rooms.interface import unfinished_causes, verify_recordings
 from hub.store.interface import EvidenceStore, verify_store
 
 
@@ -22,6 +22,8 @@ async def audit_chain(args: argparse.Namespace) -> int:
 
 
 async def store(args: argparse.Namespace) -> int:
+    """Exit 1 on any failure, an unfinished file that no live hub writes among them: a file is only being written
+    while its writer holds the file's lock (the writing hub's process, read from /proc/locks)."""
     config = settings()
     db = database(config)
     try:
@@ -29,14 +31,19 @@ async def store(args: argparse.Namespace) -> int:
         async with db.transaction(write=False) as s:
             report = await verify_store(opened, s)
             report.failures.extend(await verify_recordings(s, opened))
+            causes = await unfinished_causes(s, report.abandoned)
     finally:
         await db.dispose()
     for failure in report.failures:
-        print(f"FAILED {failure}")
+        cause = causes.get(failure.file_id) if failure.file_id in report.abandoned else None
+        print(f"FAILED {failure}" + (f"; cause: {cause}" if cause else ""))
     for file_id in report.unfinished:
-        print(f"unfinished {file_id} (being written, or waiting for recovery at the next start)")
+        print(f"unfinished {file_id}: being written by a live hub ({report.writers[file_id]} holds its lock)")
     verdict = "ok" if report.ok else "FAILED"
-    print(f"{verdict}: {report.checked} files checked, {len(report.failures)} failed, {len(report.unfinished)} unfinished")
+    print(
+        f"{verdict}: {report.checked} files checked, {len(report.failures)} failed, "
+        f"{len(report.unfinished)} being written, {len(report.abandoned)} unfinished with no writer"
+    )
     return 0 if report.ok else 1
 
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from hub.access.actor import Actor
     from hub.access.policy import Policy
     from hub.clock import Clock
@@ -48,6 +46,17 @@ class EnumLabels:
         return str(member)
 
 
+@dataclass(frozen=True)
+class Readiness:
+    """One part's answer to "can the hub do its work now?" (the store, the recorders); `/readyz` gathers them."""
+
+    name: str
+    ok: bool
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+ReadinessCheck = Callable[[], Awaitable[Readiness]]
+
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 DB: web.AppKey[Database] = web.AppKey("db")
 POLICY: web.AppKey[Policy] = web.AppKey("policy")
@@ -57,6 +66,8 @@ SECRET: web.AppKey[bytes] = web.AppKey("secret")
 HOME_TILES: web.AppKey[list[HomeTile]] = web.AppKey("home_tiles")
 # English labels (message ids) of enum values shown in pages; each part adds its own
 LABELS: web.AppKey[EnumLabels] = web.AppKey("labels")
+# readiness checks the parts register (the database is checked by /readyz itself)
+READINESS: web.AppKey[list[ReadinessCheck]] = web.AppKey("readiness")
 
 
 # What a request carries, set by the middlewares.

@@ -15,7 +15,7 @@ from aiohttp import web
 from prometheus_client import Counter, Histogram
 
 from hub.access.actor import ANONYMOUS
-from hub.errors import Forbidden, HubError, TooManyRequests, Unauthenticated
+from hub.errors import Forbidden, HubError, Unauthenticated
 from hub.http.keys import ACTOR, CATALOGS, CSRF_TOKEN, LOCALE, REQUEST_ID, SETTINGS
 from hub.http.rendering import page_context
 from hub.http.validation import refuse_nul
@@ -101,7 +101,8 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
             return web.json_response(_error_body(request, exc), status=401)
         raise web.HTTPSeeOther(f"/signin?next={request.path_qs if request.method == 'GET' else '/'}") from None
     except HubError as exc:
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
+        retry_after = getattr(exc, "retry_after", None)  # 429, and 503 while the database is down
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
         if wants_json(request):
             return web.json_response(_error_body(request, exc), status=exc.status, headers=headers)
         return await _render_error(request, exc.status, request.app[CATALOGS].gettext(exc.message), headers)

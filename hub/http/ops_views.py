@@ -1,28 +1,56 @@
-"""Operations endpoints: health and Prometheus metrics, open to anyone (nginx keeps /metrics internal, see deploy/)."""
+"""Operations endpoints: liveness, readiness and Prometheus metrics, open to anyone (nginx keeps /metrics internal,
+see deploy/).
+
+`/healthz` is liveness: the process answers (restarting it would not help a database that is down, so it stays 200
+and only says how the database is). `/readyz` is readiness: 503 while the database, the store (writable, room for
+`HUB_STORE_MIN_MINUTES` of recording) or a recorder is unhealthy, with each part's answer in the body.
+"""
 
 from __future__ import annotations
+
+import asyncio
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.http.keys import READINESS, Readiness
 from hub.http.views import Call, Routes, Who, in_transaction
 
 routes = Routes()
+CHECK_SECONDS = 3.0  # a check that takes longer counts as failed
 
 
 async def _ping(s: AsyncSession) -> None:
     await s.execute(text("SELECT 1"))
 
 
-@routes.get("/healthz", who=Who.ANYONE, tx=False, summary="Whether the hub and its database answer.")
+async def database_readiness(request: web.Request) -> Readiness:
+    try:  # a unit of its own: a database that fails is the answer, not an error
+        await asyncio.wait_for(in_transaction(request, _ping, write=False), CHECK_SECONDS)
+    except Exception as exc:  # any database failure means not ready, and says why
+        return Readiness("database", False, {"error": type(exc).__name__})
+    return Readiness("database", True)
+
+
+@routes.get("/healthz", who=Who.ANYONE, tx=False, summary="Liveness: the hub answers (and how its database is).")
 async def healthz(call: Call[None]) -> web.Response:
-    try:  # a unit of its own: a database that fails is the answer (503), not an error
-        await in_transaction(call.request, _ping, write=False)
-    except Exception as exc:  # any database failure means unhealthy, and says why
-        return web.json_response({"status": "error", "database": type(exc).__name__}, status=503)
-    return web.json_response({"status": "ok", "database": "ok"})
+    database = await database_readiness(call.request)
+    return web.json_response({"status": "ok", "database": "ok" if database.ok else "unavailable"})
+
+
+@routes.get("/readyz", who=Who.ANYONE, tx=False, summary="Readiness: the database, the store and the recorders.")
+async def readyz(call: Call[None]) -> web.Response:
+    answers = [await database_readiness(call.request)]
+    for check in call.app.get(READINESS, []):
+        try:
+            answers.append(await asyncio.wait_for(check(), CHECK_SECONDS))
+        except Exception as exc:  # a check that fails is an unhealthy part
+            answers.append(Readiness(getattr(check, "__qualname__", "check"), False, {"error": type(exc).__name__}))
+    ready = all(a.ok for a in answers)
+    body = {"status": "ok" if ready else "unavailable", "checks": {a.name: {"ok": a.ok, **a.detail} for a in answers}}
+    return web.json_response(body, status=200 if ready else 503)
 
 
 @routes.get("/metrics", who=Who.ANYONE, tx=False, summary="Prometheus metrics.")

@@ -9,7 +9,7 @@ from hub.rooms.live_calls import LIVE_CALLS, CallHook
 from hub.rooms.models import Room, RoomKind, RoomSession, SessionKind
 from hub.rooms.participants import RIGHTS, ParticipantRole, Rights
 from hub.rooms.recording.keys import CASE_RESOLVER
-from hub.rooms.recording.verify import verify_recordings
+from hub.rooms.recording.verify import unfinished_causes, verify_recordings
 from hub.rooms.tokens import TokenError, issue_token, verify_token
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "TokenError",
     "issue_token",
     "sessions",
+    "unfinished_causes",
     "verify_recordings",
     "verify_token",
 ]

@@ -24,8 +24,9 @@ class LiveCalls(Protocol):
     on_participant_joined: list[CallHook]
     on_participant_left: list[CallHook]
     on_room_ended: list[CallHook]
+    on_recording_acknowledged: list[CallHook]
 
-    def set_recording(self, room_id: str, active: bool) -> None: ...
+    def set_recording(self, room_id: str, active: bool, reason: str | None = None, *, acknowledge: bool = False) -> None: ...
 
     def media_room(self, room_id: str) -> MediaRoom | None: ...
 

@@ -14,7 +14,7 @@ from hub.access.policy import Policy
 from hub.access.roles import Role
 from hub.auth.interface import User
 from hub.clock import LOCAL_TZ
-from hub.errors import Conflict
+from hub.errors import Conflict, HubError
 from hub.http.keys import POLICY, SECRET
 from hub.http.validation import as_id
 from hub.http.views import Call, Permission, Routes, Who, in_transaction
@@ -25,6 +25,8 @@ from hub.rooms.live_calls import LIVE_CALLS
 from hub.rooms.models import Room, RoomSession, SessionKind, SessionStatus
 from hub.rooms.pages import form_again, page
 from hub.rooms.participants import ParticipantRole
+from hub.rooms.recording.keys import RECORDINGS
+from hub.rooms.recording.manager import RECORDED_KINDS
 from hub.rooms.tokens import issue_token
 
 routes = Routes()
@@ -305,6 +307,26 @@ async def end_api(call: Call[None]) -> web.Response:
     return web.json_response(session_json(await _end(call)))
 
 
+class RecordingImpossible(HubError):
+    status = 503
+    code = "recording_impossible"
+
+
+def _refuse_unrecordable(call: Call[None], rs: RoomSession) -> None:
+    """A session that must be recorded does not start while recording is impossible (DESIGN §10); a call that runs
+    already goes on (its people see 未在录制 and why)."""
+    manager = call.app.get(RECORDINGS)
+    calls = call.app.get(LIVE_CALLS)
+    if manager is None or rs.kind not in RECORDED_KINDS or (calls is not None and rs.signaling_room in calls.rooms):
+        return
+    reason = manager.impossible()
+    if reason is not None:
+        message = {
+            "disk_full": N_("This session must be recorded, and the evidence store is full. Ask the operators to free space."),
+        }.get(reason, N_("This session must be recorded, and recording is impossible now. Ask the operators."))
+        raise RecordingImpossible("recording_impossible", message)
+
+
 @routes.post(
     "/api/v1/room-sessions/{id}/token",
     who=Who.STAFF_OR_KIOSK,
@@ -320,6 +342,7 @@ async def token_api(call: Call[None]) -> web.Response:
     policy, rs = _policy(call), call.target
     if rs.status is SessionStatus.ENDED:
         raise Conflict("session_ended", N_("This session has ended."))
+    _refuse_unrecordable(call, rs)
     if rs.status is SessionStatus.PLANNED:
         if not policy.may(call.actor, "open", rs):
             raise Conflict("session_not_open", N_("This session has not started yet."))

@@ -107,6 +107,13 @@ class End(Request):
     type: Literal["end"] = "end"
 
 
+class AcknowledgeRecording(Request):
+    """Host or interviewer: "I know this room is not being recorded now" (after `recording` with `acknowledge`
+    true). Logged in the audit chain with the reason. Reply: `ok`."""
+
+    type: Literal["acknowledge_recording"] = "acknowledge_recording"
+
+
 class Ping(Request):
     """Keepalive. Reply: `pong`."""
 
@@ -241,8 +248,14 @@ class StartSending(Reply):
 
 
 class Recording(Reply):
+    """Recording started (`active` true) or stopped. While a room that must be recorded is not, `reason` says why
+    (`disk_full`, `store_error`, `database_unavailable`, `recorder_failed`) and everyone shows 未在录制 with it;
+    `acknowledge` asks the host to confirm before going on (`acknowledge_recording`)."""
+
     type: Literal["recording"] = "recording"
     active: bool
+    reason: str | None = None
+    acknowledge: bool = False
 
 
 class Ended(Reply):
@@ -253,14 +266,16 @@ class Ended(Reply):
 
 
 class Closed(Reply):
-    """The server closes this connection: `replaced` (you connected again elsewhere) or `removed`."""
+    """The server closes this connection: `replaced` (you connected again elsewhere), `removed`, or `server_stopped`
+    (the hub is shutting down; a restarted hub takes the call back, the recording's gap says why)."""
 
     type: Literal["closed"] = "closed"
     reason: str
 
 
 CLIENT_MESSAGES: dict[str, type[Request]] = {
-    m.model_fields["type"].default: m for m in (Join, Offer, Ice, Admit, Deny, MediaState, SetPresenter, Remove, Leave, End, Ping)
+    m.model_fields["type"].default: m
+    for m in (Join, Offer, Ice, Admit, Deny, MediaState, SetPresenter, Remove, Leave, End, AcknowledgeRecording, Ping)
 }
 SERVER_MESSAGES: dict[str, type[Reply]] = {
     m.model_fields["type"].default: m

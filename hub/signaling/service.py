@@ -75,6 +75,8 @@ class RoomState:
     members: dict[str, Member] = field(default_factory=dict)
     presenter: str | None = None
     recording: bool = False
+    recording_reason: str | None = None  # why a room that must be recorded is not, while it is not
+    recording_acknowledge: bool = False
     next_order: int = 0
 
     def lobby(self) -> list[Member]:
@@ -126,6 +128,7 @@ class SignalingService:
         self.on_participant_joined: list[Hook] = []
         self.on_participant_left: list[Hook] = []
         self.on_room_ended: list[Hook] = []
+        self.on_recording_acknowledged: list[Hook] = []
         self._handlers: dict[str, Callable[[Connection, Any], Awaitable[None]]] = {
             "join": self._join,
             "offer": self._offer,
@@ -137,6 +140,7 @@ class SignalingService:
             "remove": self._remove,
             "leave": self._leave,
             "end": self._end,
+            "acknowledge_recording": self._acknowledge_recording,
             "ping": self._ping,
         }
         assert set(self._handlers) == set(p.CLIENT_MESSAGES)
@@ -238,6 +242,7 @@ class SignalingService:
         if member.admitted:
             self.bus.attach(room.id, member.id, conn.deliver)
             conn.send(self._joined(room, member, msg.id))
+            self._tell_not_recording(room, member)
             if is_new:
                 self.bus.publish(room.id, _dump(p.ParticipantJoined(participant=member.info())), exclude=member.id)
                 await self._fire(self.on_participant_joined, RoomEvent(room.id, member.id, member.role, "joined"))
@@ -303,6 +308,7 @@ class SignalingService:
         if target.conn is not None:
             self.bus.attach(room.id, target.id, target.conn.deliver)
             target.conn.send(self._joined(room, target, None))
+            self._tell_not_recording(room, target)
         self.bus.publish(room.id, _dump(p.ParticipantJoined(participant=target.info())), exclude=target.id)
         self._lobby_changed(room)
         await self._fire(self.on_participant_joined, RoomEvent(room.id, target.id, target.role, "admitted"))
@@ -356,6 +362,14 @@ class SignalingService:
         # Ending closes the host's own socket, which cancels this very handler: run the end as a task of the
         # service so that media release and the room-ended hooks always finish.
         self._spawn(self.end_room(room.id, "ended_by_host"))
+
+    async def _acknowledge_recording(self, conn: Connection, msg: p.AcknowledgeRecording) -> None:
+        room, member = self._member(conn)
+        if not member.rights.admit and not member.rights.end:
+            raise SignalingError("forbidden", f"a {member.role} does not run the recording")
+        conn.send(p.Ok(id=msg.id))
+        reason = room.recording_reason or ""
+        await self._fire(self.on_recording_acknowledged, RoomEvent(room.id, member.id, member.role, reason))
 
     async def _ping(self, conn: Connection, msg: p.Ping) -> None:
         conn.send(p.Pong(id=msg.id))
@@ -450,12 +464,28 @@ class SignalingService:
         await self._drop(room, member, reason)
         return True
 
-    def set_recording(self, room_id: str, active: bool) -> None:
-        """Tell everyone in the room that recording started or stopped."""
+    def set_recording(self, room_id: str, active: bool, reason: str | None = None, *, acknowledge: bool = False) -> None:
+        """Tell everyone in the room that recording started or stopped (`reason`: why a room that must be recorded is
+        not; those who join later are told too)."""
         room = self.rooms.get(room_id)
-        if room is not None and room.recording != active:
-            room.recording = active
-            self.bus.publish(room_id, _dump(p.Recording(active=active)))
+        if room is None:
+            return
+        reason = None if active else reason
+        if (room.recording, room.recording_reason) != (active, reason):
+            room.recording, room.recording_reason = active, reason
+            room.recording_acknowledge = acknowledge and reason is not None
+            message = p.Recording(active=active, reason=reason, acknowledge=room.recording_acknowledge)
+            self.bus.publish(room_id, _dump(message))
+
+    def _tell_not_recording(self, room: RoomState, member: Member) -> None:
+        if room.recording_reason is not None and member.conn is not None:
+            message = p.Recording(active=False, reason=room.recording_reason, acknowledge=room.recording_acknowledge)
+            member.conn.send(message)
+
+    async def shutting_down(self, reason: str = "server_stopped") -> None:
+        """Before the sockets close: every participant is told why, so a client knows to come back."""
+        for conn in list(self.connections):
+            conn.send(p.Closed(reason=reason))
 
     def media_room(self, room_id: str) -> MediaRoom | None:
         """The room's media, for the recorder (`add_tap`); None if nobody is in the room."""

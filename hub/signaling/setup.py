@@ -49,7 +49,8 @@ def setup(
     app.router.add_get("/ws", websocket)
 
     async def close_sockets(app: web.Application) -> None:
-        # WebSocket handlers would otherwise hold shutdown until the clients hang up.
+        # WebSocket handlers would otherwise hold shutdown until the clients hang up. Each client is told why first.
+        await service.shutting_down("server_stopped")
         for conn in list(service.connections):
             await conn.close()
 

@@ -17,3 +17,7 @@ class IntegrityError(StoreError):
 
 class KeyFileError(StoreError):
     """A key file is malformed or readable by others."""
+
+
+class StoreFull(StoreError):
+    """The disk (or the store's quota, or its reserve) has no room for the write."""

@@ -6,9 +6,10 @@ from aiohttp import web
 
 from hub.store import service
 from hub.store.container import CHUNK_SIZE
-from hub.store.errors import StoreError
+from hub.store.errors import StoreError, StoreFull
 from hub.store.manifest import FileKind, Labels, SignedManifest, grouped
 from hub.store.models import StoredFile
+from hub.store.monitor import StoreMonitor
 from hub.store.reader import FileReader
 from hub.store.service import record_closed, register_file
 from hub.store.sink import WriterSink
@@ -17,10 +18,12 @@ from hub.store.verify import Failure, verify_store
 from hub.store.writer import OpenedFile, StreamWriter
 
 STORE: web.AppKey[EvidenceStore] = web.AppKey("store")
+STORE_MONITOR: web.AppKey[StoreMonitor] = web.AppKey("store_monitor")
 
 __all__ = [
     "CHUNK_SIZE",
     "STORE",
+    "STORE_MONITOR",
     "EvidenceStore",
     "Failure",
     "FileKind",
@@ -29,6 +32,8 @@ __all__ = [
     "OpenedFile",
     "SignedManifest",
     "StoreError",
+    "StoreFull",
+    "StoreMonitor",
     "StoredFile",
     "StreamWriter",
     "WriterSink",

@@ -9,10 +9,13 @@ entry of an intact chain. Returns every failure, naming the file and the reason.
 from __future__ import annotations
 
 import asyncio
+import errno
+import fcntl
 import hashlib
 import json
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select
@@ -45,11 +48,41 @@ class Failure:
 class StoreReport:
     checked: int
     failures: list[Failure] = field(default_factory=list)
-    unfinished: list[str] = field(default_factory=list)  # being written, or waiting for recover()
+    unfinished: list[str] = field(default_factory=list)  # being written now by a live hub (it holds the file's lock)
+    writers: dict[str, str] = field(default_factory=dict)  # unfinished file → how we know its writer is alive
+    abandoned: list[str] = field(default_factory=list)  # unfinished and nobody writes it: each also a failure
 
     @property
     def ok(self) -> bool:
         return not self.failures
+
+
+def lock_holder(path: Path) -> str | None:
+    """Who holds the writer's lock on ``path``: "process N" (from /proc/locks), "a process" (the lock is taken but
+    /proc/locks does not say by whom), or None when nobody does (its writer is gone). Blocking."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    device = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    try:
+        with open("/proc/locks", encoding="ascii") as locks:
+            for line in locks:
+                fields = line.split()  # "1: FLOCK  ADVISORY  WRITE 12345 08:01:1234567 0 EOF" ("->" marks a waiter)
+                if "->" not in fields and len(fields) >= 6 and fields[1] == "FLOCK" and fields[5] == device:
+                    return f"process {fields[4]}"
+    except OSError:
+        pass
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
+            return "a process"
+        raise
+    finally:
+        os.close(fd)  # releases our shared lock at once
+    return None
 
 
 def verify_file(layout: Layout, keys: StoreKeys, file_id: str) -> tuple[SignedManifest | None, list[str]]:
@@ -152,6 +185,8 @@ async def verify_store(store: EvidenceStore, session: AsyncSession) -> StoreRepo
     if not chain.ok:
         failures.append(Failure(AUDIT_CHAIN, chain.message()))
     unfinished: list[str] = []
+    writers: dict[str, str] = {}
+    abandoned: list[str] = []
     checked = 0
     for file_id in sorted(set(on_disk) | set(rows)):
         row = rows.get(file_id)
@@ -160,7 +195,15 @@ async def verify_store(store: EvidenceStore, session: AsyncSession) -> StoreRepo
             failures.append(Failure(file_id, "registered in the database but missing from the store"))
             continue
         if not has_manifest and (row is None or row.status == FileStatus.WRITING):
-            unfinished.append(file_id)
+            holder = await asyncio.to_thread(lock_holder, store.layout.ciphertext(file_id))
+            if holder is not None:
+                unfinished.append(file_id)
+                writers[file_id] = holder
+            else:
+                abandoned.append(file_id)
+                failures.append(
+                    Failure(file_id, "unfinished, and no live hub writes it (no process holds its lock): its writer stopped")
+                )
             continue
         checked += 1
         signed, reasons = await asyncio.to_thread(verify_file, store.layout, store.keys, file_id)
@@ -185,4 +228,4 @@ async def verify_store(store: EvidenceStore, session: AsyncSession) -> StoreRepo
             failures.append(
                 Failure(file_id, f"its audit entry (seq {min(entries)}) lies at or after the break (seq {chain.broken_seq})")
             )
-    return StoreReport(checked, failures, unfinished)
+    return StoreReport(checked, failures, unfinished, writers, abandoned)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import datetime as dt
+import errno
 import fcntl
 import hashlib
 import os
@@ -23,10 +24,11 @@ from typing import Any, TypeVar
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from hub.store.container import CHUNK_SIZE, Header, seal
-from hub.store.errors import StoreError
+from hub.store.errors import StoreError, StoreFull
 from hub.store.keys import StoreKeys
 from hub.store.layout import Layout, fsync_dir, write_all, write_atomic
 from hub.store.manifest import FileKind, Labels, Manifest, SignedManifest, sign
+from hub.store.space import Space
 
 T = TypeVar("T")
 
@@ -45,7 +47,8 @@ class OpenedFile:
 class _Sealer:
     """Owns the file descriptor. Every method runs on the writer's thread, one at a time."""
 
-    def __init__(self, path: Path, header: Header, data_key: bytes, sync_every_chunk: bool) -> None:
+    def __init__(self, path: Path, header: Header, data_key: bytes, sync_every_chunk: bool, space: Space | None = None) -> None:
+        self._space = space
         self._aead = AESGCM(data_key)
         self._prefix = header.nonce_prefix
         self._aad = header.binding.aad()
@@ -64,9 +67,12 @@ class _Sealer:
             fsync_dir(path.parent)
         except BaseException:
             os.close(self._fd)
+            path.unlink(missing_ok=True)  # a file that never got its header holds nothing: no husk for recovery
             raise
 
-    def _append(self, data: bytes) -> None:
+    def _append(self, data: bytes, *, finishing: bool = False) -> None:
+        if self._space is not None:
+            self._space.charge(len(data), finishing=finishing)
         write_all(self._fd, data)
         self._cipher_hash.update(data)
         self.cipher_size += len(data)
@@ -83,12 +89,15 @@ class _Sealer:
         return self.durable_size
 
     def finish(self, manifest_path: Path, build: Callable[[_Sealer], Manifest], keys: StoreKeys) -> SignedManifest:
-        self._append(seal(self._aead, self._prefix, self._counter, True, b"", self._aad))
+        self._append(seal(self._aead, self._prefix, self._counter, True, b"", self._aad), finishing=True)
         self._counter += 1
         os.fsync(self._fd)
         self.durable_size = self.plain_size
         signed = sign(build(self), keys)
-        write_atomic(manifest_path, signed.file_bytes())
+        body = signed.file_bytes()
+        if self._space is not None:
+            self._space.charge(len(body), finishing=True)
+        write_atomic(manifest_path, body)
         self.close()  # only now: the lock keeps recover() off until the manifest is in place
         return signed
 
@@ -122,8 +131,10 @@ class StreamWriter:
         now: Callable[[], dt.datetime],
         *,
         sync_every_chunk: bool = True,
+        space: Space | None = None,
     ) -> None:
         self.opened = opened
+        self._space = space
         self._layout = layout
         self._keys = keys
         self._header = header
@@ -142,6 +153,11 @@ class StreamWriter:
     @property
     def file_id(self) -> str:
         return self.opened.file_id
+
+    @property
+    def error(self) -> BaseException | None:
+        """The first failure of the writer's thread (a full disk …), as the store reports it; None while it writes."""
+        return _store_error(self.file_id, self._error) if self._error is not None else None
 
     @property
     def written_bytes(self) -> int:
@@ -163,7 +179,7 @@ class StreamWriter:
 
         def create() -> _Sealer:
             self._layout.make_folder(self.file_id)
-            return _Sealer(path, self._header, self._data_key, self._sync_every_chunk)
+            return _Sealer(path, self._header, self._data_key, self._sync_every_chunk, self._space)
 
         self._sealer = await self._run(create)
 
@@ -275,7 +291,7 @@ class StreamWriter:
         try:
             result = await asyncio.wrap_future(future)
         except (OSError, ValueError) as exc:
-            raise StoreError(f"writing {self.file_id} failed: {exc}") from exc
+            raise _store_error(self.file_id, exc) from exc
         self._raise_if_failed()  # an earlier job of this writer may have failed
         return result
 
@@ -285,7 +301,7 @@ class StreamWriter:
 
     def _raise_if_failed(self) -> None:
         if self._error is not None:
-            raise StoreError(f"writing {self.file_id} failed: {self._error}") from self._error
+            raise _store_error(self.file_id, self._error) from self._error
 
     def _check_open(self) -> None:
         if self._closed:
@@ -296,3 +312,10 @@ class StreamWriter:
         if self._sealer is None:
             raise StoreError("the writer was not started")
         return self._sealer
+
+
+def _store_error(file_id: str, exc: BaseException) -> StoreError:
+    """A full disk (or quota, or reserve) is ``StoreFull``, so callers can name the cause; anything else ``StoreError``."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StoreFull(f"writing {file_id} failed, no space left: {exc.strerror or exc}")
+    return StoreError(f"writing {file_id} failed: {exc}")

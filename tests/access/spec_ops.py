@@ -10,6 +10,7 @@ from tests.access.matrix import Probe, World, expect
 def probes(world: World) -> list[Probe]:
     return [
         Probe("GET", "/healthz", "/healthz", expect("/healthz", staff=200, outsiders=200)),
+        Probe("GET", "/readyz", "/readyz", expect("/readyz", staff=200, outsiders=200)),
         Probe("GET", "/metrics", "/metrics", expect("/metrics", staff=200, outsiders=200)),
         Probe("GET", "/static", "/static/css/hub.css", expect("/static", staff=200, outsiders=200)),
         Probe("GET", "/static", "/static/js/auth/ceremony.js", expect("/static", staff=200, outsiders=200)),

@@ -198,6 +198,32 @@ async def test_outside_removal_and_recording_state(hub: Hub) -> None:
     assert late.joined is not None and late.joined["recording"] is True
 
 
+async def test_not_recording_is_told_with_its_reason_to_everyone_and_to_who_joins_later(hub: Hub) -> None:
+    host = await hub.client("r1", "host", ParticipantRole.HOST)
+    clerk = await hub.client("r1", "clerk", ParticipantRole.CLERK)
+    hub.service.set_recording("r1", False, "disk_full", acknowledge=True)
+    for client in (host, clerk):
+        event = await client.wait_event("recording")
+        assert (event["active"], event["reason"], event["acknowledge"]) == (False, "disk_full", True)
+    late = await hub.client("r1", "late", ParticipantRole.CLERK)
+    assert late.joined is not None and late.joined["recording"] is False
+    told = await late.wait_event("recording")
+    assert (told["active"], told["reason"]) == (False, "disk_full")
+    acknowledged: list[object] = []
+    hub.service.on_recording_acknowledged.append(acknowledged.append)
+    with pytest.raises(SignalingRefused) as caught:
+        await clerk.request({"type": "acknowledge_recording"})
+    assert caught.value.code == "forbidden"
+    assert (await host.request({"type": "acknowledge_recording"}))["type"] == "ok"
+    assert [(e.participant, e.reason) for e in acknowledged] == [("host", "disk_full")]  # type: ignore[attr-defined]
+
+
+async def test_shutting_down_tells_every_socket_why(hub: Hub) -> None:
+    host = await hub.client("r1", "host", ParticipantRole.HOST)
+    await hub.service.shutting_down()
+    assert (await host.wait_event("closed"))["reason"] == "server_stopped"
+
+
 async def test_media_state_is_shown_to_everyone(hub: Hub) -> None:
     host = await hub.client("r1", "host", ParticipantRole.HOST)
     clerk = await hub.client("r1", "clerk", ParticipantRole.CLERK)

@@ -34,6 +34,11 @@ class GapCause(StrEnum):
     LEFT = "left"  # the participant left or was removed
     SERVER_RESTART = "server_restart"  # the server stopped (crash or restart) while recording
     NO_MEDIA = "no_media"  # nobody's media reached the recorder
+    SERVER_STOPPED = "server_stopped"  # the hub was stopped (SIGTERM) while recording, until it records again
+    DISK_FULL = "disk_full"  # the store's disk (or quota, or reserve) was full: the recorder stopped
+    STORE_ERROR = "store_error"  # the store failed to write (other than full)
+    DATABASE_UNAVAILABLE = "database_unavailable"  # the database did not answer when the recording had to start
+    RECORDER_FAILED = "recorder_failed"  # the recorder itself failed (a bug): restarted into a new segment
 
 
 class NoticeDecision(StrEnum):
@@ -154,6 +159,11 @@ RECORDING_LABELS: dict[Enum, str] = {
     GapCause.LEFT: N_("Left the room"),
     GapCause.SERVER_RESTART: N_("Server restart"),
     GapCause.NO_MEDIA: N_("No media"),
+    GapCause.SERVER_STOPPED: N_("Server stopped"),
+    GapCause.DISK_FULL: N_("Disk full"),
+    GapCause.STORE_ERROR: N_("Evidence store error"),
+    GapCause.DATABASE_UNAVAILABLE: N_("Database unavailable"),
+    GapCause.RECORDER_FAILED: N_("Recorder failed"),
     NoticeDecision.ACKNOWLEDGED: N_("Acknowledged"),
     NoticeDecision.REFUSED: N_("Refused"),
     ExportStatus.REQUESTED: N_("Awaiting approval"),

@@ -9,6 +9,10 @@ A segment holds the tracks of everyone whose media flows when it opens. When a p
 for `drop_after` seconds (a network drop, or they left) or a new one starts, the segment closes and the
 next opens with the tracks that flow now; the absence is written down as a gap (from, to, cause).
 Nobody can pause it: the recorder has no pause.
+
+A recorder that fails (the disk is full, the store fails, a bug) stops at once: it aborts its open segment,
+keeps its open gaps, and calls `on_failed`; the manager (`manager.py`) tells the room, writes the gap with its
+cause and starts a new recorder into a new segment when it can.
 """
 
 from __future__ import annotations
@@ -18,13 +22,13 @@ import contextlib
 import datetime as dt
 import heapq
 import itertools
-import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import av
+import structlog
 
 from hub.media.interface import FrameTiming, MediaRoom
 from hub.rooms.recording.models import GapCause
@@ -32,7 +36,7 @@ from hub.rooms.recording.segment import SegmentFile, TrackSpec, h264_size, vp8_s
 from hub.rooms.recording.sync import ReportWatch
 from hub.store.interface import EvidenceStore, Labels, OpenedFile, SignedManifest
 
-log = logging.getLogger(__name__)
+log = structlog.get_logger("hub.recorder")
 
 StreamKey = tuple[str, str]  # (participant, kind)
 SLOT_OF = {"video": "camera", "audio": "microphone"}
@@ -105,6 +109,9 @@ class Recorder:
         previous_file_id: str | None = None,
         tuning: RecorderTuning | None = None,
         now: Callable[[], float] = time.time,
+        on_failed: Callable[[Recorder, BaseException], None] | None = None,
+        on_segment: Callable[[Recorder], None] | None = None,
+        room_gap: int | None = None,
     ) -> None:
         self.room = room
         self.store = store
@@ -125,12 +132,17 @@ class Recorder:
         self._present: dict[str, int | None] = {}  # participant → open gap id (None: present)
         self._last_seen: dict[str, float] = {}
         self._left: dict[str, GapCause] = {}
-        self._room_gap: int | None = None
+        self._room_gap: int | None = room_gap  # an open gap of the whole recording, closed by the first segment
         self._last_flush = 0.0
         self._remove_tap: Callable[[], None] | None = None
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self.failed: BaseException | None = None
+        self.failed_at = 0.0  # unix time the failure was noticed
+        self.on_failed = on_failed
+        self.on_segment = on_segment
+        self._inject: BaseException | None = None
+        self.failed_segments: list[SegmentFile] = []  # aborted by a failure: the manager finishes their files
 
     # ---- life --------------------------------------------------------------------------------
 
@@ -156,7 +168,12 @@ class Recorder:
         self._release(float("inf"))
         if self.segment is not None:
             end = max(end, self.segment.started_at + self.segment.duration_ms / 1000)
-            await self._close_segment(cause)
+            try:
+                await self._close_segment(cause)
+            except Exception as exc:  # a full disk at the very end: the segment is left for recovery, as on failure
+                self.failed, self.failed_at = exc, time.time()
+                await self._abort(self.segment)  # put back by _close_segment
+                return
         for participant, gap in list(self._present.items()):
             if gap is not None:
                 await self.log.gap_closed(gap, utc(end))
@@ -234,26 +251,53 @@ class Recorder:
                 stream.sync = "sender_report"
             elif force or now - stream.first_arrival >= self.tuning.report_wait:
                 stream.sync = "arrival"
-                log.warning("no sender report from %s %s: placing frames by arrival", stream.participant, stream.kind)
+                log.warning("recorder_no_sender_report", participant=stream.participant, kind=stream.kind)
             else:
                 continue
             self._place(stream)
 
     # ---- the loop ----------------------------------------------------------------------------
 
+    def inject(self, exc: BaseException) -> None:
+        """Fail on the next step with `exc` (fault drills and tests: the recorder killed from inside)."""
+        self._inject = exc
+
     async def _run(self) -> None:
         try:
             while True:
                 await asyncio.sleep(self.tuning.tick)
+                if self._inject is not None:
+                    raise self._inject
                 await self._step(self.now())
         except asyncio.CancelledError:
             raise
-        except BaseException as exc:
-            self.failed = exc
-            log.exception("recorder failed; the open segment is left for recovery")
-            if self.segment is not None:
-                await self.segment.abort()
-            raise
+        except Exception as exc:
+            self.failed, self.failed_at = exc, time.time()
+            if self._remove_tap is not None:
+                self._remove_tap()
+                self._remove_tap = None
+            self._heap.clear()
+            await self._abort(self.segment)
+            if self.on_failed is not None:
+                self.on_failed(self, exc)
+            else:
+                log.exception("recorder_failed", error=str(exc))
+
+    async def _abort(self, segment: SegmentFile | None) -> None:
+        if segment is not None and segment not in self.failed_segments:
+            self.failed_segments.append(segment)
+            with contextlib.suppress(Exception):  # its writer may be what failed
+                await segment.abort()
+
+    async def close_gaps(self, end: float) -> None:
+        """A failed recorder's open gaps end where the failure's gap begins."""
+        for participant, gap in list(self._present.items()):
+            if gap is not None:
+                await self.log.gap_closed(gap, utc(end))
+                self._present[participant] = None
+        if self._room_gap is not None:
+            await self.log.gap_closed(self._room_gap, utc(end))
+            self._room_gap = None
 
     async def _step(self, now: float) -> None:
         self._place_pending(now)
@@ -324,7 +368,11 @@ class Recorder:
             self._request_keyframes(new)
         if old is not None:
             cause = "participants_changed" if new is not None else "media_stopped"
-            await self._close_segment(cause, next_segment_id=new.file_id if new is not None else None)
+            try:
+                await self._close_segment(cause, next_segment_id=new.file_id if new is not None else None)
+            except BaseException:
+                await self._abort(new)
+                raise
         if new is None and self._room_gap is None and old is not None:
             self._room_gap = await self.log.gap_opened(None, utc(at), GapCause.NO_MEDIA)
         if new is not None and self._room_gap is not None:
@@ -333,13 +381,19 @@ class Recorder:
         self.segment = new
         self.segment_keys = live
         self._last_flush = self.now()
+        if new is not None and self.on_segment is not None:
+            self.on_segment(self)
 
     async def _close_segment(self, cause: str, *, next_segment_id: str | None = None) -> None:
         segment = self.segment
         assert segment is not None
         self.segment = None
         self.segment_keys = []
-        signed = await segment.close(next_segment_id=next_segment_id)
+        try:
+            signed = await segment.close(next_segment_id=next_segment_id)
+        except BaseException:
+            self.segment = segment  # still the open (failed) segment: the failure path aborts it
+            raise
         self.previous_file_id = segment.file_id
         self.closed_segments += 1
         tracks = segment.describe()

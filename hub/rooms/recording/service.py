@@ -25,6 +25,7 @@ from hub.rooms.recording.models import (
     RecordingGap,
     RecordingSegment,
     RecordingStatus,
+    ReviewCopy,
     SegmentStatus,
 )
 from hub.rooms.recording.probe import media_duration_ms
@@ -89,6 +90,29 @@ async def finish(s: AsyncSession, recording_id: int, *, now: dt.datetime, reason
     await audit.record(s, SYSTEM, "recording.ended", OBJECT_TYPE, recording.id, {"reason": reason}, at=now)
 
 
+async def interrupt(s: AsyncSession, recording_id: int, *, now: dt.datetime, cause: GapCause) -> None:
+    """The hub stops while recording (SIGTERM): the recording is interrupted, and a gap of the whole recording opens
+    now; a restarted hub that records the room again closes it (`begin`), so the downtime is a gap with its cause."""
+    recording = await s.get(Recording, recording_id)
+    if recording is None or recording.status is not RecordingStatus.RECORDING:
+        return
+    recording.status = RecordingStatus.INTERRUPTED
+    recording.ended_at = now
+    recording.end_reason = cause.value
+    s.add(RecordingGap(recording_id=recording_id, participant=None, started_at=now, cause=cause))
+    await s.flush()
+    await audit.record(s, SYSTEM, "recording.interrupted", OBJECT_TYPE, recording_id, {"cause": cause.value}, at=now)
+
+
+async def acknowledge_fault(
+    s: AsyncSession, recording_id: int, *, participant: str, role: str, cause: str, now: dt.datetime
+) -> None:
+    """The host confirmed they know the room is not recorded now (and why): written into the audit chain."""
+    change = {"participant": participant, "role": role, "cause": cause}
+    actor = audit.AuditActor(None, f"participant:{participant}")
+    await audit.record(s, actor, "recording.fault_acknowledged", OBJECT_TYPE, recording_id, change, at=now)
+
+
 async def _open_gaps(s: AsyncSession, recording_id: int, *, whole_only: bool = False) -> Sequence[RecordingGap]:
     query = select(RecordingGap).where(RecordingGap.recording_id == recording_id, RecordingGap.ended_at.is_(None))
     if whole_only:
@@ -146,6 +170,65 @@ class DbRecordingLog:
                 row.ended_at = ended_at
 
 
+async def segment_failed(
+    db: Database, file_id: str, cause: str, signed: SignedManifest | None, ended_at: dt.datetime | None, duration_ms: int
+) -> None:
+    """A segment whose recorder failed: its file finished at once by the store's recovery (`signed`), or left for the
+    next start's recovery (None); either way the segment names the cause."""
+    async with db.transaction() as s:
+        if signed is not None:
+            await record_closed(s, signed)
+        segment = await s.scalar(select(RecordingSegment).where(RecordingSegment.file_id == file_id))
+        if segment is None:
+            return
+        segment.close_cause = cause[:60]
+        if signed is not None:
+            segment.status = SegmentStatus.RECOVERED
+            segment.ended_at = ended_at
+            segment.duration_ms = duration_ms
+
+
+async def adopt_orphans(s: AsyncSession, store: EvidenceStore) -> list[str]:
+    """At start-up, after the store's reconcile: segments whose rows never reached the database (it was down when the
+    hub stopped) are put back into their recordings. The store is the truth: each closed recording file follows the
+    segment its manifest names, so the chain from a known segment finds every one, in order."""
+    known = {row.file_id: row for row in (await s.scalars(select(RecordingSegment))).all()}
+    copies = set((await s.scalars(select(ReviewCopy.file_id))).all())
+    candidates: dict[str, SignedManifest] = {}
+    for file_id in await store.file_ids():
+        if file_id in known or file_id in copies:
+            continue
+        try:
+            found = await store.manifest(file_id)
+        except StoreError:
+            continue  # unfinished: `hub store verify` names it
+        if found.manifest.kind.value == "recording" and found.manifest.labels.previous_segment_id:
+            candidates[found.manifest.labels.previous_segment_id] = found
+    adopted = []
+    for previous in list(known.values()):
+        before = previous
+        while (follower := candidates.pop(before.file_id, None)) is not None:
+            m = follower.manifest
+            duration = await recovered_duration(store, m.file_id)
+            started = m.created_at
+            row = RecordingSegment(
+                recording_id=before.recording_id,
+                position=before.position + 1,
+                file_id=m.file_id,
+                status=SegmentStatus.RECOVERED if m.recovery is not None else SegmentStatus.CLOSED,
+                started_at=started,
+                ended_at=started + dt.timedelta(milliseconds=duration),
+                duration_ms=duration,
+                tracks="[]",  # who was on which track was in the lost row; the file and its manifest still say who was in it
+                close_cause="adopted_after_restart",
+            )
+            s.add(row)
+            await s.flush()
+            adopted.append(m.file_id)
+            before = row
+    return adopted
+
+
 async def recover_interrupted(s: AsyncSession, store: EvidenceStore, *, now: dt.datetime) -> list[int]:
     """At start-up (after the store's recovery and reconcile): close what a crash left recording.
 
@@ -159,7 +242,7 @@ async def recover_interrupted(s: AsyncSession, store: EvidenceStore, *, now: dt.
         segments = (await s.scalars(select(RecordingSegment).where(RecordingSegment.recording_id == recording.id))).all()
         for segment in segments:
             if segment.status is SegmentStatus.WRITING:
-                segment.duration_ms = await _recovered_duration(store, segment.file_id)
+                segment.duration_ms = await recovered_duration(store, segment.file_id)
                 segment.ended_at = segment.started_at + dt.timedelta(milliseconds=segment.duration_ms)
                 segment.status = SegmentStatus.RECOVERED
                 segment.close_cause = "server_restart"
@@ -185,7 +268,7 @@ async def recover_interrupted(s: AsyncSession, store: EvidenceStore, *, now: dt.
     return recovered
 
 
-async def _recovered_duration(store: EvidenceStore, file_id: str) -> int:
+async def recovered_duration(store: EvidenceStore, file_id: str) -> int:
     try:
         reader = await store.open_reader(file_id)
     except StoreError:

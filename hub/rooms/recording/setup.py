@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import structlog
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
-from hub.http.keys import CLOCK, DB, LABELS, POLICY
+from hub.http.keys import CLOCK, DB, LABELS, POLICY, READINESS, Readiness
 from hub.rooms.live_calls import LIVE_CALLS
 from hub.rooms.recording import service, views
 from hub.rooms.recording.access import load_recording
@@ -22,7 +23,9 @@ from hub.rooms.recording.manager import RecordingManager, no_case
 from hub.rooms.recording.models import RECORDING_LABELS, Recording
 from hub.rooms.recording.playback import ReaderCache
 from hub.rooms.recording.rules import RecordingRule
-from hub.store.interface import STORE
+from hub.store.interface import STORE, STORE_MONITOR
+
+log = structlog.get_logger("hub.recorder")
 
 
 def setup(app: web.Application) -> None:
@@ -44,15 +47,37 @@ async def _recordings(app: web.Application) -> AsyncIterator[None]:
     app[READERS] = ReaderCache(store)
     app[COPIES] = ReviewCopies(app[DB], store)
     async with app[DB].transaction() as s:
-        await service.recover_interrupted(s, store, now=app[CLOCK].now())
+        adopted = await service.adopt_orphans(s, store)
+        recovered = await service.recover_interrupted(s, store, now=app[CLOCK].now())
+    log.info("recordings_recovered", recordings=recovered, segments_adopted=adopted)
     manager: RecordingManager | None = None
     if LIVE_CALLS in app:
         signaling = app[LIVE_CALLS]
-        manager = RecordingManager(app[DB], store, signaling, clock=app[CLOCK], case_of=app[CASE_RESOLVER])
+        monitor = app.get(STORE_MONITOR)
+        manager = RecordingManager(
+            app[DB],
+            store,
+            signaling,
+            clock=app[CLOCK],
+            case_of=app[CASE_RESOLVER],
+            impossible=monitor.verdict if monitor is not None else lambda: None,
+        )
         signaling.on_participant_joined.append(manager.on_participant_joined)
         signaling.on_participant_left.append(manager.on_participant_left)
         signaling.on_room_ended.append(manager.on_room_ended)
+        signaling.on_recording_acknowledged.append(manager.on_recording_acknowledged)
         app[RECORDINGS] = manager
+        app[READINESS].append(lambda: _recorders_ready(manager))
     yield
     if manager is not None:
         await manager.close()
+
+
+async def _recorders_ready(manager: RecordingManager) -> Readiness:
+    """Every room that must be recorded has a recorder that writes; rows waiting for the database say so too."""
+    detail = {
+        "running": sum(1 for recorder, _ in manager.recorders.values() if recorder.failed is None),
+        "not_recording": {room: fault.cause.value for room, fault in manager.faults.items()},
+        "rows_waiting": sum(backlog.pending for backlog in manager.backlogs.values()),
+    }
+    return Readiness("recorders", not manager.faults, detail)

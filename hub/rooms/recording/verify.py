@@ -93,3 +93,20 @@ def _check(
     if not participants <= set(m.labels.participants):
         reasons.append("the tracks name participants the manifest does not")
     return [Failure(segment.file_id, f"{where}: {reason}") for reason in reasons]
+
+
+async def unfinished_causes(s: AsyncSession, file_ids: list[str]) -> dict[str, str]:
+    """Why each unfinished recording file was left: the cause its recorder wrote down when it failed (disk_full,
+    store_error, …), or, when none was written, that the hub stopped while writing it (a crash or kill)."""
+    if not file_ids:
+        return {}
+    rows = (await s.execute(
+        select(RecordingSegment.file_id, RecordingSegment.close_cause, RecordingSegment.position, Recording.id)
+        .join(Recording, Recording.id == RecordingSegment.recording_id)
+        .where(RecordingSegment.file_id.in_(file_ids))
+    )).all()  # fmt: skip
+    causes = {}
+    for file_id, cause, position, recording_id in rows:
+        why = cause or "server_restart (the hub stopped while writing it)"
+        causes[file_id] = f"recording {recording_id}, segment {position}: {why}"
+    return causes

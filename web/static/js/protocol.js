@@ -106,12 +106,22 @@
  */
 
 /**
+ * Host or interviewer: "I know this room is not being recorded now" (after `recording` with `acknowledge`).
+ * Logged in the audit chain with the reason. Reply: `ok`.
+ * @typedef {object} AcknowledgeRecording
+ * @property {"acknowledge_recording"} type
+ */
+
+/**
  * Keepalive. Reply: `pong`.
  * @typedef {object} Ping
  * @property {"ping"} type
  */
 
-/** @typedef {Join | Offer | Ice | Admit | Deny | MediaState | SetPresenter | Remove | Leave | End | Ping} ClientRequest */
+/**
+ * @typedef {Join | Offer | Ice | Admit | Deny | MediaState | SetPresenter | Remove | Leave | End | AcknowledgeRecording
+ *   | Ping} ClientRequest
+ */
 /** @typedef {ClientRequest["type"]} ClientType */
 
 // ---- server → client ----------------------------------------------------------------------------------------
@@ -237,10 +247,14 @@
  */
 
 /**
+ * Recording started or stopped; while a room that must be recorded is not, `reason` says why and `acknowledge`
+ * asks the host to confirm (`acknowledge_recording`).
  * @typedef {object} Recording
  * @property {"recording"} type
  * @property {RequestId | null} [id]
  * @property {boolean} active
+ * @property {string | null} [reason]
+ * @property {boolean} [acknowledge]
  */
 
 /**
@@ -252,7 +266,8 @@
  */
 
 /**
- * The server closes this connection: `replaced` (you connected again elsewhere) or `removed`.
+ * The server closes this connection: `replaced` (you connected again elsewhere), `removed`, or `server_stopped`
+ * (the hub is shutting down: reconnect, a restarted hub takes the call back).
  * @typedef {object} Closed
  * @property {"closed"} type
  * @property {RequestId | null} [id]
@@ -296,6 +311,7 @@
  * @property {Ok} remove
  * @property {Ok} leave
  * @property {Ok} end
+ * @property {Ok} acknowledge_recording
  * @property {Pong} ping
  */
 
@@ -317,6 +333,7 @@ export const CLIENT = {
   REMOVE: "remove",
   LEAVE: "leave",
   END: "end",
+  ACKNOWLEDGE_RECORDING: "acknowledge_recording",
   PING: "ping",
 };
 

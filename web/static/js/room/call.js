@@ -70,6 +70,7 @@ export class Call {
     part(this.root, "hangup").addEventListener("click", () => this.hangUp());
     const end = this.root.querySelector('[data-part="end"]');
     if (end) end.addEventListener("click", () => this.endForEveryone());
+    part(this.root, "acknowledge").addEventListener("click", () => this.acknowledgeRecording());
   }
 
   /** @param {MediaStream | null} local */
@@ -120,10 +121,15 @@ export class Call {
     s.on(SERVER.SLOTS, (m) => { this.slots = m.slots; this.renderSlots(); });
     s.on(SERVER.STOP_SENDING, () => { this.sending = false; this.peer && this.peer.setSending(false); });
     s.on(SERVER.START_SENDING, () => { this.sending = true; this.peer && this.peer.setSending(this.videoOn); });
-    s.on(SERVER.RECORDING, (m) => this.showRecording(m.active));
+    s.on(SERVER.RECORDING, (m) => this.showRecording(m.active, m.reason ?? null, m.acknowledge ?? false));
     s.on(SERVER.ENDED, () => this.finish("ended"));
     s.on(SERVER.DENIED, () => this.finish("denied"));
-    s.on(SERVER.CLOSED, (m) => this.finish(m.reason === "replaced" ? "replaced" : "removed"));
+    s.on(SERVER.CLOSED, (m) => {
+      if (m.reason === "server_stopped") { // the hub restarts: come back by ourselves
+        this.notice(t("The server is restarting. Reconnecting…"));
+        this.reconnect();
+      } else this.finish(m.reason === "replaced" ? "replaced" : "removed");
+    });
   }
 
   /** @param {Joined} m */
@@ -132,7 +138,7 @@ export class Call {
     this.slots = m.slots;
     this.role = m.you.role;
     this.show("call");
-    this.showRecording(m.recording);
+    this.showRecording(m.recording, null, false); // a `recording` event with the reason follows when it is off
     this.renderPeople();
     part(this.root, "role").textContent = roleLabel(m.you.role);
     const end = this.root.querySelector('[data-part="end"]');
@@ -266,9 +272,27 @@ export class Call {
     part(this.root, "lobby-position").textContent = position > 1 ? ahead : t("You are next.");
   }
 
-  /** @param {boolean} active */
-  showRecording(active) {
+  /**
+   * Recording on, or off with the reason a room that must be recorded is not (everyone sees it; the host of an
+   * interview confirms before going on, and the hub logs it).
+   * @param {boolean} active @param {string | null} reason @param {boolean} acknowledge
+   */
+  showRecording(active, reason, acknowledge) {
     part(this.root, "recording").toggleAttribute("hidden", !active);
+    part(this.root, "not-recording").toggleAttribute("hidden", active || !reason);
+    part(this.root, "not-recording-reason").textContent = reason ? notRecordingReason(reason) : "";
+    const runs = ADMITS.has(this.role || "") || ENDS.has(this.role || "");
+    part(this.root, "acknowledge").toggleAttribute("hidden", !(acknowledge && runs && reason));
+  }
+
+  async acknowledgeRecording() {
+    if (!this.signaling) return;
+    try {
+      await this.signaling.request({ type: CLIENT.ACKNOWLEDGE_RECORDING });
+      part(this.root, "acknowledge").toggleAttribute("hidden", true);
+    } catch (error) {
+      this.notice(String(/** @type {Error} */ (error).message));
+    }
   }
 
   applyLocalState() {
@@ -407,6 +431,17 @@ export class Call {
 /** @param {number} ms */
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Why a room is not recorded, in words. @param {string} reason @returns {string} */
+export function notRecordingReason(reason) {
+  const labels = {
+    disk_full: t("the evidence store is full"),
+    store_error: t("the evidence store failed to write"),
+    database_unavailable: t("the database is not answering"),
+    recorder_failed: t("the recorder failed and is restarting"),
+  };
+  return /** @type {Record<string, string>} */ (labels)[reason] || t("the recorder is not running");
 }
 
 /** @param {string} role @returns {string} */

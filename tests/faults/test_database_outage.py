@@ -1,0 +1,154 @@
+"""PostgreSQL refuses every connection for 25 s during a recorded call (``ALTER DATABASE … ALLOW_CONNECTIONS false``
+on a database this test creates, and its sessions terminated): nobody is dropped, the recording goes on into the
+store, the rows it must write wait and are written when the database is back, requests answer 503 meanwhile, and
+nothing recorded is lost."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from hub.auth.models import User
+from hub.clock import Clock
+from hub.db import Database
+from hub.demo import org as demo_org
+from hub.migrate import upgrade
+from hub.rooms.recording.models import RecordingStatus, SegmentStatus
+from hub.signaling.clip import Clip, encode_clip
+from hub.store.store import EvidenceStore
+from tests.conftest import POSTGRES_URL
+from tests.faults.harness import HubProcess, call, client, interview_session, plays, recording_rows
+from tests.faults.test_recorder_faults import signed_in
+
+OUTAGE_SECONDS = 25.0
+TERMINATE = text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name")
+
+
+@pytest.fixture(scope="module")
+def clip() -> Clip:
+    return encode_clip(320, 240, 30, seconds=2.0, keyframe_seconds=1.0)
+
+
+@pytest.fixture
+async def own_database(demo_password_hash: str) -> AsyncIterator[tuple[str, str]]:
+    """A database of this test's own (the outage must not touch the other tests' `test`): (name, URL)."""
+    if not POSTGRES_URL:
+        pytest.skip("HUB_TEST_POSTGRES_URL is not set")
+    name = f"faults_{uuid.uuid4().hex[:10]}"
+    admin = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    await upgrade(url)
+    db = Database(url)
+    async with db.transaction() as s:
+        await demo_org.load(s, password_hash=demo_password_hash, now=Clock().now())
+    await db.dispose()
+    try:
+        yield name, url
+    finally:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+            await conn.execute(TERMINATE, {"name": name})
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        await admin.dispose()
+
+
+async def refuse_connections(name: str, refuse: bool) -> None:
+    admin = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as conn:
+        await conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {"false" if refuse else "true"}'))
+        if refuse:  # and the hub's pooled connections go too
+            await conn.execute(TERMINATE, {"name": name})
+    await admin.dispose()
+
+
+async def test_a_database_outage_during_a_recorded_call_is_survived(
+    own_database: tuple[str, str], tmp_path: Path, clip: Clip
+) -> None:
+    name, url = own_database
+    db = Database(url)
+    hub = HubProcess(url, tmp_path / "var")
+    try:
+        await hub.start()
+        async with db.transaction(write=False) as s:
+            owner = await s.scalar(select(User.id).where(User.username == "casemgmt1"))
+        assert owner is not None
+        rs = await interview_session(db, owner)
+        await db.dispose()  # the test's own connections must not outlive the outage either
+        http, _csrf = await signed_in(hub, "casemgmt1")
+        host, guest = await call(hub, rs.signaling_room, clip)
+        await asyncio.sleep(3.0)
+        since = len(host.events)
+
+        await refuse_connections(name, True)
+        down = time.monotonic()
+        await asyncio.sleep(2.0)
+        async with http.get(f"{hub.origin}/api/v1/room-sessions", headers={"Accept": "application/json"}) as r:
+            assert r.status == 503, await r.text()
+            body = await r.json()
+            assert body["error"]["code"] == "database_unavailable" and r.headers.get("Retry-After")
+        async with http.get(f"{hub.origin}/rooms/sessions") as r:
+            assert r.status == 503  # a page too: a page that says so, not a 500
+        status, ready = await hub.get("/readyz")
+        assert status == 503 and ready["checks"]["database"]["ok"] is False
+        assert (await hub.get("/healthz"))[0] == 200
+        # rows the recorder must write while the database is away: the interviewee leaves and comes back
+        await guest.request({"type": "leave"})
+        await guest.close()
+        await asyncio.sleep(4.0)
+        guest = client(hub, rs.signaling_room, "device-9", "interviewee", clip)
+        await guest.connect()
+        await guest.join()
+        await host.request({"type": "admit", "participant": "device-9"})
+        await guest.wait_event("joined")
+        await guest.start_media()
+        for _ in range(int(OUTAGE_SECONDS - (time.monotonic() - down))):
+            await host.request({"type": "ping"})  # the host's socket lives on, whatever its session touch meets
+            await asyncio.sleep(1.0)
+        assert not host.dropped()
+        assert all(e["active"] for e in host.events[since:] if e.get("type") == "recording"), "the recording went on"
+        await refuse_connections(name, False)
+        back = time.monotonic()
+
+        async def ready() -> bool:
+            return (await hub.get("/readyz"))[0] == 200
+
+        while not await ready():
+            assert time.monotonic() - back < 30, hub.tail()
+            await asyncio.sleep(0.5)
+        async with http.get(f"{hub.origin}/api/v1/room-sessions", headers={"Accept": "application/json"}) as r:
+            assert r.status == 200
+        await asyncio.sleep(1.0)
+        await host.request({"type": "end"})
+        await host.close()
+        await guest.close()
+        await asyncio.sleep(1.0)
+        assert await hub.stop() == 0, hub.tail()
+        await http.close()
+    finally:
+        if hub.proc is not None and hub.proc.returncode is None:
+            hub.proc.kill()
+    assert hub.events("recording_rows_waiting_for_database") and hub.events("recording_rows_written_after_outage")
+    status, out = await hub.verify()
+    assert status == 0, out
+    recording, segments, gaps = await recording_rows(db, rs.id)
+    assert recording.status is RecordingStatus.ENDED
+    assert len(segments) >= 2 and all(s.status is SegmentStatus.CLOSED for s in segments)  # cut during the outage too
+    assert any(g.participant == "device-9" and g.cause.value == "left" and g.ended_at for g in gaps)
+    store = await EvidenceStore.open(hub.var_dir)
+    on_disk = set(await store.file_ids())
+    assert {s.file_id for s in segments} <= on_disk
+    for segment in segments:
+        if segment.duration_ms:
+            assert await plays(store, segment.file_id) > 0
+    total = sum(s.duration_ms or 0 for s in segments) / 1000
+    print(f"recorded {total:.1f} s in {len(segments)} segments across a {OUTAGE_SECONDS:.0f} s outage")
+    await db.dispose()

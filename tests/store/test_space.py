@@ -1,0 +1,52 @@
+"""The store's quota fails a write exactly as a full disk does, finishing a file may use the reserve, and the
+space left is measured in minutes of recording."""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+import pytest
+
+from hub.clock import FakeClock
+from hub.store.errors import StoreFull
+from hub.store.keys import StoreKeys
+from hub.store.manifest import FileKind
+from hub.store.recovery import recover_file
+from hub.store.space import ONE_ROOM_BYTES_PER_SECOND, Space
+from hub.store.store import EvidenceStore
+from hub.store.verify import lock_holder
+
+
+def test_the_quota_raises_enospc_and_finishing_may_use_the_reserve(tmp_path: Path) -> None:
+    space = Space(tmp_path, quota_bytes=1000, reserve_bytes=200)
+    space.charge(800)
+    with pytest.raises(OSError) as refused:
+        space.charge(1)
+    assert refused.value.errno == errno.ENOSPC
+    space.charge(200, finishing=True)  # the last chunk and the manifest
+    with pytest.raises(OSError):
+        space.charge(1, finishing=True)
+
+
+async def test_a_writer_past_the_quota_fails_with_store_full_and_what_it_wrote_recovers(
+    tmp_path: Path, keys: StoreKeys, clock: FakeClock
+) -> None:
+    store = EvidenceStore(tmp_path / "store", keys, clock=clock, space=Space(tmp_path / "store", quota_bytes=300_000))
+    writer = await store.create(FileKind.RECORDING, "video/webm")
+    with pytest.raises(StoreFull):
+        for _ in range(10):
+            writer.write(b"x" * 65536)
+            await writer.flush()
+    assert isinstance(writer.error, StoreFull)
+    assert lock_holder(store.layout.ciphertext(writer.file_id)) is not None  # still held: being written
+    await writer.abort()
+    assert lock_holder(store.layout.ciphertext(writer.file_id)) is None  # nobody writes it now
+    signed = recover_file(store.layout, keys, writer.file_id, clock.now)
+    assert signed is not None and signed.manifest.plaintext_size >= 65536
+
+
+def test_minutes_left_never_assume_less_than_one_room(tmp_path: Path) -> None:
+    space = Space(tmp_path, quota_bytes=ONE_ROOM_BYTES_PER_SECOND * 60 * 10)
+    measure = space.measure()
+    assert measure.writable and 9.5 < measure.minutes_left <= 10.0
