@@ -113,6 +113,7 @@ def create_app(
     # the parts, each wiring its own routes, rules and home tiles
     from hub.auth import setup as auth_setup
     from hub.cases import setup as cases_setup
+    from hub.documents import setup as documents_setup
     from hub.org import setup as org_setup
     from hub.rooms import setup as rooms_setup
     from hub.rooms.events import on_room_ended
@@ -126,6 +127,7 @@ def create_app(
     rooms_setup.setup(app)
     cases_setup.setup(app)
     schedule_setup.setup(app)  # after rooms and cases: it needs both
+    documents_setup.setup(app)  # after cases: it adds a section to the clue page
     signaling_setup.setup(
         app,
         secret=app[SECRET],

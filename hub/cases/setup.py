@@ -11,7 +11,7 @@ from hub.access.actor import Actor
 from hub.access.roles import Role
 from hub.cases import holidays
 from hub.cases.access import CaseContext, load_clue, load_petition
-from hub.cases.keys import CASES
+from hub.cases.keys import CASES, CLUE_PAGE_PARTS
 from hub.cases.labels import CASE_LABELS
 from hub.cases.models import Clue, Petition
 from hub.cases.rules import CASE_SETTINGS, CaseSettings, CaseSettingsRule, ClueRule, OfficeDirectory, PetitionRule
@@ -46,6 +46,7 @@ def setup(app: web.Application) -> None:
     policy.register(Petition, PetitionRule(offices))
     policy.register(CaseSettings, CaseSettingsRule())
     ctx = app[CASES] = CaseContext(policy, offices)
+    app.setdefault(CLUE_PAGE_PARTS, [])
 
     async def clue(session: AsyncSession, actor: Actor, object_id: int, *, for_update: bool) -> Clue:
         return await load_clue(session, ctx, actor, object_id, for_update=for_update)

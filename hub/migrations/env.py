@@ -8,7 +8,7 @@ from typing import Any
 from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from hub.schema import load_all
+from hub.schema import load_all, unmodelled
 
 config = context.config
 target_metadata = load_all().metadata
@@ -20,6 +20,7 @@ def _configure(connection: Any) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
         compare_type=True,
+        include_name=lambda name, type_, parent: not unmodelled(name),
     )
 
 

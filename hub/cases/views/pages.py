@@ -16,6 +16,7 @@ from hub.auth.interface import User
 from hub.cases import casefile, intake, ledger, transitions
 from hub.cases import presenters as detail
 from hub.cases.colours import ORDER, Colour
+from hub.cases.keys import CLUE_PAGE_PARTS
 from hub.cases.labels import CLOCK_LABELS, EVENT_LABELS, SORT_LABELS, STAGE_LABELS, TIMELINE_KINDS
 from hub.cases.models import ApprovalStatus, AssetStatus, ClockStatus, ClueSource, Gender, Petition, PetitionChannel, PetitionKind
 from hub.cases.params import ledger_query
@@ -91,8 +92,10 @@ async def ledger_page(call: Call[None]) -> dict[str, Any]:
 
 @routes.get("/clues/{id}", permission=SEE_CLUE, template="cases/clue.html", summary="A clue's case file page.")
 async def clue_page(call: Call[None]) -> dict[str, Any]:
+    parts = [await part(call.db, call.actor, call.target) for part in call.app[CLUE_PAGE_PARTS]]
     return {
         "file": await detail.clue_file(call.db, ctx_of(call), call.actor, call.target.id, call.today),
+        "parts": [p for p in parts if p is not None],
         "units": await _units(call.db),
         "error": call.query("error"),
         "as_enum": as_enum,

@@ -1,0 +1,61 @@
+"""Wire the documents part: access rules and loaders, labels, routes, the clue page's documents section, home tiles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.access.actor import Actor
+from hub.cases.interface import CLUE_PAGE_PARTS
+from hub.documents import access, service, views
+from hub.documents.labels import DOCUMENT_LABELS
+from hub.documents.models import Document, Transmission
+from hub.http.keys import HOME_TILES, LABELS, POLICY, HomeTile
+from hub.i18n import N_
+
+
+async def clue_page_part(session: AsyncSession, actor: Actor, clue: Any) -> tuple[str, dict[str, Any]] | None:
+    """The documents section of a clue's page (the cases part includes it)."""
+    return "documents/_clue_part.html", {"case_id": clue.id, "documents": await service.documents_of_case(session, clue.id)}
+
+
+def _sees_documents(actor: object) -> bool:
+    return bool(getattr(actor, "is_staff", False)) and not bool(getattr(actor, "is_admin", False))
+
+
+def setup(app: web.Application) -> None:
+    policy = app[POLICY]
+    policy.register(Document, access.DocumentRule())
+    policy.register(Transmission, access.TransmissionRule())
+
+    async def document(session: AsyncSession, actor: Actor, object_id: int, *, for_update: bool) -> Document:
+        return await access.load_document(session, policy, actor, object_id)
+
+    async def transmission(session: AsyncSession, actor: Actor, object_id: int, *, for_update: bool) -> Transmission:
+        return await access.load_transmission(session, policy, actor, object_id)
+
+    policy.register_loader("document", document)
+    policy.register_loader("document_transmission", transmission)
+    app[LABELS].update(DOCUMENT_LABELS)
+    app.router.add_routes(views.routes.table)
+    app.setdefault(CLUE_PAGE_PARTS, []).append(clue_page_part)
+    app[HOME_TILES].append(
+        HomeTile(
+            N_("Document search"),
+            "/documents/search",
+            N_("Find a phrase in every document of the cases you may see."),
+            _sees_documents,
+            order=27,
+        )
+    )
+    app[HOME_TILES].append(
+        HomeTile(
+            N_("Received documents"),
+            "/transmissions",
+            N_("Documents other units sent to yours (移送), with their receipts."),
+            _sees_documents,
+            order=28,
+        )
+    )
