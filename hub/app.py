@@ -15,7 +15,7 @@ from hub.auth.middleware import session_actor
 from hub.clock import Clock, to_local
 from hub.db import Database
 from hub.http import middleware, openapi, ops_views
-from hub.http.keys import CATALOGS, CLOCK, DB, HOME_TILES, LABELS, POLICY, SECRET, SETTINGS, EnumLabels
+from hub.http.keys import CATALOGS, CLOCK, DB, HOME_NOTICES, HOME_TILES, LABELS, POLICY, SECRET, SETTINGS, EnumLabels
 from hub.http.rendering import page_context
 from hub.i18n import WEB_DIR, Catalogs
 from hub.keyfiles import load_or_create
@@ -77,6 +77,7 @@ def create_app(
     app[CATALOGS] = catalogs
     app[SECRET] = app_secret(settings)
     app[HOME_TILES] = []
+    app[HOME_NOTICES] = []
     app[LABELS] = EnumLabels()
     app[ACTOR_RESOLVERS] = []
     _jinja(app, catalogs)
@@ -94,6 +95,7 @@ def create_app(
     from hub.auth import setup as auth_setup
     from hub.cases import setup as cases_setup
     from hub.org import setup as org_setup
+    from hub.reports import setup as reports_setup
     from hub.rooms import setup as rooms_setup
     from hub.rooms.events import on_room_ended
     from hub.rooms.ice_config import parse_addresses, parse_ice_servers
@@ -106,6 +108,7 @@ def create_app(
     rooms_setup.setup(app)
     cases_setup.setup(app)
     schedule_setup.setup(app)  # after rooms and cases: it needs both
+    reports_setup.setup(app)  # after cases: its ledger rule and office directory
     signaling_setup.setup(
         app,
         secret=app[SECRET],

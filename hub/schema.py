@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "hub.store.models",
     "hub.cases.models",
     "hub.schedule.models",
+    "hub.reports.models",
     "hub.rooms.recording.models",
 ]
 
