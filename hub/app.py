@@ -15,7 +15,19 @@ from hub.auth.middleware import session_actor
 from hub.clock import Clock, to_local
 from hub.db import Database
 from hub.http import middleware, openapi, ops_views
-from hub.http.keys import CATALOGS, CLOCK, DB, HOME_TILES, LABELS, POLICY, READINESS, SECRET, SETTINGS, EnumLabels
+from hub.http.keys import (
+    CATALOGS,
+    CLOCK,
+    DB,
+    HOME_NOTICES,
+    HOME_TILES,
+    LABELS,
+    POLICY,
+    READINESS,
+    SECRET,
+    SETTINGS,
+    EnumLabels,
+)
 from hub.http.rendering import page_context
 from hub.i18n import WEB_DIR, Catalogs
 from hub.keyfiles import load_or_create
@@ -97,6 +109,7 @@ def create_app(
     app[SECRET] = app_secret(settings)
     app[HOME_TILES] = []
     app[READINESS] = []
+    app[HOME_NOTICES] = []
     app[LABELS] = EnumLabels()
     app[ACTOR_RESOLVERS] = []
     _jinja(app, catalogs)
@@ -115,6 +128,7 @@ def create_app(
     from hub.cases import setup as cases_setup
     from hub.documents import setup as documents_setup
     from hub.org import setup as org_setup
+    from hub.reports import setup as reports_setup
     from hub.rooms import setup as rooms_setup
     from hub.rooms.events import on_room_ended
     from hub.rooms.ice_config import parse_addresses, parse_ice_servers
@@ -128,6 +142,7 @@ def create_app(
     cases_setup.setup(app)
     schedule_setup.setup(app)  # after rooms and cases: it needs both
     documents_setup.setup(app)  # after cases: it adds a section to the clue page
+    reports_setup.setup(app)  # after cases: its ledger rule and office directory
     signaling_setup.setup(
         app,
         secret=app[SECRET],

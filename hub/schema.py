@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "hub.cases.models",
     "hub.schedule.models",
     "hub.documents.models",
+    "hub.reports.models",
     "hub.rooms.recording.models",
 ]
 

@@ -8,7 +8,7 @@ from aiohttp import web
 from hub.auth.interface import hash_password
 from hub.cases.interface import CASES
 from hub.db import Database
-from hub.demo import cases, documents, org, rooms, schedule
+from hub.demo import cases, documents, org, reports, rooms, schedule
 from hub.http.keys import CLOCK, DB
 
 
@@ -35,4 +35,6 @@ async def load_history(app: web.Application, *, cases_count: int, seed: int, wit
             loaded = await schedule.load_demo(s, app, now)
         said.append(f"demo schedule loaded; kiosk receipt codes of the demo bookings: {loaded.get('booking_codes')}")
         said.append(f"demo documents: {(await documents.load_demo(app))['documents']}")
+    if cases_count > 0 and with_schedule:
+        said.append(f"demo weekly reports: {await reports.load_demo(app, now)}")
     return said

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from hub.access.actor import Actor
     from hub.access.policy import Policy
     from hub.clock import Clock
@@ -57,6 +59,16 @@ class Readiness:
 
 ReadinessCheck = Callable[[], Awaitable[Readiness]]
 
+class HomeNotice:
+    """One item of a person's to-do list on the home page (a report due, one overdue): an English message id with
+    its parameters, where to go, and a colour (red, yellow, blue, green)."""
+
+    message: str
+    params: Mapping[str, object]
+    href: str
+    level: str = "blue"
+
+
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 DB: web.AppKey[Database] = web.AppKey("db")
 POLICY: web.AppKey[Policy] = web.AppKey("policy")
@@ -64,6 +76,8 @@ CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 CATALOGS: web.AppKey[Catalogs] = web.AppKey("catalogs")
 SECRET: web.AppKey[bytes] = web.AppKey("secret")
 HOME_TILES: web.AppKey[list[HomeTile]] = web.AppKey("home_tiles")
+# the to-do items of the home page: each part adds a function (actor, now) -> its items (it opens its own unit)
+HOME_NOTICES: web.AppKey[list[Callable[[Actor, dt.datetime], Awaitable[list[HomeNotice]]]]] = web.AppKey("home_notices")
 # English labels (message ids) of enum values shown in pages; each part adds its own
 LABELS: web.AppKey[EnumLabels] = web.AppKey("labels")
 # readiness checks the parts register (the database is checked by /readyz itself)

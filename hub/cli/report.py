@@ -1,0 +1,110 @@
+"""`hub report weekly --week 2026-W49` (where each unit's Friday report stands) and `hub report monday --week
+2026-W49 [--format text|json] [-o FILE]` (the week's Monday report as compiled), for an operator's schedule."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+
+from hub.cli.common import Subcommands, database, runs, settings
+from hub.clock import LOCAL_TZ, Clock
+from hub.reports import friday
+from hub.reports.models import MondayReport, WeeklyEntry, WeeklyReport
+from hub.reports.weeks import parse_week, week_of
+
+STANDING_ZH = {
+    "on_time": "按时提交",
+    "late": "逾期提交",
+    "returned": "退回修改",
+    "pending": "待提交",
+    "missing": "未提交（已逾期）",
+}
+COLOURS_ZH = {"red": "红", "yellow": "黄", "blue": "蓝", "green": "绿"}
+
+
+async def weekly(args: argparse.Namespace) -> int:
+    today = Clock().now().astimezone(LOCAL_TZ).date()
+    week = parse_week(args.week) if args.week else week_of(today)
+    db = database(settings())
+    try:
+        async with db.transaction(write=False) as s:
+            units = await friday.reporting_units(s)
+            reports = {r.unit_id: r for r in (await s.scalars(select(WeeklyReport).where(WeeklyReport.week == week.key))).all()}
+            entries: dict[int, int] = {}
+            for e in (
+                await s.scalars(select(WeeklyEntry).where(WeeklyEntry.report_id.in_([r.id for r in reports.values()])))
+            ).all():
+                entries[e.report_id] = entries.get(e.report_id, 0) + 1
+    finally:
+        await db.dispose()
+    print(f"{week.key}（{week.monday} – {week.sunday}），周五 {week.friday} 截止")
+    late = 0
+    for unit in units:
+        report = reports.get(unit.id)
+        standing = friday.standing(report, week, today)
+        late += standing.value in ("missing", "late")
+        count = entries.get(report.id, 0) if report else 0
+        print(f"  {unit.name_zh:<16}\t{STANDING_ZH[standing.value]}\t{count} 项")
+    print(f"{len(units)} units, {sum(1 for r in reports.values() if r.submitted_at)} submitted, {late} late or missing")
+    return 0
+
+
+async def monday(args: argparse.Namespace) -> int:
+    week = parse_week(args.week)
+    db = database(settings())
+    try:
+        async with db.transaction(write=False) as s:
+            report = await s.scalar(select(MondayReport).where(MondayReport.week == week.key))
+    finally:
+        await db.dispose()
+    if report is None:
+        print(
+            f"hub: no Monday report for {week.key} (the tracking office compiles it under 周报与汇报 → 周一汇报)", file=sys.stderr
+        )
+        return 1
+    body = json.loads(report.body)
+    if args.format == "json":
+        text = json.dumps(
+            {"week": report.week, "status": report.status.value, "note": report.note, **body}, ensure_ascii=False, indent=2
+        )
+    else:
+        status = "已审定" if report.status.value == "approved" else "编辑中"
+        lines = [f"案件线索办理进展情况汇报 {report.week}（台账截至 {body['as_of']}，{status}）"]
+        if report.note:
+            lines += ["", report.note]
+        lines += ["", "来源\t" + "\t".join(COLOURS_ZH[c] for c in body["colours"]) + "\t合计"]
+        for source in body["sources"]:
+            n = body["counts"][source]
+            lines.append(f"{source}\t" + "\t".join(str(n[c]) for c in body["colours"]) + f"\t{n['total']}")
+        lines.append("合计\t" + "\t".join(str(body["totals"][c]) for c in body["colours"]) + f"\t{body['totals']['total']}")
+        lines += ["", f"红色事项 {len(body['red'])} 件："]
+        for r in body["red"]:
+            said = (r.get("said") or {}).get("reason", "")
+            lines.append(f"  {r['number']}\t{r['subject_name']}\t到期 {r['due_date']}\t{said}")
+        lines += [
+            "",
+            f"本周新增 {len(body['new'])} 件，办结 {len(body['closed'])} 件，逾期上级交办件 {len(body['upper_overdue'])} 件",
+        ]
+        text = "\n".join(lines)
+    if args.output:
+        await asyncio.to_thread(Path(args.output).write_text, text + "\n", encoding="utf-8")
+    else:
+        print(text)
+    return 0
+
+
+def add_commands(sub: Subcommands) -> None:
+    rep = sub.add_parser("report", help="weekly reports").add_subparsers(dest="report_command", required=True)
+    w = rep.add_parser("weekly", help="where each unit's Friday report of a week stands")
+    w.add_argument("--week", default="", help="ISO week such as 2026-W49 (default: this week)")
+    w.set_defaults(func=runs(weekly))
+    m = rep.add_parser("monday", help="the Monday report of a week, as compiled")
+    m.add_argument("--week", required=True, help="ISO week such as 2026-W49")
+    m.add_argument("--format", choices=("text", "json"), default="text")
+    m.add_argument("-o", "--output", default="", help="write to this file instead of the terminal")
+    m.set_defaults(func=runs(monday))

@@ -1,0 +1,404 @@
+"""The statistics of §4.9 for a period and filters, counted over the cases the reader may see (the ledger rule).
+
+Every figure is a ``Figure`` (a measure, optionally one category of one breakdown); the number and the list of cases
+behind it come from the same conditions, so a figure and its list cannot disagree.
+
+Measures: petitions received (信访举报) and accusations (检举控告类) by their day of receipt; clues received by theirs;
+clues disposed (处置问题线索) — the clues received in the period that have left registration and 分办 — by the mode
+their handling took, read from the stage they are at (talk or letter inquiry, preliminary check and anything that
+followed it, shelved, closed at disposal); filed cases (立案) by the filing day; persons sanctioned (处分) = party +
+government sanctions by the day the matter ended (see outcomes.decided_on).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlencode
+
+from multidict import MultiMapping
+from sqlalchemy import ColumnElement, Select, and_, false, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.access.actor import Actor
+from hub.access.policy import Policy
+from hub.cases.interface import Clue, ClueSource, ClueState, LedgerQuery, Petition, PetitionKind, ledger_conditions
+from hub.errors import Invalid
+from hub.i18n import N_
+from hub.reports.charts import Chart, Point, Series
+from hub.reports.outcomes import DISCIPLINE, EIGHT_POINT, FORM, RANK, SANCTION, SANCTIONED, OutcomeSource, decided_on, source_for
+from hub.reports.weeks import parse_week
+
+PERIODS = ("year", "quarter", "month", "week", "range")
+MAX_MONTHS = 36
+
+# the disposal mode a clue's handling took, from the stage it is at now (§4.2)
+TALK = frozenset(
+    {ClueState.TALK_LETTER, ClueState.TALK_LETTER_PENDING, ClueState.TALK_LETTER_REPORTING, ClueState.FIRST_FORM_HANDLED,
+     ClueState.FALSE_ACCUSATION_REFERRED}
+)  # fmt: skip
+SHELVED = frozenset({ClueState.SHELVED})
+CLOSED = frozenset({ClueState.CLOSED})
+UNDISPOSED = frozenset({ClueState.RECEIVED, ClueState.ASSIGNED})
+PRELIM = frozenset(ClueState) - TALK - SHELVED - CLOSED - UNDISPOSED
+MODES: dict[str, frozenset[ClueState]] = {"talk_letter": TALK, "prelim_check": PRELIM, "shelved": SHELVED, "closed": CLOSED}
+MODE_LABELS = {
+    "talk_letter": N_("Talk or letter inquiry"),
+    "prelim_check": N_("Preliminary check"),
+    "shelved": N_("Shelved pending information"),
+    "closed": N_("Closed at disposal"),
+}
+MEASURE_LABELS = {
+    "petitions": N_("Petitions and reports received"),
+    "accusations": N_("of which accusations"),
+    "clues": N_("Clues received"),
+    "disposed": N_("Clues disposed"),
+    "talk_letter": N_("Talk or letter inquiries"),
+    "filed": N_("Cases filed"),
+    "sanctioned": N_("Persons sanctioned"),
+    "party": N_("Party sanctions"),
+    "gov": N_("Government sanctions"),
+    "outcome": N_("Outcomes"),
+}
+HEADLINE = ("petitions", "accusations", "clues", "disposed", "talk_letter", "filed", "sanctioned", "party", "gov")
+PETITION_MEASURES = frozenset({"petitions", "accusations"})
+
+
+@dataclass(frozen=True)
+class StatsQuery:
+    start: dt.date
+    end: dt.date
+    period: str = "year"
+    anchor: str = ""  # the year, quarter, month or week chosen
+    source: ClueSource | None = None
+    unit_id: int | None = None
+    township_id: int | None = None
+    group_id: int | None = None
+
+    def params(self) -> dict[str, str]:
+        out = {"period": self.period}
+        if self.period == "range":
+            out.update({"from": self.start.isoformat(), "to": self.end.isoformat()})
+        else:
+            out["at"] = self.anchor
+        for name, value in (
+            ("source", self.source),
+            ("unit_id", self.unit_id),
+            ("township_id", self.township_id),
+            ("group_id", self.group_id),
+        ):
+            if value is not None:
+                out[name] = str(value.value if isinstance(value, ClueSource) else value)
+        return out
+
+
+def _bad(field: str, message: str) -> Invalid:
+    return Invalid("invalid", N_("Some fields are not valid."), fields={field: message})
+
+
+def _int(query: MultiMapping[str], name: str) -> int | None:
+    raw = query.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 12:
+        raise _bad(name, N_("A number."))
+    return int(raw)
+
+
+def stats_query(query: MultiMapping[str], today: dt.date) -> StatsQuery:
+    period = query.get("period", "year") or "year"
+    if period not in PERIODS:
+        raise _bad("period", N_("One of year, quarter, month, week or range."))
+    at = query.get("at", "").strip()
+    try:
+        if period == "year":
+            year = int(at) if at else today.year
+            start, end, anchor = dt.date(year, 1, 1), dt.date(year, 12, 31), str(year)
+        elif period == "quarter":
+            year, q = (int(at[:4]), int(at[-1])) if at else (today.year, (today.month - 1) // 3 + 1)
+            if not 1 <= q <= 4:
+                raise ValueError
+            start = dt.date(year, 3 * q - 2, 1)
+            end = (dt.date(year + (q == 4), (3 * q) % 12 + 1, 1)) - dt.timedelta(days=1)
+            anchor = f"{year}-Q{q}"
+        elif period == "month":
+            year, month = (int(at[:4]), int(at[5:7])) if at else (today.year, today.month)
+            start = dt.date(year, month, 1)
+            end = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+            anchor = f"{year}-{month:02d}"
+        elif period == "week":
+            week = parse_week(at) if at else parse_week(f"{today.isocalendar()[0]}-W{today.isocalendar()[1]:02d}")
+            start, end, anchor = week.monday, week.sunday, week.key
+        else:
+            start = dt.date.fromisoformat(query.get("from", "").strip())
+            end = dt.date.fromisoformat(query.get("to", "").strip())
+            anchor = ""
+    except (ValueError, IndexError):
+        raise _bad("at", N_("A period such as 2026, 2026-Q4, 2026-12 or 2026-W49, or two dates.")) from None
+    if end < start or start.year < 1990 or end.year > 2200:
+        raise _bad("to", N_("The end comes after the start."))
+    source_raw = query.get("source", "").strip()
+    try:
+        source = ClueSource(source_raw) if source_raw else None
+    except ValueError:
+        raise _bad("source", N_("Not a clue source.")) from None
+    return StatsQuery(
+        start, end, period, anchor, source, _int(query, "unit_id"), _int(query, "township_id"), _int(query, "group_id")
+    )
+
+
+@dataclass(frozen=True)
+class Figure:
+    """What one number counts: a measure, and optionally one category of one breakdown (``by`` = "source", "township",
+    "month", "mode", or an outcome dimension)."""
+
+    measure: str
+    by: str = ""
+    key: str = ""
+
+    def params(self) -> dict[str, str]:
+        out = {"figure": self.measure}
+        if self.by:
+            out["by"] = f"{self.by}:{self.key}"
+        return out
+
+
+def figure_from(query: MultiMapping[str]) -> Figure:
+    measure = query.get("figure", "")
+    if measure not in MEASURE_LABELS:
+        raise _bad("figure", N_("Not a figure of the statistics."))
+    by, _, key = query.get("by", "").partition(":")
+    if by and by not in ("source", "township", "month", "mode", DISCIPLINE, EIGHT_POINT, FORM, SANCTION, RANK):
+        raise _bad("by", N_("Not a figure of the statistics."))
+    return Figure(measure, by, key)
+
+
+def _month_range(key: str) -> tuple[dt.date, dt.date]:
+    try:
+        year, month = int(key[:4]), int(key[5:7])
+        start = dt.date(year, month, 1)
+    except (ValueError, IndexError):
+        raise _bad("by", N_("Not a figure of the statistics.")) from None
+    return start, dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
+class Counter:
+    """Counts figures for one reader and one query."""
+
+    def __init__(
+        self, policy: Policy, actor: Actor, query: StatsQuery, outcomes: Sequence[OutcomeSource], today: dt.date
+    ) -> None:
+        self.policy, self.actor, self.query, self.outcomes, self.today = policy, actor, query, outcomes, today
+
+    # the cases in reach: the ledger rule (recusals included) and the filters, with the ledger's own meaning
+    def clue_scope(self) -> list[ColumnElement[bool]]:
+        q = self.query
+        filters = LedgerQuery(stage="all", source=q.source, unit_id=q.unit_id, township_id=q.township_id, group_id=q.group_id)
+        return [self.policy.where(self.actor, "view", Clue), *ledger_conditions(filters, self.today)]
+
+    def petition_scope(self) -> list[ColumnElement[bool]]:
+        q = self.query
+        conds: list[ColumnElement[bool]] = [self.policy.where(self.actor, "view", Petition)]
+        if q.township_id is not None:
+            conds.append(Petition.township_id == q.township_id)
+        if q.unit_id is not None:
+            conds.append(Petition.unit_id == q.unit_id)
+        if q.group_id is not None or (q.source is not None and q.source is not ClueSource.ACCEPTED_HERE):
+            conds.append(false())  # petitions are reports accepted here, and no group handles a petition
+        return conds
+
+    def dated(self, figure: Figure) -> Any:  # a date column or expression
+        if figure.measure in PETITION_MEASURES:
+            return Petition.received_on
+        if figure.measure == "filed":
+            return Clue.filed_on
+        if figure.measure in ("sanctioned", "party", "gov"):
+            return decided_on()
+        if figure.measure == "outcome":
+            source = source_for(self.outcomes, figure.by)
+            if source is None:
+                return Clue.received_on
+            return source.dated(figure.by)
+        return Clue.received_on
+
+    def condition(self, figure: Figure) -> ColumnElement[bool]:
+        """The figure's own condition (period and measure and category; the scope aside)."""
+        date = self.dated(figure)
+        start, end = self.query.start, self.query.end
+        if figure.by == "month":
+            start, end = _month_range(figure.key)
+            start, end = max(start, self.query.start), min(end, self.query.end)
+        conds: list[ColumnElement[bool]] = [date >= start, date <= end]
+        m = figure.measure
+        if m == "accusations":
+            conds.append(Petition.kind == PetitionKind.ACCUSATION)
+        elif m == "disposed":
+            conds.append(Clue.state.not_in(sorted(UNDISPOSED)))
+        elif m == "talk_letter":
+            conds.append(Clue.state.in_(sorted(TALK)))
+        elif m == "sanctioned":
+            conds.append(SANCTIONED)
+        elif m == "party":
+            conds.append(Clue.party_sanction.is_not(None))
+        elif m == "gov":
+            conds.append(Clue.gov_sanction.is_not(None))
+        if figure.by == "source":
+            conds.append(Clue.source == figure.key)
+        elif figure.by == "township":
+            column = Petition.township_id if m in PETITION_MEASURES else Clue.township_id
+            conds.append(column == int(figure.key) if figure.key.isdigit() else false())
+        elif figure.by == "mode":
+            conds.append(Clue.state.in_(sorted(MODES[figure.key])) if figure.key in MODES else false())
+        elif figure.by in (DISCIPLINE, EIGHT_POINT, FORM, SANCTION, RANK):
+            source = source_for(self.outcomes, figure.by)
+            conds.append(source.condition(figure.by, figure.key) if source is not None else false())
+        return and_(*conds)
+
+    def model(self, figure: Figure) -> type:
+        return Petition if figure.measure in PETITION_MEASURES else Clue
+
+    def scope(self, figure: Figure) -> list[ColumnElement[bool]]:
+        return self.petition_scope() if figure.measure in PETITION_MEASURES else self.clue_scope()
+
+    async def count_many(self, session: AsyncSession, figures: Sequence[Figure]) -> list[int]:
+        """Figures of one kind (all of petitions, or all of clues) in one pass."""
+        if not figures:
+            return []
+        model = self.model(figures[0])
+        columns = [func.count().filter(self.condition(f)).label(f"f{i}") for i, f in enumerate(figures)]
+        row = (await session.execute(select(*columns).select_from(model).where(*self.scope(figures[0])))).one()
+        return [int(v or 0) for v in row]
+
+    def rows(self, figure: Figure) -> Select[Any]:
+        model = self.model(figure)
+        stmt: Select[Any] = select(model).where(*self.scope(figure), self.condition(figure))
+        return stmt.order_by(model.received_on.desc(), model.id.desc())  # type: ignore[attr-defined]
+
+    def months(self) -> list[str]:
+        keys: list[str] = []
+        day = self.query.start.replace(day=1)
+        while day <= self.query.end and len(keys) < MAX_MONTHS:
+            keys.append(f"{day.year}-{day.month:02d}")
+            day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+        return keys
+
+
+@dataclass(frozen=True)
+class Headline:
+    figure: Figure
+    label: str
+    value: int
+    href: str
+
+
+@dataclass
+class Statistics:
+    headline: list[Headline]
+    charts: list[Chart]
+
+
+def link(query: StatsQuery, figure: Figure) -> str:
+    return "/statistics/cases?" + urlencode({**query.params(), **figure.params()})
+
+
+async def compute(
+    session: AsyncSession,
+    counter: Counter,
+    *,
+    townships: Sequence[tuple[int, str]],
+    source_label: Callable[[ClueSource], str],
+    translate: Callable[[str], str],
+) -> Statistics:
+    q = counter.query
+    petition_figs = [Figure("petitions"), Figure("accusations")]
+    clue_figs = [Figure(m) for m in HEADLINE if m not in PETITION_MEASURES]
+    values = await counter.count_many(session, petition_figs) + await counter.count_many(session, clue_figs)
+    headline = [
+        Headline(f, translate(MEASURE_LABELS[f.measure]), v, link(q, f))
+        for f, v in zip([*petition_figs, *clue_figs], values, strict=True)
+    ]
+
+    async def chart(key: str, title: str, kind: str, figures: list[Figure], labels: list[str], *, series: str = "") -> Chart:
+        counts = await counter.count_many(session, figures)
+        points = [Point(label, n, link(q, f)) for f, label, n in zip(figures, labels, counts, strict=True)]
+        return Chart(key, title, kind, [Series(series or title, points)])
+
+    charts = []
+    sources = list(ClueSource)
+    charts.append(
+        await chart(
+            "source",
+            translate(N_("Clues by source")),
+            "bar",
+            [Figure("clues", "source", s.value) for s in sources],
+            [source_label(s) for s in sources],
+        )
+    )
+    charts.append(
+        await chart(
+            "township",
+            translate(N_("Clues by township")),
+            "bar",
+            [Figure("clues", "township", str(t)) for t, _ in townships],
+            [n for _, n in townships],
+        )
+    )
+    charts.append(
+        await chart(
+            "mode",
+            translate(N_("Clues disposed by mode")),
+            "pie",
+            [Figure("disposed", "mode", m) for m in MODES],
+            [translate(MODE_LABELS[m]) for m in MODES],
+        )
+    )
+    months = counter.months()
+    trend = []
+    for measure in ("clues", "filed", "sanctioned"):
+        counts = await counter.count_many(session, [Figure(measure, "month", k) for k in months])
+        trend.append(
+            Series(
+                translate(MEASURE_LABELS[measure]),
+                [Point(k[5:] + "月", n, link(q, Figure(measure, "month", k))) for k, n in zip(months, counts, strict=True)],
+            )
+        )
+    charts.append(Chart("trend", translate(N_("Month by month")), "bar", [trend[0]]))
+    charts.append(Chart("trend_filed", translate(N_("Cases filed month by month")), "bar", [trend[1]]))
+    for dimension, title, kind in (
+        (DISCIPLINE, N_("Violations by the six disciplines"), "bar"),
+        (EIGHT_POINT, N_("Eight-point regulation violations by category"), "bar"),
+        (FORM, N_("The four forms"), "pie"),
+        (SANCTION, N_("Sanctions by type"), "pie"),
+        (RANK, N_("Persons sanctioned by rank"), "bar"),
+    ):
+        source = source_for(counter.outcomes, dimension)
+        if source is None:
+            charts.append(Chart(dimension, translate(title), kind, waiting=True))
+            continue
+        cats = list(source.categories(dimension))
+        charts.append(
+            await chart(
+                dimension,
+                translate(title),
+                kind,
+                [Figure("outcome", dimension, k) for k, _ in cats],
+                [translate(label) for _, label in cats],
+            )
+        )
+    return Statistics(headline, charts)
+
+
+def with_period(query: StatsQuery, **changes: object) -> StatsQuery:
+    return replace(query, **changes)  # type: ignore[arg-type]
+
+
+def filters_text(query: StatsQuery, names: Mapping[int, str], source_label: Callable[[ClueSource], str]) -> list[str]:
+    parts = []
+    if query.source is not None:
+        parts.append(source_label(query.source))
+    for value in (query.unit_id, query.township_id, query.group_id):
+        if value is not None:
+            parts.append(names.get(value, "—"))
+    return parts

@@ -1,0 +1,119 @@
+"""Pages of the statistics (统计分析) and the printable ledger."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import select
+
+from hub.cases.interface import COLOURS, ClueSource, LedgerQuery, ledger_counts, ledger_stream
+from hub.errors import Forbidden
+from hub.http.keys import CATALOGS, LOCALE, POLICY
+from hub.http.views import Call, Routes
+from hub.i18n import N_
+from hub.org.interface import OrgUnit, UnitKind
+from hub.reports import stats
+from hub.reports.outcomes import OUTCOMES, OutcomeSource
+from hub.reports.rules import sees_statistics
+from hub.reports.views.shared import TEMPLATE_HELPERS, label_of, offices_of, unit_names
+
+routes = Routes()
+LIST_LIMIT = 500
+PRINT_LIMIT = 2000
+
+
+def _outcomes(call: Call[Any]) -> list[OutcomeSource]:
+    found: list[OutcomeSource] = call.app[OUTCOMES]
+    return found
+
+
+def _allowed(call: Call[Any]) -> None:
+    if not sees_statistics(offices_of(call.app), call.actor):
+        raise Forbidden("not_allowed", N_("The statistics are for the leaders and the case management and tracking offices."))
+
+
+async def _choices(call: Call[Any]) -> dict[str, Any]:
+    locale = call.request.get(LOCALE, "zh_CN")
+    rows = (
+        await call.db.scalars(
+            select(OrgUnit).where(OrgUnit.kind.in_([UnitKind.JOINT_GROUP, UnitKind.TOWNSHIP, UnitKind.SUPERVISED_UNIT]))
+        )
+    ).all()
+    return {
+        "groups": sorted((u for u in rows if u.kind is UnitKind.JOINT_GROUP), key=lambda u: u.ordinal or 0),
+        "townships": [u for u in rows if u.kind is UnitKind.TOWNSHIP],
+        "supervised": sorted((u for u in rows if u.kind is UnitKind.SUPERVISED_UNIT), key=lambda u: u.code),
+        "sources": list(ClueSource),
+        "locale": locale,
+    }
+
+
+@routes.get("/statistics", template="reports/statistics.html", summary="The statistics with charts, for a period and filters.")
+async def statistics_page(call: Call[None]) -> dict[str, Any]:
+    _allowed(call)
+    query = stats.stats_query(call.request.query, call.today)
+    counter = stats.Counter(call.app[POLICY], call.actor, query, _outcomes(call), call.today)
+    choices = await _choices(call)
+    label = label_of(call.app)
+    translate = call.app[CATALOGS].gettext
+    result = await stats.compute(
+        call.db,
+        counter,
+        townships=[(t.id, t.name(choices["locale"])) for t in choices["townships"]],
+        source_label=label,
+        translate=translate,
+    )
+    return {"query": query, "result": result, "params": query.params(), "urlencode": urlencode, **choices}
+
+
+@routes.get(
+    "/statistics/cases", template="reports/statistics_cases.html", summary="The cases behind one figure of the statistics."
+)
+async def statistics_cases(call: Call[None]) -> dict[str, Any]:
+    _allowed(call)
+    query = stats.stats_query(call.request.query, call.today)
+    figure = stats.figure_from(call.request.query)
+    counter = stats.Counter(call.app[POLICY], call.actor, query, _outcomes(call), call.today)
+    total = (await counter.count_many(call.db, [figure]))[0]
+    rows = (await call.db.scalars(counter.rows(figure).limit(LIST_LIMIT))).all()
+    return {
+        "query": query,
+        "figure": figure,
+        "measure": stats.MEASURE_LABELS[figure.measure],
+        "petitions": figure.measure in stats.PETITION_MEASURES,
+        "total": total,
+        "rows": rows,
+        "limit": LIST_LIMIT,
+        "units": await unit_names(call.db, call.request.get(LOCALE, "zh_CN")),
+        "back": "/statistics?" + urlencode(query.params()),
+        **TEMPLATE_HELPERS,
+    }
+
+
+@routes.get(
+    "/reports/ledger/print", template="reports/ledger_print.html", summary="The ledger by source, for print (A4 landscape)."
+)
+async def ledger_print(call: Call[None]) -> dict[str, Any]:
+    if call.actor.is_admin:
+        raise Forbidden("not_allowed", N_("Administrators see no case content."))
+    policy = call.app[POLICY]
+    groups = []
+    for source in ClueSource:
+        rows = []
+        async for row in ledger_stream(call.db, policy, call.actor, LedgerQuery(source=source), call.today):
+            rows.append(row)
+            if len(rows) >= PRINT_LIMIT:
+                break
+        if rows or source in list(ClueSource)[:5]:
+            counts = await ledger_counts(call.db, policy, call.actor, LedgerQuery(source=source), call.today)
+            groups.append((source, rows, counts))
+    return {
+        "groups": groups,
+        "totals": await ledger_counts(call.db, policy, call.actor, LedgerQuery(), call.today),
+        "colours": COLOURS,
+        "today": call.today,
+        "limit": PRINT_LIMIT,
+        "units": await unit_names(call.db, call.request.get(LOCALE, "zh_CN")),
+        **TEMPLATE_HELPERS,
+    }
