@@ -59,6 +59,8 @@ class Readiness:
 
 ReadinessCheck = Callable[[], Awaitable[Readiness]]
 
+
+@dataclass(frozen=True)
 class HomeNotice:
     """One item of a person's to-do list on the home page (a report due, one overdue): an English message id with
     its parameters, where to go, and a colour (red, yellow, blue, green)."""
