@@ -148,7 +148,7 @@ async def main() -> None:
     parser.add_argument("--fills", type=int, default=3)
     parser.add_argument("--kills", type=int, default=20)
     args = parser.parse_args()
-    clip = await asyncio.to_thread(encode_clip, 320, 240, 30, 2.0, 1.0)
+    clip = await asyncio.to_thread(lambda: encode_clip(320, 240, 30, seconds=2.0, keyframe_seconds=1.0))
     with tempfile.TemporaryDirectory(prefix="hub-faults-") as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'hub.sqlite3'}"
         await upgrade(url)

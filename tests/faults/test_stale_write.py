@@ -1,8 +1,9 @@
 """Two writers of one clue at once on PostgreSQL: the loser gets 409 (a stale write), never 500, 100 rounds.
 
-Both read the same version and pass the service's own check; the second UPDATE waits for the first's row lock and
-then matches no row (the version moved), which SQLAlchemy reports as StaleDataError at flush: the unit of work
-turns it into a Conflict (hub/db.py)."""
+Both send the version they read. Whoever comes second waits on the row the first one holds (the unit of work loads
+it FOR UPDATE), then finds the version moved: 409. Had it slipped past that check, its UPDATE would match no row and
+SQLAlchemy would raise StaleDataError at flush, which the unit of work turns into the same 409 (hub/db.py; that path
+is driven directly in tests/test_db_errors.py). The figure printed says which path each round took."""
 
 from __future__ import annotations
 
@@ -47,5 +48,5 @@ async def test_two_writers_of_one_clue_one_wins_the_other_gets_409(new_browser, 
         assert sorted(results) == [200, 409], results  # exactly one wins, the other is told: never 500, never both
         version = (await kit.clue(clue.id)).version
     raced = stale_count() - before
-    print(f"statuses {dict(statuses)}; stale writes caught at flush (StaleDataError → 409): {raced:.0f}")
+    print(f"statuses {dict(statuses)}; of the 409s, {raced:.0f} came from StaleDataError at flush, the rest from the check")
     assert statuses[500] == 0 and statuses[200] == ROUNDS
