@@ -69,14 +69,15 @@ def plain_text(blocks: list[Block]) -> str:
     return "\n".join(out)
 
 
+# one face in one weight: each weight of a CJK font is a subsetting of a 20 MB font collection (~0.17 s each)
 CSS = f"""
 @page {{
   size: A4; margin: 25mm 22mm 25mm 22mm;
   @bottom-center {{ content: "第 " counter(page) " 页 共 " counter(pages) " 页"; font-family: {FONT_STACK}; font-size: 10pt; }}
 }}
 body {{ font-family: {FONT_STACK}; font-size: 14pt; line-height: 1.7; }}
-h1 {{ text-align: center; font-size: 22pt; margin: 6mm 0; letter-spacing: 2pt; }}
-h2 {{ font-size: 15pt; margin: 5mm 0 2mm; }}
+h1 {{ text-align: center; font-size: 22pt; font-weight: normal; margin: 6mm 0; letter-spacing: 2pt; }}
+h2 {{ font-size: 15pt; font-weight: normal; margin: 5mm 0 2mm; }}
 p {{ margin: 0 0 2mm; text-indent: 2em; }}
 p.line {{ text-indent: 0; }}
 .center {{ text-align: center; }} .right {{ text-align: right; }}

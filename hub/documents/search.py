@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Integer, Text, bindparam, column, insert, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
@@ -21,6 +21,7 @@ from hub.documents.models import Document, DocumentVersion
 MAX_QUERY = 100
 SNIPPET = 40
 TRIGRAM = 3
+FTS = table("document_fts", column("rowid", Integer), column("text", Text))  # made by the migration, not a model
 
 
 def _like(phrase: str) -> str:
@@ -34,9 +35,7 @@ def _sqlite(session: AsyncSession) -> bool:
 async def index(session: AsyncSession, version: DocumentVersion) -> None:
     """Add a new version's text to the index (SQLite; PostgreSQL's GIN index follows the column by itself)."""
     if _sqlite(session) and version.text:
-        await session.execute(
-            text("INSERT INTO document_fts(rowid, text) VALUES (:id, :text)"), {"id": version.id, "text": version.text}
-        )
+        await session.execute(insert(FTS).values(rowid=version.id, text=version.text))
 
 
 @dataclass(frozen=True)
@@ -65,33 +64,30 @@ async def search(session: AsyncSession, policy: Policy, actor: Actor, phrase: st
         phrase = phrase.replace("%", "").replace("_", "")  # FTS5 serves LIKE without an ESCAPE clause: drop wildcards
         if not phrase:
             return []
-    if sqlite and len(phrase) < TRIGRAM:
-        # this SQLite's trigram index finds nothing shorter than a trigram: scan the texts themselves
-        condition = DocumentVersion.text.like(_like(phrase), escape="\\")
+    # newest matching versions first, through the visibility filter, cut early: a phrase found in most documents stops
+    # after the first rows, a rare one is served by the trigram index; one hit per document (its newest matching version)
+    stmt = select(Document, DocumentVersion)
+    if sqlite and len(phrase) >= TRIGRAM:
+        stmt = stmt.select_from(FTS).join(DocumentVersion, DocumentVersion.id == FTS.c.rowid)
+        stmt = stmt.where(FTS.c.text.like(f"%{phrase}%")).order_by(FTS.c.rowid.desc())
     elif sqlite:
-        # FTS5 serves a two-argument LIKE from its trigram index
-        matching = (
-            select(text("rowid"))
-            .select_from(text("document_fts"))
-            .where(text("document_fts.text LIKE :p").bindparams(p=f"%{phrase}%"))
-        )
-        condition = DocumentVersion.id.in_(matching)
+        # this SQLite's trigram index finds nothing shorter than a trigram: scan the texts themselves
+        stmt = stmt.where(DocumentVersion.text.like(_like(phrase), escape="\\")).order_by(DocumentVersion.id.desc())
     else:
-        condition = DocumentVersion.text.ilike(_like(phrase), escape="\\")
-    latest = (
-        select(DocumentVersion.document_id, func.max(DocumentVersion.number).label("number"))
-        .where(condition)
-        .group_by(DocumentVersion.document_id)
-        .subquery()
-    )
+        # the pattern is planned as a literal, not as a parameter of a cached generic plan: with the phrase in hand the
+        # planner estimates its trigrams' selectivity and takes the GIN index for a rare one, the id order for a common one
+        pattern = bindparam("phrase", _like(phrase), type_=Text, literal_execute=True)
+        stmt = stmt.where(DocumentVersion.text.ilike(pattern, escape="\\")).order_by(DocumentVersion.id.desc())
     stmt = (
-        select(Document, DocumentVersion)
-        .join(latest, latest.c.document_id == Document.id)
-        .join(DocumentVersion, (DocumentVersion.document_id == Document.id) & (DocumentVersion.number == latest.c.number))
+        stmt.join(Document, Document.id == DocumentVersion.document_id)
         .join(clue, clue.id == Document.clue_id)
         .where(visible)
-        .order_by(Document.id.desc())
-        .limit(limit)
+        .limit(limit * 4)
     )
-    rows = (await session.execute(stmt)).all()
+    rows: list[tuple[Document, DocumentVersion]] = []
+    seen: set[int] = set()
+    for d, v in (await session.execute(stmt)).all():
+        if d.id not in seen and len(rows) < limit:
+            seen.add(d.id)
+            rows.append((d, v))
     return [Hit(d, v.number, snippet(v.text, phrase)) for d, v in rows]

@@ -7,6 +7,7 @@ Files go into the evidence store encrypted, labelled with their case, and their 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ from hub.org.interface import OrgUnit, UnitKind
 from hub.store.interface import EvidenceStore, FileKind, Labels, StoredFile, grouped, record_closed
 
 OBJECT_TYPE = "document"
+# Pango and fontconfig are not safe to drive from several threads at once: documents are rendered one at a time, on a
+# thread of their own, off the event loop
+RENDERER = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="documents-render")
 GENDERS = {"male": "男", "female": "女"}
 TRANSMIT_TO = (UnitKind.OFFICE, UnitKind.JOINT_GROUP, UnitKind.TOWNSHIP)
 
@@ -154,14 +158,24 @@ def check_fields(kind: Kind, fields: Mapping[str, str]) -> dict[str, str]:
     return clean
 
 
-async def generate(
-    session: AsyncSession, store: EvidenceStore, actor: Actor, clue: Any, kind_value: DocumentKind,
-    fields: Mapping[str, str], now: dt.datetime, *, recording_session_id: int | None = None,
-) -> Document:  # fmt: skip
-    """A standard document filled from the case and ``fields``: numbered, rendered to PDF and DOCX, stored."""
-    kind = KINDS[kind_value]
+def generated_kind(kind_value: str) -> Kind:
+    try:
+        kind = KINDS[DocumentKind(kind_value)]
+    except ValueError:
+        kind = KINDS[DocumentKind.UPLOAD]
     if not kind.generated:
-        raise Invalid("bad_kind", N_("Choose the kind of document to generate."))
+        raise Invalid("bad_kind", N_("Choose the kind of document to generate."), fields={"kind": "?"})
+    return kind
+
+
+async def prepare(
+    session: AsyncSession, clue: Any, kind: Kind, fields: Mapping[str, str], now: dt.datetime,
+    *, recording_session_id: int | None = None,
+) -> Filled:  # fmt: skip
+    """Check the fields, find the recording cited, and take the document's number (文号): all a rendering needs.
+
+    The number is taken in its own short unit of work, before the rendering, so that no write transaction waits on
+    the layout of pages; a generation that fails afterwards leaves a gap in the numbering, as a spoiled form does."""
     clean = check_fields(kind, fields)
     recording = None
     if recording_session_id is not None:
@@ -169,23 +183,50 @@ async def generate(
         if not found:
             raise Invalid("bad_recording", N_("This recording is not one of this case's."), fields={"recording": "?"})
         recording = found[0].ref(f"第{recording_session_id}号谈话录音录像")
-    doc = await _new_document(session, actor, clue.id, kind, f"{kind.printed_title}（{clue.subject_name}）", now)
-    assert doc.number is not None
-    filled = Filled(await case_facts(session, clue), clean, doc.number, chinese_date(now.astimezone(LOCAL_TZ).date()), recording)
-    rendered = await asyncio.to_thread(render, kind, filled)
+    number = await _number(session, kind, now)
+    return Filled(await case_facts(session, clue), clean, number, chinese_date(now.astimezone(LOCAL_TZ).date()), recording)
+
+
+async def render_off_loop(kind: Kind, filled: Filled) -> Rendered:
+    return await asyncio.get_running_loop().run_in_executor(RENDERER, render, kind, filled)
+
+
+async def save_generated(
+    session: AsyncSession, store: EvidenceStore, actor: Actor, clue: Any, kind: Kind, filled: Filled, rendered: Rendered,
+    now: dt.datetime,
+) -> Document:  # fmt: skip
+    """Store the rendered files (encrypted, with their manifests in the audit chain) as version 1 of a new document."""
+    doc = Document(
+        clue_id=clue.id, kind=kind.kind, number=filled.number, title=f"{kind.printed_title}（{clue.subject_name}）",
+        status=DocumentStatus.DRAFT, approval_step=0, created_by=actor.user_id, created_at=now, updated_at=now,
+    )  # fmt: skip
+    session.add(doc)
+    await session.flush()
     pdf_id = await _store(session, store, actor, clue.id, rendered.pdf, FileKind.DOCUMENT, uploads.PDF)
     docx_id = await _store(session, store, actor, clue.id, rendered.docx, FileKind.DOCUMENT, uploads.DOCX)
     version = await _add_version(
-        session, actor, doc, pdf_id, uploads.PDF, f"{doc.number}.pdf", rendered.text, now, docx_file_id=docx_id,
+        session, actor, doc, pdf_id, uploads.PDF, f"{filled.number}.pdf", rendered.text, now, docx_file_id=docx_id,
     )  # fmt: skip
+    recording = filled.recording
     await audit.record(
         session, actor.audit, "document.generated", OBJECT_TYPE, doc.id,
-        {"clue_id": clue.id, "kind": kind.kind.value, "number": doc.number, "version": version.number,
+        {"clue_id": clue.id, "kind": kind.kind.value, "number": filled.number, "version": version.number,
          "pdf_file_id": pdf_id, "docx_file_id": docx_id,
          "recording_fingerprints": list(recording.fingerprints) if recording else []},
         at=now,
     )  # fmt: skip
     return doc
+
+
+async def generate(
+    session: AsyncSession, store: EvidenceStore, actor: Actor, clue: Any, kind_value: DocumentKind,
+    fields: Mapping[str, str], now: dt.datetime, *, recording_session_id: int | None = None,
+) -> Document:  # fmt: skip
+    """A standard document filled from the case and ``fields``, numbered, rendered and stored in one unit of work
+    (the demo and scripts; the page takes the number, renders and stores in three steps)."""
+    kind = generated_kind(kind_value)
+    filled = await prepare(session, clue, kind, fields, now, recording_session_id=recording_session_id)
+    return await save_generated(session, store, actor, clue, kind, filled, await render_off_loop(kind, filled), now)
 
 
 async def upload(
