@@ -11,8 +11,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from hub.cases.labels import CASE_LABELS
+from hub.cases.models import ClueSource
 from hub.cli.common import Subcommands, database, runs, settings
 from hub.clock import LOCAL_TZ, Clock
+from hub.http.keys import EnumLabels
+from hub.i18n import Catalogs
 from hub.reports import friday
 from hub.reports.models import MondayReport, WeeklyEntry, WeeklyReport
 from hub.reports.weeks import parse_week, week_of
@@ -78,9 +82,15 @@ async def monday(args: argparse.Namespace) -> int:
         if report.note:
             lines += ["", report.note]
         lines += ["", "来源\t" + "\t".join(COLOURS_ZH[c] for c in body["colours"]) + "\t合计"]
+        labels = EnumLabels()
+        for table in CASE_LABELS:
+            labels.update(table)
+        zh = Catalogs().get("zh_CN").gettext
         for source in body["sources"]:
             n = body["counts"][source]
-            lines.append(f"{source}\t" + "\t".join(str(n[c]) for c in body["colours"]) + f"\t{n['total']}")
+            lines.append(
+                f"{zh(labels.get(ClueSource(source)))}\t" + "\t".join(str(n[c]) for c in body["colours"]) + f"\t{n['total']}"
+            )
         lines.append("合计\t" + "\t".join(str(body["totals"][c]) for c in body["colours"]) + f"\t{body['totals']['total']}")
         lines += ["", f"红色事项 {len(body['red'])} 件："]
         for r in body["red"]:

@@ -41,12 +41,14 @@ async def _fill(db: Database, app: web.Application, username: str, week_day: dt.
         if report.status is ReportStatus.SUBMITTED:
             return
         given = {}
+        day = at.astimezone(LOCAL_TZ).date()
         for i, entry in enumerate(await friday.entries(s, report.id)):
+            red = entry.due_date is not None and entry.due_date < day  # red on the day it is saved
             given[entry.id] = friday.EntryIn(
                 progress=entry.progress,
                 next_steps=STEPS[i % len(STEPS)],
-                needs_coordination=entry.colour == "red" and i % 2 == 0,
-                reason=REASONS[i % len(REASONS)] if entry.colour == "red" else "",
+                needs_coordination=red and i % 2 == 0,
+                reason=REASONS[i % len(REASONS)] if red else "",
             )
         await friday.save(s, actor, report, given, submit=submit, now=at)
 
@@ -84,7 +86,7 @@ async def load_demo(app: web.Application, now: dt.datetime) -> dict[str, int]:
             s,
             tracker,
             report,
-            "本周红色事项均已讲清原因；第四联查联审组、伊和乌素苏木纪委逾期提交周报，都贵他拉镇纪委未报，已电话督促。",
+            "本周红色事项均已讲清原因；第四联查联审组、伊和乌素苏木纪委逾期提交周报，独贵塔拉镇纪委未报，已电话督促。",
             _at(last.next_monday, 9),
         )
     for unit in units:

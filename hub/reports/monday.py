@@ -69,6 +69,8 @@ async def compile_body(session: AsyncSession, policy: Policy, actor: Actor, week
             "source": r.source.value,
             "state": r.state.value,
             "closed_on": r.closed_on.isoformat(),
+            "due_date": None,
+            "colour": None,
         }
         for r in (await session.execute(closed_stmt)).all()
     ]

@@ -28,7 +28,18 @@ from hub.cases.interface import Clue, ClueSource, ClueState, LedgerQuery, Petiti
 from hub.errors import Invalid
 from hub.i18n import N_
 from hub.reports.charts import Chart, Point, Series
-from hub.reports.outcomes import DISCIPLINE, EIGHT_POINT, FORM, RANK, SANCTION, SANCTIONED, OutcomeSource, decided_on, source_for
+from hub.reports.outcomes import (
+    DISCIPLINE,
+    EIGHT_POINT,
+    FORM,
+    RANK,
+    SANCTION,
+    SANCTIONED,
+    LedgerOutcomes,
+    OutcomeSource,
+    decided_on,
+    source_for,
+)
 from hub.reports.weeks import parse_week
 
 PERIODS = ("year", "quarter", "month", "week", "range")
@@ -262,14 +273,49 @@ class Counter:
     def scope(self, figure: Figure) -> list[ColumnElement[bool]]:
         return self.petition_scope() if figure.measure in PETITION_MEASURES else self.clue_scope()
 
+    def pass_of(self, figure: Figure) -> str:
+        """Figures counted in one pass share a model and a narrowing condition the database can use an index for."""
+        if figure.measure in PETITION_MEASURES:
+            return "petition"
+        if figure.measure == "filed":
+            return "filed"
+        if figure.measure in ("sanctioned", "party", "gov"):
+            return "sanction"
+        if figure.measure == "outcome":
+            source = source_for(self.outcomes, figure.by)
+            return "sanction" if isinstance(source, LedgerOutcomes) else f"outcome:{figure.by}"
+        return "received"
+
+    def narrowing(self, kind: str) -> list[ColumnElement[bool]]:
+        """A condition every figure of the pass implies (the figures' own conditions still decide)."""
+        start, end = self.query.start, self.query.end
+        if kind == "petition":
+            return [Petition.received_on >= start, Petition.received_on <= end]
+        if kind == "received":
+            return [Clue.received_on >= start, Clue.received_on <= end]
+        if kind == "filed":
+            return [Clue.filed_on >= start, Clue.filed_on <= end]
+        if kind == "sanction":
+            return [SANCTIONED]
+        return []
+
+    async def count_all(self, session: AsyncSession, figures: Sequence[Figure]) -> dict[Figure, int]:
+        """Every figure, in one query per pass (a handful for a whole page)."""
+        passes: dict[str, list[Figure]] = {}
+        for figure in dict.fromkeys(figures):
+            passes.setdefault(self.pass_of(figure), []).append(figure)
+        found: dict[Figure, int] = {}
+        for kind, group in passes.items():
+            model = self.model(group[0])
+            columns = [func.count().filter(self.condition(f)).label(f"f{i}") for i, f in enumerate(group)]
+            stmt = select(*columns).select_from(model).where(*self.scope(group[0]), *self.narrowing(kind))
+            row = (await session.execute(stmt)).one()
+            found.update({f: int(v or 0) for f, v in zip(group, row, strict=True)})
+        return found
+
     async def count_many(self, session: AsyncSession, figures: Sequence[Figure]) -> list[int]:
-        """Figures of one kind (all of petitions, or all of clues) in one pass."""
-        if not figures:
-            return []
-        model = self.model(figures[0])
-        columns = [func.count().filter(self.condition(f)).label(f"f{i}") for i, f in enumerate(figures)]
-        row = (await session.execute(select(*columns).select_from(model).where(*self.scope(figures[0])))).one()
-        return [int(v or 0) for v in row]
+        found = await self.count_all(session, figures)
+        return [found[f] for f in figures]
 
     def rows(self, figure: Figure) -> Select[Any]:
         model = self.model(figure)
@@ -311,61 +357,21 @@ async def compute(
     source_label: Callable[[ClueSource], str],
     translate: Callable[[str], str],
 ) -> Statistics:
+    """The page's figures and charts: first every figure is named, then all are counted together, a pass per kind."""
     q = counter.query
-    petition_figs = [Figure("petitions"), Figure("accusations")]
-    clue_figs = [Figure(m) for m in HEADLINE if m not in PETITION_MEASURES]
-    values = await counter.count_many(session, petition_figs) + await counter.count_many(session, clue_figs)
-    headline = [
-        Headline(f, translate(MEASURE_LABELS[f.measure]), v, link(q, f))
-        for f, v in zip([*petition_figs, *clue_figs], values, strict=True)
-    ]
+    headline_figs = [Figure(m) for m in HEADLINE]
+    # (key, title, kind, [(series name, [(label, figure)])]); None as the series: waiting for outcomes
+    planned: list[tuple[str, str, str, list[tuple[str, list[tuple[str, Figure]]]] | None]] = []
 
-    async def chart(key: str, title: str, kind: str, figures: list[Figure], labels: list[str], *, series: str = "") -> Chart:
-        counts = await counter.count_many(session, figures)
-        points = [Point(label, n, link(q, f)) for f, label, n in zip(figures, labels, counts, strict=True)]
-        return Chart(key, title, kind, [Series(series or title, points)])
+    def one(key: str, title: str, kind: str, points: list[tuple[str, Figure]]) -> None:
+        planned.append((key, translate(title), kind, [(translate(title), points)]))
 
-    charts = []
-    sources = list(ClueSource)
-    charts.append(
-        await chart(
-            "source",
-            translate(N_("Clues by source")),
-            "bar",
-            [Figure("clues", "source", s.value) for s in sources],
-            [source_label(s) for s in sources],
-        )
-    )
-    charts.append(
-        await chart(
-            "township",
-            translate(N_("Clues by township")),
-            "bar",
-            [Figure("clues", "township", str(t)) for t, _ in townships],
-            [n for _, n in townships],
-        )
-    )
-    charts.append(
-        await chart(
-            "mode",
-            translate(N_("Clues disposed by mode")),
-            "pie",
-            [Figure("disposed", "mode", m) for m in MODES],
-            [translate(MODE_LABELS[m]) for m in MODES],
-        )
-    )
+    one("source", N_("Clues by source"), "bar", [(source_label(s), Figure("clues", "source", s.value)) for s in ClueSource])
+    one("township", N_("Clues by township"), "bar", [(name, Figure("clues", "township", str(t))) for t, name in townships])
+    one("mode", N_("Clues disposed by mode"), "pie", [(translate(MODE_LABELS[m]), Figure("disposed", "mode", m)) for m in MODES])
     months = counter.months()
-    trend = []
-    for measure in ("clues", "filed", "sanctioned"):
-        counts = await counter.count_many(session, [Figure(measure, "month", k) for k in months])
-        trend.append(
-            Series(
-                translate(MEASURE_LABELS[measure]),
-                [Point(k[5:] + "月", n, link(q, Figure(measure, "month", k))) for k, n in zip(months, counts, strict=True)],
-            )
-        )
-    charts.append(Chart("trend", translate(N_("Month by month")), "bar", [trend[0]]))
-    charts.append(Chart("trend_filed", translate(N_("Cases filed month by month")), "bar", [trend[1]]))
+    one("trend", N_("Month by month"), "bar", [(k[5:] + "月", Figure("clues", "month", k)) for k in months])
+    one("trend_filed", N_("Cases filed month by month"), "bar", [(k[5:] + "月", Figure("filed", "month", k)) for k in months])
     for dimension, title, kind in (
         (DISCIPLINE, N_("Violations by the six disciplines"), "bar"),
         (EIGHT_POINT, N_("Eight-point regulation violations by category"), "bar"),
@@ -375,16 +381,28 @@ async def compute(
     ):
         source = source_for(counter.outcomes, dimension)
         if source is None:
-            charts.append(Chart(dimension, translate(title), kind, waiting=True))
-            continue
-        cats = list(source.categories(dimension))
-        charts.append(
-            await chart(
+            planned.append((dimension, translate(title), kind, None))
+        else:
+            one(
                 dimension,
-                translate(title),
+                title,
                 kind,
-                [Figure("outcome", dimension, k) for k, _ in cats],
-                [translate(label) for _, label in cats],
+                [(translate(label), Figure("outcome", dimension, k)) for k, label in source.categories(dimension)],
+            )
+    wanted = [*headline_figs, *(f for *_x, series in planned for _n, pts in (series or []) for _l, f in pts)]
+    counts = await counter.count_all(session, wanted)
+    headline = [Headline(f, translate(MEASURE_LABELS[f.measure]), counts[f], link(q, f)) for f in headline_figs]
+    charts = []
+    for key, title, kind, series in planned:
+        if series is None:
+            charts.append(Chart(key, title, kind, waiting=True))
+            continue
+        charts.append(
+            Chart(
+                key,
+                title,
+                kind,
+                [Series(name, [Point(label, counts[f], link(q, f)) for label, f in pts]) for name, pts in series],
             )
         )
     return Statistics(headline, charts)
