@@ -299,12 +299,64 @@ class Counter:
             return [SANCTIONED]
         return []
 
-    async def count_all(self, session: AsyncSession, figures: Sequence[Figure]) -> dict[Figure, int]:
-        """Every figure, in one query per pass (a handful for a whole page)."""
-        passes: dict[str, list[Figure]] = {}
-        for figure in dict.fromkeys(figures):
-            passes.setdefault(self.pass_of(figure), []).append(figure)
+    def groupable(self, figure: Figure) -> bool:
+        """Figures counted from grouped rows (a GROUP BY instead of a filtered count each): the flow of clues by
+        received day, source, township and stage, and of filed cases by filing day."""
+        if figure.measure in ("clues", "disposed", "talk_letter"):
+            return figure.by in ("", "source", "township", "mode") or (figure.by == "month" and figure.measure == "clues")
+        return figure.measure == "filed" and figure.by in ("", "month")
+
+    def _in_month(self, key: str) -> tuple[dt.date, dt.date]:
+        start, end = _month_range(key)
+        return max(start, self.query.start), min(end, self.query.end)
+
+    async def _grouped(self, session: AsyncSession, figures: Sequence[Figure]) -> dict[Figure, int]:
+        """The groupable figures from a few GROUP BY queries, summed here with the same meaning as ``condition``."""
         found: dict[Figure, int] = {}
+        received = [f for f in figures if f.measure != "filed"]
+        filed = [f for f in figures if f.measure == "filed"]
+        if received:
+            scope = [*self.clue_scope(), *self.narrowing("received")]
+            stmt = select(Clue.source, Clue.township_id, Clue.state, func.count()).where(*scope)
+            rows = (await session.execute(stmt.group_by(Clue.source, Clue.township_id, Clue.state))).all()
+            days: list[Any] = []
+            if any(f.by == "month" for f in received):
+                days = list(
+                    (await session.execute(select(Clue.received_on, func.count()).where(*scope).group_by(Clue.received_on))).all()
+                )
+            for f in received:
+                if f.by == "month":
+                    lo, hi = self._in_month(f.key)
+                    found[f] = sum(n for day, n in days if lo <= day <= hi)
+                    continue
+                total = 0
+                for source, township, state, n in rows:
+                    if (f.measure == "disposed" and state in UNDISPOSED) or (f.measure == "talk_letter" and state not in TALK):
+                        continue
+                    if f.by == "source" and source.value != f.key:
+                        continue
+                    if f.by == "township" and str(township) != f.key:
+                        continue
+                    if f.by == "mode" and state not in MODES.get(f.key, frozenset()):
+                        continue
+                    total += n
+                found[f] = total
+        if filed:
+            scope = [*self.clue_scope(), *self.narrowing("filed")]
+            days = list((await session.execute(select(Clue.filed_on, func.count()).where(*scope).group_by(Clue.filed_on))).all())
+            for f in filed:
+                lo, hi = self._in_month(f.key) if f.by == "month" else (self.query.start, self.query.end)
+                found[f] = sum(n for day, n in days if lo <= day <= hi)
+        return found
+
+    async def count_all(self, session: AsyncSession, figures: Sequence[Figure]) -> dict[Figure, int]:
+        """Every figure: the flow figures from grouped rows, the others in one filtered-count query per pass."""
+        unique = list(dict.fromkeys(figures))
+        found = await self._grouped(session, [f for f in unique if self.groupable(f)])
+        passes: dict[str, list[Figure]] = {}
+        for figure in unique:
+            if not self.groupable(figure):
+                passes.setdefault(self.pass_of(figure), []).append(figure)
         for kind, group in passes.items():
             model = self.model(group[0])
             columns = [func.count().filter(self.condition(f)).label(f"f{i}") for i, f in enumerate(group)]

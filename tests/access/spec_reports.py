@@ -32,4 +32,5 @@ def probes(world: World) -> list[Probe]:
         Probe("GET", "/statistics", "/statistics", expect("/statistics", staff=403, **STATS)),
         Probe("GET", "/statistics/cases", "/statistics/cases", expect("/statistics", staff=403, leader=422, deputy=422, ledger=422), note="no figure named"),
         Probe("GET", "/reports/ledger/print", "/reports/ledger/print", expect("/reports", staff=200, admin=403)),
+        Probe("GET", "/reports/ledger.xlsx", "/reports/ledger.xlsx", expect("/reports", staff=200, admin=403)),
     ]  # fmt: skip

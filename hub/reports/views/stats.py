@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from aiohttp import web
 from sqlalchemy import select
 
-from hub.cases.interface import COLOURS, ClueSource, LedgerQuery, ledger_counts, ledger_stream
+from hub.cases.interface import COLOURS, ClueSource, ClueState, Colour, LedgerQuery, ledger_counts, ledger_stream
 from hub.errors import Forbidden
 from hub.http.keys import CATALOGS, LOCALE, POLICY
 from hub.http.views import Call, Routes
 from hub.i18n import N_
 from hub.org.interface import OrgUnit, UnitKind
-from hub.reports import stats
+from hub.reports import stats, xlsx
 from hub.reports.outcomes import OUTCOMES, OutcomeSource
 from hub.reports.rules import sees_statistics
 from hub.reports.views.shared import TEMPLATE_HELPERS, label_of, offices_of, unit_names
@@ -91,10 +92,8 @@ async def statistics_cases(call: Call[None]) -> dict[str, Any]:
     }
 
 
-@routes.get(
-    "/reports/ledger/print", template="reports/ledger_print.html", summary="The ledger by source, for print (A4 landscape)."
-)
-async def ledger_print(call: Call[None]) -> dict[str, Any]:
+async def _ledger_groups(call: Call[Any]) -> list[tuple[ClueSource, list[dict[str, Any]], dict[str, int]]]:
+    """The live matters the reader's ledger holds, by source (the five of the county's practice always shown)."""
     if call.actor.is_admin:
         raise Forbidden("not_allowed", N_("Administrators see no case content."))
     policy = call.app[POLICY]
@@ -108,12 +107,66 @@ async def ledger_print(call: Call[None]) -> dict[str, Any]:
         if rows or source in list(ClueSource)[:5]:
             counts = await ledger_counts(call.db, policy, call.actor, LedgerQuery(source=source), call.today)
             groups.append((source, rows, counts))
+    return groups
+
+
+@routes.get(
+    "/reports/ledger/print", template="reports/ledger_print.html", summary="The ledger by source, for print (A4 landscape)."
+)
+async def ledger_print(call: Call[None]) -> dict[str, Any]:
+    groups = await _ledger_groups(call)
     return {
         "groups": groups,
-        "totals": await ledger_counts(call.db, policy, call.actor, LedgerQuery(), call.today),
+        "totals": await ledger_counts(call.db, call.app[POLICY], call.actor, LedgerQuery(), call.today),
         "colours": COLOURS,
         "today": call.today,
         "limit": PRINT_LIMIT,
         "units": await unit_names(call.db, call.request.get(LOCALE, "zh_CN")),
         **TEMPLATE_HELPERS,
     }
+
+
+XLSX_HEADERS = (
+    N_("Deadline"), N_("Number"), N_("Subject"), N_("Stage"), N_("Unit or township"), N_("Reviewer"), N_("Received"),
+    N_("Due date"), N_("Days left"),
+)  # fmt: skip
+
+
+@routes.get("/reports/ledger.xlsx", summary="The ledger by source as a workbook: a sheet per source, colours kept.")
+async def ledger_xlsx(call: Call[None]) -> web.StreamResponse:
+    groups = await _ledger_groups(call)
+    label = label_of(call.app)
+    gettext = call.app[CATALOGS].gettext
+    names = await unit_names(call.db, call.request.get(LOCALE, "zh_CN"))
+    head: list[xlsx.Cell] = [
+        (gettext(N_("Source")), "header"),
+        *((label(c), c.value) for c in COLOURS),
+        (gettext(N_("Total")), "header"),
+    ]
+    summary = xlsx.Sheet(gettext(N_("Totals by source")), [head], (28, 8, 8, 8, 8, 8))
+    sheets = [summary]
+    for source, rows, counts in groups:
+        summary.rows.append([(label(source), ""), *((counts[c.value], "") for c in COLOURS), (counts["total"], "")])
+        sheet = xlsx.Sheet(label(source), [[(gettext(h), "header") for h in XLSX_HEADERS]], (8, 18, 10, 22, 20, 16, 12, 12, 8))
+        for r in rows:
+            colour = r["colour"] or ""
+            sheet.rows.append(
+                [
+                    (label(Colour(colour)) if colour else "—", colour),
+                    (r["number"], ""),
+                    (r["subject_name"], ""),
+                    (label(ClueState(r["state"])), ""),
+                    (names.get(r["unit_id"] or r["township_id"], "—"), ""),
+                    (names.get(r["reviewer_unit_id"], "—"), ""),
+                    (r["received_on"], ""),
+                    (r["due_date"] or "—", ""),
+                    (r["days_left"] if r["days_left"] is not None else "", ""),
+                ]
+            )
+        sheets.append(sheet)
+    filename = f"ledger-{call.today.isoformat()}.xlsx"
+    return web.Response(
+        body=xlsx.workbook(sheets),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

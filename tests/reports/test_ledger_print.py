@@ -1,0 +1,40 @@
+"""The printable ledger: by source, the same counts as the ledger on screen, for print and as a workbook with the
+colours kept; only what the reader's ledger holds."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from tests.cases.http_support import Staff
+from tests.reports.test_friday import _matters
+
+
+async def test_print_and_workbook_hold_the_ledger_by_source(new_browser, kit):
+    red, blue, other = await _matters(kit)
+    staff = Staff(new_browser)
+    counts = await staff.json("casemgmt1", "GET", "/api/v1/ledger/counts?source=leader_instructed")
+    browser = await staff("casemgmt1")
+    page = await (await browser.get("/reports/ledger/print")).text()
+    assert red.number in page and blue.number in page and other.number in page
+    assert "领导批办" in page and "上级交办" in page and "自办" in page and 'body class="staff printable landscape"' in page
+    resp = await browser.get("/reports/ledger.xlsx")
+    assert resp.status == 200 and resp.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = zipfile.ZipFile(io.BytesIO(await resp.read()))
+    workbook = book.read("xl/workbook.xml").decode()
+    assert "分类汇总" in workbook and "领导批办" in workbook
+    summary = book.read("xl/worksheets/sheet1.xml").decode()
+    row = re.search(r"<t>领导批办</t>.*?</row>", summary).group(0)
+    assert [int(v) for v in re.findall(r"<v>(\d+)</v>", row)] == [counts[c] for c in ("red", "yellow", "blue", "green", "total")]
+    # the leader-instructed sheet: Chinese headers, the red matter's flag cell filled red (style 2)
+    sheets = re.findall(r'<sheet name="([^"]+)" sheetId="(\d+)"', workbook)
+    number = dict(sheets)["领导批办"]
+    sheet = book.read(f"xl/worksheets/sheet{number}.xml").decode()
+    assert "<t>编号</t>" in sheet or "<t>Number</t>" not in sheet
+    assert red.number in sheet and re.search(r'<c r="A\d+" s="2" t="inlineStr">', sheet)
+    # a joint group's workbook holds only its matters
+    group5 = await (await (await staff("group5.1")).get("/reports/ledger.xlsx")).read()
+    assert red.number.encode() not in b"".join(
+        zipfile.ZipFile(io.BytesIO(group5)).read(n) for n in zipfile.ZipFile(io.BytesIO(group5)).namelist()
+    )
