@@ -15,7 +15,7 @@ from hub.auth.middleware import session_actor
 from hub.clock import Clock, to_local
 from hub.db import Database
 from hub.http import middleware, openapi, ops_views
-from hub.http.keys import CATALOGS, CLOCK, DB, HOME_TILES, LABELS, POLICY, SECRET, SETTINGS, EnumLabels
+from hub.http.keys import CATALOGS, CLOCK, DB, HOME_TILES, HOME_TODOS, LABELS, POLICY, SECRET, SETTINGS, EnumLabels
 from hub.http.rendering import page_context
 from hub.i18n import WEB_DIR, Catalogs
 from hub.keyfiles import load_or_create
@@ -77,6 +77,7 @@ def create_app(
     app[CATALOGS] = catalogs
     app[SECRET] = app_secret(settings)
     app[HOME_TILES] = []
+    app[HOME_TODOS] = []
     app[LABELS] = EnumLabels()
     app[ACTOR_RESOLVERS] = []
     _jinja(app, catalogs)

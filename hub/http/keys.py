@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Awaitable, Callable
 
     from hub.access.actor import Actor
     from hub.access.policy import Policy
@@ -29,6 +29,27 @@ class HomeTile:
     description: str
     visible: Callable[[Actor], bool]
     order: int = 100
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """One thing that waits for the signed-in person, on the home page's to-do list: a count and where to go."""
+
+    title: str  # English message id, translated at render time
+    count: int
+    href: str
+    urgent: bool = False  # red: past due, or a signature others wait for
+    order: int = 100
+    items: tuple[tuple[str, str], ...] = ()  # up to a few (text, href) pairs: one click to each
+
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    # a part's contribution to the to-do list: what waits for this person now (an empty list: nothing)
+    TodoSource = Callable[[web.Application, AsyncSession, Actor, dt.datetime], Awaitable[list[TodoItem]]]
 
 
 class EnumLabels:
@@ -55,6 +76,7 @@ CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 CATALOGS: web.AppKey[Catalogs] = web.AppKey("catalogs")
 SECRET: web.AppKey[bytes] = web.AppKey("secret")
 HOME_TILES: web.AppKey[list[HomeTile]] = web.AppKey("home_tiles")
+HOME_TODOS: web.AppKey[list[TodoSource]] = web.AppKey("home_todos", list)  # each part adds its own
 # English labels (message ids) of enum values shown in pages; each part adds its own
 LABELS: web.AppKey[EnumLabels] = web.AppKey("labels")
 

@@ -9,6 +9,8 @@ from hub.rooms.live_calls import LIVE_CALLS, CallHook
 from hub.rooms.models import Room, RoomKind, RoomSession, SessionKind
 from hub.rooms.participants import RIGHTS, ParticipantRole, Rights
 from hub.rooms.recording.keys import CASE_RESOLVER
+from hub.rooms.recording.models import Recording
+from hub.rooms.recording.summary import RecordingBrief, case_recordings
 from hub.rooms.recording.verify import verify_recordings
 from hub.rooms.tokens import TokenError, issue_token, verify_token
 
@@ -18,12 +20,15 @@ __all__ = [
     "RIGHTS",
     "CallHook",
     "ParticipantRole",
+    "Recording",
+    "RecordingBrief",
     "Rights",
     "Room",
     "RoomKind",
     "RoomSession",
     "SessionKind",
     "TokenError",
+    "case_recordings",
     "issue_token",
     "sessions",
     "verify_recordings",

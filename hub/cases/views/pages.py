@@ -19,8 +19,9 @@ from hub.cases.colours import ORDER, Colour
 from hub.cases.labels import CLOCK_LABELS, EVENT_LABELS, SORT_LABELS, STAGE_LABELS, TIMELINE_KINDS
 from hub.cases.models import ApprovalStatus, AssetStatus, ClockStatus, ClueSource, Gender, Petition, PetitionChannel, PetitionKind
 from hub.cases.params import ledger_query
+from hub.cases.views import outcomes as outcome_views
 from hub.cases.views.api import SEE_CLUE, SEE_PETITION, ctx_of
-from hub.cases.workflow import STAGES, ClueState, PetitionState
+from hub.cases.workflow import STAGES, Approver, ClueState, PetitionState
 from hub.errors import Forbidden, Invalid
 from hub.http.views import Call, Routes
 from hub.org.interface import OrgUnit, UnitKind
@@ -40,6 +41,7 @@ ENUM_KINDS: Mapping[str, type[Enum]] = MappingProxyType(
         "asset": AssetStatus,
         "clock": ClockStatus,
         "colour": Colour,
+        "approver": Approver,
     }
 )
 
@@ -92,6 +94,7 @@ async def ledger_page(call: Call[None]) -> dict[str, Any]:
 @routes.get("/clues/{id}", permission=SEE_CLUE, template="cases/clue.html", summary="A clue's case file page.")
 async def clue_page(call: Call[None]) -> dict[str, Any]:
     return {
+        **await outcome_views.page_context(call, call.target),
         "file": await detail.clue_file(call.db, ctx_of(call), call.actor, call.target.id, call.today),
         "units": await _units(call.db),
         "error": call.query("error"),
@@ -158,6 +161,7 @@ async def petition_form(call: Call[intake.PetitionIn]) -> str:
 async def petition_page(call: Call[None]) -> dict[str, Any]:
     return {
         "file": await detail.petition_file(call.db, ctx_of(call), call.actor, call.target, call.today),
+        "people": await outcome_views.people_names(call.db),
         "units": await _units(call.db),
         "error": call.query("error"),
         "as_enum": as_enum,
