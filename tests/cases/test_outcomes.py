@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from hub.cases import outcomes, taxonomy
 from hub.cases.interface import decided_outcomes, tally
 from hub.cases.models import ClueSource
+from hub.cases.outcome_models import CaseOutcome
 from hub.errors import Conflict, Forbidden, Invalid
 from tests.cases.http_support import Staff
 from tests.cases.paths import UNIT_PATH_TO_TRIAL, walk
@@ -171,3 +173,22 @@ async def test_the_case_page_records_and_shows_the_outcome_in_words(new_browser:
     assert tx["form"]["terms"][0]["zh"] == "第一种形态"
     # a group that does not see the clue is told nothing
     await staff.json("group5.1", "GET", f"/api/v1/clues/{clue.id}/outcome", status=404)
+
+
+async def test_the_demo_history_carries_outcomes_that_keep_the_rules(database: Any, seeded: Any, clock: Any) -> None:
+    from hub.demo import cases as demo
+    from tests.cases.conftest import make_kit
+
+    kit = await make_kit(database, clock)
+    result = await demo.generate(database, 400, seed=11, now=clock.now(), ctx=kit.ctx)
+    async with database.transaction(write=False) as s:
+        facts = await decided_outcomes(s)
+        rows = (await s.scalars(select(CaseOutcome))).all()
+        for row in rows:  # every generated outcome passes the rules a person's would
+            outcomes.check(await outcomes.as_input(s, row))
+    assert result["decisions"] >= 20 and len(facts) == result["decisions"] + 2  # + the two walked to a decision
+    forms = tally(facts, "form")
+    assert set(forms) >= {"first", "second", "third"} and forms["second"] > forms["third"]
+    assert len(tally(facts, "discipline")) >= 4 and tally(facts, "eight_point_class")
+    assert {"party", "gov"} <= set(tally(facts, "sanction_type"))
+    assert all(f.decided_on <= kit.today for f in facts)
