@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from hub.cases import holidays, taxonomy
 from hub.cases.access import CaseContext
+from hub.cases.choices import case_choices
 from hub.cases.intake import PetitionIn, register_petition
 from hub.cases.keys import CASES
 from hub.cases.models import Clue, Petition, PetitionChannel, PetitionKind
@@ -38,6 +39,7 @@ __all__ = [
     "PetitionIn",
     "PetitionKind",
     "PetitionState",
+    "case_choices",
     "decided_outcomes",
     "holidays",
     "register_petition",

@@ -11,6 +11,7 @@ from hub.access.actor import Actor
 from hub.access.roles import Role
 from hub.cases import holidays
 from hub.cases.access import CaseContext, load_clue, load_petition
+from hub.cases.choices import case_choices
 from hub.cases.keys import CASES
 from hub.cases.labels import CASE_LABELS
 from hub.cases.models import Clue, Petition
@@ -20,6 +21,7 @@ from hub.cases.views import admin, api, holidays_page, outcomes, pages
 from hub.http.keys import DB, HOME_TILES, HOME_TODOS, LABELS, POLICY, HomeTile
 from hub.i18n import N_
 from hub.org.interface import OrgUnit, UnitKind
+from hub.rooms.interface import CASE_CHOICES
 
 
 async def load_offices(app: web.Application) -> None:
@@ -65,6 +67,11 @@ def setup(app: web.Application) -> None:
     app[LABELS].update(holidays_page.DAY_LABELS)
     app.on_startup.append(load_offices)
     app[HOME_TODOS].append(case_todos)
+
+    async def choices(session: AsyncSession, actor: Actor) -> list[tuple[int, str]]:
+        return await case_choices(session, policy, actor)
+
+    app[CASE_CHOICES] = choices  # the rooms part's session form offers these cases
     app[HOME_TODOS].append(holidays_page.holiday_todos)
     app[HOME_TILES].append(
         HomeTile(

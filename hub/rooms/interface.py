@@ -5,6 +5,7 @@ Other parts import from here, never from this part's other modules (tests/test_l
 from __future__ import annotations
 
 from hub.rooms import sessions
+from hub.rooms.case_links import CASE_CHOICES, CaseChoices
 from hub.rooms.live_calls import LIVE_CALLS, CallHook
 from hub.rooms.models import Room, RoomKind, RoomSession, SessionKind
 from hub.rooms.participants import RIGHTS, ParticipantRole, Rights
@@ -15,10 +16,12 @@ from hub.rooms.recording.verify import verify_recordings
 from hub.rooms.tokens import TokenError, issue_token, verify_token
 
 __all__ = [
+    "CASE_CHOICES",
     "CASE_RESOLVER",
     "LIVE_CALLS",
     "RIGHTS",
     "CallHook",
+    "CaseChoices",
     "ParticipantRole",
     "Recording",
     "RecordingBrief",

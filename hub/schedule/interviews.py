@@ -17,6 +17,7 @@ from hub import audit
 from hub.access.actor import Actor
 from hub.access.policy import Policy
 from hub.auth.interface import User
+from hub.cases import interface as cases
 from hub.cases.interface import Clue
 from hub.clock import to_local
 from hub.errors import Conflict, Invalid, NotFound
@@ -173,18 +174,9 @@ def _clash_fields(clash: Clash) -> dict[str, str]:
     return fields
 
 
-CASE_CHOICES = 300  # the picker lists the open cases the person may see, most recent first
-
-
 async def case_choices(session: AsyncSession, policy: Policy, actor: Actor) -> list[tuple[int, str]]:
-    """(id, "number subject") of the open clues and cases this person may see: the interview form's case picker."""
-    stmt = (
-        select(Clue.id, Clue.number, Clue.subject_name)
-        .where(policy.where(actor, "view", Clue), Clue.closed_on.is_(None))
-        .order_by(Clue.id.desc())
-        .limit(CASE_CHOICES)
-    )
-    return [(cid, f"{number} {subject}") for cid, number, subject in (await session.execute(stmt)).all()]
+    """The interview form's case picker: the open cases the organiser may see."""
+    return await cases.case_choices(session, policy, actor)
 
 
 async def case_numbers(session: AsyncSession, clue_ids: list[int]) -> dict[int, str]:

@@ -109,3 +109,24 @@ async def test_the_administrator_keeps_the_holiday_table_on_a_page(browser: Any,
     resp = await browser.post_form("/admin/holidays", {"day": f"{year}-01-01", "kind": ""})
     assert resp.status == 303
     assert "元旦" not in await (await browser.get(f"/admin/holidays?year={year}")).text()
+
+
+async def test_a_planned_call_names_a_case_and_is_recorded_into_it(browser: Any, kit: Any) -> None:
+    from hub.rooms.recording.manager import no_case
+
+    seen = await _clue(kit, "unit.01.0", "王五")
+    county, town = await _rooms(kit)
+    assert (await browser.sign_in("group1.1")).status == 303
+    page = await (await browser.get("/rooms/sessions")).text()
+    assert f'<option value="{seen}"' in page and "王五" in page
+    form = {"kind": "interview", "title": "谈话", "room_ids": str(county), "case_id": "99999"}
+    resp = await browser.post_form("/rooms/sessions", {**form, "room_ids": [str(county), str(town)]})
+    assert resp.status == 422 and "请选择您有权查看的案件" in await resp.text()
+    resp = await browser.post_form("/rooms/sessions", {**form, "room_ids": [str(county), str(town)], "case_id": str(seen)})
+    assert resp.status == 303, await resp.text()
+    async with kit.db.transaction(write=False) as s:
+        rs = await s.scalar(select(RoomSession).where(RoomSession.case_id == seen))
+        assert rs is not None
+        assert await no_case(s, rs) == seen and await case_of_room_session(s, rs) == seen
+    page = await (await browser.get(resp.headers["Location"])).text()
+    assert f'href="/clues/{seen}"' in page
