@@ -134,7 +134,8 @@ class Walker:
         async with self.db.transaction() as s:
             clue = await s.get(Clue, clue_id)
             assert clue is not None
-            for actor in self.actors.values():
+            # the group of the stage records it (the county trial office only when no group member is at hand)
+            for actor in sorted(self.actors.values(), key=lambda a: a.username == "trial1"):
                 if not actor.is_main_leader and await outcomes.may_record(s, self.ctx, actor, clue) is not None:
                     await outcomes.record(s, self.ctx, actor, clue_id, outcomes.OutcomeIn(**data), self.now)
                     return
