@@ -11,7 +11,7 @@ from hub.rooms.models import Room, RoomKind, RoomSession, SessionKind
 from hub.rooms.participants import RIGHTS, ParticipantRole, Rights
 from hub.rooms.recording.keys import CASE_RESOLVER
 from hub.rooms.recording.models import Recording
-from hub.rooms.recording.summary import RecordingBrief, case_recordings
+from hub.rooms.recording.summary import RecordingBrief, case_recordings, petition_recordings
 from hub.rooms.recording.verify import verify_recordings
 from hub.rooms.tokens import TokenError, issue_token, verify_token
 
@@ -33,6 +33,7 @@ __all__ = [
     "TokenError",
     "case_recordings",
     "issue_token",
+    "petition_recordings",
     "sessions",
     "verify_recordings",
     "verify_token",

@@ -130,3 +130,35 @@ async def test_a_planned_call_names_a_case_and_is_recorded_into_it(browser: Any,
         assert await no_case(s, rs) == seen and await case_of_room_session(s, rs) == seen
     page = await (await browser.get(resp.headers["Location"])).text()
     assert f'href="/clues/{seen}"' in page
+
+
+async def test_a_reception_calls_recording_is_bound_to_the_petition_its_intake_registers(browser: Any, kit: Any) -> None:
+    from hub.cases.models import PetitionChannel, PetitionKind
+    from hub.schedule.reception import bind_recordings
+
+    now = kit.clock.now()
+    async with kit.db.transaction() as s:
+        petition = await intake.register_petition(
+            s, kit.app[CASES], await kit.actor("petition1"),
+            intake.PetitionIn(
+                channel=PetitionChannel.KIOSK, kind=PetitionKind.ACCUSATION, summary="反映问题", petitioner_name="赵六"
+            ),
+            now,
+        )  # fmt: skip
+        rs = RoomSession(
+            kind=SessionKind.RECEPTION, title="视频接访", host_user_id=await kit.user_id("petition1"), created_at=now
+        )
+        s.add(rs)
+        await s.flush()
+        s.add(
+            Recording(room_session_id=rs.id, case_id=None, signaling_room=rs.signaling_room, status=RecordingStatus.ENDED,
+                      started_at=now, ended_at=now + dt.timedelta(minutes=20))
+        )  # fmt: skip
+        await s.flush()
+        await bind_recordings(s, str(rs.id), petition.id)
+        petition_id = petition.id
+    assert (await browser.sign_in("petition1")).status == 303
+    page = await (await browser.get(f"/petitions/{petition_id}")).text()
+    assert "接访通话录音录像" in page and "视频接访" in page
+    assert (await browser.sign_in("xini1")).status == 303  # sees no petition of no township
+    assert (await browser.get(f"/petitions/{petition_id}")).status == 404

@@ -15,7 +15,7 @@ from hub.errors import Conflict, Forbidden, Invalid
 from hub.http.keys import LOCALE
 from hub.http.views import Call, Routes
 from hub.i18n import N_
-from hub.rooms.interface import Recording, case_recordings
+from hub.rooms.interface import Recording, RecordingBrief, case_recordings, petition_recordings
 
 routes = Routes()
 
@@ -30,6 +30,12 @@ async def people_names(s: Any) -> dict[Any, str]:
     for uid, username, display in (await s.execute(select(User.id, User.username, User.display_name))).all():
         names[f"user:{username}"] = names[uid] = display or username
     return names
+
+
+async def petition_recordings_of(call: Call[Any], petition_id: int) -> list[RecordingBrief]:
+    """The reception call recordings of a petition, under the recordings' own rule for the reader."""
+    visible = ctx_of(call).policy.where(call.actor, "view", Recording)
+    return await petition_recordings(call.db, petition_id, visible)
 
 
 async def page_context(call: Call[Any], clue: Clue) -> dict[str, Any]:

@@ -162,6 +162,7 @@ async def petition_page(call: Call[None]) -> dict[str, Any]:
     return {
         "file": await detail.petition_file(call.db, ctx_of(call), call.actor, call.target, call.today),
         "people": await outcome_views.people_names(call.db),
+        "petition_recordings": await outcome_views.petition_recordings_of(call, call.target.id),
         "units": await _units(call.db),
         "error": call.query("error"),
         "as_enum": as_enum,

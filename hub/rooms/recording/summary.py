@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.rooms.models import RoomSession
@@ -37,7 +37,17 @@ def role_of(value: str) -> ParticipantRole | str:
 
 
 async def case_recordings(s: AsyncSession, case_id: int) -> list[RecordingBrief]:
-    recordings = (await s.scalars(select(Recording).where(Recording.case_id == case_id).order_by(Recording.started_at))).all()
+    return await _briefs(s, Recording.case_id == case_id)
+
+
+async def petition_recordings(s: AsyncSession, petition_id: int, visible: ColumnElement[bool]) -> list[RecordingBrief]:
+    """The recordings of the reception calls whose intake registered the petition, as far as ``visible`` (the
+    recordings' own rule for the reader) admits."""
+    return await _briefs(s, and_(Recording.petition_id == petition_id, visible))
+
+
+async def _briefs(s: AsyncSession, which: ColumnElement[bool]) -> list[RecordingBrief]:
+    recordings = (await s.scalars(select(Recording).where(which).order_by(Recording.started_at))).all()
     if not recordings:
         return []
     ids = [r.id for r in recordings]
