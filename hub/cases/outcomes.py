@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import ColumnElement, and_, case, delete, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
@@ -463,3 +463,64 @@ def tally(facts: Iterable[OutcomeFact], dimension: str) -> dict[str, int]:
                 raise ValueError(f"unknown dimension {dimension!r}; one of {', '.join(DIMENSIONS)}")
             counts.update(getattr(f, attr))
     return dict(counts)
+
+
+_COLUMNS = {"form": "form", "rank": "rank", "party_sanction": "party_sanction", "gov_sanction": "gov_sanction"}
+_ITEMS = {  # dimension: (item kind, the column counted by)
+    "discipline": ("violation", "parent"),
+    "violation": ("violation", "code"),
+    "eight_point": ("eight_point", "code"),
+    "eight_point_class": ("eight_point", "parent"),
+    "disposition": ("disposition", "code"),
+}
+
+
+async def count_outcomes(
+    session: AsyncSession,
+    dimension: str,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    visible: ColumnElement[bool] | None = None,
+) -> dict[str, int]:
+    """What ``tally(decided_outcomes(...), dimension)`` gives, counted by the database (GROUP BY): for large histories."""
+    where: list[ColumnElement[bool]] = [CaseOutcome.stage == TRIAL, CaseOutcome.approved_on.is_not(None)]
+    if start is not None:
+        where.append(CaseOutcome.approved_on >= start)
+    if end is not None:
+        where.append(CaseOutcome.approved_on < end)
+    if visible is not None:
+        where.append(CaseOutcome.clue_id.in_(select(Clue.id).where(visible)))
+    if dimension in _COLUMNS:
+        column = getattr(CaseOutcome, _COLUMNS[dimension])
+        stmt = select(column, func.count()).where(*where).group_by(column)
+        rows = (await session.execute(stmt)).all()
+        if dimension == "rank":
+            return {(k or "unknown"): int(n) for k, n in rows}
+        return {k: int(n) for k, n in rows if k is not None}
+    if dimension in _ITEMS:
+        kind, by = _ITEMS[dimension]
+        column = getattr(CaseOutcomeItem, by)
+        stmt = (
+            select(column, func.count(distinct(CaseOutcomeItem.outcome_id)))
+            .join(CaseOutcome, CaseOutcome.id == CaseOutcomeItem.outcome_id)
+            .where(CaseOutcomeItem.kind == kind, *where)
+            .group_by(column)
+        )
+        return {k: int(n) for k, n in (await session.execute(stmt)).all()}
+    if dimension == "sanction_type":
+        has_other = (
+            select(CaseOutcomeItem.outcome_id)
+            .where(CaseOutcomeItem.outcome_id == CaseOutcome.id, CaseOutcomeItem.kind == "disposition")
+            .exists()
+        )
+        kind_of = case(
+            (and_(CaseOutcome.party_sanction.is_not(None), CaseOutcome.gov_sanction.is_not(None)), "both"),
+            (CaseOutcome.party_sanction.is_not(None), "party"),
+            (CaseOutcome.gov_sanction.is_not(None), "gov"),
+            (has_other, "other"),
+            else_="none",
+        )
+        stmt = select(kind_of, func.count()).where(*where).group_by(kind_of)
+        return {k: int(n) for k, n in (await session.execute(stmt)).all()}
+    raise ValueError(f"unknown dimension {dimension!r}; one of {', '.join(DIMENSIONS)}")

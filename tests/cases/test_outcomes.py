@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from hub.cases import outcomes, taxonomy
-from hub.cases.interface import decided_outcomes, tally
-from hub.cases.models import ClueSource
+from hub.cases.interface import DIMENSIONS, count_outcomes, decided_outcomes, tally
+from hub.cases.models import Clue, ClueSource
 from hub.cases.outcome_models import CaseOutcome
 from hub.errors import Conflict, Forbidden, Invalid
 from tests.cases.http_support import Staff
@@ -192,3 +192,13 @@ async def test_the_demo_history_carries_outcomes_that_keep_the_rules(database: A
     assert len(tally(facts, "discipline")) >= 4 and tally(facts, "eight_point_class")
     assert {"party", "gov"} <= set(tally(facts, "sanction_type"))
     assert all(f.decided_on <= kit.today for f in facts)
+    # the database counts what tally() counts, for every dimension, also within a period and a reader's sight
+    start = kit.today.replace(month=1, day=1)
+    group = await kit.actor("group3.1")
+    async with database.transaction(write=False) as s:
+        visible = kit.ctx.policy.where(group, "view", Clue)
+        for dimension in DIMENSIONS:
+            assert await count_outcomes(s, dimension) == tally(facts, dimension), dimension
+            in_year = await decided_outcomes(s, start=start, visible=visible)
+            assert await count_outcomes(s, dimension, start=start, visible=visible) == tally(in_year, dimension), dimension
+    assert 0 < len(in_year) < len(facts)
