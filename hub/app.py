@@ -19,8 +19,8 @@ from hub.http.keys import (
     CATALOGS,
     CLOCK,
     DB,
-    HOME_NOTICES,
     HOME_TILES,
+    HOME_TODOS,
     LABELS,
     POLICY,
     READINESS,
@@ -109,7 +109,7 @@ def create_app(
     app[SECRET] = app_secret(settings)
     app[HOME_TILES] = []
     app[READINESS] = []
-    app[HOME_NOTICES] = []
+    app[HOME_TODOS] = []
     app[LABELS] = EnumLabels()
     app[ACTOR_RESOLVERS] = []
     _jinja(app, catalogs)

@@ -17,6 +17,7 @@ MODEL_MODULES = [
     "hub.auth.models",
     "hub.store.models",
     "hub.cases.models",
+    "hub.cases.outcome_models",
     "hub.schedule.models",
     "hub.documents.models",
     "hub.reports.models",

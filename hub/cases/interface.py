@@ -1,11 +1,21 @@
 """What the other parts use of case tracking.
 
-Other parts import from here, never from this part's other modules (tests/test_layers.py)."""
+Other parts import from here, never from this part's other modules (tests/test_layers.py).
+
+Outcomes, for statistics (issue 11): ``decided_outcomes(session, start=, end=, visible=policy.where(actor, "view",
+Clue))`` gives one ``OutcomeFact`` per approved decision (人次) with its form, sanctions, disciplines, violations,
+eight-point items and classes, other dispositions, rank and party membership; ``tally(facts, dimension)`` counts them
+per code (``DIMENSIONS``), and ``count_outcomes(session, dimension, start=, end=, visible=)`` gives the same counts
+from the database (GROUP BY) for long histories; ``taxonomy`` names every code in Chinese and English
+(``taxonomy.FORMS.name_of(code, locale)``). For SQL of one's own: ``CaseOutcome`` (stage "trial" with
+``approved_on`` set is a decision) and ``CaseOutcomeItem`` (kind violation / eight_point / disposition; ``parent``
+is the discipline, class or group)."""
 
 from __future__ import annotations
 
-from hub.cases import holidays
+from hub.cases import holidays, taxonomy
 from hub.cases.access import CaseContext, may_approve
+from hub.cases.choices import case_choices
 from hub.cases.colours import ORDER as COLOURS
 from hub.cases.colours import Colour, colour_condition, colour_of
 from hub.cases.intake import PetitionIn, register_petition
@@ -16,6 +26,8 @@ from hub.cases.ledger import conditions as ledger_conditions
 from hub.cases.ledger import counts as ledger_counts
 from hub.cases.ledger import stream as ledger_stream
 from hub.cases.models import CaseEvent, Clue, ClueSource, Petition, PetitionChannel, PetitionKind, RankLevel
+from hub.cases.outcome_models import CaseOutcome, CaseOutcomeItem
+from hub.cases.outcomes import DIMENSIONS, OutcomeFact, count_outcomes, decided_outcomes, tally
 from hub.cases.rules import OfficeDirectory
 from hub.cases.workdays import HolidayCalendar
 from hub.cases.workflow import CLUE_ENDINGS, LIVE_CLUE_STATES, STAGES, Approver, ClueState, PetitionState
@@ -25,6 +37,7 @@ __all__ = [
     "CLUE_ENDINGS",
     "CLUE_PAGE_PARTS",
     "COLOURS",
+    "DIMENSIONS",
     "EVENT_LABELS",
     "LIVE_CLUE_STATES",
     "STAGES",
@@ -33,6 +46,8 @@ __all__ = [
     "Approver",
     "CaseContext",
     "CaseEvent",
+    "CaseOutcome",
+    "CaseOutcomeItem",
     "Clue",
     "CluePagePart",
     "ClueSource",
@@ -41,18 +56,24 @@ __all__ = [
     "HolidayCalendar",
     "LedgerQuery",
     "OfficeDirectory",
+    "OutcomeFact",
     "Petition",
     "PetitionChannel",
     "PetitionIn",
     "PetitionKind",
     "PetitionState",
     "RankLevel",
+    "case_choices",
     "colour_condition",
     "colour_of",
+    "count_outcomes",
+    "decided_outcomes",
     "holidays",
     "ledger_conditions",
     "ledger_counts",
     "ledger_stream",
     "may_approve",
     "register_petition",
+    "tally",
+    "taxonomy",
 ]

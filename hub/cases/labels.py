@@ -199,6 +199,8 @@ CLOCK_LABELS = {limit.key: limit.label for limit in DEFAULTS}
 EVENT_LABELS = {
     "register": N_("Registered"),
     "history": N_("Earlier steps (demo data)"),
+    "outcome_review": N_("Outcome proposed by the review"),
+    "outcome_trial": N_("Decision recorded by the trial"),
     **{t.event: t.label for t in (*CLUE_TRANSITIONS, *PETITION_TRANSITIONS)},
 }
 TIMELINE_KINDS = {"request": N_("Requested"), "approve": N_("Approved"), "reject": N_("Refused")}

@@ -11,14 +11,17 @@ from hub.access.actor import Actor
 from hub.access.roles import Role
 from hub.cases import holidays
 from hub.cases.access import CaseContext, load_clue, load_petition
+from hub.cases.choices import case_choices
 from hub.cases.keys import CASES, CLUE_PAGE_PARTS
 from hub.cases.labels import CASE_LABELS
 from hub.cases.models import Clue, Petition
 from hub.cases.rules import CASE_SETTINGS, CaseSettings, CaseSettingsRule, ClueRule, OfficeDirectory, PetitionRule
-from hub.cases.views import admin, api, pages
-from hub.http.keys import DB, HOME_TILES, LABELS, POLICY, HomeTile
+from hub.cases.todos import case_todos
+from hub.cases.views import admin, api, holidays_page, outcomes, pages
+from hub.http.keys import DB, HOME_TILES, HOME_TODOS, LABELS, POLICY, HomeTile
 from hub.i18n import N_
 from hub.org.interface import OrgUnit, UnitKind
+from hub.rooms.interface import CASE_CHOICES
 
 
 async def load_offices(app: web.Application) -> None:
@@ -62,8 +65,25 @@ def setup(app: web.Application) -> None:
     policy.register_loader("petition", petition)
     for table in CASE_LABELS:
         app[LABELS].update(table)
+    app[LABELS].update(holidays_page.DAY_LABELS)
     app.on_startup.append(load_offices)
-    for module in (api, admin, pages):
+    app[HOME_TODOS].append(case_todos)
+
+    async def choices(session: AsyncSession, actor: Actor) -> list[tuple[int, str]]:
+        return await case_choices(session, policy, actor)
+
+    app[CASE_CHOICES] = choices  # the rooms part's session form offers these cases
+    app[HOME_TODOS].append(holidays_page.holiday_todos)
+    app[HOME_TILES].append(
+        HomeTile(
+            N_("Holidays"),
+            "/admin/holidays",
+            N_("The holiday and 调休 table that deadlines are counted with; add next year's when the notice comes."),
+            lambda actor: bool(getattr(actor, "is_admin", False)),
+            order=90,
+        )
+    )
+    for module in (api, admin, pages, outcomes, holidays_page):
         app.router.add_routes(module.routes.table)
     app[HOME_TILES].append(
         HomeTile(

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
-from hub.cases import clocks, group_cycle, tally
+from hub.cases import clocks, group_cycle, outcomes, tally
 from hub.cases.access import DUTY_OF, CaseContext, check_separation, duties_of, load_clue, load_petition, may_approve, recusals
 from hub.cases.intake import ClueIn, local_day, register_clue
 from hub.cases.models import (
@@ -100,8 +100,10 @@ async def request_clue_event(
     if await pending_requests(session, clue.id):
         raise Conflict("approval_pending", "An earlier request on this case is still waiting for approval.")
     data = dict(payload or {})
+    data.pop("outcome", None)  # the decision a step carries is the recorded one, never the caller's
     if "assign" in t.effects:
         data = await _assignment(session, clue)
+    data.update(await outcomes.before_request(session, clue, t.event))
     chain = approvals_for(t, lower_leader=clue.subject_lower_leader)
     if not chain:
         await _apply_clue(session, ctx, actor, clue, t, now, comment, data)
@@ -222,9 +224,8 @@ async def _apply_clue(
         clue.appeal_group_id = group_id
         if notes:
             clue.assignment_note = "; ".join([clue.assignment_note, *notes]).strip("; ")
-    for key in ("party_sanction", "gov_sanction"):
-        if key in data and t.event in ("decide", "finalise", "party_approve"):
-            setattr(clue, key, str(data[key])[:40] if data[key] else None)
+    if t.event == "decide":
+        await outcomes.on_decided(session, clue, now)
     if t.target is not None:
         clue.state = ClueState(t.target)
     keeper = await clocks.Timekeeper.load(session)

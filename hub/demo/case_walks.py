@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
 from hub.auth.interface import staff_actor_named
-from hub.cases import casefile, intake, transitions
+from hub.cases import casefile, intake, outcomes, transitions
 from hub.cases.access import CaseContext, may_approve
 from hub.cases.models import Clue, ClueSource, PetitionChannel, PetitionKind
 from hub.cases.workflow import EXTERNAL_APPROVERS, Approver
@@ -27,11 +27,86 @@ TO_TRIAL = [
     "file",
     "start_investigation",
     "confirm_facts",
+    "outcome:review",
     "transfer_to_trial",
     "accept_trial",
 ]
-UNIT_END = ["trial_report", "decide", "finalise", "announce", "execute"]
-TOWNSHIP_END = ["trial_report", "county_check", "decide", "request_party_approval", "party_approve", "serve", "execute"]
+UNIT_END = ["outcome:trial", "trial_report", "decide", "finalise", "announce", "execute"]
+TOWNSHIP_END = [
+    "trial_report",
+    "outcome:trial",
+    "county_check",
+    "decide",
+    "request_party_approval",
+    "party_approve",
+    "serve",
+    "execute",
+]
+
+
+# what the review proposes and the trial decides, per demo subject (the trial may differ from the proposal)
+OUTCOMES: dict[str, dict[str, dict[str, Any]]] = {
+    "孙建国": {
+        "review": {
+            "violations": ["integrity.gifts", "integrity.banquets"],
+            "eight_point": ["h05_gifts", "h06_banquets"],
+            "facts": "2024年至2025年春节、中秋期间，先后5次收受管理服务对象所送礼金共计1.2万元，接受宴请3次。",
+            "form": "second",
+            "party_membership": "member",
+            "public_employee": True,
+            "rank": "section",
+            "party_sanction": "serious_warning",
+            "dispositions": ["proceeds_confiscated"],
+        },
+        "trial": {
+            "violations": ["integrity.gifts", "integrity.banquets"],
+            "eight_point": ["h05_gifts", "h06_banquets"],
+            "facts": "收受管理服务对象礼金1.2万元、接受宴请3次，主动交代，已全部退缴。",
+            "form": "second",
+            "party_membership": "member",
+            "public_employee": True,
+            "rank": "section",
+            "party_sanction": "warning",
+            "dispositions": ["proceeds_confiscated"],
+        },
+    },
+    "巴特尔": {
+        "review": {
+            "violations": ["masses.funds", "duty_violation.corruption"],
+            "facts": "截留挪用草原生态补奖资金8.6万元。",
+            "form": "third",
+            "party_membership": "member",
+            "public_employee": True,
+            "rank": "section",
+            "party_sanction": "removal_from_posts",
+            "gov_sanction": "dismissal",
+            "dispositions": ["proceeds_confiscated"],
+        },
+        "trial": {
+            "violations": ["masses.funds", "duty_violation.corruption"],
+            "facts": "截留挪用草原生态补奖资金8.6万元，已责令退赔。",
+            "form": "third",
+            "party_membership": "member",
+            "public_employee": True,
+            "rank": "section",
+            "party_sanction": "removal_from_posts",
+            "gov_sanction": "dismissal",
+            "dispositions": ["proceeds_confiscated"],
+        },
+    },
+    "周红梅": {
+        "review": {
+            "violations": ["work.formalism"],
+            "eight_point": ["f02_duties"],
+            "facts": "在项目审批中推诿扯皮，群众多次反映办事难。",
+            "form": "second",
+            "party_membership": "member",
+            "public_employee": True,
+            "rank": "general",
+            "gov_sanction": "demerit",
+        },
+    },
+}
 
 
 async def actor_of(session: AsyncSession, username: str) -> Actor | None:
@@ -53,6 +128,18 @@ class Walker:
             if duties_of(actor, clue, self.ctx.offices) & t.by and not actor.is_main_leader:
                 return actor
         raise LookupError(event)
+
+    async def outcome(self, clue_id: int, data: dict[str, Any]) -> None:
+        """The group of the clue's stage records its outcome (the review's proposal, the trial's decision)."""
+        async with self.db.transaction() as s:
+            clue = await s.get(Clue, clue_id)
+            assert clue is not None
+            # the group of the stage records it (the county trial office only when no group member is at hand)
+            for actor in sorted(self.actors.values(), key=lambda a: a.username == "trial1"):
+                if not actor.is_main_leader and await outcomes.may_record(s, self.ctx, actor, clue) is not None:
+                    await outcomes.record(s, self.ctx, actor, clue_id, outcomes.OutcomeIn(**data), self.now)
+                    return
+        raise LookupError(f"nobody records the outcome of clue {clue_id}")
 
     async def step(self, clue_id: int, event: str, comment: str = "") -> Clue:
         async with self.db.transaction() as s:
@@ -141,9 +228,12 @@ async def walk_examples(database: Database, ctx: CaseContext, *, now: dt.datetim
         await casefile.add_recusal(
             s, ctx, office, clue_ids[5], casefile.RecusalIn(org_unit_id=units["jg.3"], reason="组长与被反映人系同学"), now
         )
-    for clue_id, (_fields, steps) in zip(clue_ids, plans, strict=True):
+    for clue_id, (fields, steps) in zip(clue_ids, plans, strict=True):
         for event in steps:
-            await walker.step(clue_id, event)
+            if event.startswith("outcome:"):
+                await walker.outcome(clue_id, OUTCOMES[fields["subject_name"]][event.partition(":")[2]])
+            else:
+                await walker.step(clue_id, event)
         walked += 1
     # a kiosk petition from a named informant, accepted and converted; and one reported up (the main leader's alone)
     petition_office = actors["petition1"]

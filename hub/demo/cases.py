@@ -20,12 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub import audit, numbering
 from hub.access.roles import Role
 from hub.auth.interface import User
-from hub.cases import holidays, tally
+from hub.cases import holidays, tally, taxonomy
 from hub.cases.access import CaseContext
 from hub.cases.colours import colour_of
 from hub.cases.intake import CLUE_PREFIX, PETITION_PREFIX
 from hub.cases.limits import BY_KEY
 from hub.cases.models import CaseClock, CaseEvent, ClockStatus, Clue, ClueSource, Gender, Petition, RankLevel
+from hub.cases.outcome_models import CaseOutcome, CaseOutcomeItem
 from hub.cases.workflow import ClueState, PetitionState
 from hub.clock import LOCAL_TZ
 from hub.db import Database
@@ -33,6 +34,7 @@ from hub.demo.case_walks import walk_examples
 from hub.org.interface import OrgUnit, UnitKind
 
 BATCH = 20_000
+Outcome = tuple[dict[str, Any], list[dict[str, Any]]]  # an outcome row and its classification rows
 
 SOURCES = [
     (ClueSource.ACCEPTED_HERE, 45),
@@ -118,8 +120,53 @@ MATTERS = [
     "超标准接待",
     "在项目审批中收受好处费",
 ]
-PARTY = ["警告", "严重警告", "撤销党内职务", "留党察看", "开除党籍"]
-GOV = ["警告", "记过", "记大过", "降级", "撤职", "开除"]
+# what each matter (MATTERS) is found to be: violations (hub/cases/taxonomy.py) and eight-point items
+FINDINGS: dict[str, tuple[list[str], list[str]]] = {
+    "违规收受礼金": (["integrity.gifts"], ["h05_gifts"]),
+    "违规发放津贴补贴": (["integrity.allowances"], ["h08_allowances"]),
+    "公款吃喝": (["integrity.banquets"], ["h06_public_meals"]),
+    "违规使用公车": (["integrity.cars_offices"], ["h10_cars"]),
+    "优亲厚友、违规办理低保": (["masses.funds"], []),
+    "截留挪用惠农补贴": (["masses.funds"], []),
+    "工程项目中吃拿卡要": (["masses.charges"], []),
+    "不作为、慢作为，群众反映强烈": (["work.formalism", "masses.indifference"], ["f02_duties"]),
+    "违规操办婚丧喜庆事宜": (["integrity.celebrations"], ["h07_celebrations"]),
+    "利用职务便利为他人谋利": (["integrity.power_for_money"], []),
+    "草原补奖资金发放不公": (["masses.funds"], []),
+    "违规出入私人会所": (["life.extravagance"], ["h15_clubs"]),
+    "超标准接待": (["integrity.banquets"], ["h12_hospitality"]),
+    "在项目审批中收受好处费": (["integrity.power_for_money", "duty_violation.corruption"], []),
+}
+EXTRA_VIOLATIONS = [
+    ("organisational.reporting", 5),
+    ("political.obstruction", 2),
+    ("work.dereliction", 4),
+    ("life.family", 2),
+    ("integrity.relatives", 3),
+]
+FORM_SHARES = [("first", 25), ("second", 55), ("third", 17), ("fourth", 3)]  # 人次, roughly a county's
+FIRST_FORM = ["reminder_talk", "criticism", "self_criticism", "admonition"]
+LIGHT_PARTY = [("warning", 60), ("serious_warning", 40)]
+HEAVY_PARTY = [("removal_from_posts", 20), ("probation_1y", 30), ("probation_2y", 20), ("expulsion", 30)]
+LIGHT_GOV = [("warning", 40), ("demerit", 40), ("major_demerit", 20)]
+HEAVY_GOV = [("demotion", 40), ("dismissal", 45), ("expulsion", 15)]
+# states whose case has an approved decision (the trial's outcome), and those where only the review has proposed one
+DECIDED_STATES = frozenset(
+    {
+        ClueState.PARTY_APPROVAL_PENDING,
+        ClueState.DECIDED,
+        ClueState.ANNOUNCED,
+        ClueState.SERVED,
+        ClueState.EXECUTED,
+        ClueState.EFFECT_EXPIRED,
+        ClueState.TRANSFERRED_PROSECUTION,
+        ClueState.APPEAL_REVIEWING,
+        ClueState.APPEAL_DECIDED,
+    }
+)
+PROPOSED_STATES = frozenset(
+    {ClueState.TRANSFERRED_TO_TRIAL, ClueState.TRIAL_ACCEPTED, ClueState.RETURNED_SUPPLEMENT, ClueState.TRIAL_REPORTED}
+)
 
 
 @dataclass
@@ -166,11 +213,79 @@ async def _org(session: AsyncSession) -> Org:
     return Org(units, groups, townships)
 
 
+def _outcome(
+    rng: random.Random, clue: dict[str, Any], state: ClueState, outcome_id: int, decided_on: dt.date | None, now: dt.datetime
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A plausible outcome of a clue (the rules of hub/cases/outcomes.py hold for it), with its classification rows."""
+    matter = clue["summary"].removeprefix("反映其").removesuffix("。")
+    violations, eight_point = FINDINGS.get(matter, (["integrity.other"], []))
+    violations = list(violations)
+    eight_point = eight_point if rng.random() < 0.9 else []
+    if rng.random() < 0.2:
+        extra = _pick(rng, EXTRA_VIOLATIONS)
+        if extra not in violations:
+            violations.append(extra)
+    member = clue["subject_party_member"]
+    membership = "member" if member else "none"
+    rank = clue["subject_rank"]
+    public = rank != "other" and (rank != "village" or rng.random() < 0.4)
+    form = "fourth" if state is ClueState.TRANSFERRED_PROSECUTION else _pick(rng, FORM_SHARES)
+    party = gov = reason = None
+    dispositions: list[str] = []
+    if form in ("second", "third") and not member and not public:
+        form = "first"
+    if form == "first":
+        dispositions = [rng.choice(FIRST_FORM)]
+        reason = "exempted" if rng.random() < 0.3 else None
+    elif form == "second":
+        party = _pick(rng, LIGHT_PARTY) if member else None
+        gov = _pick(rng, LIGHT_GOV) if public and (party is None or rng.random() < 0.3) else None
+    elif form == "third":
+        party = _pick(rng, HEAVY_PARTY) if member else None
+        gov = _pick(rng, HEAVY_GOV) if public and (party is None or rng.random() < 0.6) else None
+        if rng.random() < 0.5:
+            dispositions.append("proceeds_confiscated")
+    else:
+        party = "expulsion" if member else None
+        gov = "expulsion" if public else None
+        dispositions = ["to_prosecution", "proceeds_confiscated"]
+        violations.append("duty_crime.corruption")
+    outcome = {
+        "id": outcome_id,
+        "clue_id": clue["id"],
+        "stage": "trial" if decided_on is not None else "review",
+        "facts": "演示数据：" + matter,
+        "form": form,
+        "party_membership": membership,
+        "public_employee": public,
+        "rank": rank,
+        "party_sanction": party,
+        "gov_sanction": gov,
+        "no_sanction_reason": reason,
+        "reason_text": "",
+        "recorded_by": None,
+        "recorded_label": "演示数据",
+        "recorded_at": now,
+        "approved_at": dt.datetime.combine(decided_on, dt.time(10), LOCAL_TZ).astimezone(dt.UTC) if decided_on else None,
+        "approved_on": decided_on,
+        "version": 1,
+    }
+    parents = {**{t.code: t.parent for t in taxonomy.VIOLATIONS}, **{t.code: t.parent for t in taxonomy.EIGHT_POINT},
+               **{t.code: t.parent for t in taxonomy.DISPOSITIONS}}  # fmt: skip
+    items = [
+        {"outcome_id": outcome_id, "kind": kind, "code": code, "parent": parents[code]}
+        for kind, codes in (("violation", violations), ("eight_point", eight_point), ("disposition", dispositions))
+        for code in dict.fromkeys(codes)
+    ]
+    return outcome, items
+
+
 def _clue_rows(
-    org: Org, rng: random.Random, first_id: int, n: int, today: dt.date, now: dt.datetime
-) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None, list[dict[str, Any]], dict[str, Any] | None]]:
-    """(clue, open clock, timeline entries, petition) for each generated clue."""
+    org: Org, rng: random.Random, first_id: int, n: int, today: dt.date, now: dt.datetime, first_outcome_id: int = 1
+) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None, list[dict[str, Any]], dict[str, Any] | None, Outcome | None]]:
+    """(clue, open clock, timeline entries, petition, outcome with its items) for each generated clue."""
     k = len(org.groups)
+    outcome_id = first_outcome_id
     seen_live = seen_finished = 0
     for i in range(n):
         cid = first_id + i
@@ -254,9 +369,18 @@ def _clue_rows(
         if state in (ClueState.APPEAL_REVIEWING, ClueState.APPEAL_DECIDED):
             handled = {clue["supervisor_group_id"], clue["reviewer_unit_id"], clue["trial_group_id"]}
             clue["appeal_group_id"] = next(x for x in org.groups if x not in handled)
-        if state in (ClueState.EXECUTED, ClueState.EFFECT_EXPIRED, ClueState.DECIDED, ClueState.ANNOUNCED, ClueState.SERVED):
-            clue["party_sanction"] = rng.choice(PARTY) if clue["subject_party_member"] else None
-            clue["gov_sanction"] = rng.choice(GOV) if rng.random() < 0.5 else None
+        outcome: Outcome | None = None
+        if state in DECIDED_STATES or state in PROPOSED_STATES:
+            decided_on = None
+            if state in DECIDED_STATES:
+                latest = clue["closed_on"] or today
+                earliest = clue["trial_on"] or received + dt.timedelta(days=120)
+                decided_on = max(earliest, latest - dt.timedelta(days=rng.randint(10, 40)))
+                decided_on = min(decided_on, today)
+            outcome = _outcome(rng, clue, state, outcome_id, decided_on, now)
+            outcome_id += 1
+            if decided_on is not None:
+                clue["party_sanction"], clue["gov_sanction"] = outcome[0]["party_sanction"], outcome[0]["gov_sanction"]
         clue.update(state=state.value, received_on=received, number="")  # numbered per batch from the sequences
         clock = None
         if key is not None:
@@ -321,7 +445,7 @@ def _clue_rows(
                 "created_by": None,
                 "version": 1,
             }
-        yield clue, clock, events, petition
+        yield clue, clock, events, petition, outcome
 
 
 async def _write(session: AsyncSession, table: Any, rows: list[dict[str, Any]]) -> None:
@@ -358,15 +482,20 @@ async def generate(database: Database, n: int, *, seed: int, now: dt.datetime, c
         org = await _org(s)
         await holidays.seed_if_empty(s)
         first = int(await s.scalar(select(func.coalesce(func.max(Clue.id), 0))) or 0) + 1
+        first_outcome = int(await s.scalar(select(func.coalesce(func.max(CaseOutcome.id), 0))) or 0) + 1
     colours: dict[str, int] = {}
-    petitions = live = 0
+    petitions = live = decided = 0
     done = 0
-    rows = _clue_rows(org, rng, first, n, today, now)
+    rows = _clue_rows(org, rng, first, n, today, now, first_outcome)
     while done < n:
         size = min(BATCH, n - done)
-        clues, clocks, events, pets = [], [], [], []
+        clues, clocks, events, pets, outs, items = [], [], [], [], [], []
         for _ in range(size):
-            clue, clock, evs, petition = next(rows)
+            clue, clock, evs, petition, outcome = next(rows)
+            if outcome is not None:
+                outs.append(outcome[0])
+                items.extend(outcome[1])
+                decided += outcome[0]["approved_on"] is not None
             clues.append(clue)
             events.extend(evs)
             if clock:
@@ -383,16 +512,25 @@ async def generate(database: Database, n: int, *, seed: int, now: dt.datetime, c
             await _write(s, CaseClock.__table__, clocks)
             await _write(s, CaseEvent.__table__, events)
             await _write(s, Petition.__table__, pets)
+            await _write(s, CaseOutcome.__table__, outs)
+            await _write(s, CaseOutcomeItem.__table__, items)
         petitions += len(pets)
         done += size
     async with database.transaction() as s:
         await tally.rebuild(s)
         if s.bind is not None and s.bind.dialect.name == "postgresql":
-            for table in ("clues", "petitions", "case_clocks", "case_events"):
+            for table in ("clues", "petitions", "case_clocks", "case_events", "case_outcomes"):
                 await s.execute(
                     text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))")  # noqa: S608 (constant table names)
                 )
-        result = {"clues": n, "live": live, "finished": n - live, "petitions": petitions, "colours": colours}
+        result = {
+            "clues": n,
+            "live": live,
+            "finished": n - live,
+            "petitions": petitions,
+            "decisions": decided,
+            "colours": colours,
+        }
         await audit.record(s, audit.SYSTEM, "demo.generate_cases", "clue", "demo", {**result, "seed": seed}, at=now)
     if n <= 5000 and ctx is not None:
         result["walked"] = await walk_examples(database, ctx, now=now)
@@ -400,6 +538,14 @@ async def generate(database: Database, n: int, *, seed: int, now: dt.datetime, c
         # fresh statistics, and a visibility map so that colour counts can be index-only scans
         async with database.engine.connect() as conn:
             auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            for table in ("clues", "case_clocks", "case_events", "petitions", "ledger_tallies"):
+            for table in (
+                "clues",
+                "case_clocks",
+                "case_events",
+                "petitions",
+                "ledger_tallies",
+                "case_outcomes",
+                "case_outcome_items",
+            ):
                 await auto.execute(text(f"VACUUM ANALYZE {table}"))
     return result

@@ -5,7 +5,8 @@
   16:00–17:00, two places each, on working days of the holiday table (调休 make-up days included).
 - Three petitioners have booked with 刘芳 at the Xini kiosk (receipt codes printed by ``load_demo``'s result).
 - 第二联查联审组 吴... (group2.1) interviews a person in the Balagong interview room the day after tomorrow, 15:00,
-  accompanied by Balagong's township staff (balagong1).
+  accompanied by Balagong's township staff (balagong1): the subject of a case group 2 reviews, so that the interview's
+  recording lands in that case file.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
 from hub.auth.interface import staff_actor_named
-from hub.cases.interface import holidays
+from hub.cases.interface import Clue, ClueState, holidays
 from hub.clock import LOCAL_TZ
 from hub.http.keys import POLICY
 from hub.org.interface import OrgUnit
@@ -27,6 +28,8 @@ from hub.rooms.interface import Room, RoomKind
 from hub.schedule import bookings, interviews, rotations
 from hub.schedule.keys import PLANNERS
 from hub.schedule.models import Duty, MemberKind, ReceptionSlot
+
+OPEN_TALKS = (ClueState.TALK_LETTER_PENDING, ClueState.PRELIM_CHECKING, ClueState.INVESTIGATING)
 
 ROSTER = [
     ("leader", MemberKind.LEADER),
@@ -85,6 +88,16 @@ async def load_demo(session: AsyncSession, app: web.Application, now: dt.datetim
         select(Room.id).where(Room.township_id == balagong, Room.kind == RoomKind.TOWNSHIP_INTERVIEW)
     )
     count = 0
+    # the interview serves a case group 2 reviews (a talk or a check under way): its recording lands in that case file
+    group2 = await session.scalar(select(OrgUnit.id).where(OrgUnit.code == "jg.2"))
+    case = (
+        await session.execute(
+            select(Clue.id, Clue.subject_name, Clue.subject_post)
+            .where(Clue.reviewer_unit_id == group2, Clue.state.in_(OPEN_TALKS))
+            .order_by(Clue.id)
+            .limit(1)
+        )
+    ).first()
     if county is not None and township_room is not None:
         day = calendar.add_working_days(today, 2)
         starts = dt.datetime.combine(day, dt.time(15, 0), LOCAL_TZ).astimezone(dt.UTC)
@@ -92,8 +105,9 @@ async def load_demo(session: AsyncSession, app: web.Application, now: dt.datetim
             session, policy, organiser,
             interviews.InterviewIn(
                 "远程谈话（演示）", starts, starts + dt.timedelta(hours=1, minutes=30), county, township_room,
-                "赵某", "旗财政局 科员", ((await _actor(session, "group2.1")).user_id or 0,),
-                ((await _actor(session, "balagong1")).user_id or 0,),
+                case.subject_name if case else "赵某", case.subject_post if case else "旗财政局 科员",
+                ((await _actor(session, "group2.1")).user_id or 0,), ((await _actor(session, "balagong1")).user_id or 0,),
+                clue_id=case.id if case else None,
             ),
             now,
         )  # fmt: skip

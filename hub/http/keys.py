@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from hub.access.actor import Actor
     from hub.access.policy import Policy
     from hub.clock import Clock
@@ -29,6 +27,29 @@ class HomeTile:
     description: str
     visible: Callable[[Actor], bool]
     order: int = 100
+
+
+@dataclass(frozen=True)
+class TodoItem:
+    """One thing that waits for the signed-in person, on the home page's to-do list: a count and where to go."""
+
+    title: str  # English message id, translated at render time
+    count: int
+    href: str
+    urgent: bool = False  # red: past due, or a signature others wait for
+    order: int = 100
+    items: tuple[tuple[str, str], ...] = ()  # up to a few (text, href) pairs: one click to each
+    # parameters of the title; a title with parameters says its number itself (the count is then not shown)
+    params: Mapping[str, object] = field(default_factory=dict)
+
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    # a part's contribution to the to-do list: what waits for this person now (an empty list: nothing)
+    TodoSource = Callable[[web.Application, AsyncSession, Actor, dt.datetime], Awaitable[list[TodoItem]]]
 
 
 class EnumLabels:
@@ -60,17 +81,6 @@ class Readiness:
 ReadinessCheck = Callable[[], Awaitable[Readiness]]
 
 
-@dataclass(frozen=True)
-class HomeNotice:
-    """One item of a person's to-do list on the home page (a report due, one overdue): an English message id with
-    its parameters, where to go, and a colour (red, yellow, blue, green)."""
-
-    message: str
-    params: Mapping[str, object]
-    href: str
-    level: str = "blue"
-
-
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 DB: web.AppKey[Database] = web.AppKey("db")
 POLICY: web.AppKey[Policy] = web.AppKey("policy")
@@ -78,8 +88,7 @@ CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 CATALOGS: web.AppKey[Catalogs] = web.AppKey("catalogs")
 SECRET: web.AppKey[bytes] = web.AppKey("secret")
 HOME_TILES: web.AppKey[list[HomeTile]] = web.AppKey("home_tiles")
-# the to-do items of the home page: each part adds a function (actor, now) -> its items (it opens its own unit)
-HOME_NOTICES: web.AppKey[list[Callable[[Actor, dt.datetime], Awaitable[list[HomeNotice]]]]] = web.AppKey("home_notices")
+HOME_TODOS: web.AppKey[list[TodoSource]] = web.AppKey("home_todos", list)  # each part adds its own
 # English labels (message ids) of enum values shown in pages; each part adds its own
 LABELS: web.AppKey[EnumLabels] = web.AppKey("labels")
 # readiness checks the parts register (the database is checked by /readyz itself)

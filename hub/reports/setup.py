@@ -11,7 +11,7 @@ from hub.access.actor import Actor
 from hub.access.roles import Role
 from hub.cases.interface import CASES
 from hub.errors import NotFound
-from hub.http.keys import DB, HOME_NOTICES, HOME_TILES, LABELS, POLICY, HomeNotice, HomeTile
+from hub.http.keys import HOME_TILES, HOME_TODOS, LABELS, POLICY, HomeTile, TodoItem
 from hub.i18n import N_
 from hub.reports import friday
 from hub.reports.models import REPORT_LABELS, MondayReport, WeeklyReport
@@ -50,14 +50,16 @@ def setup(app: web.Application) -> None:
     for module in (weekly, monday, stats):
         app.router.add_routes(module.routes.table)
 
-    async def reminders(actor: Actor, now: dt.datetime) -> list[HomeNotice]:
+    async def reminders(app: web.Application, s: AsyncSession, actor: Actor, now: dt.datetime) -> list[TodoItem]:
         if not actor.is_staff or actor.is_admin:
             return []
-        async with app[DB].transaction(write=False) as s:
-            found = await friday.reminders(s, policy, offices, actor, now)
-        return [HomeNotice(message, params, href, level) for message, params, href, level in found]
+        found = await friday.reminders(s, policy, offices, actor, now)
+        return [
+            TodoItem(message, int(str(params.get("n", 1))), href, urgent=level == "red", order=50, params=params)
+            for message, params, href, level in found
+        ]
 
-    app[HOME_NOTICES].append(reminders)
+    app[HOME_TODOS].append(reminders)
     sees_cases = lambda actor: actor.is_staff and actor.role is not None and actor.role is not Role.ADMIN  # noqa: E731
     app[HOME_TILES].append(
         HomeTile(

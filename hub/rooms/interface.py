@@ -5,26 +5,35 @@ Other parts import from here, never from this part's other modules (tests/test_l
 from __future__ import annotations
 
 from hub.rooms import sessions
+from hub.rooms.case_links import CASE_CHOICES, CaseChoices
 from hub.rooms.live_calls import LIVE_CALLS, CallHook
 from hub.rooms.models import Room, RoomKind, RoomSession, SessionKind
 from hub.rooms.participants import RIGHTS, ParticipantRole, Rights
 from hub.rooms.recording.keys import CASE_RESOLVER
+from hub.rooms.recording.models import Recording
+from hub.rooms.recording.summary import RecordingBrief, case_recordings, petition_recordings
 from hub.rooms.recording.verify import unfinished_causes, verify_recordings
 from hub.rooms.tokens import TokenError, issue_token, verify_token
 
 __all__ = [
+    "CASE_CHOICES",
     "CASE_RESOLVER",
     "LIVE_CALLS",
     "RIGHTS",
     "CallHook",
+    "CaseChoices",
     "ParticipantRole",
+    "Recording",
+    "RecordingBrief",
     "Rights",
     "Room",
     "RoomKind",
     "RoomSession",
     "SessionKind",
     "TokenError",
+    "case_recordings",
     "issue_token",
+    "petition_recordings",
     "sessions",
     "unfinished_causes",
     "verify_recordings",

@@ -119,6 +119,9 @@ class RoomSession(Base):
     opened_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # the case (the cases part's clue) the call serves: its recording lands in that case file. A plain integer: the
+    # cases part sits above rooms, which checks the id through the policy's "clue" loader when the session is planned
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     # loaded with the session: the access rules read them

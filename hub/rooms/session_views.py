@@ -20,6 +20,7 @@ from hub.http.validation import as_id
 from hub.http.views import Call, Permission, Routes, Who, in_transaction
 from hub.i18n import N_
 from hub.rooms import sessions
+from hub.rooms.case_links import CASE_CHOICES, no_cases
 from hub.rooms.client_page import client_config
 from hub.rooms.live_calls import LIVE_CALLS
 from hub.rooms.models import Room, RoomSession, SessionKind, SessionStatus
@@ -61,6 +62,8 @@ class SessionCreate(BaseModel):
     room_ids: list[int] = Field(min_length=2, max_length=40)
     planned_start: LocalTime = None
     planned_end: LocalTime = None
+    # the case the call serves (its recording lands in that case file); one the planner may see
+    case_id: Annotated[int | None, BeforeValidator(_blank_to_none)] = None
 
 
 def _chosen_rooms(value: Any) -> Any:
@@ -108,6 +111,7 @@ def session_json(rs: RoomSession, *, content: bool = True) -> dict[str, Any]:
                 {"id": i.id, "user_id": i.user_id, "room_id": i.room_id, "role": i.role.value, "display_name": i.display_name}
                 for i in rs.invitations
             ],
+            "case_id": rs.case_id,
             "version": rs.version,
         }
     return data
@@ -129,6 +133,7 @@ async def _list_context(call: Call[Any]) -> dict[str, Any]:
         "room_by_id": {r.id: r for r in rooms},
         "kinds": list(SessionKind),
         "may_create": _policy(call).may(call.actor, "create", RoomSession()),
+        "cases": await call.app.get(CASE_CHOICES, no_cases)(call.db, call.actor),
         "errors": {},
         "form": {},
     }
@@ -151,6 +156,7 @@ async def _create(call: Call[Any]) -> RoomSession:
         planned_start=body.planned_start,
         planned_end=body.planned_end,
         now=call.now,
+        case_id=body.case_id,
     )
 
 

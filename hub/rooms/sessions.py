@@ -56,9 +56,15 @@ async def create_session(
     planned_start: dt.datetime | None,
     planned_end: dt.datetime | None,
     now: dt.datetime,
+    case_id: int | None = None,
 ) -> RoomSession:
     policy.require(actor, "create", RoomSession(), hide=False)
     assert actor.user_id is not None
+    if case_id is not None:  # a case the planner may see (recusals included); a guessed one is a field error
+        try:
+            await policy.load(session, actor, "clue", case_id)
+        except NotFound:
+            raise _invalid("unknown_case", "case_id", N_("Choose one of your cases.")) from None
     wanted = sorted(set(room_ids))
     if len(wanted) < 2:
         raise _invalid("too_few_rooms", "room_ids", N_("A session links at least two rooms."))
@@ -75,6 +81,7 @@ async def create_session(
         planned_start=planned_start,
         planned_end=planned_end,
         created_at=now,
+        case_id=case_id,
         links=[SessionRoom(room_id=r) for r in wanted],
         invitations=[
             Invitation(user_id=actor.user_id, role=ParticipantRole.HOST, display_name=actor.display_name, created_at=now)
@@ -88,7 +95,14 @@ async def create_session(
         "room_session.created",
         "room_session",
         created.id,
-        {"kind": kind.value, "title": created.title, "rooms": wanted, "planned_start": planned_start, "planned_end": planned_end},
+        {
+            "kind": kind.value,
+            "title": created.title,
+            "rooms": wanted,
+            "planned_start": planned_start,
+            "planned_end": planned_end,
+            "case": case_id,
+        },
         at=now,
     )
     return created

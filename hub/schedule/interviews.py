@@ -17,6 +17,8 @@ from hub import audit
 from hub.access.actor import Actor
 from hub.access.policy import Policy
 from hub.auth.interface import User
+from hub.cases import interface as cases
+from hub.cases.interface import Clue
 from hub.clock import to_local
 from hub.errors import Conflict, Invalid, NotFound
 from hub.i18n import N_
@@ -172,8 +174,30 @@ def _clash_fields(clash: Clash) -> dict[str, str]:
     return fields
 
 
+async def case_choices(session: AsyncSession, policy: Policy, actor: Actor) -> list[tuple[int, str]]:
+    """The interview form's case picker: the open cases the organiser may see."""
+    return await cases.case_choices(session, policy, actor)
+
+
+async def case_numbers(session: AsyncSession, clue_ids: list[int]) -> dict[int, str]:
+    if not clue_ids:
+        return {}
+    return dict((await session.execute(select(Clue.id, Clue.number).where(Clue.id.in_(clue_ids)))).all())
+
+
+async def _check_case(session: AsyncSession, policy: Policy, actor: Actor, clue_id: int | None) -> None:
+    """The case an interview names must be one the organiser may see (a guessed id is refused like a wrong one)."""
+    if clue_id is None:
+        return
+    try:
+        await policy.load(session, actor, "clue", clue_id, for_update=False)
+    except NotFound:
+        raise Invalid("invalid", "Some fields are not valid.", fields={"clue_id": N_("Choose one of your cases.")}) from None
+
+
 async def schedule(session: AsyncSession, policy: Policy, actor: Actor, data: InterviewIn, now: dt.datetime) -> Interview:
     policy.require(actor, "create", Interview(), hide=False)
+    await _check_case(session, policy, actor, data.clue_id)
     data = InterviewIn(
         **{
             **data.__dict__,
@@ -226,6 +250,7 @@ async def schedule(session: AsyncSession, policy: Policy, actor: Actor, data: In
             "end": data.ends_at,
             "rooms": [data.county_room_id, data.township_room_id],
             "people": sorted(set(data.interviewer_ids) | set(data.accompanying_ids)),
+            "clue": data.clue_id,
         },
         at=now,
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
@@ -16,6 +16,7 @@ from hub.cases.interface import CaseContext, Petition, PetitionChannel, Petition
 from hub.errors import Conflict, NotFound
 from hub.i18n import N_
 from hub.org.interface import OfficeCode
+from hub.rooms.interface import Recording
 from hub.schedule.calls import CallLink, CallOpener, ReceptionCall
 from hub.schedule.models import Booking, BookingStatus, Duty, QueueTicket, ReceptionSlot, TicketStatus
 from hub.store.interface import FileKind
@@ -158,6 +159,7 @@ async def record_intake(
         now,
     )
     booking.petition_id = petition.id
+    await bind_recordings(session, booking.room_session_ref, petition.id)
     booking.status = BookingStatus.RECEIVED
     booking.recording_ref = data.recording_ref or await recording_of(session, booking)
     await session.flush()
@@ -192,9 +194,20 @@ async def record_queue_intake(
         now,
     )
     ticket.petition_id, ticket.status, ticket.finished_at = petition.id, TicketStatus.DONE, now
+    await bind_recordings(session, ticket.room_session_ref, petition.id)
     await session.flush()
     await audit.record(session, actor.audit, "queue.intake", "queue_ticket", ticket.id, {"petition": petition.id}, at=now)
     return petition
+
+
+async def bind_recordings(session: AsyncSession, room_session_ref: str, petition_id: int) -> None:
+    """The reception call's recording names the petition its intake registered (shown on the petition's page)."""
+    if room_session_ref.isdigit():
+        await session.execute(
+            update(Recording)
+            .where(Recording.room_session_id == int(room_session_ref), Recording.petition_id.is_(None))
+            .values(petition_id=petition_id)
+        )
 
 
 async def recording_of(session: AsyncSession, booking: Booking) -> str:

@@ -64,11 +64,13 @@ class RoomsCalls:
 
 
 async def case_of_room_session(session: AsyncSession, room_session: RoomSession) -> int | None:
-    """Which case a recorded call serves: the clue of the interview that opened it (the recorder asks at start)."""
+    """Which case a recorded call serves: the clue of the interview that opened it, else the session's own case (the
+    recorder asks at start)."""
     refs = (str(room_session.id), room_session.signaling_room)
-    return await session.scalar(
+    found = await session.scalar(
         select(Interview.clue_id)
         .where(Interview.room_session_ref.in_(refs), Interview.clue_id.is_not(None))
         .order_by(Interview.id)
         .limit(1)
     )
+    return found if found is not None else room_session.case_id  # else the case the session itself was planned for

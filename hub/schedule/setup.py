@@ -9,7 +9,7 @@ from hub.access.actor import Actor
 from hub.access.policy import Policy
 from hub.cases.interface import CASES
 from hub.errors import NotFound
-from hub.http.keys import HOME_TILES, LABELS, POLICY, HomeTile
+from hub.http.keys import HOME_TILES, HOME_TODOS, LABELS, POLICY, HomeTile
 from hub.i18n import N_
 from hub.rooms.interface import CASE_RESOLVER
 from hub.schedule import interviews, reception, rotations
@@ -19,6 +19,7 @@ from hub.schedule.keys import LIMITS, PLANNERS
 from hub.schedule.models import SCHEDULE_LABELS, Booking, Interview, QueueTicket, Rotation
 from hub.schedule.rooms_bridge import case_of_room_session
 from hub.schedule.rules import BookingRule, InterviewRule, Planners, QueueTicketRule, RotationRule
+from hub.schedule.todos import schedule_todos
 from hub.schedule.views import interviews as interview_views
 from hub.schedule.views import kiosk_booking, kiosk_filing, kiosk_queue, public, receptions
 from hub.schedule.views import rotations as rotation_views
@@ -78,6 +79,7 @@ def setup(app: web.Application) -> None:
     policy.register(QueueTicket, QueueTicketRule())
     _register_loaders(policy)
     app[LABELS].update(SCHEDULE_LABELS)
+    app[HOME_TODOS].append(schedule_todos)
     views = (rotation_views, receptions, interview_views, kiosk_booking, kiosk_queue, kiosk_filing, public)
     for module in views:
         app.router.add_routes(module.routes.table)

@@ -26,7 +26,21 @@ SEES: dict[str, frozenset[str]] = {
     "petition.xini": frozenset({"leader", "deputy", "office", "township"}),
     "petition.reported": frozenset({"leader"}),  # reported up (检举控告规则 15): the main leader's alone
 }
-EDITS = frozenset({"leader", "ledger"})  # the case file: main leader, case management office (no reviewer yet)
+EDITS = frozenset({"leader", "ledger"})
+OUTCOME = {
+    "violations": ["integrity.gifts"],
+    "form": "second",
+    "party_membership": "member",
+    "public_employee": True,
+    "party_sanction": "warning",
+}
+OUTCOME_FORM = {
+    "violations": "integrity.gifts",
+    "form": "second",
+    "party_membership": "member",
+    "public_employee": "yes",
+    "party_sanction": "warning",
+}  # the case file: main leader, case management office (no reviewer yet)
 
 
 def _by_sight(name: str, *, sees: int, edits: int | None = None) -> dict[str, int]:
@@ -64,6 +78,10 @@ def _clue_probes(world: World, name: str) -> list[Probe]:
         Probe("POST", "/clues/{id}/organisations", f"/clues/{cid}/organisations", expect("/clues", **_by_sight(name, sees=403, edits=303)), body={"name": "某公司"}, form=True, note=name),
         Probe("POST", "/clues/{id}/documents", f"/clues/{cid}/documents", expect("/clues", **_by_sight(name, sees=403, edits=303)), body={"title": "谈话笔录"}, form=True, note=name),
         Probe("POST", "/clues/{id}/recusals", f"/clues/{cid}/recusals", expect("/clues", **_by_sight(name, sees=403, edits=303)), body={"reason": "x"}, form=True, note=f"{name}, nobody named"),
+        # outcomes: seen by whoever sees the clue; a clue just received has no stage to record one in (409, 303 back)
+        Probe("GET", "/api/v1/clues/{id}/outcome", f"{api}/outcome", expect("/api/", **_by_sight(name, sees=200)), note=name),
+        Probe("PUT", "/api/v1/clues/{id}/outcome", f"{api}/outcome", expect("/api/", **_by_sight(name, sees=409)), body=OUTCOME, note=f"{name}, not at review or trial"),
+        Probe("POST", "/clues/{id}/outcome", f"/clues/{cid}/outcome", expect("/clues", **_by_sight(name, sees=303)), body=OUTCOME_FORM, form=True, note=f"{name}, not at review or trial"),
         Probe("PATCH", "/api/v1/clues/{id}/assets/{asset_id}", f"{api}/assets/{GUESSED_ID}", expect("/api/", **_by_sight(name, sees=403, edits=404)), body={"status": "seized", "version": 0}, note=f"{name}, guessed asset"),
     ]  # fmt: skip
 
@@ -90,6 +108,12 @@ def probes(world: World) -> list[Probe]:
         # only the administrator changes limits and holidays: an unknown limit (404) and an empty body (422) change nothing
         Probe("PUT", "/api/v1/cases/limits/{key}", "/api/v1/cases/limits/no_such_limit", expect("/api/", staff=403, admin=404), body={"amount": 1, "unit": "days"}),
         Probe("PUT", "/api/v1/cases/holidays/{day}", "/api/v1/cases/holidays/2027-01-01", expect("/api/", staff=403, admin=422), body={}),
+        Probe("GET", "/api/v1/cases/taxonomies", "/api/v1/cases/taxonomies", expect("/api/", staff=200)),
+        Probe("GET", "/api/v1/clues/{id}/outcome", f"/api/v1/clues/{GUESSED_ID}/outcome", expect("/api/", staff=404), note="guessed id"),
+        Probe("PUT", "/api/v1/clues/{id}/outcome", f"/api/v1/clues/{GUESSED_ID}/outcome", expect("/api/", staff=404), body=OUTCOME, note="guessed id"),
+        # the holiday table's page is the administrator's; an empty form goes back with the error
+        Probe("GET", "/admin/holidays", "/admin/holidays", expect("/admin", staff=403, admin=200)),
+        Probe("POST", "/admin/holidays", "/admin/holidays", expect("/admin", staff=403, admin=303), body={}, form=True, note="empty form"),
         Probe("GET", "/petitions", "/petitions", expect("/petitions", staff=200)),
         Probe("GET", "/api/v1/petitions", "/api/v1/petitions", expect("/api/", staff=200)),
         Probe("POST", "/api/v1/petitions", "/api/v1/petitions", expect("/api/", staff=422), body={}, note="empty body"),

@@ -39,7 +39,15 @@ class Staff:
         return await resp.json() if text else None
 
     async def act(self, clue_id: int, event: str, who: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Request an event, then have each approver sign it through the API, in order."""
+        """Request an event, then have each approver sign it through the API, in order. "outcome_trial" records the
+        trial's decision (tests/cases/paths.py OUTCOMES) instead."""
+        if event == "outcome_trial":
+            from tests.cases.paths import OUTCOMES
+
+            file = await self.json(who, "GET", f"/api/v1/clues/{clue_id}")
+            data = OUTCOMES["demerit" if file["clue"]["township_id"] is not None else "party_warning"]
+            await self.json(who, "PUT", f"/api/v1/clues/{clue_id}/outcome", data)
+            return {"applied": True}
         body = {"event": event, "comment": f"{event} 呈批", "payload": payload or {}}
         out = await self.json(who, "POST", f"/api/v1/clues/{clue_id}/events", body, status=(200, 202))
         while not out["applied"] and out["pending"]:

@@ -58,7 +58,8 @@ async def test_ledger_page_csv_and_case_file_forms(new_browser, kit):
     resp = await browser.get("/ledger.csv")
     text = (await resp.read()).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert resp.status == 200 and [r["colour"] for r in rows] == ["red", "yellow", "blue", "green"]
+    assert resp.status == 200 and [r["期限颜色"] for r in rows] == ["已到期", "10日内到期", "30日内到期", "30日以外到期"]
+    assert rows[0]["线索来源"] == "领导批办" and rows[0]["被反映人"] == "red人"
     # the case file page shows the next step; the form requests it and the leader approves on the page
     resp = await browser.get(f"/clues/{ids['red']}")
     assert resp.status == 200 and 'value="assign"' in await resp.text()

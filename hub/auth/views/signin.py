@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from hub.auth.signin import after_password, set_session_cookie, sign_in, sign_out
 from hub.errors import TooManyRequests, Unauthenticated
 from hub.http.context import safe_next
-from hub.http.keys import CSRF_TOKEN, HOME_NOTICES, HOME_TILES
+from hub.http.keys import CSRF_TOKEN, HOME_TILES, HOME_TODOS
 from hub.http.middleware import LANG_COOKIE
 from hub.http.responses import see_other
 from hub.http.views import Call, Routes, Who
@@ -75,11 +75,14 @@ async def switch_language(call: Call[LanguageForm]) -> web.StreamResponse:
     return response
 
 
-@routes.get("/home", tx=False, template="home.html", summary="What the signed-in person may do.")
+@routes.get("/home", template="home.html", summary="What waits for the signed-in person, and what they may do.")
 async def home(call: Call[None]) -> dict[str, Any]:
     tiles = sorted((t for t in call.app[HOME_TILES] if t.visible(call.actor)), key=lambda t: (t.order, t.title))
-    notices = [n for source in call.app[HOME_NOTICES] for n in await source(call.actor, call.now)]
-    return {"tiles": tiles, "notices": notices}
+    todos = []
+    if call.actor.is_staff:
+        for source in call.app[HOME_TODOS]:
+            todos.extend(await source(call.app, call.db, call.actor, call.now))
+    return {"tiles": tiles, "todos": sorted((t for t in todos if t.count), key=lambda t: (not t.urgent, t.order))}
 
 
 # --- JSON API -------------------------------------------------------------------------------

@@ -18,11 +18,15 @@ from sqlalchemy import select
 from hub.cases import casefile, intake, ledger, transitions
 from hub.cases import presenters as detail
 from hub.cases.access import CaseContext
+from hub.cases.colours import Colour
 from hub.cases.keys import CASES
-from hub.cases.models import AssetStatus, Petition
+from hub.cases.labels import CLOCK_LABELS
+from hub.cases.models import AssetStatus, ClueSource, Petition
 from hub.cases.params import ledger_query
-from hub.cases.workflow import CLUE_TRANSITIONS, PETITION_TRANSITIONS, Transition
+from hub.cases.workflow import CLUE_TRANSITIONS, PETITION_TRANSITIONS, ClueState, Transition
+from hub.http.keys import CATALOGS, LABELS, EnumLabels
 from hub.http.views import Call, Permission, Routes, in_transaction
+from hub.i18n import N_, Catalogs
 
 routes = Routes()
 SEE_CLUE = Permission("view", "clue")
@@ -187,7 +191,34 @@ async def ledger_counts(call: Call[None]) -> web.Response:
     return web.json_response({**result, "today": call.today.isoformat()})
 
 
-CSV_FIELDS = ("number", "source", "state", "subject_name", "received_on", "due_date", "days_left", "colour", "due_key")
+# (field, header): the export speaks the reader's language (Chinese first), with values as names, never codes
+CSV_COLUMNS = (
+    ("number", N_("Number")),
+    ("source", N_("Source")),
+    ("state", N_("Stage")),
+    ("subject_name", N_("Subject")),
+    ("received_on", N_("Received")),
+    ("due_date", N_("Due date")),
+    ("days_left", N_("Days left")),
+    ("colour", N_("Deadline colour")),
+    ("due_key", N_("Time limit")),
+)
+CSV_FIELDS = tuple(f for f, _h in CSV_COLUMNS)
+_CSV_ENUMS: dict[str, Any] = {"source": ClueSource, "state": ClueState, "colour": Colour}
+
+
+def _csv_value(field: str, value: Any, catalogs: Catalogs, labels: EnumLabels) -> Any:
+    """A ledger cell as a person reads it: enum values and clock keys by their (translated) names."""
+    if value is None or value == "":
+        return value
+    if field in _CSV_ENUMS:
+        try:
+            return catalogs.gettext(labels.get(_CSV_ENUMS[field](value)))
+        except ValueError:
+            return value
+    if field == "due_key":
+        return catalogs.gettext(CLOCK_LABELS.get(value, value))
+    return value
 
 
 @routes.get("/ledger.csv", tx=False, summary="The filtered ledger as CSV.")
@@ -204,11 +235,12 @@ async def ledger_csv(call: Call[None]) -> web.StreamResponse:
     buf = io.StringIO()
     writer = csv.writer(buf)
     buf.write("\ufeff")  # so that spreadsheet programs read the Chinese text as UTF-8
-    writer.writerow(CSV_FIELDS)
+    catalogs, labels = call.app[CATALOGS], call.app[LABELS]
+    writer.writerow([catalogs.gettext(header) for _f, header in CSV_COLUMNS])
 
     async def rows(s: Any) -> None:
         async for row in ledger.stream(s, ctx_of(call).policy, call.actor, query, today):
-            writer.writerow([_csv_cell(row[f]) for f in CSV_FIELDS])
+            writer.writerow([_csv_cell(_csv_value(f, row[f], catalogs, labels)) for f in CSV_FIELDS])
             if buf.tell() > 64 * 1024:
                 await response.write(buf.getvalue().encode())
                 buf.seek(0)

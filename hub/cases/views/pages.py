@@ -20,8 +20,9 @@ from hub.cases.keys import CLUE_PAGE_PARTS
 from hub.cases.labels import CLOCK_LABELS, EVENT_LABELS, SORT_LABELS, STAGE_LABELS, TIMELINE_KINDS
 from hub.cases.models import ApprovalStatus, AssetStatus, ClockStatus, ClueSource, Gender, Petition, PetitionChannel, PetitionKind
 from hub.cases.params import ledger_query
+from hub.cases.views import outcomes as outcome_views
 from hub.cases.views.api import SEE_CLUE, SEE_PETITION, ctx_of
-from hub.cases.workflow import STAGES, ClueState, PetitionState
+from hub.cases.workflow import STAGES, Approver, ClueState, PetitionState
 from hub.errors import Forbidden, Invalid
 from hub.http.views import Call, Routes
 from hub.org.interface import OrgUnit, UnitKind
@@ -41,6 +42,7 @@ ENUM_KINDS: Mapping[str, type[Enum]] = MappingProxyType(
         "asset": AssetStatus,
         "clock": ClockStatus,
         "colour": Colour,
+        "approver": Approver,
     }
 )
 
@@ -94,6 +96,7 @@ async def ledger_page(call: Call[None]) -> dict[str, Any]:
 async def clue_page(call: Call[None]) -> dict[str, Any]:
     parts = [await part(call.db, call.actor, call.target) for part in call.app[CLUE_PAGE_PARTS]]
     return {
+        **await outcome_views.page_context(call, call.target),
         "file": await detail.clue_file(call.db, ctx_of(call), call.actor, call.target.id, call.today),
         "parts": [p for p in parts if p is not None],
         "units": await _units(call.db),
@@ -161,6 +164,8 @@ async def petition_form(call: Call[intake.PetitionIn]) -> str:
 async def petition_page(call: Call[None]) -> dict[str, Any]:
     return {
         "file": await detail.petition_file(call.db, ctx_of(call), call.actor, call.target, call.today),
+        "people": await outcome_views.people_names(call.db),
+        "petition_recordings": await outcome_views.petition_recordings_of(call, call.target.id),
         "units": await _units(call.db),
         "error": call.query("error"),
         "as_enum": as_enum,

@@ -60,7 +60,8 @@ CaseResolver = Callable[[AsyncSession, RoomSession], Awaitable[int | None]]
 
 
 async def no_case(s: AsyncSession, room_session: RoomSession) -> int | None:
-    return None
+    """The case the session was planned for, if any (the wiring may know more: a scheduled interview's case)."""
+    return room_session.case_id
 
 
 def _chain(exc: BaseException | None) -> list[BaseException]:

@@ -58,6 +58,9 @@ class Recording(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     room_session_id: Mapped[int] = mapped_column(ForeignKey("room_sessions.id"), unique=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("clues.id"), index=True)
+    # a reception call: the petition its intake registered (set by the schedule part when the intake is recorded);
+    # the signed manifests keep naming the case they were written for, so this is a link beside them, not in them
+    petition_id: Mapped[int | None] = mapped_column(ForeignKey("petitions.id"), index=True)
     signaling_room: Mapped[str] = mapped_column(String(100))
     status: Mapped[RecordingStatus] = mapped_column(enum_column(RecordingStatus), index=True)
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)

@@ -26,6 +26,7 @@ from hub.rooms.recording.keys import COPIES, READERS
 from hub.rooms.recording.models import ExportStatus, NoticeDecision, Recording
 from hub.rooms.recording.notice import NOTICE_LABELS, NOTICE_ROLES, NOTICE_TEXT, NOTICE_TITLE, answer, notice_sha256, notices_of
 from hub.rooms.recording.playback import serve
+from hub.rooms.recording.summary import role_of
 from hub.rooms.tokens import TokenError, verify_token
 from hub.store.interface import StoredFile, StoreError, grouped
 
@@ -43,15 +44,15 @@ async def _recording_view(s: Any, recording: Recording) -> dict[str, Any]:
     if room_session is not None:
         rooms = (await s.scalars(select(Room).where(Room.id.in_(room_session.room_ids)))).all()
     people: dict[str, dict[str, Any]] = {}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for segment in segments:
-        tracks = json.loads(segment.tracks)
+        tracks: list[dict[str, Any]] = [{**track, "role": role_of(track["role"])} for track in json.loads(segment.tracks)]
         for track in tracks:
-            people.setdefault(track["participant"], {"name": track["name"], "role": track["role"]})
+            people.setdefault(track["participant"], {"name": track["name"], "role": role_of(track["role"])})
         file = files.get(segment.file_id)
         participants: dict[str, dict[str, Any]] = {}
         for track in tracks:
-            participants.setdefault(track["participant"], {"name": track["name"], "role": track["role"]})
+            participants.setdefault(track["participant"], {"name": track["name"], "role": role_of(track["role"])})
         rows.append(
             {
                 "segment": segment,

@@ -34,6 +34,7 @@ class InterviewForm(BaseModel):
     interviewer_ids: FormIds = Field(default_factory=list, min_length=1, validate_default=True)
     accompanying_ids: FormIds = Field(default_factory=list)
     notes: str = Field("", max_length=4000)
+    clue_id: int | None = None  # the case the interview serves: its recording lands in that case file
 
     def interview(self) -> interviews.InterviewIn:
         return interviews.InterviewIn(
@@ -47,6 +48,7 @@ class InterviewForm(BaseModel):
             interviewer_ids=tuple(self.interviewer_ids),
             accompanying_ids=tuple(self.accompanying_ids),
             notes=self.notes,
+            clue_id=self.clue_id,
         )
 
 
@@ -67,8 +69,11 @@ async def _page(call: Call[Any]) -> dict[str, Any]:
         busy = await interviews.calendar(
             s, policy, call.actor, week_start, week_start + dt.timedelta(days=14), room_id=room_id, user_id=user_id
         )
+    interview_rows = list((await s.scalars(scheduled)).all())
     return {
-        "interviews": list((await s.scalars(scheduled)).all()),
+        "interviews": interview_rows,
+        "cases": await interviews.case_choices(s, policy, call.actor),
+        "case_numbers": await interviews.case_numbers(s, [i.clue_id for i in interview_rows if i.clue_id is not None]),
         "rooms": rooms,
         "room_names": {r.id: r.name_zh for r in rooms},
         "staff": await staff(s),

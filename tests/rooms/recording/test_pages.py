@@ -61,7 +61,7 @@ async def test_staff_with_the_case_see_play_and_seek(
         manifest = await store.manifest(file_id)
         assert manifest.fingerprint in html  # to be copied into the interview record (笔录)
         assert manifest.manifest.plaintext_sha256 in html
-    assert "李四" in html and "interviewer" in html
+    assert "李四" in html and "谈话人" in html  # roles by name, never the code ("interviewer")
 
     media = f"/recordings/{recorded.recording_id}/segments/1/media"
     whole = await b.get(media)
