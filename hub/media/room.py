@@ -136,7 +136,7 @@ class MediaRoom:
         if peer is not None and peer.mapping:
             return dict(peer.mapping)
         video_ranked, audio_ranked = self._ranking
-        return assign(self.layout, participant_id, video_ranked, audio_ranked)
+        return assign(self.layout, participant_id, video_ranked, audio_ranked, None, self.presenter)
 
     def set_presenter(self, participant_id: str | None) -> None:
         self.presenter = participant_id
@@ -179,7 +179,7 @@ class MediaRoom:
         self._ranking = (video_ranked, audio_ranked)
         watched: set[str] = set()
         for peer in self.peers.values():
-            mapping = assign(self.layout, peer.participant_id, video_ranked, audio_ranked, peer.mapping)
+            mapping = assign(self.layout, peer.participant_id, video_ranked, audio_ranked, peer.mapping, self.presenter)
             if mapping != peer.mapping:
                 peer.mapping = mapping
                 self._apply(peer, mapping)
@@ -200,7 +200,10 @@ class MediaRoom:
         for slot, publisher_id in mapping.items():
             kind = "audio" if slot.startswith("audio") else "video"
             publisher = self.peers.get(publisher_id) if publisher_id else None
-            if self._relay is None:
+            if peer.packets is not None:
+                source = publisher.packets.sources.get(kind) if publisher and publisher.packets else None
+                peer.packets.legs[slot].switch(source)
+            elif self._relay is None:
                 stream = publisher.streams.get(kind) if publisher else None
                 peer.forwarded[slot].switch(stream)
             else:
