@@ -70,6 +70,7 @@ class MediaPeer:
         self.streams: dict[str, PublishedStream] = {}
         self.remote_tracks: dict[str, MediaStreamTrack] = {}  # baseline relay only
         self.mapping: dict[str, str | None] = {}
+        self.previous_mapping: dict[str, str | None] = {}  # the slots of the connection this one replaced
         self._taps: dict[str, ReceiverTap] = {}
         self.packets: PeerPackets | None = None  # the packet path (engine.forwarding == "packets")
         self.closed = False

@@ -93,10 +93,16 @@ class MediaRoom:
         self._speaker_task = asyncio.get_running_loop().create_task(self._watch_speakers())
 
     async def connect(self, participant_id: str, offer_sdp: str, *, publish: bool) -> str:
-        """Answer a participant's offer; a second offer replaces the first connection (reconnect)."""
+        """Answer a participant's offer; a second offer replaces the first connection (reconnect).
+
+        The new connection starts from the slots the old one had, so a reconnect (a network change)
+        gives the same people the same places."""
+        old = self.peers.get(participant_id)
+        previous = dict(old.mapping) if old is not None else {}
         await self.disconnect(participant_id, reassign=False)
         self._order.setdefault(participant_id, len(self._order))
         peer = MediaPeer(self, participant_id, publish)
+        peer.previous_mapping = previous
         peer.on_failed = lambda: self._on_failed(peer)
         try:
             answer = await peer.answer(offer_sdp)
@@ -179,7 +185,14 @@ class MediaRoom:
         self._ranking = (video_ranked, audio_ranked)
         watched: set[str] = set()
         for peer in self.peers.values():
-            mapping = assign(self.layout, peer.participant_id, video_ranked, audio_ranked, peer.mapping, self.presenter)
+            mapping = assign(
+                self.layout,
+                peer.participant_id,
+                video_ranked,
+                audio_ranked,
+                peer.mapping or peer.previous_mapping,
+                self.presenter,
+            )
             if mapping != peer.mapping:
                 peer.mapping = mapping
                 self._apply(peer, mapping)

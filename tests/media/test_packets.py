@@ -264,3 +264,25 @@ async def test_frame_forwarding_is_kept_as_a_fallback(small_clip: Clip) -> None:
         await a.close()
         await b.close()
         await engine.close()
+
+
+async def test_a_reconnecting_viewer_keeps_its_slots(small_clip: Clip) -> None:
+    engine = MediaEngine(ice_addresses=["127.0.0.1"], layout=SlotLayout(thumbnails=1, audio=2))
+    room = engine.room("r1")
+    a = await connect(engine, "r1", "a", small_clip, decode=False)
+    b = await connect(engine, "r1", "b", small_clip, decode=False)
+    c = await connect(engine, "r1", "c", None, decode=False)
+    again = None
+    try:
+        assert (room.peers["c"].mapping["main"], room.peers["c"].mapping["thumb1"]) == ("a", "b")
+        room.peers["b"].streams["audio"].note_audio_level(10)  # b speaks: ranked first, but a stays on main
+        room.reassign()
+        assert (room.peers["c"].mapping["main"], room.peers["c"].mapping["thumb1"]) == ("a", "b")
+        again = await connect(engine, "r1", "c", None, decode=False)  # c's network changed: a new offer
+        assert (room.peers["c"].mapping["main"], room.peers["c"].mapping["thumb1"]) == ("a", "b")
+        await wait_for(lambda: again is not None and again.stats["main"].frames >= 10)
+    finally:
+        for peer in (a, b, c, again):
+            if peer is not None:
+                await peer.close()
+        await engine.close()
