@@ -89,6 +89,7 @@ async def serve(port: int, baseline: bool, forwarding: str) -> None:
         "packets_out": 0,
         "retransmitted": 0,
         "repaired_upstream": 0,
+        "keyframe_requests": 0,
     }
     for room in service.media.rooms.values():
         for peer in room.peers.values():
@@ -100,6 +101,7 @@ async def serve(port: int, baseline: bool, forwarding: str) -> None:
                     counters["packets_out"] += leg.packets
                     counters["retransmitted"] += leg.retransmitted
             for stream in peer.streams.values():
+                counters["keyframe_requests"] += stream.requester.sent
                 counters["frames_in"] += stream.frames_in
                 counters["frames_dropped_waiting_keyframe"] += stream.frames_dropped
             for track in peer.forwarded.values():
@@ -321,7 +323,7 @@ async def mode_figures(
         one = await one_to_many(server, clip, 1, args)
         three = await one_to_many(server, clip, 3, args)
     finally:
-        server.stop()
+        counters = server.stop()
     per_viewer = (three["server_cpu_pct"] - one["server_cpu_pct"]) / 2
     figures = {
         "idle_cpu_pct": round(100 * idle, 1),
@@ -335,6 +337,7 @@ async def mode_figures(
         "latency_1x3_ms_p50": three["latency_ms_p50"],
         "latency_1x3_ms_p95": three["latency_ms_p95"],
         "generator_cpu_pct_1x3": three["generator_cpu_pct"],
+        "server_counters": counters,
     }
     if three["packets_out"]:
         figures["us_per_packet_out"] = round(1e6 * three["server_cpu_s"] / three["packets_out"], 1)
