@@ -639,7 +639,7 @@ class PeerPackets:
             return False
         if isinstance(packet, RtcpRtpfbPacket) and packet.fmt == RTCP_RTPFB_NACK:
             leg = self._legs_by_ssrc.get(packet.media_ssrc)
-            if leg is None:
+            if leg is None or not self.repair:
                 return False
             leg.nack(packet.lost)
             return True
