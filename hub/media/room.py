@@ -113,6 +113,11 @@ class MediaRoom:
         if self._relay is not None:
             self._start_drains(peer)
         self.reassign()
+        # Those who watched the old connection keep the same slot (same mapping, so reassign() left it):
+        # point it at the new connection's streams.
+        for other in self.peers.values():
+            if other is not peer and participant_id in other.mapping.values():
+                self._apply(other, other.mapping)
         return answer
 
     async def disconnect(self, participant_id: str, *, reassign: bool = True) -> None:

@@ -281,6 +281,12 @@ async def test_a_reconnecting_viewer_keeps_its_slots(small_clip: Clip) -> None:
         again = await connect(engine, "r1", "c", None, decode=False)  # c's network changed: a new offer
         assert (room.peers["c"].mapping["main"], room.peers["c"].mapping["thumb1"]) == ("a", "b")
         await wait_for(lambda: again is not None and again.stats["main"].frames >= 10)
+        # Now the publisher on c's main slot changes network: c keeps the slot and gets the new stream.
+        before = again.stats["main"].frames
+        await a.close()
+        a = await connect(engine, "r1", "a", small_clip, decode=False)
+        assert room.peers["c"].mapping["main"] == "a"
+        await wait_for(lambda: again is not None and again.stats["main"].frames >= before + 10)
     finally:
         for peer in (a, b, c, again):
             if peer is not None:

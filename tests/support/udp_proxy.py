@@ -94,7 +94,12 @@ class UdpProxy:
         if wait <= 0:
             transport.sendto(data, to)
         else:
-            asyncio.get_running_loop().call_later(wait, transport.sendto, data, to)
+            asyncio.get_running_loop().call_later(wait, self._send_late, transport, data, to)
+
+    @staticmethod
+    def _send_late(transport: asyncio.DatagramTransport, data: bytes, to: tuple[str, int]) -> None:
+        if not transport.is_closing():  # the proxy may have closed meanwhile
+            transport.sendto(data, to)
 
     def _in_outage(self) -> bool:
         elapsed = time.monotonic() - self._started
