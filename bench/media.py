@@ -10,7 +10,8 @@ encoding happens during measurement and the server's cost dominates. Viewers cou
 decoding, except one per scenario that decodes to read the frame index drawn into each picture: publisher
 send → viewer decoded latency, the same method whether the server forwards or re-encodes.
 
-Figures, for each mode (forward / relay):
+Modes: forward (RTP packets rewritten per viewer: the default), frames (the fallback: assembled frames
+packetised again per viewer), relay (aiortc's MediaRelay, the baseline). Figures, for each mode:
   cpu_1x1   server CPU (% of one core) with 1 publisher (audio+video) and 1 viewer
   cpu_1x3   the same with 3 viewers; per viewer = (cpu_1x3 - cpu_1x1) / 2; per published stream = cpu_1x1 - per viewer
   delivered video frames received / frames sent, lowest over all viewers
@@ -54,7 +55,7 @@ TICKS = os.sysconf("SC_CLK_TCK")
 # ---- the server process ------------------------------------------------------------------------
 
 
-async def serve(port: int, baseline: bool) -> None:
+async def serve(port: int, baseline: bool, forwarding: str) -> None:
     from aiohttp import web
 
     from hub.media import SlotLayout
@@ -68,6 +69,7 @@ async def serve(port: int, baseline: bool) -> None:
         ice_addresses=["127.0.0.1"],
         ice_servers=[],
         baseline_relay=baseline,
+        forwarding=forwarding,
         layout=SlotLayout(thumbnails=0, audio=1),
     )
     runner = web.AppRunner(app)
@@ -78,10 +80,28 @@ async def serve(port: int, baseline: bool) -> None:
     print("READY", flush=True)
     await stop.wait()
     # What the server itself saw, so a loss can be placed: before the server, in it, or after it.
-    counters = {"frames_in": 0, "frames_dropped_waiting_keyframe": 0, "frames_out": 0, "frames_skipped": 0}
+    counters = {
+        "frames_in": 0,
+        "frames_dropped_waiting_keyframe": 0,
+        "frames_out": 0,
+        "frames_skipped": 0,
+        "packets_in": 0,
+        "packets_out": 0,
+        "retransmitted": 0,
+        "repaired_upstream": 0,
+        "keyframe_requests": 0,
+    }
     for room in service.media.rooms.values():
         for peer in room.peers.values():
+            if peer.packets is not None:
+                for source in peer.packets.sources.values():
+                    counters["packets_in"] += source.packets_in
+                    counters["repaired_upstream"] += source.repaired
+                for leg in peer.packets.legs.values():
+                    counters["packets_out"] += leg.packets
+                    counters["retransmitted"] += leg.retransmitted
             for stream in peer.streams.values():
+                counters["keyframe_requests"] += stream.requester.sent
                 counters["frames_in"] += stream.frames_in
                 counters["frames_dropped_waiting_keyframe"] += stream.frames_dropped
             for track in peer.forwarded.values():
@@ -97,8 +117,9 @@ def cpu_seconds(pid: int | str = "self") -> float:
 
 
 class Server:
-    def __init__(self, port: int, baseline: bool) -> None:
-        args = [sys.executable, __file__, "--serve", "--port", str(port)] + (["--baseline"] if baseline else [])
+    def __init__(self, port: int, baseline: bool, forwarding: str = "packets") -> None:
+        args = [sys.executable, __file__, "--serve", "--port", str(port), "--forwarding", forwarding]
+        args += ["--baseline"] if baseline else []
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
@@ -290,8 +311,10 @@ def _ms(value: float | None) -> float | None:
     return None if value is None else round(1000 * value, 1)
 
 
-async def mode_figures(clip: Clip, baseline: bool, port: int, args: argparse.Namespace) -> dict[str, Any]:
-    server = Server(port, baseline)
+async def mode_figures(
+    clip: Clip, baseline: bool, port: int, args: argparse.Namespace, forwarding: str = "packets"
+) -> dict[str, Any]:
+    server = Server(port, baseline, forwarding)
     try:
         await asyncio.sleep(1.0)
         idle0 = server.cpu()
@@ -300,7 +323,7 @@ async def mode_figures(clip: Clip, baseline: bool, port: int, args: argparse.Nam
         one = await one_to_many(server, clip, 1, args)
         three = await one_to_many(server, clip, 3, args)
     finally:
-        server.stop()
+        counters = server.stop()
     per_viewer = (three["server_cpu_pct"] - one["server_cpu_pct"]) / 2
     figures = {
         "idle_cpu_pct": round(100 * idle, 1),
@@ -314,6 +337,7 @@ async def mode_figures(clip: Clip, baseline: bool, port: int, args: argparse.Nam
         "latency_1x3_ms_p50": three["latency_ms_p50"],
         "latency_1x3_ms_p95": three["latency_ms_p95"],
         "generator_cpu_pct_1x3": three["generator_cpu_pct"],
+        "server_counters": counters,
     }
     if three["packets_out"]:
         figures["us_per_packet_out"] = round(1e6 * three["server_cpu_s"] / three["packets_out"], 1)
@@ -407,15 +431,21 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         },
     }
     if not args.capacity_only:
-        results["forward"] = await mode_figures(clip, False, args.port, args)
-        print(f"forward: {results['forward']}", flush=True)
+        results["forward"] = await mode_figures(clip, False, args.port, args, "packets")
+        print(f"forward (packets): {results['forward']}", flush=True)
+        results["frames"] = await mode_figures(clip, False, args.port + 3, args, "frames")
+        print(f"frames (fallback): {results['frames']}", flush=True)
         results["relay"] = await mode_figures(clip, True, args.port + 1, args)
         print(f"relay: {results['relay']}", flush=True)
-        fwd, rel = results["forward"], results["relay"]
-        results["ratio_relay_to_forward"] = {
-            key: round(rel[key] / fwd[key], 1) if fwd[key] else None
-            for key in ("cpu_1x1_pct", "cpu_1x3_pct", "per_viewer_pct", "per_published_stream_pct")
-        }
+        rel = results["relay"]
+        for name, mode in (("ratio_relay_to_forward", "forward"), ("ratio_relay_to_frames", "frames")):
+            fwd = results[mode]
+            results[name] = {
+                key: round(rel[key] / fwd[key], 1) if fwd.get(key) and rel.get(key) else None
+                for key in ("cpu_1x1_pct", "cpu_1x3_pct", "per_viewer_pct", "per_published_stream_pct", "us_per_packet_handled")
+            }
+        results["us_per_packet_handled"] = results["forward"].get("us_per_packet_handled")
+        results["per_viewer_ratio"] = results["ratio_relay_to_forward"]["per_viewer_pct"]
     if args.max_rooms > 0:
         results["capacity"] = await capacity(clip, args.port + 2, args, deadline)
         if "forward" in results:
@@ -435,6 +465,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--forwarding", default="packets", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=18740, help="first of three ports on 127.0.0.1")
     parser.add_argument("--window", type=float, default=10.0, help="seconds measured per scenario")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds before each measurement")
@@ -445,7 +476,7 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=450.0, help="seconds the whole run may take")
     args = parser.parse_args()
     if args.serve:
-        asyncio.run(serve(args.port, args.baseline))
+        asyncio.run(serve(args.port, args.baseline, args.forwarding))
         return
     results = asyncio.run(run(args))
     print(json.dumps(results, ensure_ascii=False))

@@ -150,6 +150,7 @@ def create_app(
         ice_addresses=parse_addresses(settings.media_addresses),
         ice_servers=parse_ice_servers(settings.ice_servers),
         baseline_relay=settings.baseline_relay,
+        forwarding=settings.media_forwarding,
         on_room_ended=on_room_ended(app),
         clock=app[CLOCK],
     )

@@ -7,6 +7,7 @@ settings table is generated from, and tested against, this declaration.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -59,6 +60,11 @@ class Settings(BaseSettings):
     baseline_relay: bool = Field(
         False,
         description="Relay media with aiortc's MediaRelay (decode and re-encode) instead of forwarding: for benchmarks only.",
+    )
+    media_forwarding: Literal["packets", "frames"] = Field(
+        "packets",
+        description="How the media server forwards: 'packets' rewrites and forwards RTP packets (the default); "
+        "'frames' is the earlier path (assembled frames packetised again per viewer), kept as a fallback.",
     )
     default_locale: str = Field("zh_CN", description="Locale of pages when the browser has chosen none (zh_CN or en).")
     log_json: bool = Field(True, description="Write logs as JSON lines (false: human-readable console lines).")

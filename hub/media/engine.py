@@ -8,13 +8,18 @@ from typing import Any
 from hub.media.room import MediaRoom
 from hub.media.slots import SlotLayout
 
+FORWARDING = ("packets", "frames")
+
 
 class MediaEngine:
     """Owns the rooms; `close()` closes every peer (wire it into the app's cleanup).
 
     `ice_addresses` are the only host addresses media may use (tests: ["127.0.0.1"]); `ice_servers`
     are browser-style STUN/TURN dicts; `baseline_relay` swaps forwarding for aiortc's `MediaRelay`
-    (decode + re-encode per viewer), kept only so the benchmark can compare.
+    (decode + re-encode per viewer), kept only so the benchmark can compare. `forwarding` is "packets"
+    (RTP packets rewritten per viewer, `packets.py`) or "frames" (the earlier path: the receiver's
+    assembled frames packetised again by each viewer's sender), kept as a fallback. `repair=False`
+    switches off the hub's own NACKs, REMB and keyframe-on-failed-repair upstream (a benchmark's baseline).
     """
 
     def __init__(
@@ -23,6 +28,8 @@ class MediaEngine:
         ice_addresses: list[str],
         ice_servers: list[dict[str, Any]] | None = None,
         baseline_relay: bool = False,
+        forwarding: str = "packets",
+        repair: bool = True,
         layout: SlotLayout | None = None,
     ) -> None:
         if not ice_addresses:
@@ -30,6 +37,10 @@ class MediaEngine:
         self.ice_addresses = list(ice_addresses)
         self.ice_servers = list(ice_servers or [])
         self.baseline_relay = baseline_relay
+        if forwarding not in FORWARDING:
+            raise ValueError(f"forwarding must be one of {FORWARDING}, not {forwarding!r}")
+        self.forwarding = forwarding
+        self.repair = repair
         self.layout = layout or SlotLayout()
         self.rooms: dict[str, MediaRoom] = {}
         self.closing: set[asyncio.Future[None]] = set()  # peer connections still shutting down

@@ -24,6 +24,7 @@ from aiortc.rtcrtpparameters import RTCRtpCodecCapability
 
 from hub.media.ice import peer_configuration, restrict_host_addresses
 from hub.media.keyframes import KeyframeRequester
+from hub.media.packets import PacketLeg, PacketSource, PeerPackets, line_infos
 from hub.media.tap import ReceiverTap
 from hub.media.tracks import ForwardedTrack, PublishedStream
 
@@ -69,7 +70,9 @@ class MediaPeer:
         self.streams: dict[str, PublishedStream] = {}
         self.remote_tracks: dict[str, MediaStreamTrack] = {}  # baseline relay only
         self.mapping: dict[str, str | None] = {}
+        self.previous_mapping: dict[str, str | None] = {}  # the slots of the connection this one replaced
         self._taps: dict[str, ReceiverTap] = {}
+        self.packets: PeerPackets | None = None  # the packet path (engine.forwarding == "packets")
         self.closed = False
         self.on_failed: Callable[[], None] | None = None
 
@@ -103,7 +106,31 @@ class MediaPeer:
             await self.pc.setLocalDescription(await self.pc.createAnswer())
         except Exception as exc:  # OperationError, ValueError: the offer does not fit our transceivers
             raise MediaError(f"cannot answer the offer: {exc}") from exc
-        return self.pc.localDescription.sdp
+        answer = self.pc.localDescription.sdp
+        if self.room.engine.forwarding == "packets" and not self.room.engine.baseline_relay:
+            self._start_packets(expected, description, aiortc_sdp.SessionDescription.parse(answer))
+        return answer
+
+    def _start_packets(
+        self,
+        lines: list[dict[str, str]],
+        offer: aiortc_sdp.SessionDescription,
+        answer: aiortc_sdp.SessionDescription,
+    ) -> None:
+        # m-lines are in the order of `lines` (checked above) and all share one bundled transport.
+        infos = line_infos(offer, answer)
+        first = self.slots[lines[0]["name"]]
+        packets = PeerPackets(first.sender.transport, repair=self.room.engine.repair)
+        for index, line in enumerate(lines):
+            name, kind = line["name"], line["kind"]
+            transceiver = self.slots[name]
+            if line["direction"] == "sendonly":
+                source = PacketSource(packets, kind, self.streams[kind], transceiver.receiver)
+                packets.add_source(source, infos[index])
+            else:
+                packets.add_leg(PacketLeg(packets, name, kind, transceiver.sender, infos[index]))
+        packets.start()
+        self.packets = packets
 
     def _create_transceivers(self, lines: list[dict[str, str]]) -> None:
         baseline = self.room.engine.baseline_relay
@@ -157,6 +184,8 @@ class MediaPeer:
         if self.closed:
             return
         self.closed = True
+        if self.packets is not None:
+            self.packets.close()
         for track in self.forwarded.values():
             track.stop()
         for stream in self.streams.values():

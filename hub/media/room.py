@@ -93,10 +93,16 @@ class MediaRoom:
         self._speaker_task = asyncio.get_running_loop().create_task(self._watch_speakers())
 
     async def connect(self, participant_id: str, offer_sdp: str, *, publish: bool) -> str:
-        """Answer a participant's offer; a second offer replaces the first connection (reconnect)."""
+        """Answer a participant's offer; a second offer replaces the first connection (reconnect).
+
+        The new connection starts from the slots the old one had, so a reconnect (a network change)
+        gives the same people the same places."""
+        old = self.peers.get(participant_id)
+        previous = dict(old.mapping) if old is not None else {}
         await self.disconnect(participant_id, reassign=False)
         self._order.setdefault(participant_id, len(self._order))
         peer = MediaPeer(self, participant_id, publish)
+        peer.previous_mapping = previous
         peer.on_failed = lambda: self._on_failed(peer)
         try:
             answer = await peer.answer(offer_sdp)
@@ -107,6 +113,11 @@ class MediaRoom:
         if self._relay is not None:
             self._start_drains(peer)
         self.reassign()
+        # Those who watched the old connection keep the same slot (same mapping, so reassign() left it):
+        # point it at the new connection's streams.
+        for other in self.peers.values():
+            if other is not peer and participant_id in other.mapping.values():
+                self._apply(other, other.mapping)
         return answer
 
     async def disconnect(self, participant_id: str, *, reassign: bool = True) -> None:
@@ -136,7 +147,7 @@ class MediaRoom:
         if peer is not None and peer.mapping:
             return dict(peer.mapping)
         video_ranked, audio_ranked = self._ranking
-        return assign(self.layout, participant_id, video_ranked, audio_ranked)
+        return assign(self.layout, participant_id, video_ranked, audio_ranked, None, self.presenter)
 
     def set_presenter(self, participant_id: str | None) -> None:
         self.presenter = participant_id
@@ -179,7 +190,14 @@ class MediaRoom:
         self._ranking = (video_ranked, audio_ranked)
         watched: set[str] = set()
         for peer in self.peers.values():
-            mapping = assign(self.layout, peer.participant_id, video_ranked, audio_ranked, peer.mapping)
+            mapping = assign(
+                self.layout,
+                peer.participant_id,
+                video_ranked,
+                audio_ranked,
+                peer.mapping or peer.previous_mapping,
+                self.presenter,
+            )
             if mapping != peer.mapping:
                 peer.mapping = mapping
                 self._apply(peer, mapping)
@@ -200,7 +218,10 @@ class MediaRoom:
         for slot, publisher_id in mapping.items():
             kind = "audio" if slot.startswith("audio") else "video"
             publisher = self.peers.get(publisher_id) if publisher_id else None
-            if self._relay is None:
+            if peer.packets is not None:
+                source = publisher.packets.sources.get(kind) if publisher and publisher.packets else None
+                peer.packets.legs[slot].switch(source)
+            elif self._relay is None:
                 stream = publisher.streams.get(kind) if publisher else None
                 peer.forwarded[slot].switch(stream)
             else:

@@ -61,18 +61,25 @@ def assign(
     video_ranked: Sequence[str],
     audio_ranked: Sequence[str],
     current: dict[str, str | None] | None = None,
+    presenter: str | None = None,
 ) -> dict[str, str | None]:
     """Slot name → publisher for participant `me` (never their own stream).
 
-    The main slot takes the top-ranked publisher; the thumbnails and audio slots take the next ones,
-    and a publisher who stays in that set keeps the slot it already had, so a change in who speaks
-    moves as few streams as possible (each move costs a keyframe).
+    The top-ranked publishers get the video slots, the loudest the audio slots. A publisher who stays
+    among the wanted ones keeps the slot it already had (each move costs a keyframe, and two people
+    taking turns to speak must not swap places on screen every second). Only the presenter is moved:
+    onto the main slot. A newcomer takes the main slot when it is free.
     """
     current = current or {}
     video = [p for p in video_ranked if p != me]
     audio = [p for p in audio_ranked if p != me]
-    mapping: dict[str, str | None] = {"main": video[0] if video else None}
-    mapping |= _stable(layout.video_names()[1:], video[1 : 1 + layout.thumbnails], current)
+    wanted = video[: 1 + layout.thumbnails]
+    if presenter is not None and presenter in wanted:
+        mapping: dict[str, str | None] = {"main": presenter}
+        rest = {k: v for k, v in current.items() if v != presenter}
+        mapping |= _stable(layout.video_names()[1:], [p for p in wanted if p != presenter], rest)
+    else:
+        mapping = _stable(layout.video_names(), wanted, current)
     mapping |= _stable(layout.audio_names(), audio[: layout.audio], current)
     return mapping
 

@@ -33,6 +33,12 @@ STALL_MS = 1000  # longer than a NACK round trip, shorter than anyone waits for 
 FrameCallback = Callable[[RTCRtpCodecParameters, JitterFrame], None]
 
 
+def reset_jitter_buffer(receiver: RTCRtpReceiver) -> None:
+    """Start the receiver's jitter buffer afresh (packets fed again after a pause, see packets.py)."""
+    old = getattr(receiver, JITTER_BUFFER_ATTR)
+    setattr(receiver, JITTER_BUFFER_ATTR, JitterBuffer(capacity=old._capacity, is_video=old._is_video))
+
+
 class ReceiverTap:
     """Diverts one receiver's frames to `on_frame`; `request_keyframe()` sends a PLI to the publisher."""
 

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from typing import Any
 
 from aiohttp import web
@@ -15,6 +16,30 @@ from hub.signaling.protocol import Reply
 log = logging.getLogger(__name__)
 
 QUEUE_LIMIT = 512  # a client this far behind is dropped rather than buffered without bound
+RATE_PER_SECOND = 20.0  # requests a client may send per second, sustained (docs/protocol.md, "Limits")
+RATE_BURST = 50  # and at once
+RATE_CLOSE_AFTER = 50  # refused requests in a row, each answered `rate_limited`, before the socket closes
+
+
+class RateLimit:
+    """A token bucket per socket: `take()` says "ok", "refuse" (answer rate_limited) or "close"."""
+
+    def __init__(self) -> None:
+        self.rate, self.burst, self.close_after = RATE_PER_SECOND, RATE_BURST, RATE_CLOSE_AFTER
+        self.tokens = float(self.burst)
+        self.at = time.monotonic()
+        self.refused = 0
+
+    def take(self) -> str:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            self.refused = 0
+            return "ok"
+        self.refused += 1
+        return "close" if self.refused > self.close_after else "refuse"
 
 
 class Connection:
@@ -25,6 +50,7 @@ class Connection:
         self._out: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(QUEUE_LIMIT)
         self._writer = asyncio.get_running_loop().create_task(self._write())
         self.closing = False
+        self.rate = RateLimit()
 
     def deliver(self, message: dict[str, Any]) -> None:
         if self.closing:
@@ -33,6 +59,10 @@ class Connection:
             self._out.put_nowait(message)
         except asyncio.QueueFull:
             log.warning("signaling client too slow, closing its connection")
+            # Never close without saying why: what it did not read is dropped for the reason.
+            while not self._out.empty():
+                self._out.get_nowait()
+            self._out.put_nowait({"type": "closed", "id": None, "reason": "too_slow"})
             self.close_soon()
 
     def send(self, message: Reply) -> None:

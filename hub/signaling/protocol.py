@@ -233,6 +233,13 @@ class Slots(Reply):
     presenter: str | None
 
 
+class Presenter(Reply):
+    """Event to everyone admitted: who the presenter is now (null: nobody)."""
+
+    type: Literal["presenter"] = "presenter"
+    participant: str | None
+
+
 class StopSending(Reply):
     """Nobody receives your video now: `replaceTrack(null)` on your camera sender (no renegotiation)."""
 
@@ -266,7 +273,8 @@ class Ended(Reply):
 
 
 class Closed(Reply):
-    """The server closes this connection: `replaced` (you connected again elsewhere), `removed`, or `server_stopped`
+    """The server closes this connection: `replaced` (you connected again elsewhere), `removed`,
+    `rate_limited` (kept sending too fast after `rate_limited` errors), `too_slow` (did not read), or `server_stopped`
     (the hub is shutting down; a restarted hub takes the call back, the recording's gap says why)."""
 
     type: Literal["closed"] = "closed"
@@ -292,6 +300,7 @@ SERVER_MESSAGES: dict[str, type[Reply]] = {
         LobbyWaiting,
         Denied,
         Slots,
+        Presenter,
         StopSending,
         StartSending,
         Recording,
@@ -314,5 +323,6 @@ ERROR_CODES: dict[str, str] = {
     "room_ended": "the room has ended",
     "not_found": "no such participant in this room",
     "media_failed": "the offer could not be answered",
+    "rate_limited": "too many messages: slow down (the socket closes if the burst goes on)",
     "internal": "the server failed; the request was not done",
 }

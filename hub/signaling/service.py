@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import ipaddress
 import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from aiortc import RTCIceCandidate
 from aiortc.sdp import candidate_from_sdp
 from pydantic import ValidationError
 
@@ -103,6 +105,33 @@ class _MediaListener:
         self.service.bus.publish(self.room, _dump(message), to=participant_id)
 
 
+_CANDIDATE_TYPES = {"host", "srflx", "prflx", "relay"}
+
+
+def parse_candidate(text: str) -> RTCIceCandidate:
+    """An ICE candidate line (RFC 8839 §5.1) checked field by field: anything malformed is `invalid_message`."""
+    bad = SignalingError("invalid_message", "candidate: not an ICE candidate")
+    bits = text.removeprefix("candidate:").split()
+    if (
+        len(bits) < 8
+        or len(bits) % 2
+        or bits[6] != "typ"
+        or bits[7] not in _CANDIDATE_TYPES
+        or bits[2].lower() not in ("udp", "tcp")
+    ):
+        raise bad
+    try:
+        candidate = candidate_from_sdp(" ".join(bits))
+        address = bits[4]
+        if not address.endswith(".local"):  # an mDNS name (browsers hide host addresses so)
+            ipaddress.ip_address(address)
+    except (ValueError, IndexError, AssertionError):
+        raise bad from None
+    if not 0 < candidate.port < 65536 or not 0 < candidate.component < 257 or not 0 <= candidate.priority < 2**32:
+        raise bad
+    return candidate
+
+
 def _dump(message: p.Reply) -> dict[str, Any]:
     return message.model_dump(mode="json")
 
@@ -151,6 +180,16 @@ class SignalingService:
     async def receive(self, conn: Connection, text: str) -> None:
         """Handle one text frame. Never raises: every failure becomes an `error` reply."""
         request_id: int | str | None = None
+        if conn.closing:
+            return
+        verdict = conn.rate.take()
+        if verdict != "ok":
+            if verdict == "close":
+                conn.send(p.Closed(reason="rate_limited"))
+                conn.close_soon()
+            else:
+                conn.send(p.Error(id=None, code="rate_limited", reason="too many messages: slow down"))
+            return
         try:
             if len(text) > p.MAX_MESSAGE_BYTES or len(text.encode("utf-8", "surrogatepass")) > p.MAX_MESSAGE_BYTES:
                 raise SignalingError("too_large", f"messages are limited to {p.MAX_MESSAGE_BYTES} bytes")
@@ -280,15 +319,12 @@ class SignalingService:
         if peer is None:
             raise SignalingError("out_of_order", "send an offer first")
         if msg.candidate is not None and msg.candidate.candidate:
-            try:
-                candidate = candidate_from_sdp(msg.candidate.candidate.removeprefix("candidate:"))
-            except (ValueError, IndexError):
-                raise SignalingError("invalid_message", "candidate: not an ICE candidate") from None
+            candidate = parse_candidate(msg.candidate.candidate)
             candidate.sdpMid = msg.candidate.sdpMid
             candidate.sdpMLineIndex = msg.candidate.sdpMLineIndex
             try:
                 await peer.pc.addIceCandidate(candidate)
-            except (ValueError, KeyError, IndexError) as exc:
+            except (ValueError, KeyError, IndexError, AssertionError, TypeError) as exc:
                 raise SignalingError("invalid_message", f"candidate: {exc}"[:200]) from None
         conn.send(p.Ok(id=msg.id))
 
@@ -339,6 +375,7 @@ class SignalingService:
         room.presenter = msg.participant
         conn.send(p.Ok(id=msg.id))
         self.media.room(room.id).set_presenter(msg.participant)
+        self.bus.publish(room.id, _dump(p.Presenter(participant=msg.participant)))
 
     async def _remove(self, conn: Connection, msg: p.Remove) -> None:
         room, member = self._member(conn)
@@ -415,6 +452,7 @@ class SignalingService:
         if room.presenter == member.id:
             room.presenter = None
             media.presenter = None
+            self.bus.publish(room.id, _dump(p.Presenter(participant=None)))
         await media.disconnect(member.id)
         if member.admitted:
             self.bus.publish(room.id, _dump(p.ParticipantLeft(participant=member.id, reason=reason)))

@@ -24,6 +24,8 @@ def setup(
     ice_addresses: list[str],
     ice_servers: list[dict[str, Any]],
     baseline_relay: bool = False,
+    forwarding: str = "packets",
+    repair: bool = True,
     layout: SlotLayout | None = None,
     bus: Bus | None = None,
     reconnect_grace: float = 30.0,
@@ -33,7 +35,14 @@ def setup(
     on_room_ended: Hook | None = None,
 ) -> SignalingService:
     """Add `/ws`; returns the service (also at `app[SIGNALING]`) for ending rooms and removing people."""
-    media = MediaEngine(ice_addresses=ice_addresses, ice_servers=ice_servers, baseline_relay=baseline_relay, layout=layout)
+    media = MediaEngine(
+        ice_addresses=ice_addresses,
+        ice_servers=ice_servers,
+        baseline_relay=baseline_relay,
+        forwarding=forwarding,
+        repair=repair,
+        layout=layout,
+    )
     service = SignalingService(secret=secret, media=media, bus=bus or MemoryBus(), reconnect_grace=reconnect_grace, clock=clock)
     for hooks, hook in (
         (service.on_participant_joined, on_participant_joined),

@@ -158,7 +158,8 @@ async def test_recent_speaker_takes_the_main_slot(small_clip: Clip) -> None:
 
 
 async def test_unrecoverable_loss_resumes_at_a_keyframe_instead_of_freezing(small_clip: Clip) -> None:
-    engine = MediaEngine(ice_addresses=["127.0.0.1"], layout=SlotLayout(thumbnails=0, audio=1))
+    # The frame path (the fallback): aiortc's receiver and jitter buffer see the loss.
+    engine = MediaEngine(ice_addresses=["127.0.0.1"], layout=SlotLayout(thumbnails=0, audio=1), forwarding="frames")
     a = await connect(engine, "r1", "a", small_clip)
     b = await connect(engine, "r1", "b", None)
     try:

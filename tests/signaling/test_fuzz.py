@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from hub.rooms.participants import ParticipantRole
 from hub.rooms.tokens import issue_token
-from hub.signaling import protocol
+from hub.signaling import connection, protocol
 from hub.signaling.setup import setup
 from tests.signaling.conftest import ORIGIN, SECRET
 
@@ -131,6 +131,9 @@ def rig() -> Iterator[Rig]:
     # Two busy threads share the GIL: hand it over quickly so each round trip is not a 5 ms switch interval.
     interval = sys.getswitchinterval()
     sys.setswitchinterval(0.0002)
+    # Thousands of messages per connection as fast as it answers: no rate limit here (test_limits has its own).
+    rate = connection.RATE_PER_SECOND
+    connection.RATE_PER_SECOND = 1e9
     log = ErrorLog()
     logging.getLogger().addHandler(log)
     rig = Rig()
@@ -141,6 +144,7 @@ def rig() -> Iterator[Rig]:
         rig.close()
         logging.getLogger().removeHandler(log)
         sys.setswitchinterval(interval)
+        connection.RATE_PER_SECOND = rate
 
 
 # ---- strategies: every one yields a message the server must refuse, and the code it must give ----

@@ -253,7 +253,8 @@ def _notice_text(call: Call[Any]) -> tuple[str, str]:
 
 @routes.get("/api/v1/recordings/notice", who=Who.ANYONE, tx=False, summary="The recording notice for a room token's holder.")
 async def notice_get(call: Call[None]) -> web.Response:
-    _session_id, seat = _seat(call, call.query("token"))
+    # The room token comes in a header, never in the URL (URLs end up in logs and browser histories).
+    _session_id, seat = _seat(call, call.request.headers.get("X-Room-Token", ""))
     title, text = _notice_text(call)
     translate = call.app[CATALOGS].gettext
     labels = {key: translate(msgid) for key, msgid in NOTICE_LABELS.items()}

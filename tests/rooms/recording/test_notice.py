@@ -26,15 +26,15 @@ async def test_the_answer_is_stored_with_the_recording(
         return issue_token(app[SECRET], room=room, participant=participant, name="王五", role=role)
 
     kiosk = browser  # the petitioner's page is not signed in
-    staff = await kiosk.client.get(f"/api/v1/recordings/notice?token={token('interviewer', 'user-1')}")
+    staff = await kiosk.client.get("/api/v1/recordings/notice", headers={"X-Room-Token": token("interviewer", "user-1")})
     assert (await staff.json())["required"] is False
-    resp = await kiosk.client.get(f"/api/v1/recordings/notice?token={token('interviewee')}")
+    resp = await kiosk.client.get("/api/v1/recordings/notice", headers={"X-Room-Token": token("interviewee")})
     notice = await resp.json()
     assert resp.status == 200 and notice["required"] is True and notice["text"]
     assert set(notice["labels"]) == {"acknowledge", "refuse", "failed"}
 
     forged = token("interviewee")[:-4] + "AAAA"
-    assert (await kiosk.client.get(f"/api/v1/recordings/notice?token={forged}")).status == 404
+    assert (await kiosk.client.get("/api/v1/recordings/notice", headers={"X-Room-Token": forged})).status == 404
     wrong = await kiosk.post_json(
         "/api/v1/recordings/notice", {"token": token("interviewee"), "decision": "acknowledged", "sha256": "0" * 64}
     )

@@ -231,6 +231,14 @@
  */
 
 /**
+ * Who presents now (null: nobody); sent to everyone admitted when it changes.
+ * @typedef {object} Presenter
+ * @property {"presenter"} type
+ * @property {RequestId | null} [id]
+ * @property {string | null} participant
+ */
+
+/**
  * Nobody receives your video now: take the camera track off its sender (no renegotiation).
  * @typedef {object} StopSending
  * @property {"stop_sending"} type
@@ -289,6 +297,7 @@
  * @property {LobbyWaiting} lobby_waiting
  * @property {Denied} denied
  * @property {Slots} slots
+ * @property {Presenter} presenter
  * @property {StopSending} stop_sending
  * @property {StartSending} start_sending
  * @property {Recording} recording
@@ -354,6 +363,7 @@ export const SERVER = {
   LOBBY_WAITING: "lobby_waiting",
   DENIED: "denied",
   SLOTS: "slots",
+  PRESENTER: "presenter",
   STOP_SENDING: "stop_sending",
   START_SENDING: "start_sending",
   RECORDING: "recording",

@@ -42,7 +42,7 @@ export async function showNotice(session) {
   if (asked.has(session)) return null;
   asked.add(session);
   const token = await seatToken(session);
-  const response = await fetch(`/api/v1/recordings/notice?token=${encodeURIComponent(token)}`, { credentials: "same-origin" });
+  const response = await fetch("/api/v1/recordings/notice", { credentials: "same-origin", headers: { "X-Room-Token": token } });
   if (!response.ok) return null;
   /** @type {RecordingNotice} */
   const notice = await response.json();
