@@ -118,7 +118,7 @@ async def generate_form(call: Call[GenerateForm]) -> str:
     async def reserve(s: AsyncSession) -> tuple[Kind, Filled]:
         clue = await case(s)
         kind = service.generated_kind(call.body.kind)
-        return kind, await service.prepare(s, clue, kind, fields, call.now, recording_session_id=call.body.recording)
+        return kind, await service.prepare(s, clue, kind, fields, call.now, recording_id=call.body.recording)
 
     kind, filled = await in_transaction(call.request, reserve)
     rendered = await service.render_off_loop(kind, filled)

@@ -8,6 +8,7 @@ from hub.rooms import sessions
 from hub.rooms.live_calls import LIVE_CALLS, CallHook
 from hub.rooms.models import Room, RoomKind, RoomSession, SessionKind
 from hub.rooms.participants import RIGHTS, ParticipantRole, Rights
+from hub.rooms.recording import service as recordings
 from hub.rooms.recording.keys import CASE_RESOLVER
 from hub.rooms.recording.verify import verify_recordings
 from hub.rooms.tokens import TokenError, issue_token, verify_token
@@ -25,6 +26,7 @@ __all__ = [
     "SessionKind",
     "TokenError",
     "issue_token",
+    "recordings",
     "sessions",
     "verify_recordings",
     "verify_token",

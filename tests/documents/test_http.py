@@ -7,6 +7,7 @@ Xini's commission see it; joint group 1 does not.
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import docx
@@ -15,12 +16,40 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from hub.audit import AuditEntry
+from hub.auth.models import User
 from hub.documents.kinds import KINDS, Filled
 from hub.documents.models import Document, DocumentKind, DocumentStatus
 from hub.documents.service import render
 from hub.org.models import OrgUnit
+from hub.rooms.models import RoomSession, SessionKind, SessionStatus
+from hub.rooms.recording import service as recording_service
+from hub.rooms.recording.models import RecordingSegment, SegmentStatus
 from hub.store.interface import STORE, FileKind, Labels, grouped, record_closed
+from tests.conftest import START as NOW
 from tests.documents.test_rendering import FACTS
+
+
+async def recorded_interview(app, database, case_id: int):
+    """A finished recording of the case with one segment whose file is in the store (as the recorder leaves it)."""
+    async with database.transaction() as s:
+        host = await s.scalar(select(User.id).where(User.username == "group1.1"))
+        room_session = RoomSession(
+            kind=SessionKind.INTERVIEW, title="谈话", status=SessionStatus.OPEN, host_user_id=host, created_at=NOW
+        )
+        s.add(room_session)
+        await s.flush()
+        labels = Labels(case_id=case_id, room_session_id=room_session.id, participants=("user-1",))
+        signed = await app[STORE].put(b"\x1aE\xdf\xa3 recorded interview", FileKind.RECORDING, "video/webm", labels)
+        await record_closed(s, signed)
+        resume = await recording_service.begin(
+            s, room_session_id=room_session.id, signaling_room=room_session.signaling_room, case_id=case_id, now=NOW
+        )
+        tracks = [{"participant": "user-1", "name": "李明", "role": "host", "kind": "audio", "codec": "opus", "track": 0}]
+        s.add(RecordingSegment(recording_id=resume.recording_id, position=1, file_id=signed.manifest.file_id,
+                               status=SegmentStatus.CLOSED, started_at=NOW, ended_at=NOW, duration_ms=1000,
+                               tracks=json.dumps(tracks)))  # fmt: skip
+        await recording_service.finish(s, resume.recording_id, now=NOW, reason="ended_by_host")
+    return signed, resume.recording_id
 
 
 async def unit_id(database, code: str) -> int:
@@ -76,17 +105,13 @@ async def audit_actions(database, document: int) -> list[str]:
 async def test_an_interview_record_is_printed_with_the_case_the_subject_and_the_recording_fingerprint(new_browser, app, database):
     casemgmt = await signed_in(new_browser, "casemgmt1")
     cid, number = await new_clue(casemgmt, database)
-    signed = await app[STORE].put(
-        b"\x1aE\xdf\xa3 recorded interview", FileKind.RECORDING, "video/webm", Labels(case_id=cid, room_session_id=77)
-    )
-    async with database.transaction() as s:
-        await record_closed(s, signed)
+    signed, rid = await recorded_interview(app, database, cid)
 
     page = await casemgmt.get(f"/cases/{cid}/documents")
-    assert page.status == 200 and 'value="77"' in await page.text()
+    assert page.status == 200 and f'value="{rid}"' in await page.text() and "李明" in await page.text()
     resp = await casemgmt.post_form(f"/cases/{cid}/documents/generate", {
         "kind": "interview_record", "started": "2026-11-27 09:00", "ended": "2026-11-27 10:30", "place": "锡尼镇谈话室",
-        "interviewers": "李明、赵刚", "recorder": "孙丽", "recording": "77",
+        "interviewers": "李明、赵刚", "recorder": "孙丽", "recording": str(rid),
         "content": "问：你是否收受过礼金？\n答：收受过两万元。",
     })  # fmt: skip
     assert resp.status == 303, await resp.text()
