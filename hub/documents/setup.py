@@ -68,6 +68,15 @@ def setup(app: web.Application) -> None:
     app.on_startup.append(check_fonts)
     app[HOME_TILES].append(
         HomeTile(
+            N_("Documents waiting for me"),
+            "/documents/waiting",
+            N_("Documents whose approval step is yours to sign, and documents sent to your unit to receive."),
+            _sees_documents,
+            order=26,
+        )
+    )
+    app[HOME_TILES].append(
+        HomeTile(
             N_("Document search"),
             "/documents/search",
             N_("Find a phrase in every document of the cases you may see."),

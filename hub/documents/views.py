@@ -22,6 +22,7 @@ from hub.documents.labels import MEDIA_LABELS
 from hub.documents.models import Document, DocumentStatus, Transmission
 from hub.documents.search import search
 from hub.documents.uploads import MAX_UPLOAD_BYTES
+from hub.documents.waiting import waiting
 from hub.errors import Conflict, Forbidden, Invalid
 from hub.http.keys import POLICY
 from hub.http.views import Call, Permission, Routes, in_transaction
@@ -61,6 +62,12 @@ async def search_page(call: Call[None]) -> dict[str, Any]:
     if phrase.strip():
         await audit.record(call.db, call.actor.audit, "document.searched", "document_search", "", {"q": phrase}, at=call.now)
     return {"q": phrase, "hits": hits}
+
+
+@routes.get("/documents/waiting", template="documents/waiting.html", summary="Documents waiting for one's signature or receipt.")
+async def waiting_page(call: Call[None]) -> dict[str, Any]:
+    found = await waiting(call.db, call.app[POLICY], call.app[CASES], call.actor)
+    return {"waiting": found}
 
 
 @routes.get("/cases/{id}/documents", permission=SEE_CASE, template="documents/case.html", summary="A case's documents.")

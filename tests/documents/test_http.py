@@ -194,6 +194,9 @@ async def test_a_report_is_approved_along_its_chain_then_sent_to_another_unit_wh
     refused = await casemgmt.post_form(f"/documents/{did}/decision", {"decision": "approve"})
     assert "error=" in refused.headers["Location"]
     deputy, leader = await signed_in(new_browser, "deputy1"), await signed_in(new_browser, "leader")
+    # the deputy's to-do list holds it (and the main leader's, who may sign for a deputy); not the office's that wrote it
+    assert f'href="/documents/{did}"' in await (await deputy.get("/documents/waiting")).text()
+    assert f'href="/documents/{did}"' not in await (await casemgmt.get("/documents/waiting")).text()
     first = await deputy.post_form(f"/documents/{did}/decision", {"decision": "approve", "comment": "同意"})
     assert first.headers["Location"] == f"/documents/{did}"
     # the deputy's step is signed: the main leader's is not the deputy's
@@ -207,6 +210,7 @@ async def test_a_report_is_approved_along_its_chain_then_sent_to_another_unit_wh
     sent = await casemgmt.post_form(f"/documents/{did}/transmissions", {"to_unit_id": str(trial_unit), "note": "移送审理"})
     assert sent.headers["Location"] == f"/documents/{did}"
     trial = await signed_in(new_browser, "trial1")
+    assert f'href="/documents/{did}"' in await (await trial.get("/documents/waiting")).text()
     inbox = await (await trial.get("/transmissions")).text()
     assert f'href="/documents/{did}"' in inbox
     assert (await trial.get(f"/documents/{did}")).status == 200
