@@ -115,7 +115,7 @@ async def _new_document(session: AsyncSession, actor: Actor, clue_id: int, kind:
 
 async def _add_version(
     session: AsyncSession, actor: Actor, doc: Document, file_id: str, media_type: str, filename: str, text: str,
-    now: dt.datetime, *, docx_file_id: str | None = None, note: str = "",
+    now: dt.datetime, *, docx_file_id: str | None = None, note: str = "", filled: str = "",
 ) -> DocumentVersion:  # fmt: skip
     last = await session.scalar(
         select(DocumentVersion.number)
@@ -125,7 +125,7 @@ async def _add_version(
     )
     version = DocumentVersion(
         document_id=doc.id, number=(last or 0) + 1, file_id=file_id, media_type=media_type, filename=filename,
-        docx_file_id=docx_file_id, text=text, note=note, created_by=actor.user_id, created_at=now,
+        docx_file_id=docx_file_id, text=text, filled=filled, note=note, created_by=actor.user_id, created_at=now,
     )  # fmt: skip
     session.add(version)
     await session.flush()
@@ -203,6 +203,7 @@ async def save_generated(
     docx_id = await _store(session, store, actor, clue.id, rendered.docx, FileKind.DOCUMENT, uploads.DOCX)
     version = await _add_version(
         session, actor, doc, pdf_id, uploads.PDF, f"{filled.number}.pdf", rendered.text, now, docx_file_id=docx_id,
+        filled=json.dumps(filled.as_json(), ensure_ascii=False),
     )  # fmt: skip
     recording = filled.recording
     await audit.record(
@@ -350,6 +351,39 @@ async def decide(
         session, actor.audit, "document.approved" if approve else "document.rejected", OBJECT_TYPE, doc.id,
         {"version": current.number, "approver": approver.value, "comment": comment[:4000]}, at=now,
     )  # fmt: skip
+
+
+async def approved_copy(session: AsyncSession, doc: Document) -> tuple[Kind, Filled] | None:
+    """What the approved version prints: the generated version's content with the approvals signed on it (定稿)."""
+    if doc.status is not DocumentStatus.APPROVED or not KINDS[doc.kind].generated:
+        return None
+    current = await latest(session, doc.id)
+    if not current.filled:
+        return None  # an uploaded version (an edited DOCX): the hub cannot print it again
+    signed = [a for a in await approvals(session, doc.id) if a.version_number == current.number and a.approved]
+    steps = tuple(
+        (a.approver, a.decided_label, a.comment or "同意", chinese_date(a.decided_at.astimezone(LOCAL_TZ).date())) for a in signed
+    )
+    filled = Filled.from_json(json.loads(current.filled))
+    return KINDS[doc.kind], Filled(filled.facts, filled.fields, filled.number, filled.date, filled.recording, steps)
+
+
+async def save_approved_copy(
+    session: AsyncSession, store: EvidenceStore, actor: Actor, doc: Document, kind: Kind, filled: Filled, rendered: Rendered,
+    now: dt.datetime,
+) -> DocumentVersion:  # fmt: skip
+    """The approved version with its approvals printed, as a new version; the document stays approved."""
+    pdf_id = await _store(session, store, actor, doc.clue_id, rendered.pdf, FileKind.DOCUMENT, uploads.PDF)
+    docx_id = await _store(session, store, actor, doc.clue_id, rendered.docx, FileKind.DOCUMENT, uploads.DOCX)
+    version = await _add_version(
+        session, actor, doc, pdf_id, uploads.PDF, f"{filled.number}（定稿）.pdf", rendered.text, now, docx_file_id=docx_id,
+        note="审批后定稿（印有审批意见）", filled=json.dumps(filled.as_json(), ensure_ascii=False),
+    )  # fmt: skip
+    await audit.record(
+        session, actor.audit, "document.finalised", OBJECT_TYPE, doc.id,
+        {"version": version.number, "pdf_file_id": pdf_id, "docx_file_id": docx_id}, at=now,
+    )  # fmt: skip
+    return version
 
 
 async def approvals(session: AsyncSession, document_id: int) -> Sequence[DocumentApproval]:

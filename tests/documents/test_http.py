@@ -205,6 +205,11 @@ async def test_a_report_is_approved_along_its_chain_then_sent_to_another_unit_wh
     assert done.headers["Location"] == f"/documents/{did}"
     async with database.transaction(write=False) as s:
         assert (await s.get(Document, did)).status is DocumentStatus.APPROVED
+    # the approved version is printed again with the approvals signed on it (定稿), as version 2
+    final = await casemgmt.get(f"/documents/{did}/versions/2/file")
+    assert final.status == 200
+    words = pdf_text(await final.read())
+    assert "审批意见" in words and "分管领导意见" in words and "主要负责人意见" in words and "同意" in words
 
     trial_unit = await unit_id(database, "office.trial")
     sent = await casemgmt.post_form(f"/documents/{did}/transmissions", {"to_unit_id": str(trial_unit), "note": "移送审理"})
