@@ -26,6 +26,13 @@ async def _actor(s: Any, username: str) -> Any:
     return actor
 
 
+async def _print_approved(s: Any, store: EvidenceStore, actor: Any, doc: Any, now: Any) -> None:
+    found = await service.approved_copy(s, doc)
+    if found is not None:
+        kind, filled = found
+        await service.save_approved_copy(s, store, actor, doc, kind, filled, await service.render_off_loop(kind, filled), now)
+
+
 async def load_demo(app: web.Application) -> dict[str, int]:
     db, now, settings = app[DB], app[CLOCK].now(), app[SETTINGS]
     store = await EvidenceStore.open(settings.var_dir, master_key_b64=settings.master_key)
@@ -58,6 +65,7 @@ async def load_demo(app: web.Application) -> dict[str, int]:
             await service.submit(s, casemgmt, report, now)
             await service.decide(s, ctx, deputy, report, filed, True, "同意，呈主要负责人审批。", now)
             await service.decide(s, ctx, leader, report, filed, True, "同意。", now)
+            await _print_approved(s, store, leader, report, now)
             petition_office = await s.scalar(select(OrgUnit.id).where(OrgUnit.code == "office.petition"))
             assert petition_office is not None
             await service.transmit(s, casemgmt, report, petition_office, "请信访室答复实名举报人。", now)
@@ -82,6 +90,7 @@ async def load_demo(app: web.Application) -> dict[str, int]:
             }, now)  # fmt: skip
             await service.submit(s, casemgmt, trial, now)
             await service.decide(s, ctx, leader, trial, at_trial, True, "同意审理意见。", now)
+            await _print_approved(s, store, leader, trial, now)
             await service.generate(s, store, casemgmt, at_trial, DocumentKind.SANCTION_DECISION, {
                 "facts": "违规接受管理和服务对象宴请，收受礼品礼金共计一万二千元。",
                 "basis": "《中国共产党纪律处分条例》第一百零二条、第一百零四条。",

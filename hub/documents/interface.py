@@ -7,5 +7,15 @@ from __future__ import annotations
 from hub.documents import service
 from hub.documents.kinds import KINDS
 from hub.documents.models import Document, DocumentKind, DocumentStatus, DocumentVersion
+from hub.documents.waiting import Waiting, waiting
 
-__all__ = ["KINDS", "Document", "DocumentKind", "DocumentStatus", "DocumentVersion", "service"]
+__all__ = [
+    "KINDS",
+    "Document",
+    "DocumentKind",
+    "DocumentStatus",
+    "DocumentVersion",
+    "Waiting",
+    "service",
+    "waiting",
+]

@@ -7,8 +7,9 @@ Each kind numbers its documents in a sequence of its own per year (``hub.numberi
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from types import MappingProxyType
+from typing import Any
 
 from hub.documents.content import Block, Facts, Heading, Line, Paragraphs, Signatures, Title
 from hub.documents.models import DocumentKind
@@ -59,6 +60,28 @@ class Filled:
     number: str
     date: str  # 2026年11月27日
     recording: RecordingRef | None = None
+    # the signed approval steps (approver, name, decision and comment, date), printed on the approved version
+    approvals: tuple[tuple[str, str, str, str], ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {"facts": asdict(self.facts), "fields": dict(self.fields), "number": self.number, "date": self.date,
+                "recording": asdict(self.recording) if self.recording else None}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> Filled:
+        rec = raw.get("recording")
+        recording = RecordingRef(rec["title"], rec["started"], rec["ended"], tuple(rec["fingerprints"])) if rec else None
+        return cls(CaseFacts(**raw["facts"]), raw["fields"], raw["number"], raw["date"], recording)
+
+
+APPROVER_TITLES = {"ZY": "主要负责人", "FG": "分管领导", "DW": "党委", "CWH": "常委会", "SJ": "上级纪委监委"}
+
+
+def _approvals(filled: Filled) -> list[Block]:
+    if not filled.approvals:
+        return []
+    rows = tuple((f"{APPROVER_TITLES.get(a, a)}意见", f"{text}　{name}　{day}") for a, name, text, day in filled.approvals)
+    return [Heading("审批意见"), Facts(rows)]
 
 
 @dataclass(frozen=True)
@@ -106,6 +129,7 @@ def _standard(kind: Kind, filled: Filled) -> list[Block]:
         Heading("问题线索摘要"),
         Paragraphs(filled.facts.summary),
         *_sections(kind, filled),
+        *_approvals(filled),
         Signatures(("承办人", "审核人", "批准人")),
         Line(filled.date, align="right"),
     ]

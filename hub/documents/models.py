@@ -67,6 +67,7 @@ class DocumentVersion(Base):
     filename: Mapped[str] = mapped_column(String(200))
     docx_file_id: Mapped[str | None] = mapped_column(ForeignKey("stored_files.id"))
     text: Mapped[str] = mapped_column(Text, default="")  # the full text, for search
+    filled: Mapped[str] = mapped_column(Text, default="")  # generated: what it was generated from (JSON), to print again
     note: Mapped[str] = mapped_column(String(300), default="")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

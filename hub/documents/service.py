@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ from hub.documents.models import Document, DocumentApproval, DocumentKind, Docum
 from hub.errors import Conflict, Forbidden, Invalid, NotFound
 from hub.i18n import N_
 from hub.org.interface import OrgUnit, UnitKind
+from hub.rooms.interface import recordings
 from hub.store.interface import EvidenceStore, FileKind, Labels, StoredFile, grouped, record_closed
 
 OBJECT_TYPE = "document"
@@ -58,39 +60,34 @@ async def case_facts(session: AsyncSession, clue: Any) -> CaseFacts:
 
 @dataclass(frozen=True)
 class CaseRecording:
-    """A recording of the case as the store knows it: its segments' files, grouped by room session."""
+    """A recording of the case (rooms' recordings): its time, the people in it, and its segments' fingerprints."""
 
-    room_session_id: int
+    recording_id: int
     started: dt.datetime
     ended: dt.datetime | None
-    fingerprints: tuple[str, ...]
+    people: tuple[str, ...]
+    fingerprints: tuple[str, ...]  # one per segment, in order, grouped for reading aloud
 
-    def ref(self, title: str) -> RecordingRef:
+    def ref(self) -> RecordingRef:
         fmt = "%Y-%m-%d %H:%M:%S"
         ended = self.ended.astimezone(LOCAL_TZ).strftime(fmt) if self.ended else "—"
+        title = f"第{self.recording_id}号录音录像" + (f"（{'、'.join(self.people)}）" if self.people else "")
         return RecordingRef(title, self.started.astimezone(LOCAL_TZ).strftime(fmt), ended, self.fingerprints)
 
 
 async def case_recordings(session: AsyncSession, clue_id: int) -> list[CaseRecording]:
-    rows = (
-        await session.scalars(
-            select(StoredFile)
-            .where(StoredFile.case_id == clue_id, StoredFile.kind == FileKind.RECORDING, StoredFile.manifest_sha256.is_not(None))
-            .order_by(StoredFile.created_at)
-        )
-    ).all()
-    by_session: dict[int, list[StoredFile]] = {}
-    for f in rows:
-        by_session.setdefault(f.room_session_id or 0, []).append(f)
-    return [
-        CaseRecording(
-            sid,
-            files[0].created_at,
-            files[-1].closed_at,
-            tuple(grouped(f.manifest_sha256 or "") for f in files),
-        )
-        for sid, files in by_session.items()
-    ]
+    out = []
+    for rec in await recordings.recordings_of_case(session, clue_id):
+        segments = await recordings.segments_of(session, rec.id)
+        ids = [x.file_id for x in segments]
+        files = {f.id: f for f in (await session.scalars(select(StoredFile).where(StoredFile.id.in_(ids)))).all()}
+        people: dict[str, str] = {}
+        for segment in segments:
+            for track in json.loads(segment.tracks or "[]"):
+                people.setdefault(str(track.get("participant", "")), str(track.get("name", "")))
+        fingerprints = tuple(grouped(files[i].manifest_sha256 or "") for i in ids if i in files and files[i].manifest_sha256)
+        out.append(CaseRecording(rec.id, rec.started_at, rec.ended_at, tuple(n for n in people.values() if n), fingerprints))
+    return out
 
 
 async def _store(
@@ -118,7 +115,7 @@ async def _new_document(session: AsyncSession, actor: Actor, clue_id: int, kind:
 
 async def _add_version(
     session: AsyncSession, actor: Actor, doc: Document, file_id: str, media_type: str, filename: str, text: str,
-    now: dt.datetime, *, docx_file_id: str | None = None, note: str = "",
+    now: dt.datetime, *, docx_file_id: str | None = None, note: str = "", filled: str = "",
 ) -> DocumentVersion:  # fmt: skip
     last = await session.scalar(
         select(DocumentVersion.number)
@@ -128,7 +125,7 @@ async def _add_version(
     )
     version = DocumentVersion(
         document_id=doc.id, number=(last or 0) + 1, file_id=file_id, media_type=media_type, filename=filename,
-        docx_file_id=docx_file_id, text=text, note=note, created_by=actor.user_id, created_at=now,
+        docx_file_id=docx_file_id, text=text, filled=filled, note=note, created_by=actor.user_id, created_at=now,
     )  # fmt: skip
     session.add(version)
     await session.flush()
@@ -170,7 +167,7 @@ def generated_kind(kind_value: str) -> Kind:
 
 async def prepare(
     session: AsyncSession, clue: Any, kind: Kind, fields: Mapping[str, str], now: dt.datetime,
-    *, recording_session_id: int | None = None,
+    *, recording_id: int | None = None,
 ) -> Filled:  # fmt: skip
     """Check the fields, find the recording cited, and take the document's number (文号): all a rendering needs.
 
@@ -178,11 +175,11 @@ async def prepare(
     the layout of pages; a generation that fails afterwards leaves a gap in the numbering, as a spoiled form does."""
     clean = check_fields(kind, fields)
     recording = None
-    if recording_session_id is not None:
-        found = [r for r in await case_recordings(session, clue.id) if r.room_session_id == recording_session_id]
+    if recording_id is not None:
+        found = [r for r in await case_recordings(session, clue.id) if r.recording_id == recording_id]
         if not found:
             raise Invalid("bad_recording", N_("This recording is not one of this case's."), fields={"recording": "?"})
-        recording = found[0].ref(f"第{recording_session_id}号谈话录音录像")
+        recording = found[0].ref()
     number = await _number(session, kind, now)
     return Filled(await case_facts(session, clue), clean, number, chinese_date(now.astimezone(LOCAL_TZ).date()), recording)
 
@@ -206,6 +203,7 @@ async def save_generated(
     docx_id = await _store(session, store, actor, clue.id, rendered.docx, FileKind.DOCUMENT, uploads.DOCX)
     version = await _add_version(
         session, actor, doc, pdf_id, uploads.PDF, f"{filled.number}.pdf", rendered.text, now, docx_file_id=docx_id,
+        filled=json.dumps(filled.as_json(), ensure_ascii=False),
     )  # fmt: skip
     recording = filled.recording
     await audit.record(
@@ -220,12 +218,12 @@ async def save_generated(
 
 async def generate(
     session: AsyncSession, store: EvidenceStore, actor: Actor, clue: Any, kind_value: DocumentKind,
-    fields: Mapping[str, str], now: dt.datetime, *, recording_session_id: int | None = None,
+    fields: Mapping[str, str], now: dt.datetime, *, recording_id: int | None = None,
 ) -> Document:  # fmt: skip
     """A standard document filled from the case and ``fields``, numbered, rendered and stored in one unit of work
     (the demo and scripts; the page takes the number, renders and stores in three steps)."""
     kind = generated_kind(kind_value)
-    filled = await prepare(session, clue, kind, fields, now, recording_session_id=recording_session_id)
+    filled = await prepare(session, clue, kind, fields, now, recording_id=recording_id)
     return await save_generated(session, store, actor, clue, kind, filled, await render_off_loop(kind, filled), now)
 
 
@@ -353,6 +351,39 @@ async def decide(
         session, actor.audit, "document.approved" if approve else "document.rejected", OBJECT_TYPE, doc.id,
         {"version": current.number, "approver": approver.value, "comment": comment[:4000]}, at=now,
     )  # fmt: skip
+
+
+async def approved_copy(session: AsyncSession, doc: Document) -> tuple[Kind, Filled] | None:
+    """What the approved version prints: the generated version's content with the approvals signed on it (定稿)."""
+    if doc.status is not DocumentStatus.APPROVED or not KINDS[doc.kind].generated:
+        return None
+    current = await latest(session, doc.id)
+    if not current.filled:
+        return None  # an uploaded version (an edited DOCX): the hub cannot print it again
+    signed = [a for a in await approvals(session, doc.id) if a.version_number == current.number and a.approved]
+    steps = tuple(
+        (a.approver, a.decided_label, a.comment or "同意", chinese_date(a.decided_at.astimezone(LOCAL_TZ).date())) for a in signed
+    )
+    filled = Filled.from_json(json.loads(current.filled))
+    return KINDS[doc.kind], Filled(filled.facts, filled.fields, filled.number, filled.date, filled.recording, steps)
+
+
+async def save_approved_copy(
+    session: AsyncSession, store: EvidenceStore, actor: Actor, doc: Document, kind: Kind, filled: Filled, rendered: Rendered,
+    now: dt.datetime,
+) -> DocumentVersion:  # fmt: skip
+    """The approved version with its approvals printed, as a new version; the document stays approved."""
+    pdf_id = await _store(session, store, actor, doc.clue_id, rendered.pdf, FileKind.DOCUMENT, uploads.PDF)
+    docx_id = await _store(session, store, actor, doc.clue_id, rendered.docx, FileKind.DOCUMENT, uploads.DOCX)
+    version = await _add_version(
+        session, actor, doc, pdf_id, uploads.PDF, f"{filled.number}（定稿）.pdf", rendered.text, now, docx_file_id=docx_id,
+        note="审批后定稿（印有审批意见）", filled=json.dumps(filled.as_json(), ensure_ascii=False),
+    )  # fmt: skip
+    await audit.record(
+        session, actor.audit, "document.finalised", OBJECT_TYPE, doc.id,
+        {"version": version.number, "pdf_file_id": pdf_id, "docx_file_id": docx_id}, at=now,
+    )  # fmt: skip
+    return version
 
 
 async def approvals(session: AsyncSession, document_id: int) -> Sequence[DocumentApproval]:

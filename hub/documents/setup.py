@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import shutil
+import subprocess
 from typing import Any
 
+import structlog
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,10 +19,30 @@ from hub.documents.models import Document, Transmission
 from hub.http.keys import HOME_TILES, LABELS, POLICY, HomeTile
 from hub.i18n import N_
 
+log = structlog.get_logger("hub.documents")
+
 
 async def clue_page_part(session: AsyncSession, actor: Actor, clue: Any) -> tuple[str, dict[str, Any]] | None:
     """The documents section of a clue's page (the cases part includes it)."""
     return "documents/_clue_part.html", {"case_id": clue.id, "documents": await service.documents_of_case(session, clue.id)}
+
+
+def chinese_fonts() -> list[str]:
+    """The font families fontconfig offers for simplified Chinese (what WeasyPrint will print with)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return []
+    found = subprocess.run(  # noqa: S603 - a fixed command, no input from anyone
+        [fc_list, ":lang=zh-cn", "family"], capture_output=True, text=True, timeout=30, check=False
+    )
+    return [line for line in found.stdout.splitlines() if line.strip()]
+
+
+async def check_fonts(app: web.Application) -> None:
+    """No silent failure: a hub that would print boxes instead of Chinese says so when it starts."""
+    families = await asyncio.to_thread(chinese_fonts)
+    if not any("CJK" in f for f in families):
+        log.error("documents_without_chinese_font", fix="apt-get install fonts-noto-cjk libharfbuzz-subset0", found=families)
 
 
 def _sees_documents(actor: object) -> bool:
@@ -41,6 +65,16 @@ def setup(app: web.Application) -> None:
     app[LABELS].update(DOCUMENT_LABELS)
     app.router.add_routes(views.routes.table)
     app.setdefault(CLUE_PAGE_PARTS, []).append(clue_page_part)
+    app.on_startup.append(check_fonts)
+    app[HOME_TILES].append(
+        HomeTile(
+            N_("Documents waiting for me"),
+            "/documents/waiting",
+            N_("Documents whose approval step is yours to sign, and documents sent to your unit to receive."),
+            _sees_documents,
+            order=26,
+        )
+    )
     app[HOME_TILES].append(
         HomeTile(
             N_("Document search"),

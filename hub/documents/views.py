@@ -8,6 +8,7 @@ import asyncio
 from typing import Any
 from urllib.parse import quote
 
+import structlog
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
@@ -22,14 +23,16 @@ from hub.documents.labels import MEDIA_LABELS
 from hub.documents.models import Document, DocumentStatus, Transmission
 from hub.documents.search import search
 from hub.documents.uploads import MAX_UPLOAD_BYTES
+from hub.documents.waiting import waiting
 from hub.errors import Conflict, Forbidden, Invalid
-from hub.http.keys import POLICY
+from hub.http.keys import DB, POLICY
 from hub.http.views import Call, Permission, Routes, in_transaction
 from hub.i18n import N_
 from hub.org.interface import OrgUnit
 from hub.store.interface import STORE, StoredFile, grouped
 
 routes = Routes()
+log = structlog.get_logger("hub.documents")
 SEE_CASE = Permission("view", "clue")
 SEE_DOCUMENT = Permission("view", "document")
 SEE_TRANSMISSION = Permission("view", "document_transmission")
@@ -61,6 +64,12 @@ async def search_page(call: Call[None]) -> dict[str, Any]:
     if phrase.strip():
         await audit.record(call.db, call.actor.audit, "document.searched", "document_search", "", {"q": phrase}, at=call.now)
     return {"q": phrase, "hits": hits}
+
+
+@routes.get("/documents/waiting", template="documents/waiting.html", summary="Documents waiting for one's signature or receipt.")
+async def waiting_page(call: Call[None]) -> dict[str, Any]:
+    found = await waiting(call.db, call.app[POLICY], call.app[CASES], call.actor)
+    return {"waiting": found}
 
 
 @routes.get("/cases/{id}/documents", permission=SEE_CASE, template="documents/case.html", summary="A case's documents.")
@@ -118,7 +127,7 @@ async def generate_form(call: Call[GenerateForm]) -> str:
     async def reserve(s: AsyncSession) -> tuple[Kind, Filled]:
         clue = await case(s)
         kind = service.generated_kind(call.body.kind)
-        return kind, await service.prepare(s, clue, kind, fields, call.now, recording_session_id=call.body.recording)
+        return kind, await service.prepare(s, clue, kind, fields, call.now, recording_id=call.body.recording)
 
     kind, filled = await in_transaction(call.request, reserve)
     rendered = await service.render_off_loop(kind, filled)
@@ -258,10 +267,31 @@ class DecisionForm(BaseModel):
 )  # fmt: skip
 async def decision_form(call: Call[DecisionForm]) -> None:
     clue = await _case_for_change(call)
-    body = call.body
-    await service.decide(
-        call.db, call.app[CASES], call.actor, call.target, clue, body.decision == "approve", body.comment, call.now
-    )
+    body, doc = call.body, call.target
+    await service.decide(call.db, call.app[CASES], call.actor, doc, clue, body.decision == "approve", body.comment, call.now)
+    if doc.status is DocumentStatus.APPROVED:
+        document_id = doc.id
+        call.after_commit(lambda: _print_approved(call, document_id))
+
+
+async def _print_approved(call: Call[Any], document_id: int) -> None:
+    """Once the approval is committed: print the approved version with its approvals (定稿), outside the transaction
+    that signed it; the approval stands even if this fails (the error is logged)."""
+    db = call.app[DB]
+    try:
+        async with db.transaction(write=False) as s:
+            doc = await s.get(Document, document_id)
+            found = await service.approved_copy(s, doc) if doc is not None else None
+        if found is None:
+            return
+        kind, filled = found
+        rendered = await service.render_off_loop(kind, filled)
+        async with db.transaction() as s:
+            doc = await s.get(Document, document_id)
+            if doc is not None and doc.status is DocumentStatus.APPROVED:
+                await service.save_approved_copy(s, call.app[STORE], call.actor, doc, kind, filled, rendered, call.now)
+    except Exception:  # the approval is recorded; a missing print is logged, and the page still offers the earlier PDF
+        log.exception("document_final_print_failed", document_id=document_id)
 
 
 class TransmitForm(BaseModel):

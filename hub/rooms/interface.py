@@ -9,6 +9,7 @@ from hub.rooms.case_links import CASE_CHOICES, CaseChoices
 from hub.rooms.live_calls import LIVE_CALLS, CallHook
 from hub.rooms.models import Room, RoomKind, RoomSession, SessionKind
 from hub.rooms.participants import RIGHTS, ParticipantRole, Rights
+from hub.rooms.recording import service as recordings
 from hub.rooms.recording.keys import CASE_RESOLVER
 from hub.rooms.recording.models import Recording
 from hub.rooms.recording.summary import RecordingBrief, case_recordings, petition_recordings
@@ -34,6 +35,7 @@ __all__ = [
     "case_recordings",
     "issue_token",
     "petition_recordings",
+    "recordings",
     "sessions",
     "unfinished_causes",
     "verify_recordings",

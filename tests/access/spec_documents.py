@@ -49,6 +49,7 @@ def probes(world: World) -> list[Probe]:
         Probe("POST", "/documents/{id}/transmissions", f"/documents/{GUESSED_ID}/transmissions", expect("/documents", staff=404), body={"to_unit_id": 1}, form=True, note="guessed document"),
         Probe("GET", "/documents/search", "/documents/search?q=%E9%93%B6%E8%A1%8C", expect("/documents", staff=200)),
         Probe("GET", "/transmissions", "/transmissions", expect("/transmissions", staff=200)),
+        Probe("GET", "/documents/waiting", "/documents/waiting", expect("/documents", staff=200)),
         # the receiving unit signs the receipt (303 back to its list); the sending side sees it but may not sign (303)
         Probe("POST", "/transmissions/{id}/receipt", f"/transmissions/{tid}/receipt", expect("/transmissions", **_by_sight(sees=303, receiver=303)), body={}, form=True),
         Probe("POST", "/transmissions/{id}/receipt", f"/transmissions/{GUESSED_ID}/receipt", expect("/transmissions", staff=404), body={}, form=True, note="guessed id"),

@@ -7,6 +7,7 @@ Xini's commission see it; joint group 1 does not.
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import docx
@@ -15,12 +16,40 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from hub.audit import AuditEntry
+from hub.auth.models import User
 from hub.documents.kinds import KINDS, Filled
 from hub.documents.models import Document, DocumentKind, DocumentStatus
 from hub.documents.service import render
 from hub.org.models import OrgUnit
+from hub.rooms.models import RoomSession, SessionKind, SessionStatus
+from hub.rooms.recording import service as recording_service
+from hub.rooms.recording.models import RecordingSegment, SegmentStatus
 from hub.store.interface import STORE, FileKind, Labels, grouped, record_closed
+from tests.conftest import START as NOW
 from tests.documents.test_rendering import FACTS
+
+
+async def recorded_interview(app, database, case_id: int):
+    """A finished recording of the case with one segment whose file is in the store (as the recorder leaves it)."""
+    async with database.transaction() as s:
+        host = await s.scalar(select(User.id).where(User.username == "group1.1"))
+        room_session = RoomSession(
+            kind=SessionKind.INTERVIEW, title="谈话", status=SessionStatus.OPEN, host_user_id=host, created_at=NOW
+        )
+        s.add(room_session)
+        await s.flush()
+        labels = Labels(case_id=case_id, room_session_id=room_session.id, participants=("user-1",))
+        signed = await app[STORE].put(b"\x1aE\xdf\xa3 recorded interview", FileKind.RECORDING, "video/webm", labels)
+        await record_closed(s, signed)
+        resume = await recording_service.begin(
+            s, room_session_id=room_session.id, signaling_room=room_session.signaling_room, case_id=case_id, now=NOW
+        )
+        tracks = [{"participant": "user-1", "name": "李明", "role": "host", "kind": "audio", "codec": "opus", "track": 0}]
+        s.add(RecordingSegment(recording_id=resume.recording_id, position=1, file_id=signed.manifest.file_id,
+                               status=SegmentStatus.CLOSED, started_at=NOW, ended_at=NOW, duration_ms=1000,
+                               tracks=json.dumps(tracks)))  # fmt: skip
+        await recording_service.finish(s, resume.recording_id, now=NOW, reason="ended_by_host")
+    return signed, resume.recording_id
 
 
 async def unit_id(database, code: str) -> int:
@@ -76,17 +105,13 @@ async def audit_actions(database, document: int) -> list[str]:
 async def test_an_interview_record_is_printed_with_the_case_the_subject_and_the_recording_fingerprint(new_browser, app, database):
     casemgmt = await signed_in(new_browser, "casemgmt1")
     cid, number = await new_clue(casemgmt, database)
-    signed = await app[STORE].put(
-        b"\x1aE\xdf\xa3 recorded interview", FileKind.RECORDING, "video/webm", Labels(case_id=cid, room_session_id=77)
-    )
-    async with database.transaction() as s:
-        await record_closed(s, signed)
+    signed, rid = await recorded_interview(app, database, cid)
 
     page = await casemgmt.get(f"/cases/{cid}/documents")
-    assert page.status == 200 and 'value="77"' in await page.text()
+    assert page.status == 200 and f'value="{rid}"' in await page.text() and "李明" in await page.text()
     resp = await casemgmt.post_form(f"/cases/{cid}/documents/generate", {
         "kind": "interview_record", "started": "2026-11-27 09:00", "ended": "2026-11-27 10:30", "place": "锡尼镇谈话室",
-        "interviewers": "李明、赵刚", "recorder": "孙丽", "recording": "77",
+        "interviewers": "李明、赵刚", "recorder": "孙丽", "recording": str(rid),
         "content": "问：你是否收受过礼金？\n答：收受过两万元。",
     })  # fmt: skip
     assert resp.status == 303, await resp.text()
@@ -169,6 +194,9 @@ async def test_a_report_is_approved_along_its_chain_then_sent_to_another_unit_wh
     refused = await casemgmt.post_form(f"/documents/{did}/decision", {"decision": "approve"})
     assert "error=" in refused.headers["Location"]
     deputy, leader = await signed_in(new_browser, "deputy1"), await signed_in(new_browser, "leader")
+    # the deputy's to-do list holds it (and the main leader's, who may sign for a deputy); not the office's that wrote it
+    assert f'href="/documents/{did}"' in await (await deputy.get("/documents/waiting")).text()
+    assert f'href="/documents/{did}"' not in await (await casemgmt.get("/documents/waiting")).text()
     first = await deputy.post_form(f"/documents/{did}/decision", {"decision": "approve", "comment": "同意"})
     assert first.headers["Location"] == f"/documents/{did}"
     # the deputy's step is signed: the main leader's is not the deputy's
@@ -177,11 +205,17 @@ async def test_a_report_is_approved_along_its_chain_then_sent_to_another_unit_wh
     assert done.headers["Location"] == f"/documents/{did}"
     async with database.transaction(write=False) as s:
         assert (await s.get(Document, did)).status is DocumentStatus.APPROVED
+    # the approved version is printed again with the approvals signed on it (定稿), as version 2
+    final = await casemgmt.get(f"/documents/{did}/versions/2/file")
+    assert final.status == 200
+    words = pdf_text(await final.read())
+    assert "审批意见" in words and "分管领导意见" in words and "主要负责人意见" in words and "同意" in words
 
     trial_unit = await unit_id(database, "office.trial")
     sent = await casemgmt.post_form(f"/documents/{did}/transmissions", {"to_unit_id": str(trial_unit), "note": "移送审理"})
     assert sent.headers["Location"] == f"/documents/{did}"
     trial = await signed_in(new_browser, "trial1")
+    assert f'href="/documents/{did}"' in await (await trial.get("/documents/waiting")).text()
     inbox = await (await trial.get("/transmissions")).text()
     assert f'href="/documents/{did}"' in inbox
     assert (await trial.get(f"/documents/{did}")).status == 200

@@ -58,6 +58,7 @@ def upgrade() -> None:
         sa.Column("filename", sa.String(length=200), nullable=False),
         sa.Column("docx_file_id", sa.String(length=36), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("filled", sa.Text(), nullable=False),
         sa.Column("note", sa.String(length=300), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
