@@ -220,7 +220,7 @@ class CaseSettingsRule:
     def allows(self, actor: Actor, action: str, obj: CaseSettings) -> bool:
         if action == "view":
             return actor.is_staff
-        return action == "change" and actor.is_staff and actor.is_admin
+        return action == "change" and actor.is_staff and actor.is_system_admin
 
     def where(self, actor: Actor, action: str) -> ColumnElement[bool]:
         return false()  # not a table: there is no list of settings objects to filter

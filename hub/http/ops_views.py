@@ -1,12 +1,17 @@
-"""Operations endpoints: health and Prometheus metrics, open to anyone (nginx keeps /metrics internal, see deploy/)."""
+"""Operations endpoints: health (anyone) and Prometheus metrics, only for the addresses or the token an operator
+configured (HUB_METRICS_ADDRESSES, HUB_METRICS_TOKEN); anyone else gets 404, as if there were none."""
 
 from __future__ import annotations
+
+import hmac
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.http.context import peer_within, relayed
+from hub.http.keys import SETTINGS
 from hub.http.views import Call, Routes, Who, in_transaction
 
 routes = Routes()
@@ -27,4 +32,10 @@ async def healthz(call: Call[None]) -> web.Response:
 
 @routes.get("/metrics", who=Who.ANYONE, tx=False, summary="Prometheus metrics.")
 async def metrics(call: Call[None]) -> web.Response:
+    settings = call.app[SETTINGS]
+    token = call.request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    by_token = bool(settings.metrics_token) and hmac.compare_digest(token.encode(), settings.metrics_token.encode())
+    by_address = not relayed(call.request) and peer_within(call.request, settings.metrics_networks)
+    if not (by_token or by_address):
+        raise web.HTTPNotFound()
     return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})

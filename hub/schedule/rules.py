@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 
 from hub.access.actor import Actor
+from hub.access.roles import ADMINISTRATORS
 from hub.cases.interface import OfficeDirectory
 from hub.org.interface import OfficeCode
 from hub.schedule.models import (
@@ -115,7 +116,7 @@ class InterviewRule:
         if action == "view":
             return involved or self.planners.sees_interviews(actor)
         if action in ("create",):
-            return actor.role is not None and actor.role.value != "admin"
+            return actor.role is not None and actor.role not in ADMINISTRATORS
         if action in ("update", "cancel"):
             return involved or actor.is_main_leader or actor.is_deputy
         return False

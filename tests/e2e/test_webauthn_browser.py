@@ -16,11 +16,16 @@ from hub.demo.org import DEMO_PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("database", ["sqlite"], indirect=True)]
 
 
+_APP: list[Any] = []  # the app under test, for the security administrator's enrolment codes
+
+
 @pytest.fixture
 async def key_url(aiohttp_server, app, seeded, settings):  # type: ignore[no-untyped-def]
+    _APP[:] = [app]
     server = await aiohttp_server(app, host="127.0.0.1")
     settings.require_security_key = True
     settings.public_origin = f"http://localhost:{server.port}"
+    settings.demo = True  # the default list of approved models, plus Chromium's virtual authenticator (the demo's)
     return settings.public_origin
 
 
@@ -72,9 +77,26 @@ async def _use_key(page: Any, base: str) -> None:
     await page.click("#key-form button")
 
 
+async def _code_for(username: str) -> str:
+    """The one-time enrolment code the security administrator hands over (issued as the command line does)."""
+    from sqlalchemy import select
+
+    from hub.access.actor import command_line_operator
+    from hub.auth.interface import User, issue_enrolment_code
+    from hub.http.keys import DB
+
+    app = _APP[0]
+    async with app[DB].transaction() as s:
+        user = await s.scalar(select(User).where(User.username == username))
+        code, _until = await issue_enrolment_code(s, app, command_line_operator("test"), user.id)
+    return code
+
+
 async def _enrol_and_sign_in(page: Any, base: str, username: str) -> None:
+    code = await _code_for(username)
     await _password(page, base, username)
     assert page.url.startswith(f"{base}/signin/enrol"), page.url
+    await page.fill("input[name=code]", code)
     await page.click("#key-form button")
     await page.wait_for_url(f"{base}/signin/key**")
     await _use_key(page, base)
