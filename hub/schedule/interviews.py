@@ -73,7 +73,9 @@ async def _lock(session: AsyncSession) -> None:
         await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
 
 
-async def clashes(session: AsyncSession, data: InterviewIn, *, skip: int | None = None) -> Clash:
+async def clashes(session: AsyncSession, data: InterviewIn, *, skip: int | None = None, interviewee: bool = True) -> Clash:
+    """Rooms and people already booked; the interviewee only when ``interviewee`` (the caller sees the schedule):
+    otherwise the form would tell anyone whether a named person is to be interviewed (issue 14, finding 5)."""
     clash = Clash()
     base = _overlaps(data.starts_at, data.ends_at)
     if skip is not None:
@@ -120,6 +122,8 @@ async def clashes(session: AsyncSession, data: InterviewIn, *, skip: int | None 
         if busy_people:
             names = await session.execute(select(User.display_name).where(User.id.in_(busy_people)).order_by(User.id))
             clash.people = list(names.scalars().all())
+    if not interviewee:
+        return clash
     same_person = await session.scalar(
         select(Interview.id).where(
             base, Interview.interviewee_name == data.interviewee_name, Interview.interviewee_ref == data.interviewee_ref
@@ -184,7 +188,7 @@ async def schedule(session: AsyncSession, policy: Policy, actor: Actor, data: In
     )
     await _validate(session, data, now)
     await _lock(session)
-    clash = await clashes(session, data)
+    clash = await clashes(session, data, interviewee=policy.may(actor, "see_schedule", Interview()))
     if clash:
         raise Conflict(
             "double_booked",

@@ -115,6 +115,9 @@ class InterviewRule:
         involved = obj.created_by == actor.user_id or actor.user_id in participants
         if action == "view":
             return involved or self.planners.sees_interviews(actor)
+        if action == "see_schedule":
+            # who may learn that a named person has an interview at a time (the interviewee clash): the planners only
+            return self.planners.sees_interviews(actor)
         if action in ("create",):
             return actor.role is not None and actor.role not in ADMINISTRATORS
         if action in ("update", "cancel"):
