@@ -18,7 +18,7 @@ import { Signaling, SignalingError } from "./signaling.js";
 /**
  * Why a call is over: it ended, we left, the lobby turned us away, a host removed us, we joined again
  * elsewhere, or the connection could not be restored.
- * @typedef {"ended" | "left" | "denied" | "removed" | "replaced" | "lost"} FinishReason
+ * @typedef {"ended" | "left" | "denied" | "removed" | "replaced" | "signed_out" | "lost"} FinishReason
  */
 
 const ADMITS = new Set(["host", "interviewer"]);
@@ -123,7 +123,7 @@ export class Call {
     s.on(SERVER.RECORDING, (m) => this.showRecording(m.active));
     s.on(SERVER.ENDED, () => this.finish("ended"));
     s.on(SERVER.DENIED, () => this.finish("denied"));
-    s.on(SERVER.CLOSED, (m) => this.finish(m.reason === "replaced" ? "replaced" : "removed"));
+    s.on(SERVER.CLOSED, (m) => this.finish(m.reason === "replaced" || m.reason === "signed_out" ? m.reason : "removed"));
   }
 
   /** @param {Joined} m */
