@@ -247,7 +247,9 @@ async def get(session: AsyncSession, policy: Policy, actor: Actor, interview_id:
     interview = await session.get(Interview, interview_id)
     if interview is None:
         raise NotFound("interview")
-    interview.participant_ids = frozenset(p.user_id for p in await participants(session, interview.id))  # type: ignore[attr-defined]
+    people = await participants(session, interview.id)
+    interview.participant_ids = frozenset(p.user_id for p in people)  # type: ignore[attr-defined]
+    interview.interviewer_ids = frozenset(p.user_id for p in people if p.role is ParticipantRole.INTERVIEWER)  # type: ignore[attr-defined]
     policy.require(actor, action, interview)
     return interview
 
@@ -268,9 +270,11 @@ async def link_rooms(
     session: AsyncSession, policy: Policy, calls: CallOpener, actor: Actor, interview_id: int, now: dt.datetime
 ) -> CallLink | None:
     """At the time, link the county room with the township room (the rooms part opens the call)."""
-    interview = await get(session, policy, actor, interview_id, "update")
+    interview = await get(session, policy, actor, interview_id, "link")
     if interview.status is not InterviewStatus.SCHEDULED:
         raise Conflict("cancelled", N_("This interview is cancelled."))
+    if interview.room_session_ref:
+        return None  # linked already: one call per interview, joined from the video rooms page (no parallel session)
     if not interview.starts_at - dt.timedelta(minutes=15) <= now <= interview.ends_at:
         raise Conflict("not_now", N_("The rooms are linked from fifteen minutes before the interview."))
     interviewers = tuple(p.user_id for p in await participants(session, interview.id) if p.role is ParticipantRole.INTERVIEWER)

@@ -120,8 +120,15 @@ class InterviewRule:
             return self.planners.sees_interviews(actor)
         if action in ("create",):
             return actor.role is not None and actor.role not in ADMINISTRATORS
+        interviewers: frozenset[int] = getattr(obj, "interviewer_ids", frozenset())
+        responsible = obj.created_by == actor.user_id or actor.user_id in interviewers or actor.is_main_leader
+        if action == "link":
+            # who opens the call hosts it: the organiser, an interviewer or the main leader, never an accompanying
+            # participant or any deputy (issue 14, finding 4)
+            return responsible
         if action in ("update", "cancel"):
-            return involved or actor.is_main_leader or actor.is_deputy
+            # and coordination (the case management office); a deputy only for interviews he organised
+            return responsible or self.planners.offices.office_of(actor) is OfficeCode.CASE_MANAGEMENT
         return False
 
     def where(self, actor: Actor, action: str) -> ColumnElement[bool]:

@@ -246,6 +246,15 @@ async def test_talk_now_call_and_intake_and_interview_link(browser, new_browser,
     async with kit.db.transaction(write=False) as s:
         rs = await s.scalar(select(RoomSession).where(RoomSession.kind == SessionKind.INTERVIEW))
     assert rs is not None and sorted(rs.room_ids) == sorted([county, town])
+    # linking again opens no parallel session; a deputy neither links (and hosts) nor cancels it (issue 14, finding 4)
+    assert (await organiser.post_form(f"/schedule/interviews/{interview_id}/link", {})).status == 303
+    deputy = await new_browser()
+    assert (await deputy.sign_in("deputy1")).status == 303
+    assert (await deputy.post_form(f"/schedule/interviews/{interview_id}/link", {})).status == 403
+    assert (await deputy.post_form(f"/schedule/interviews/{interview_id}/cancel", {"version": "1"})).status == 403
+    async with kit.db.transaction(write=False) as s:
+        sessions = (await s.scalars(select(RoomSession).where(RoomSession.kind == SessionKind.INTERVIEW))).all()
+    assert len(sessions) == 1
 
 
 async def test_a_deputy_receives_and_the_petition_office_records_the_intake(browser, new_browser, kit):
