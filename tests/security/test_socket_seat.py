@@ -38,3 +38,18 @@ async def test_a_staff_seat_needs_its_own_session(wired, app, database, clock):
         assert refused.value.code == "not_yours"
     finally:
         await ws.close()
+
+
+async def test_a_call_into_a_kiosk_is_opened_only_from_a_booking(wired, database):
+    """Issue 14, finding 4: any staff member could plan a call into any kiosk and host it."""
+    from tests.support.clients import Browser
+
+    async with database.transaction(write=False) as s:
+        from hub.rooms.models import Room
+
+        county = await s.scalar(select(Room.id).where(Room.code == "county.reception.1"))
+        kiosk = await s.scalar(select(Room.id).where(Room.code == "xini.kiosk"))
+    body = {"kind": "reception", "title": "x", "room_ids": [county, kiosk]}
+    staff = Browser(wired)
+    await staff.sign_in("group3.1")
+    assert (await staff.post_json("/api/v1/room-sessions", body)).status == 403
