@@ -206,9 +206,11 @@ async def test_wrong_origin_is_refused(aiohttp_server, app, seeded, settings):
 
     if not HAVE_CHROMIUM:
         pytest.skip("Debian's chromium is not installed")
+    _APP[:] = [app]
     server = await aiohttp_server(app, host="127.0.0.1")
     good, evil = f"http://hub.county.test:{server.port}", f"http://evil.hub.county.test:{server.port}"
     settings.require_security_key = True
+    settings.demo = True  # Chromium's virtual authenticator is an approved model in the demo only
     settings.public_origin = good
     settings.webauthn_rp_id = "hub.county.test"
     args = [
@@ -248,3 +250,18 @@ async def test_missing_key_opens_nothing(chromium, key_url, contexts):
     await _password(page, key_url, "xini1")
     await _use_key(page, key_url)
     await _refused(page, key_url)
+
+
+async def test_a_bare_ip_address_is_told_plainly(chromium, key_url, contexts):
+    """WebAuthn refuses a bare IP as relying party: the page says keys need a host name (issue 14), instead of
+    "the key did not respond"."""
+    page, _cdp, _auth, _errors = await _page_with_key(chromium, contexts)
+    ip = key_url.replace("localhost", "127.0.0.1")
+    await _code_for("tracking1")
+    await _password(page, ip, "tracking1")
+    assert page.url.startswith(f"{ip}/signin/enrol"), page.url
+    await page.fill("input[name=code]", "0000-0000-0000")
+    await page.click("#key-form button")
+    error = page.locator("#key-error")
+    await error.wait_for(state="visible", timeout=15_000)
+    assert "主机名" in await error.inner_text()
