@@ -21,10 +21,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-run: $(STAMP) ## set up everything and serve the demo hub on http://127.0.0.1:8080
+run: $(STAMP) ## set up everything and serve the demo hub on http://localhost:8080 (a host name: keys refuse a bare IP)
 	$(BIN)/hub migrate
 	HUB_DEMO=true $(BIN)/hub demo --if-empty
-	HUB_DEMO=true HUB_LOG_JSON=false $(BIN)/hub serve
+	HUB_DEMO=true HUB_PUBLIC_ORIGIN=http://localhost:8080 HUB_LOG_JSON=false $(BIN)/hub serve
 
 $(NODE_STAMP): package.json package-lock.json
 	@command -v $(NPM) >/dev/null || { echo "type-checking web/static/js needs Node.js and npm"; exit 1; }

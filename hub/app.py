@@ -54,7 +54,7 @@ def _jinja(app: web.Application, catalogs: Catalogs) -> None:
         context_processors=[page_context],
         undefined=jinja2.StrictUndefined,
     )
-    env.install_gettext_callables(catalogs.gettext, catalogs.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(catalogs.page_gettext, catalogs.page_ngettext, newstyle=True)  # type: ignore[attr-defined]
     labels = app[LABELS]
     env.filters["label"] = lambda value: catalogs.gettext(labels.get(value))
     env.filters["local"] = lambda value, fmt="%Y-%m-%d %H:%M": to_local(value).strftime(fmt) if value else ""
@@ -97,7 +97,7 @@ def create_app(
 ) -> web.Application:
     settings = settings or Settings()
     app = web.Application(
-        middlewares=[middleware.request_context, middleware.errors, middleware.csrf, session_actor],
+        middlewares=[middleware.request_context, middleware.errors, session_actor, middleware.csrf],
         client_max_size=32 * 1024**2,
     )
     catalogs = Catalogs()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -69,6 +70,16 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.astimezone(dt.UTC)
 
 
+def private_files(cursor: Any) -> None:
+    """The SQLite file holds personal data in plaintext: readable by the hub's user alone (0600), before the WAL and
+    shared-memory files are made (SQLite gives them the database file's mode)."""
+    cursor.execute("PRAGMA database_list")
+    for _seq, _name, path in cursor.fetchall():
+        if path:
+            with contextlib.suppress(OSError):
+                os.chmod(path, 0o600)
+
+
 def _sqlite_setup(engine: AsyncEngine) -> None:
     """WAL, foreign keys, and explicit BEGIN so that a write transaction takes its lock up front.
 
@@ -81,6 +92,7 @@ def _sqlite_setup(engine: AsyncEngine) -> None:
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
+        private_files(cur)
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=10000")
@@ -145,7 +157,8 @@ class Database:
         self.url = url
         self.schema = schema
         self.is_sqlite = url.startswith("sqlite")
-        kwargs: dict[str, Any] = {"echo": echo}
+        # hide_parameters: an error's message (which reaches the logs) names the SQL, never its values (personal data)
+        kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if not self.is_sqlite:
             kwargs.update(pool_size=pool_size, max_overflow=20, pool_pre_ping=True, connect_args=connect_args(schema))
         self.engine = create_async_engine(url, **kwargs)

@@ -10,6 +10,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
+from markupsafe import escape
 
 LOCALES = ("zh_CN", "en")
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -23,9 +24,15 @@ class Catalogs:
 
     def __init__(self, locale_dir: Path = LOCALE_DIR) -> None:
         self._by_locale: dict[str, NullTranslations] = {"en": NullTranslations()}
+        self._known: set[str] = set()
         for folder in sorted(locale_dir.glob("*/LC_MESSAGES")):
             locale = folder.parent.name
-            self._by_locale[locale] = Translations(io.BytesIO(compile_folder(folder, locale)))
+            catalog = read_folder(folder, locale)
+            self._known.update(str(m.id) for m in catalog if m.id)
+            buf = io.BytesIO()
+            write_mo(buf, catalog)
+            buf.seek(0)
+            self._by_locale[locale] = Translations(buf)
 
     def get(self, locale: str) -> NullTranslations:
         return self._by_locale.get(locale) or self._by_locale["en"]
@@ -35,6 +42,20 @@ class Catalogs:
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.get(current_locale.get()).ngettext(singular, plural, n)
+
+    # Pages: Jinja marks what ``_()`` returns as safe and then formats it with ``%``. Only our own catalogue's
+    # messages are trusted; any other text that reaches ``_()`` (a query parameter, a title someone typed) is
+    # escaped, and its ``%`` doubled so that the formatting gives it back unchanged (issue 14: no markup, no 500).
+
+    def page_gettext(self, message: str) -> str:
+        if message in self._known:
+            return self.gettext(message)
+        return escape(message).replace("%", "%%")
+
+    def page_ngettext(self, singular: str, plural: str, n: int) -> str:
+        if singular in self._known:
+            return self.ngettext(singular, plural, n)
+        return escape(singular if n == 1 else plural).replace("%", "%%")
 
 
 def read_folder(folder: Path, locale: str) -> Catalog:

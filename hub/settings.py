@@ -6,6 +6,7 @@ settings table is generated from, and tested against, this declaration.
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
@@ -84,13 +85,14 @@ class Settings(BaseSettings):
     security_key_aaguids: str = Field(
         "",
         description="Approved key models: comma-separated AAGUIDs whose attestation is accepted at enrolment. "
-        "Empty: any model (attestation is then not requested).",
+        "Empty: the shipped list of FIDO-certified keys (hub/auth/key_models.py; the demo adds Chromium's virtual "
+        "authenticator). any: every model, attestation not requested (tests only).",
     )
     enrolment_window_hours: int = Field(
         72,
         ge=1,
-        description="Hours after an account is created, or after an administrator issues a one-time enrolment, "
-        "during which a staff member without a key may enrol one.",
+        description="Hours a one-time key enrolment code, issued by the security administrator (page or `hub user "
+        "enrolment`), stays valid. Without a code nobody enrols a first key.",
     )
     session_check_seconds: float = Field(
         5.0,
@@ -120,6 +122,20 @@ class Settings(BaseSettings):
         120.0,
         ge=0,
         description="Below this many minutes of recording left in the store, the hub warns the operators (log and metric).",
+    metrics_addresses: str = Field(
+        "127.0.0.1,::1",
+        description="Comma-separated addresses or networks (CIDR) that may read /metrics directly (a request relayed "
+        "by a proxy never counts as one of them). Empty: none.",
+    )
+    metrics_token: str = Field(
+        "",
+        description="A bearer token that also opens /metrics (Authorization: Bearer <token>), e.g. for a Prometheus "
+        "elsewhere. Empty: no token opens it.",
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated addresses or networks (CIDR) of reverse proxies (nginx) whose X-Forwarded-For is "
+        "believed; the client is the last address before them. Empty: X-Forwarded-For is ignored.",
     )
 
     @property
@@ -141,14 +157,22 @@ class Settings(BaseSettings):
         return self.webauthn_rp_id or urlsplit(self.effective_origin).hostname or "localhost"
 
     @property
-    def approved_aaguids(self) -> frozenset[str]:
-        return frozenset(a.strip().lower() for a in self.security_key_aaguids.split(",") if a.strip())
+    def metrics_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return _networks(self.metrics_addresses)
+
+    @property
+    def proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return _networks(self.trusted_proxies)
 
     @property
     def effective_origin(self) -> str:
         if self.public_origin:
             return self.public_origin.rstrip("/")
         return f"http://{self.host}:{self.port}"
+
+
+def _networks(text: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip())
 
 
 def settings_table() -> list[tuple[str, str, str]]:

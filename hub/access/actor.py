@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hub.access.roles import Role
+from hub.access.roles import ADMINISTRATORS, Role
 from hub.audit import AuditActor
 
 
@@ -28,7 +28,28 @@ class Actor:
 
     @property
     def is_admin(self) -> bool:
+        """Any of the three separated administrators (or the command-line operator): sees no case content."""
+        return (self.is_staff or self.kind == "system") and self.role in ADMINISTRATORS
+
+    @property
+    def is_system_admin(self) -> bool:
+        """系统管理员: accounts, rooms, devices, the holiday table."""
         return (self.is_staff or self.kind == "system") and self.role is Role.ADMIN
+
+    @property
+    def is_security_admin(self) -> bool:
+        """安全管理员: roles, units, portfolios, passwords and keys of other accounts."""
+        return self.is_staff and self.role is Role.SECURITY_ADMIN
+
+    @property
+    def is_audit_admin(self) -> bool:
+        """安全审计员: reads the audit log; changes nothing."""
+        return self.is_staff and self.role is Role.AUDIT_ADMIN
+
+    @property
+    def is_operator(self) -> bool:
+        """Whoever runs `hub user ...` on the server: root of the machine, may do what each administrator does."""
+        return self.kind == "system"
 
     @property
     def is_main_leader(self) -> bool:

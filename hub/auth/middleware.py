@@ -9,6 +9,7 @@ from aiohttp import web
 from hub.access.actor import ANONYMOUS, Actor
 from hub.auth import sessions
 from hub.auth.models import SessionStage
+from hub.http.context import cookie_name
 from hub.http.keys import ACTOR, CLOCK, DB, SESSION_STAGE, SETTINGS
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -42,7 +43,7 @@ def complete(app: web.Application, loaded: sessions.Loaded) -> bool:
 @web.middleware
 async def session_actor(request: web.Request, handler: Handler) -> web.StreamResponse:
     request[ACTOR] = ANONYMOUS
-    token = request.cookies.get(sessions.COOKIE, "")
+    token = request.cookies.get(cookie_name(request, sessions.COOKIE), "")
     if token:
         db, now = request.app[DB], request.app[CLOCK].now()
         async with db.transaction(write=False) as s:

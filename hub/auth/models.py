@@ -21,6 +21,8 @@ ROLE_UNIT_KIND: dict[Role, str | None] = {
     Role.GROUP_STAFF: "joint_group",
     Role.TOWNSHIP_STAFF: "township",
     Role.ADMIN: None,
+    Role.SECURITY_ADMIN: None,
+    Role.AUDIT_ADMIN: None,
 }
 
 
@@ -91,7 +93,8 @@ class WebAuthnChallenge(Base):
 
 
 class EnrolmentGrant(Base):
-    """A one-time permission, issued by an administrator, to enrol a key without having one (a lost key)."""
+    """A one-time enrolment code, issued by the security administrator and handed over out of band: the only way to
+    enrol a key without already holding one (a newcomer, a lost key). Only the code's SHA-256 is kept."""
 
     __tablename__ = "enrolment_grants"
 
@@ -101,6 +104,7 @@ class EnrolmentGrant(Base):
     issued_by: Mapped[str] = mapped_column(String(200))
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    code_hash: Mapped[str | None] = mapped_column(String(64))  # None: a grant from before codes, never usable
 
 
 class WebSession(Base):
@@ -137,4 +141,6 @@ ROLE_LABELS: dict[Enum, str] = {
     Role.GROUP_STAFF: N_("Joint group staff"),
     Role.TOWNSHIP_STAFF: N_("Township commission staff"),
     Role.ADMIN: N_("System administrator"),
+    Role.SECURITY_ADMIN: N_("Security administrator"),
+    Role.AUDIT_ADMIN: N_("Audit administrator"),
 }

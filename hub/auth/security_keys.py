@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
+import hmac
 import json
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from webauthn import (
     generate_authentication_options,
@@ -36,7 +39,7 @@ from hub import audit
 from hub.access.actor import Actor
 from hub.access.policy import Policy
 from hub.auth import sessions
-from hub.auth.models import EnrolmentGrant, SecurityKey, User
+from hub.auth.models import EnrolmentGrant, SecurityKey, User, WebSession
 from hub.errors import Conflict, Invalid, NotFound, Unauthenticated
 from hub.i18n import N_
 
@@ -89,13 +92,43 @@ async def open_grant(session: AsyncSession, user_id: int, now: dt.datetime) -> E
 
 
 async def may_enrol_first_key(session: AsyncSession, rp: RelyingParty, user: User, now: dt.datetime) -> bool:
-    """A staff member with no key may enrol one in the first-login window or with an open one-time enrolment."""
+    """A staff member with no key may enrol one only with an open one-time enrolment code from the security
+    administrator (not in a window after the account was made: whoever enrolled first would own the account)."""
     if await active_keys(session, user.id):
         return False
-    ever_had_key = await session.scalar(select(func.count()).select_from(SecurityKey).where(SecurityKey.user_id == user.id))
-    if not ever_had_key and now < user.created_at + rp.enrolment_window:
-        return True
-    return await open_grant(session, user.id, now) is not None
+    grant = await open_grant(session, user.id, now)
+    return grant is not None and grant.code_hash is not None
+
+
+CODE_DIGITS = 12
+CODE_FAILED = N_("The enrolment code is not right, or it has expired. Ask the security administrator for a new one.")
+FRESH_ASSERTION = dt.timedelta(minutes=5)
+NOT_FRESH = N_("To add a key, sign out and sign in again with your key, then add the new one within five minutes.")
+
+
+def code_digest(code: str) -> str:
+    return hashlib.sha256("".join(ch for ch in code if ch.isascii() and ch.isdigit()).encode()).hexdigest()
+
+
+def new_code() -> str:
+    """Twelve digits in three groups (about 40 bits; one try per sign-in, throttled): read out or handed on paper."""
+    digits = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    return "-".join(digits[i : i + 4] for i in range(0, CODE_DIGITS, 4))
+
+
+async def check_code(session: AsyncSession, user: User, code: str, now: dt.datetime) -> None:
+    """The open enrolment code of the user must be the one typed; refused like a wrong key otherwise."""
+    grant = await open_grant(session, user.id, now)
+    if grant is None or grant.code_hash is None or not hmac.compare_digest(grant.code_hash, code_digest(code)):
+        log.warning("enrolment_code_refused", user_id=user.id)
+        raise Invalid("bad_code", CODE_FAILED, fields={"code": CODE_FAILED})
+
+
+async def assertion_is_fresh(session: AsyncSession, web_session_id: str, now: dt.datetime) -> bool:
+    """A signed-in person adds a key only shortly after a key completed their sign-in (a fresh assertion): a session
+    left open on a desk cannot add a key of a stranger's."""
+    row = await session.get(WebSession, web_session_id)
+    return row is not None and row.security_key_id is not None and now - row.created_at <= FRESH_ASSERTION
 
 
 def registration_options(rp: RelyingParty, user: User, challenge: bytes, existing: list[SecurityKey]) -> dict[str, Any]:
@@ -260,10 +293,16 @@ async def revoke(session: AsyncSession, policy: Policy, actor: Actor, user_id: i
     return ended
 
 
+@dataclass(frozen=True)
+class IssuedCode:
+    grant: EnrolmentGrant
+    code: str  # shown once to the security administrator, who hands it over out of band; never stored
+
+
 async def issue_enrolment(
     session: AsyncSession, policy: Policy, actor: Actor, user_id: int, rp: RelyingParty, now: dt.datetime
-) -> EnrolmentGrant:
-    """A one-time enrolment for a user who lost their key; the user's sessions end."""
+) -> IssuedCode:
+    """A one-time enrolment code for a newcomer or for someone who lost their key; the user's sessions end."""
     user = await session.get(User, user_id)
     if user is None:
         raise NotFound("user")
@@ -274,7 +313,14 @@ async def issue_enrolment(
         .values(expires_at=now)  # at most one open grant: a new one replaces the old
         .execution_options(synchronize_session=False)
     )
-    grant = EnrolmentGrant(user_id=user.id, issued_at=now, issued_by=actor.audit.label, expires_at=now + rp.enrolment_window)
+    code = new_code()
+    grant = EnrolmentGrant(
+        user_id=user.id,
+        issued_at=now,
+        issued_by=actor.audit.label,
+        expires_at=now + rp.enrolment_window,
+        code_hash=code_digest(code),
+    )
     session.add(grant)
     await session.flush()
     ended = await sessions.end_all_for_user(session, user.id, now)
@@ -287,4 +333,4 @@ async def issue_enrolment(
         {"grant_id": grant.id, "expires_at": grant.expires_at.isoformat(), "sessions_ended": ended},
         at=now,
     )
-    return grant
+    return IssuedCode(grant, code)

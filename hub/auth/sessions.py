@@ -77,6 +77,31 @@ async def end_all_for_user(session: AsyncSession, user_id: int, now: dt.datetime
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+async def live_of_user(session: AsyncSession, user_id: int, now: dt.datetime, timeouts: Timeouts) -> list[WebSession]:
+    """A person's own live sessions (every browser signed in as them), newest first."""
+    rows = await session.scalars(
+        select(WebSession)
+        .where(
+            WebSession.user_id == user_id,
+            WebSession.revoked_at.is_(None),
+            WebSession.expires_at > now,
+            WebSession.last_seen_at > now - timeouts.idle,
+        )
+        .order_by(WebSession.created_at.desc())
+    )
+    return list(rows.all())
+
+
+async def end_own(session: AsyncSession, user_id: int, session_id: str, now: dt.datetime) -> int:
+    """End one of a person's own sessions; 0 when it is not theirs or already ended (nobody ends another's here)."""
+    result = await session.execute(
+        update(WebSession)
+        .where(WebSession.id == session_id, WebSession.user_id == user_id, WebSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class Loaded:
     actor: Actor

@@ -8,9 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
 from hub.auth import accounts, live
+from hub.auth.audit_log import AuditLog, AuditLogRule
 from hub.auth.models import ROLE_LABELS, User
 from hub.auth.rules import UserRule
-from hub.auth.views import keys, signin, staff
+from hub.auth.views import audit, keys, own_sessions, signin, staff
 from hub.http.keys import HOME_TILES, LABELS, POLICY, SETTINGS, HomeTile
 from hub.i18n import N_
 
@@ -24,7 +25,13 @@ def setup(app: web.Application) -> None:
         return await accounts.get_user(session, policy, actor, object_id, for_update=for_update)
 
     policy.register_loader("user", user)
-    for module in (signin, keys, staff):
+    policy.register(AuditLog, AuditLogRule())
+
+    async def the_log(session: AsyncSession, actor: Actor, object_id: int, *, for_update: bool) -> AuditLog:
+        return AuditLog()
+
+    policy.register_loader("audit_log", the_log)
+    for module in (signin, keys, audit, own_sessions, staff):
         app.router.add_routes(module.routes.table)
     live.setup(app)
     # every page's banner asks the settings at render time (tests switch the requirement on an app that exists)
@@ -34,7 +41,7 @@ def setup(app: web.Application) -> None:
         HomeTile(
             N_("Staff"),
             "/staff",
-            N_("Colleagues you may see; administrators add, change and disable accounts here."),
+            N_("Colleagues you may see; administrators add, change and disable accounts and grant roles here."),
             lambda actor: actor.is_staff,
             order=80,
         )
@@ -43,8 +50,35 @@ def setup(app: web.Application) -> None:
         HomeTile(
             N_("Security keys"),
             "/security-keys",
-            N_("Your hardware security keys; administrators see every account's keys, revoke lost ones and issue enrolments."),
+            N_("Your hardware security keys; the security administrator revokes lost ones and issues enrolment codes."),
             lambda actor: actor.is_staff,
             order=85,
+        )
+    )
+    app[HOME_TILES].append(
+        HomeTile(
+            N_("Your sessions"),
+            "/sessions",
+            N_("Every browser signed in as you; end the ones you do not use."),
+            lambda actor: actor.is_staff,
+            order=88,
+        )
+    )
+    app[HOME_TILES].append(
+        HomeTile(
+            N_("Changes of access"),
+            "/staff/changes",
+            N_("Every role granted, account added, password reset and enrolment code issued, by whom and when."),
+            lambda actor: actor.is_main_leader or actor.is_security_admin or actor.is_audit_admin,
+            order=86,
+        )
+    )
+    app[HOME_TILES].append(
+        HomeTile(
+            N_("Audit log"),
+            "/audit",
+            N_("Every recorded action, the administrators' own included; case content is not shown."),
+            lambda actor: actor.is_audit_admin,
+            order=87,
         )
     )

@@ -16,10 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
 from hub.auth import accounts, live, security_keys, sessions, throttle
+from hub.auth.key_models import approved_models
 from hub.auth.middleware import timeouts_of
 from hub.auth.models import SessionStage, User
 from hub.errors import TooManyRequests, Unauthenticated
-from hub.http.context import actor_of, now_of
+from hub.http.context import actor_of, client_address, cookie_name, now_of
 from hub.http.keys import SETTINGS
 from hub.http.middleware import rotate_csrf
 from hub.http.views import in_transaction
@@ -42,7 +43,7 @@ def relying_party(app: web.Application) -> security_keys.RelyingParty:
         id=s.effective_rp_id,
         name=s.webauthn_rp_name,
         origin=s.effective_origin,
-        approved_aaguids=s.approved_aaguids,
+        approved_aaguids=approved_models(s.security_key_aaguids, demo=s.demo),
         enrolment_window=dt.timedelta(hours=s.enrolment_window_hours),
     )
 
@@ -65,19 +66,25 @@ async def sign_in(request: web.Request, username: str, password: str) -> tuple[s
     to enrol); hub.auth.views.keys completes it.
     """
     now, rules = now_of(request), _rules(request.app)
-    keys = throttle.keys_for(username, request.remote or "")
-    failures = await in_transaction(request, lambda s: throttle.recent_failures(s, keys, now), write=False)
-    if failures >= rules.lockout_failures:
+    address = client_address(request)
+    keys = throttle.keys_for(username, address)
+    # counted before the check, in one locked write: parallel guesses see each other (issue 14)
+    reservation = await in_transaction(request, lambda s: throttle.reserve(s, keys, now, rules))
+    if reservation is None:
         raise TooManyRequests("Too many failed sign-ins. Please wait 15 minutes and try again.", retry_after=900)
+    failures = reservation.failures
     await asyncio.sleep(throttle.delay_for(failures, rules))
+    # the password is hashed outside any transaction (no write lock waits on Argon2)
+    found = await in_transaction(request, lambda s: accounts.find_user(s, username), write=False)
+    user_ok = await accounts.password_fits(found, password)
 
     async def check(s: AsyncSession) -> tuple[str, SessionStage] | Unauthenticated:
-        """The new session, or the refusal: returned, not raised, so that the failure or the audit is committed."""
-        user = await accounts.check_password(s, username, password)
-        if user is None:
-            await throttle.add_failure(s, keys, now)
-            return Unauthenticated("bad_credentials", REFUSAL)
-        await throttle.clear(s, username)
+        """The new session, or the refusal: returned, not raised, so that the audit is committed."""
+        user = await s.get(User, found.id) if user_ok and found is not None else None
+        if user is None or user.disabled:
+            return Unauthenticated("bad_credentials", REFUSAL)  # the reserved failure stays
+        await throttle.release(s, reservation)
+        await throttle.clear(s, username, address)
         stage = await _stage_after_password(s, request.app, user, now)
         actor = audit.AuditActor(user.id, f"user:{user.username}")
         if stage is None:
@@ -96,7 +103,7 @@ async def sign_in(request: web.Request, username: str, password: str) -> tuple[s
             log.info("signin_failed", failures=failures + 1)
         raise outcome
     # a session that came with the cookie (if any) ends: its id is never reused (fixation)
-    old = request.cookies.get(sessions.COOKIE)
+    old = request.cookies.get(cookie_name(request, sessions.COOKIE))
     if old:
         await in_transaction(request, lambda s: sessions.end(s, old, now))
     return outcome
@@ -114,7 +121,7 @@ def after_password(stage: SessionStage, next_path: str) -> str:
 def set_session_cookie(request: web.Request, response: web.StreamResponse, token: str) -> None:
     settings = request.app[SETTINGS]
     response.set_cookie(
-        sessions.COOKIE,
+        cookie_name(request, sessions.COOKIE),
         token,
         httponly=True,
         samesite="Lax",
@@ -127,7 +134,7 @@ def set_session_cookie(request: web.Request, response: web.StreamResponse, token
 
 async def sign_out(request: web.Request, response: web.StreamResponse) -> None:
     """End the session behind the cookie (if any), drop the cookie, and close the session's sockets at once."""
-    token = request.cookies.get(sessions.COOKIE)
+    token = request.cookies.get(cookie_name(request, sessions.COOKIE))
     actor, now = actor_of(request), now_of(request)
     if token:
 
@@ -137,6 +144,6 @@ async def sign_out(request: web.Request, response: web.StreamResponse) -> None:
                 await audit.record(s, actor.audit, "session.end", "user", actor.user_id, {}, at=now)
 
         await in_transaction(request, end)
-    response.del_cookie(sessions.COOKIE, path="/")
+    response.del_cookie(cookie_name(request, sessions.COOKIE), path="/")
     rotate_csrf(request)
     await live.check_now(request.app)

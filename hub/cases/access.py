@@ -85,8 +85,9 @@ async def load_clue(session: AsyncSession, ctx: CaseContext, actor: Actor, clue_
     if clue is None:
         raise NotFound("clue")
     ctx.policy.require(actor, "view", clue)
-    if any(r.user_id == actor.user_id for r in await recusals(session, clue_id)):
-        raise Recused(clue_id)
+    unit = actor.org_unit_id
+    if any(r.user_id == actor.user_id or (unit is not None and r.org_unit_id == unit) for r in await recusals(session, clue_id)):
+        raise Recused(clue_id)  # in person, or with the whole group
     return clue
 
 

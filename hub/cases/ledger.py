@@ -14,8 +14,8 @@ from hub.access.actor import Actor
 from hub.access.policy import Policy
 from hub.cases import tally
 from hub.cases.colours import ORDER, Colour, colour_condition, colour_of
-from hub.cases.models import CaseRecusal, Clue, ClueSource, LedgerTally
-from hub.cases.rules import ClueRule
+from hub.cases.models import Clue, ClueSource, LedgerTally
+from hub.cases.rules import ClueRule, recused_from
 from hub.cases.workflow import LIVE_CLUE_STATES, STAGES, ClueState
 
 COLUMNS = (
@@ -182,7 +182,7 @@ async def _tally_counts(
         ]
         row = (await session.execute(select(*columns).where(in_scope))).one()
         result = {c.value: int(row._mapping[c.value]) for c in ORDER}
-        recused = select(CaseRecusal.clue_id).where(CaseRecusal.user_id == actor.user_id)
+        recused = recused_from(actor)
         hidden = await session.scalars(
             select(Clue.due_date).where(Clue.id.in_(recused), Clue.due_date.is_not(None), rule.base_where(actor, "view"))
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, not_, or_, select, true
 
 from hub.access.actor import Actor
 from hub.access.roles import Role
@@ -42,9 +42,17 @@ def _handling_units(clue: Clue) -> set[int | None]:
     return {clue.supervisor_group_id, clue.reviewer_unit_id, clue.trial_group_id, clue.appeal_group_id, clue.township_id}
 
 
+def recused_from(actor: Actor) -> Select[int]:
+    """The clues the actor must stay out of: recused in person, or with their whole group (issue 14, finding 6)."""
+    mine = CaseRecusal.user_id == actor.user_id
+    if actor.org_unit_id is not None:
+        mine = or_(mine, CaseRecusal.org_unit_id == actor.org_unit_id)
+    return select(CaseRecusal.clue_id).where(mine)
+
+
 def _not_recused(actor: Actor) -> ColumnElement[bool]:
     # NOT IN over an uncorrelated subquery: evaluated once and hashed, where NOT EXISTS would probe per row
-    return not_(Clue.id.in_(select(CaseRecusal.clue_id).where(CaseRecusal.user_id == actor.user_id)))
+    return not_(Clue.id.in_(recused_from(actor)))
 
 
 @dataclass
@@ -220,7 +228,7 @@ class CaseSettingsRule:
     def allows(self, actor: Actor, action: str, obj: CaseSettings) -> bool:
         if action == "view":
             return actor.is_staff
-        return action == "change" and actor.is_staff and actor.is_admin
+        return action == "change" and actor.is_staff and actor.is_system_admin
 
     def where(self, actor: Actor, action: str) -> ColumnElement[bool]:
         return false()  # not a table: there is no list of settings objects to filter

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
-from hub.access.roles import Role
+from hub.access.roles import ADMINISTRATORS
 from hub.cases import holidays
 from hub.cases.access import CaseContext, load_clue, load_petition
 from hub.cases.choices import case_choices
@@ -39,7 +39,7 @@ async def load_offices(app: web.Application) -> None:
 
 def _sees_cases(actor: object) -> bool:
     role = getattr(actor, "role", None)
-    return bool(getattr(actor, "is_staff", False)) and role is not None and role is not Role.ADMIN
+    return bool(getattr(actor, "is_staff", False)) and role is not None and role not in ADMINISTRATORS
 
 
 def setup(app: web.Application) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 
@@ -24,6 +25,9 @@ def backup(args: argparse.Namespace) -> int:
         print("hub: the database is PostgreSQL; back it up with pg_dump -Fc", file=sys.stderr)
         return 2
     source = sqlite3.connect(url.split("///", 1)[1])
+    # personal data in plaintext: the copy is the hub's user's alone (0600), from its first byte
+    os.close(os.open(args.path, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(args.path, 0o600)
     target = sqlite3.connect(args.path)
     try:
         source.backup(target)

@@ -34,6 +34,8 @@ def serve(args: argparse.Namespace) -> int:
     print(
         f"hub: serving on {scheme}://{config.host}:{config.port} (database: {redact(config.effective_database_url)})", flush=True
     )
+    if config.public_origin:
+        print(f"hub: open {config.effective_origin} (security keys need this host name, not a bare IP)", flush=True)
     if made is not None:
         print(f"hub: TLS certificate {made[1].cert} (SHA-256 fingerprint {made[1].fingerprint})", flush=True)
     ssl_context = made[0] if made else None

@@ -73,6 +73,27 @@ async def disable(args: argparse.Namespace) -> int:
         await db.dispose()
 
 
+async def enrolment(args: argparse.Namespace) -> int:
+    """A one-time key enrolment code for an account (a newcomer, a lost key): printed once, handed over in person."""
+    from hub.auth.interface import issue_enrolment_code
+
+    config = settings()
+    db = database(config)
+    try:
+        app = await offline_app(config, db)
+        async with db.transaction() as s:
+            user = await s.scalar(select(User).where(User.username == args.username.lower()))
+            if user is None:
+                print(f"hub: no user {args.username}", file=sys.stderr)
+                return 2
+            code, until = await issue_enrolment_code(s, app, operator(), user.id)
+        print(f"hub: one-time enrolment code for {user.username}: {code} (valid until {until:%Y-%m-%d %H:%M} UTC)")
+        print("hub: hand it over in person or read it out by telephone; it is shown only this once")
+        return 0
+    finally:
+        await db.dispose()
+
+
 async def listing(args: argparse.Namespace) -> int:
     db = database(settings())
     try:
@@ -102,3 +123,6 @@ def add_commands(sub: Subcommands) -> None:
     p.add_argument("username")
     p.set_defaults(func=runs(disable))
     user.add_parser("list", help="list accounts").set_defaults(func=runs(listing))
+    p = user.add_parser("enrolment", help="issue a one-time key enrolment code (printed once)")
+    p.add_argument("username")
+    p.set_defaults(func=runs(enrolment))

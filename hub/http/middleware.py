@@ -15,7 +15,8 @@ from aiohttp import web
 from prometheus_client import Counter, Histogram
 
 from hub.access.actor import ANONYMOUS
-from hub.errors import Forbidden, HubError, Unauthenticated
+from hub.errors import Forbidden, HubError, TooManyRequests, Unauthenticated
+from hub.http.context import cookie_name
 from hub.http.keys import ACTOR, CATALOGS, CSRF_TOKEN, LOCALE, REQUEST_ID, SETTINGS
 from hub.http.rendering import page_context
 from hub.http.validation import refuse_nul
@@ -30,6 +31,9 @@ LATENCY = Histogram("hub_http_request_seconds", "HTTP request latency", ["route"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_COOKIE = "hub_csrf"
 LANG_COOKIE = "hub_lang"
+# the most a caller who is neither a signed-in staff member nor an enrolled kiosk may send (sign-in, enrolment, the
+# key step): anything larger is refused before it is read (issue 14: 32 MiB bodies were parsed for anyone)
+ANONYMOUS_MAX_BODY = 64 * 1024
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 CSP = (
@@ -66,10 +70,18 @@ async def request_context(request: web.Request, handler: Handler) -> web.StreamR
         current_locale.reset(token)
         route = request.match_info.route.resource.canonical if request.match_info.route.resource else "unmatched"
         elapsed = time.perf_counter() - start
-        REQUESTS.labels(request.method, route, str(status)).inc()
-        LATENCY.labels(route).observe(elapsed)
-        log.info("request", method=request.method, path=request.path, status=status, ms=round(elapsed * 1000, 1))
+        if not kiosk_path(request.path):
+            REQUESTS.labels(request.method, route, str(status)).inc()
+            LATENCY.labels(route).observe(elapsed)
+            log.info("request", method=request.method, path=request.path, status=status, ms=round(elapsed * 1000, 1))
+        elif status >= 500:  # a kiosk's requests are neither counted nor logged: they would date a filing (DESIGN §7)
+            REQUESTS.labels("any", "kiosk", "5xx").inc()
         structlog.contextvars.unbind_contextvars("request_id")
+
+
+def kiosk_path(path: str) -> bool:
+    """A township kiosk's pages and API: when someone used them is nobody's business (anonymity by construction)."""
+    return path.startswith(("/kiosk", "/api/v1/kiosk"))
 
 
 def _error_body(request: web.Request, exc: HubError) -> dict[str, Any]:
@@ -134,12 +146,17 @@ def origin_allowed(request: web.Request) -> bool:
 @web.middleware
 async def csrf(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Double-submit token: a state-changing request must echo the CSRF cookie (header or form field)."""
-    cookie = request.cookies.get(CSRF_COOKIE, "")
+    cookie = request.cookies.get(cookie_name(request, CSRF_COOKIE), "")
     token = cookie if len(cookie) == 43 else secrets.token_urlsafe(32)
     request[CSRF_TOKEN] = token
     if request.method not in SAFE_METHODS:
         if not origin_allowed(request):
             raise Forbidden("bad_origin", "This request came from another site.")
+        actor = request.get(ACTOR, ANONYMOUS)
+        length = request.content_length
+        too_long = length > ANONYMOUS_MAX_BODY if length is not None else request.body_exists
+        if too_long and not (actor.is_staff or actor.kind == "kiosk"):
+            raise web.HTTPRequestEntityTooLarge(ANONYMOUS_MAX_BODY, length or 0)
         sent = request.headers.get("X-CSRF-Token", "")
         if not sent and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
             form = await request.post()
@@ -155,7 +172,9 @@ async def csrf(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 def set_csrf_cookie(request: web.Request, response: web.StreamResponse, token: str) -> None:
     settings = request.app[SETTINGS]
-    response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="Strict", secure=settings.secure_cookies, path="/")
+    response.set_cookie(
+        cookie_name(request, CSRF_COOKIE), token, httponly=True, samesite="Strict", secure=settings.secure_cookies, path="/"
+    )
 
 
 def rotate_csrf(request: web.Request) -> str:
@@ -176,5 +195,8 @@ async def security_headers(request: web.Request, response: web.StreamResponse) -
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     if REQUEST_ID in request:
         headers.setdefault("X-Request-ID", request[REQUEST_ID])
+    if kiosk_path(request.path):
+        # a shared screen: Back must not show the previous petitioner's receipt, PIN or phone number
+        headers["Cache-Control"] = "no-store"
     if request.get(ACTOR, ANONYMOUS).is_staff:
         headers.setdefault("Cache-Control", "no-store")

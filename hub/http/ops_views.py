@@ -1,5 +1,5 @@
-"""Operations endpoints: liveness, readiness and Prometheus metrics, open to anyone (nginx keeps /metrics internal,
-see deploy/).
+"""Operations endpoints: liveness and readiness (anyone), and Prometheus metrics, only for the addresses or the token
+an operator configured (HUB_METRICS_ADDRESSES, HUB_METRICS_TOKEN); anyone else gets 404, as if there were none.
 
 `/healthz` is liveness: the process answers (restarting it would not help a database that is down, so it stays 200
 and only says how the database is). `/readyz` is readiness: 503 while the database, the store (writable, room for
@@ -9,13 +9,15 @@ and only says how the database is). `/readyz` is readiness: 503 while the databa
 from __future__ import annotations
 
 import asyncio
+import hmac
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.http.keys import READINESS, Readiness
+from hub.http.context import peer_within, relayed
+from hub.http.keys import READINESS, SETTINGS, Readiness
 from hub.http.views import Call, Routes, Who, in_transaction
 
 routes = Routes()
@@ -55,4 +57,10 @@ async def readyz(call: Call[None]) -> web.Response:
 
 @routes.get("/metrics", who=Who.ANYONE, tx=False, summary="Prometheus metrics.")
 async def metrics(call: Call[None]) -> web.Response:
+    settings = call.app[SETTINGS]
+    token = call.request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    by_token = bool(settings.metrics_token) and hmac.compare_digest(token.encode(), settings.metrics_token.encode())
+    by_address = not relayed(call.request) and peer_within(call.request, settings.metrics_networks)
+    if not (by_token or by_address):
+        raise web.HTTPNotFound()
     return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -14,7 +14,7 @@ class OrgUnitRule:
     def allows(self, actor: Actor, action: str, obj: OrgUnit) -> bool:
         if action == "view":
             return actor.is_staff or actor.is_admin
-        return actor.is_admin and action in ("create", "update")
+        return actor.is_system_admin and action in ("create", "update")
 
     def where(self, actor: Actor, action: str) -> ColumnElement[bool]:
         return true() if self.allows(actor, action, OrgUnit()) else false()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from hub.access.actor import Actor
+from hub.http.context import cookie_name
 from hub.http.keys import DB, SETTINGS
 from hub.rooms import devices
 
@@ -26,7 +27,7 @@ def room_of(actor: Actor) -> int | None:
 
 
 async def resolve_device(request: web.Request) -> Actor | None:
-    credential = request.cookies.get(COOKIE, "")
+    credential = request.cookies.get(cookie_name(request, COOKIE), "")
     if not credential:
         return None
     async with request.app[DB].transaction(write=False) as s:
@@ -45,7 +46,7 @@ async def resolve_device(request: web.Request) -> Actor | None:
 
 def set_device_cookie(request: web.Request, response: web.StreamResponse, credential: str) -> None:
     response.set_cookie(
-        COOKIE,
+        cookie_name(request, COOKIE),
         credential,
         max_age=COOKIE_MAX_AGE,
         httponly=True,

@@ -21,7 +21,7 @@ class RoomRule:
     def allows(self, actor: Actor, action: str, obj: Room) -> bool:
         if action == "view":
             return actor.is_staff
-        return actor.is_admin and action in ("create", "update")
+        return actor.is_system_admin and action in ("create", "update")
 
     def where(self, actor: Actor, action: str) -> ColumnElement[bool]:
         return true() if self.allows(actor, action, Room()) else false()
@@ -35,7 +35,7 @@ class DeviceRule:
     def allows(self, actor: Actor, action: str, obj: Device) -> bool:
         if action == "view":
             return actor.is_staff
-        return actor.is_admin and action in ("create", "revoke")
+        return actor.is_system_admin and action in ("create", "revoke")
 
     def where(self, actor: Actor, action: str) -> ColumnElement[bool]:
         return true() if self.allows(actor, action, Device()) else false()

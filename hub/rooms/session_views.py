@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.policy import Policy
-from hub.access.roles import Role
+from hub.access.roles import ADMINISTRATORS
 from hub.auth.interface import User
 from hub.clock import LOCAL_TZ
 from hub.errors import Conflict, HubError
@@ -173,7 +173,9 @@ async def _detail_context(call: Call[Any]) -> dict[str, Any]:
     rs = call.target if call.target is not None else await policy.load(call.db, call.actor, "room_session", call.int("id"))
     rooms = (await call.db.scalars(select(Room).where(Room.id.in_(rs.room_ids)).order_by(Room.code))).all()
     staff = (
-        await call.db.scalars(select(User).where(User.disabled.is_(False), User.role != Role.ADMIN).order_by(User.username))
+        await call.db.scalars(
+            select(User).where(User.disabled.is_(False), User.role.not_in(ADMINISTRATORS)).order_by(User.username)
+        )
     ).all()
     return {
         "rs": rs,

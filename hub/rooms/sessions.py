@@ -12,10 +12,10 @@ from hub import audit
 from hub.access.actor import Actor
 from hub.access.policy import Policy
 from hub.auth.interface import User
-from hub.errors import Conflict, Invalid, NotFound
+from hub.errors import Conflict, Forbidden, Invalid, NotFound
 from hub.i18n import N_
 from hub.rooms.device_actor import room_of
-from hub.rooms.models import Invitation, Room, RoomSession, SessionKind, SessionRoom, SessionStatus
+from hub.rooms.models import Invitation, Room, RoomKind, RoomSession, SessionKind, SessionRoom, SessionStatus
 from hub.rooms.participants import ParticipantRole
 
 # Roles a signed-in staff member may be invited as, and roles of whoever sits at a room's device.
@@ -57,7 +57,11 @@ async def create_session(
     planned_end: dt.datetime | None,
     now: dt.datetime,
     case_id: int | None = None,
+    scheduled: bool = False,
 ) -> RoomSession:
+    """A new session. ``scheduled``: opened for a booking, a queue place or an interview, whose part has checked the
+    caller's right to that kiosk; a session planned by hand reaches no township kiosk (but the main leader's): a
+    petitioner there is reached only through their booking or queue place (issue 14, finding 4)."""
     policy.require(actor, "create", RoomSession(), hide=False)
     assert actor.user_id is not None
     if case_id is not None:  # a case the planner may see (recusals included); a guessed one is a field error
@@ -71,6 +75,8 @@ async def create_session(
     rooms = (await session.scalars(select(Room).where(Room.id.in_(wanted), Room.active.is_(True)))).all()
     if len(rooms) != len(wanted):
         raise _invalid("unknown_room", "room_ids", N_("A chosen room does not exist or is not in use."))
+    if not scheduled and not actor.is_main_leader and any(r.kind is RoomKind.TOWNSHIP_KIOSK for r in rooms):
+        raise Forbidden("kiosk_room", N_("A call into a township kiosk is opened from a booking or a queue place."))
     if planned_start and planned_end and planned_end <= planned_start:
         raise _invalid("bad_times", "planned_end", N_("The end must come after the start."))
     created = RoomSession(

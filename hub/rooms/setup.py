@@ -42,7 +42,7 @@ def setup(app: web.Application) -> None:
             N_("Rooms and devices"),
             "/rooms",
             N_("Register rooms, enrol kiosks and see which are online."),
-            lambda actor: actor.is_admin,
+            lambda actor: actor.is_system_admin,
             order=80,
         )
     )

@@ -31,7 +31,7 @@ class BookingLimits:
 
     active_per_phone: int = 2  # future bookings held at once by one number
     per_phone_per_day: int = 6  # bookings made (including later cancelled) by one number in 24 hours
-    per_kiosk_per_hour: int = 30  # one kiosk serves one person at a time; 30 an hour is more than a queue can make
+    per_kiosk_per_hour: int = 12  # one kiosk serves one person at a time; 12 an hour is more than a queue can make
 
 
 @dataclass(frozen=True)

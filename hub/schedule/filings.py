@@ -1,8 +1,10 @@
 """Written petitions filed at a kiosk, with photographs of documents, named or anonymous.
 
 An anonymous filer is never traced (检举控告规则 29): the petition is registered by a kiosk actor stripped of its
-device, the filing keeps the day but no time, no device, no address, no phone; the photographs are stored without
-any label that points back to the kiosk. What lets the filer follow the petition is the receipt code and a PIN
+device and of its township, on the day (its time is the day's start), with no receipt code, no address, no
+phone; it goes to the county petition office, never to the township (whose staff may be the accused); the
+photographs are stored without any label that points back to the kiosk. Requests to kiosk paths are neither
+counted in metrics nor logged. What lets the filer follow the petition is the receipt code and a PIN
 shown once on the receipt; only the SHA-256 of the two is kept.
 """
 
@@ -26,6 +28,12 @@ from hub.schedule.receipts import clean_name, normalise_phone, secret_digest, un
 MAX_PHOTOS = 8
 MAX_PHOTO_BYTES = 6 * 1024 * 1024
 PHOTO_TYPES = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png"}
+
+
+def day_start(now: dt.datetime) -> dt.datetime:
+    """The start of ``now``'s local day, in UTC: the finest time an anonymous filing carries."""
+    day = now.astimezone(LOCAL_TZ).date()
+    return dt.datetime.combine(day, dt.time(0), LOCAL_TZ).astimezone(dt.UTC)
 
 
 def photo_type(data: bytes) -> str:
@@ -72,8 +80,8 @@ async def file_petition(
     data = check(data)
     if len(photo_ids) > MAX_PHOTOS:
         raise Invalid("too_many_photos", N_("At most 8 photographs."))
-    # anonymous: the petition is registered by "a kiosk of this township", never by this device
-    registrar = Actor(kind="kiosk", township_id=kiosk.township_id) if data.anonymous else kiosk
+    # anonymous: the petition is registered by "a kiosk", never by this device nor its township, at the day's start
+    registrar = Actor(kind="kiosk") if data.anonymous else kiosk
     code = await unique_code(session)
     petition = await register_petition(
         session,
@@ -86,10 +94,10 @@ async def file_petition(
             petitioner_name=None if data.anonymous else data.name,
             petitioner_contact="" if data.anonymous else data.phone,
             accused_name=data.accused_name,
-            township_id=kiosk.township_id,
-            intake_ref=code,
+            township_id=None if data.anonymous else kiosk.township_id,
+            intake_ref="" if data.anonymous else code,
         ),
-        now,
+        day_start(now) if data.anonymous else now,
     )
     pin = f"{secrets.randbelow(10**6):06d}" if data.anonymous else ""
     filing = KioskFiling(

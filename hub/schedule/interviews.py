@@ -75,7 +75,9 @@ async def _lock(session: AsyncSession) -> None:
         await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
 
 
-async def clashes(session: AsyncSession, data: InterviewIn, *, skip: int | None = None) -> Clash:
+async def clashes(session: AsyncSession, data: InterviewIn, *, skip: int | None = None, interviewee: bool = True) -> Clash:
+    """Rooms and people already booked; the interviewee only when ``interviewee`` (the caller sees the schedule):
+    otherwise the form would tell anyone whether a named person is to be interviewed (issue 14, finding 5)."""
     clash = Clash()
     base = _overlaps(data.starts_at, data.ends_at)
     if skip is not None:
@@ -122,6 +124,8 @@ async def clashes(session: AsyncSession, data: InterviewIn, *, skip: int | None 
         if busy_people:
             names = await session.execute(select(User.display_name).where(User.id.in_(busy_people)).order_by(User.id))
             clash.people = list(names.scalars().all())
+    if not interviewee:
+        return clash
     same_person = await session.scalar(
         select(Interview.id).where(
             base, Interview.interviewee_name == data.interviewee_name, Interview.interviewee_ref == data.interviewee_ref
@@ -208,7 +212,7 @@ async def schedule(session: AsyncSession, policy: Policy, actor: Actor, data: In
     )
     await _validate(session, data, now)
     await _lock(session)
-    clash = await clashes(session, data)
+    clash = await clashes(session, data, interviewee=policy.may(actor, "see_schedule", Interview()))
     if clash:
         raise Conflict(
             "double_booked",
@@ -268,7 +272,9 @@ async def get(session: AsyncSession, policy: Policy, actor: Actor, interview_id:
     interview = await session.get(Interview, interview_id)
     if interview is None:
         raise NotFound("interview")
-    interview.participant_ids = frozenset(p.user_id for p in await participants(session, interview.id))  # type: ignore[attr-defined]
+    people = await participants(session, interview.id)
+    interview.participant_ids = frozenset(p.user_id for p in people)  # type: ignore[attr-defined]
+    interview.interviewer_ids = frozenset(p.user_id for p in people if p.role is ParticipantRole.INTERVIEWER)  # type: ignore[attr-defined]
     policy.require(actor, action, interview)
     return interview
 
@@ -289,9 +295,11 @@ async def link_rooms(
     session: AsyncSession, policy: Policy, calls: CallOpener, actor: Actor, interview_id: int, now: dt.datetime
 ) -> CallLink | None:
     """At the time, link the county room with the township room (the rooms part opens the call)."""
-    interview = await get(session, policy, actor, interview_id, "update")
+    interview = await get(session, policy, actor, interview_id, "link")
     if interview.status is not InterviewStatus.SCHEDULED:
         raise Conflict("cancelled", N_("This interview is cancelled."))
+    if interview.room_session_ref:
+        return None  # linked already: one call per interview, joined from the video rooms page (no parallel session)
     if not interview.starts_at - dt.timedelta(minutes=15) <= now <= interview.ends_at:
         raise Conflict("not_now", N_("The rooms are linked from fifteen minutes before the interview."))
     interviewers = tuple(p.user_id for p in await participants(session, interview.id) if p.role is ParticipantRole.INTERVIEWER)

@@ -168,7 +168,7 @@ async def call_in(session: AsyncSession, calls: CallOpener, official: Actor, tic
         session,
         ReceptionCall(
             official=official,
-            title=f"视频接访（现场排队）{ticket.name}".strip(),
+            title="视频接访（现场排队）",  # shown on the kiosk screen: no name, no code
             kiosk_room_id=ticket.kiosk_room_id,
             county_room_id=duty.room_id if duty else None,
             planned_start=now,

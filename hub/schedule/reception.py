@@ -91,7 +91,8 @@ async def start_call(
             session,
             ReceptionCall(
                 official=actor,
-                title=f"视频接访 {view.booking.code}",
+                # the title shows on the kiosk screen: never the receipt code (issue 14, finding 11)
+                title="视频接访（预约）",
                 kiosk_room_id=view.booking.kiosk_room_id,
                 county_room_id=view.duty.room_id,
                 planned_start=view.slot.starts_at,

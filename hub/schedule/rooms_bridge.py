@@ -38,6 +38,7 @@ class RoomsCalls:
         rs = await sessions.create_session(
             session, self.policy, call.official, kind=SessionKind.RECEPTION, title=call.title,
             room_ids=[county, call.kiosk_room_id], planned_start=call.planned_start, planned_end=call.planned_end, now=now,
+            scheduled=True,
         )  # fmt: skip
         await sessions.invite(
             session, self.policy, call.official, rs, role=ParticipantRole.PETITIONER, room_id=call.kiosk_room_id, now=now
@@ -49,7 +50,7 @@ class RoomsCalls:
         rs = await sessions.create_session(
             session, self.policy, call.organiser, kind=SessionKind.INTERVIEW, title=call.title,
             room_ids=[call.county_room_id, call.township_room_id], planned_start=call.planned_start,
-            planned_end=call.planned_end, now=now,
+            planned_end=call.planned_end, now=now, scheduled=True,
         )  # fmt: skip
         for user_id in call.interviewer_ids:
             if user_id != call.organiser.user_id:

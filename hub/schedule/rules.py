@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 
 from hub.access.actor import Actor
+from hub.access.roles import ADMINISTRATORS
 from hub.cases.interface import OfficeDirectory
 from hub.org.interface import OfficeCode
 from hub.schedule.models import (
@@ -114,10 +115,20 @@ class InterviewRule:
         involved = obj.created_by == actor.user_id or actor.user_id in participants
         if action == "view":
             return involved or self.planners.sees_interviews(actor)
+        if action == "see_schedule":
+            # who may learn that a named person has an interview at a time (the interviewee clash): the planners only
+            return self.planners.sees_interviews(actor)
         if action in ("create",):
-            return actor.role is not None and actor.role.value != "admin"
+            return actor.role is not None and actor.role not in ADMINISTRATORS
+        interviewers: frozenset[int] = getattr(obj, "interviewer_ids", frozenset())
+        responsible = obj.created_by == actor.user_id or actor.user_id in interviewers or actor.is_main_leader
+        if action == "link":
+            # who opens the call hosts it: the organiser, an interviewer or the main leader, never an accompanying
+            # participant or any deputy (issue 14, finding 4)
+            return responsible
         if action in ("update", "cancel"):
-            return involved or actor.is_main_leader or actor.is_deputy
+            # and coordination (the case management office); a deputy only for interviews he organised
+            return responsible or self.planners.offices.office_of(actor) is OfficeCode.CASE_MANAGEMENT
         return False
 
     def where(self, actor: Actor, action: str) -> ColumnElement[bool]:

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
 from hub.access.policy import Policy
+from hub.access.roles import ADMINISTRATORS
 from hub.cases.interface import CASES
 from hub.errors import NotFound
 from hub.http.keys import HOME_TILES, HOME_TODOS, LABELS, POLICY, HomeTile
@@ -16,6 +17,7 @@ from hub.schedule import interviews, reception, rotations
 from hub.schedule.bookings import BookingLimits
 from hub.schedule.calls import CALLS, CallOpener, NoVideo
 from hub.schedule.keys import LIMITS, PLANNERS
+from hub.schedule.kiosk_limits import KIOSK_WINDOWS, KioskWindows
 from hub.schedule.models import SCHEDULE_LABELS, Booking, Interview, QueueTicket, Rotation
 from hub.schedule.rooms_bridge import case_of_room_session
 from hub.schedule.rules import BookingRule, InterviewRule, Planners, QueueTicketRule, RotationRule
@@ -68,6 +70,7 @@ def setup(app: web.Application) -> None:
     planners = Planners(app[CASES].offices)
     app[PLANNERS] = planners
     app[LIMITS] = BookingLimits()
+    app[KIOSK_WINDOWS] = KioskWindows()
     policy = app[POLICY]
     if CALLS not in app:
         app[CALLS] = _calls(policy)
@@ -89,7 +92,7 @@ def setup(app: web.Application) -> None:
             N_("Reception rotation"),
             "/schedule",
             N_("Build and publish the rotation of reception officials; see who receives when."),
-            lambda actor: actor.is_staff and actor.role is not None and actor.role.value != "admin",
+            lambda actor: actor.is_staff and actor.role is not None and actor.role not in ADMINISTRATORS,
             order=30,
         )
     )
@@ -98,7 +101,7 @@ def setup(app: web.Application) -> None:
             N_("My receptions"),
             "/schedule/mine",
             N_("Your duty days, the petitioners booked with you, the queue, and changes to your duties."),
-            lambda actor: actor.is_staff and actor.role is not None and actor.role.value != "admin",
+            lambda actor: actor.is_staff and actor.role is not None and actor.role not in ADMINISTRATORS,
             order=31,
         )
     )
@@ -107,7 +110,7 @@ def setup(app: web.Application) -> None:
             N_("Interview coordination"),
             "/schedule/interviews",
             N_("Schedule remote interviews between county and township rooms, without double bookings."),
-            lambda actor: actor.is_staff and actor.role is not None and actor.role.value != "admin",
+            lambda actor: actor.is_staff and actor.role is not None and actor.role not in ADMINISTRATORS,
             order=32,
         )
     )

@@ -47,6 +47,7 @@ class Connection:
         self.ws = ws
         self.room: str | None = None
         self.participant: str | None = None
+        self.bearer: str | None = None  # "user-N" when a staff session opened the socket (handler.py)
         self._out: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue(QUEUE_LIMIT)
         self._writer = asyncio.get_running_loop().create_task(self._write())
         self.closing = False

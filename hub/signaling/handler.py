@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import WSMsgType, web
 
 from hub.auth.interface import note_activity, watch_request
+from hub.http.context import actor_of
 from hub.signaling.connection import Connection
 from hub.signaling.keys import SIGNALING, allowed_origin
 
@@ -20,12 +21,16 @@ async def websocket(request: web.Request) -> web.StreamResponse:
     ws = web.WebSocketResponse(max_msg_size=HARD_FRAME_LIMIT, heartbeat=30.0)
     await ws.prepare(request)
     conn = Connection(ws)
+    # the staff member behind this socket's session cookie: a token for "user-N" joins only on N's own socket, so that
+    # the socket leaves the call when N signs out (issue 14, finding 12)
+    actor = actor_of(request)
+    conn.bearer = f"user-{actor.user_id}" if actor.is_staff else None
     service.connections.add(conn)
 
     async def session_ended() -> None:
         # the staff session behind this socket ended (sign-out, timeout, disabled account, revoked key)
         if conn.room and conn.participant:
-            await service.remove_participant(conn.room, conn.participant, reason="removed")
+            await service.remove_participant(conn.room, conn.participant, reason="signed_out")
         await conn.close()
 
     unwatch = watch_request(request, session_ended)

@@ -320,6 +320,7 @@ ERROR_CODES: dict[str, str] = {
     "bad_token": "the room token is forged or malformed",
     "token_expired": "the room token has expired",
     "wrong_room": "the token is for another room",
+    "not_yours": "the token is a staff member's seat and this socket is not of their signed-in session",
     "room_ended": "the room has ended",
     "not_found": "no such participant in this room",
     "media_failed": "the offer could not be answered",

@@ -12,6 +12,7 @@ import inspect
 import ipaddress
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,8 @@ from hub.signaling.bus import Bus
 from hub.signaling.connection import Connection
 
 log = logging.getLogger(__name__)
+
+STAFF_SEAT = re.compile(r"user-[0-9]+")  # a staff member's seat (hub/rooms/sessions.py)
 
 
 class SignalingError(Exception):
@@ -244,6 +247,9 @@ class SignalingService:
             raise SignalingError(exc.code, exc.reason) from None
         if token.room != msg.room:
             raise SignalingError("wrong_room", "the token is for another room")
+        if STAFF_SEAT.fullmatch(token.participant) and conn.bearer != token.participant:
+            # a staff member's seat is taken only on a socket of that staff member's own session
+            raise SignalingError("not_yours", "this token belongs to another signed-in person")
         if token.room in self.ended:
             raise SignalingError("room_ended", "the room has ended")
         room = self.rooms.get(token.room)

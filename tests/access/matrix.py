@@ -21,7 +21,10 @@ from typing import Any, Protocol
 # ("pending"); an enrolled kiosk device. Staff: one person of each role of the demo organisation.
 OUTSIDERS = ("anonymous", "pending", "kiosk")
 STAFF_USERS: Mapping[str, str] = {
-    "admin": "admin",  # system administrator: accounts and rooms, no case content
+    # the three separated administrators (三员分立): none sees case content
+    "admin": "admin",  # system administrator: accounts (not roles), rooms, devices
+    "secadmin": "secadmin",  # security administrator: roles, units, portfolios, keys
+    "auditor": "auditor",  # audit administrator: reads the audit log, changes nothing
     "leader": "leader",  # main leader
     "deputy": "deputy1",  # deputy leader: petition, case management, tracking offices, groups 1-3, three townships
     "office": "petition1",  # petition office

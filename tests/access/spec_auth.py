@@ -7,13 +7,15 @@ from __future__ import annotations
 from tests.access.matrix import GUESSED_ID, STAFF, STAFF_USERS, Probe, World, expect
 
 TARGETS = (
-    "admin", "leader", "deputy1", "petition1", "petition2", "casemgmt1", "trial1",
+    "admin", "secadmin", "auditor", "leader", "deputy1", "petition1", "petition2", "casemgmt1", "trial1",
     "group3.1", "group3.2", "group5.1", "group5.2", "xini1", "duguitala1",
 )  # fmt: skip
 EVERYONE = frozenset(TARGETS)
 # whom each role may see (DESIGN §7): stated here by hand, not derived from the rules under test
 VISIBLE: dict[str, frozenset[str]] = {
     "admin": EVERYONE,
+    "secadmin": EVERYONE,
+    "auditor": EVERYONE,
     "leader": EVERYONE,
     "deputy": frozenset({"deputy1", "petition1", "petition2", "casemgmt1", "group3.1", "group3.2", "xini1"}),
     "office": frozenset({"petition1", "petition2"}),
@@ -23,6 +25,20 @@ VISIBLE: dict[str, frozenset[str]] = {
     "township": frozenset({"xini1"}),
 }
 BAD_USER = {"username": "Bad Name", "display_name": "x", "password": "a-long-password-1", "role": "admin"}
+BAD_CASE_USER = {**BAD_USER, "role": "office_staff"}  # a role that sees cases: only the security administrator grants it
+
+
+def _self(role: str, target: str) -> bool:
+    """The object "self": every role against its own account (nobody changes their own role, password or keys)."""
+    return STAFF_USERS[role] == target
+
+
+def _only(who: str, role: str, target: str, ok: int, *, not_self: bool = True) -> int:
+    """``ok`` for the one administrator ``who`` (not on their own account when ``not_self``), 403 for the others who
+    see the account, 404 for those who do not."""
+    if role == who and not (not_self and _self(role, target)):
+        return ok
+    return _seen(role, target, 403)
 
 
 def _seen(role: str, target: str, ok: int) -> int:
@@ -34,25 +50,52 @@ def _staff_detail(world: World) -> list[Probe]:
     probes = []
     for target in TARGETS:
         uid = world.user(target)
-        note = f"user {target}"
+        note = f"user {target}" + (" (self for its role)" if target in STAFF_USERS.values() else "")
         probes += [
             Probe("GET", "/api/v1/staff/{id}", f"/api/v1/staff/{uid}", expect("/api/", **{r: _seen(r, target, 200) for r in STAFF}), note=note),
             Probe("GET", "/staff/{id}", f"/staff/{uid}", expect("/staff", **{r: _seen(r, target, 200) for r in STAFF}), note=note),
             # a stale version: an allowed change stops at 409 (proving the policy let it through) and changes nothing
             Probe(
                 "PATCH", "/api/v1/staff/{id}", f"/api/v1/staff/{uid}",
-                expect("/api/", **{r: (409 if r == "admin" else _seen(r, target, 403)) for r in STAFF}),
+                expect("/api/", **{r: _only("admin", r, target, 409, not_self=False) for r in STAFF}),
                 body={"version": 0, "display_name": "x"}, note=note,
             ),
             Probe(
                 "POST", "/staff/{id}", f"/staff/{uid}",
-                expect("/staff", **{r: (409 if r == "admin" else _seen(r, target, 403)) for r in STAFF}),
+                expect("/staff", **{r: _only("admin", r, target, 409, not_self=False) for r in STAFF}),
                 body={"version": "0", "display_name": "x"}, form=True, note=note,
+            ),
+            # a grant (role, unit, portfolio) is the security administrator's, never on his own account
+            Probe(
+                "PATCH", "/api/v1/staff/{id}", f"/api/v1/staff/{uid}",
+                expect("/api/", **{r: _only("secadmin", r, target, 409) for r in STAFF}),
+                body={"version": 0, "role": "main_leader"}, note=f"{note}: grant main leader",
+            ),
+            Probe(
+                "POST", "/staff/{id}", f"/staff/{uid}",
+                expect("/staff", **{r: _only("secadmin", r, target, 409) for r in STAFF}),
+                body={"version": "0", "role": "main_leader", "org_unit_id": ""}, form=True, note=f"{note}: grant main leader",
+            ),
+            Probe(
+                "PATCH", "/api/v1/staff/{id}", f"/api/v1/staff/{uid}",
+                expect("/api/", **{r: _only("secadmin", r, target, 409) for r in STAFF}),
+                body={"version": 0, "portfolio": []}, note=f"{note}: portfolio",
+            ),
+            # a password reset and disabling are the system administrator's, never on his own account
+            Probe(
+                "PATCH", "/api/v1/staff/{id}", f"/api/v1/staff/{uid}",
+                expect("/api/", **{r: _only("admin", r, target, 409) for r in STAFF}),
+                body={"version": 0, "password": "another-long-password-1"}, note=f"{note}: password reset",
+            ),
+            Probe(
+                "PATCH", "/api/v1/staff/{id}", f"/api/v1/staff/{uid}",
+                expect("/api/", **{r: _only("admin", r, target, 409) for r in STAFF}),
+                body={"version": 0, "disabled": True}, note=f"{note}: disable",
             ),
             Probe(
                 "GET", "/api/v1/staff/{id}/keys", f"/api/v1/staff/{uid}/keys",
                 expect("/api/", **{
-                    r: 200 if r == "admin" or STAFF_USERS[r] == target else _seen(r, target, 403) for r in STAFF
+                    r: 200 if r in ("secadmin", "auditor") or _self(r, target) else _seen(r, target, 403) for r in STAFF
                 }),
                 note=note,
             ),
@@ -79,24 +122,24 @@ def _staff_detail(world: World) -> list[Probe]:
 def _key_admin(world: World) -> list[Probe]:
     owner, key = world.revoked_key()  # group5.2's key, already revoked: an allowed revoke stops at 409
     target = "group5.2"
-    revoke = {r: (409 if r == "admin" else _seen(r, target, 403)) for r in STAFF}
+    revoke = {r: _only("secadmin", r, target, 409) for r in STAFF}
     grant_to = "duguitala1"  # nobody of the matrix: the grant ends only that account's (absent) sessions
     gid = world.user(grant_to)
     grant = {r: _seen(r, grant_to, 403) for r in STAFF}
     return [
         Probe("DELETE", "/api/v1/staff/{id}/keys/{key_id}", f"/api/v1/staff/{owner}/keys/{key}", expect("/api/", **revoke), note="revoked key"),
         Probe("DELETE", "/api/v1/staff/{id}/keys/{key_id}", f"/api/v1/staff/{owner}/keys/{GUESSED_ID}",
-              expect("/api/", **{r: (404 if r == "admin" else _seen(r, target, 403)) for r in STAFF}), note="guessed key id"),
+              expect("/api/", **{r: _only("secadmin", r, target, 404) for r in STAFF}), note="guessed key id"),
         Probe("POST", "/security-keys/{user_id}/keys/{key_id}/revoke", f"/security-keys/{owner}/keys/{key}/revoke",
               expect("/security-keys", **revoke), form=True, body={}, note="revoked key"),
         Probe("POST", "/api/v1/staff/{id}/enrolment", f"/api/v1/staff/{gid}/enrolment",
-              expect("/api/", **{**grant, "admin": 201}), body={}, note="one-time enrolment for another user"),
-        Probe("POST", "/api/v1/staff/{id}/enrolment", f"/api/v1/staff/{world.user('admin')}/enrolment",
-              expect("/api/", **{r: _seen(r, "admin", 403) for r in STAFF}), body={}, note="an administrator for themselves"),
+              expect("/api/", **{**grant, "secadmin": 201}), body={}, note="one-time enrolment for another user"),
+        Probe("POST", "/api/v1/staff/{id}/enrolment", f"/api/v1/staff/{world.user('secadmin')}/enrolment",
+              expect("/api/", **{r: _seen(r, "secadmin", 403) for r in STAFF}), body={}, note="the security administrator for himself (self)"),
         Probe("POST", "/api/v1/staff/{id}/enrolment", f"/api/v1/staff/{GUESSED_ID}/enrolment",
               expect("/api/", staff=404), body={}, note="guessed id"),
         Probe("POST", "/security-keys/{user_id}/enrolment", f"/security-keys/{gid}/enrolment",
-              expect("/security-keys", **{**grant, "admin": 303}), form=True, body={}, note="one-time enrolment"),
+              expect("/security-keys", **{**grant, "secadmin": 200}), form=True, body={}, note="one-time enrolment code, shown once"),
     ]  # fmt: skip
 
 
@@ -122,8 +165,16 @@ def probes(world: World) -> list[Probe]:
         Probe("GET", "/staff", "/staff", expect("/staff", staff=200)),
         Probe("GET", "/api/v1/staff", "/api/v1/staff", expect("/api/", staff=200)),
         # creating accounts: an allowed attempt with a bad username stops at 422 and creates nothing
-        Probe("POST", "/api/v1/staff", "/api/v1/staff", expect("/api/", staff=403, admin=422), body=BAD_USER),
-        Probe("POST", "/staff", "/staff", expect("/staff", staff=403, admin=422), body=BAD_USER, form=True),
+        # (the system administrator adds accounts in his own role only; the security administrator grants any role)
+        Probe("POST", "/api/v1/staff", "/api/v1/staff", expect("/api/", staff=403, admin=422, secadmin=422), body=BAD_USER),
+        Probe("POST", "/staff", "/staff", expect("/staff", staff=403, admin=422, secadmin=422), body=BAD_USER, form=True),
+        Probe("POST", "/api/v1/staff", "/api/v1/staff", expect("/api/", staff=403, secadmin=422), body=BAD_CASE_USER, note="a role that sees cases"),
+        # one's own sessions: a session that is not one's own is not found, and the page says so (303 back)
+        Probe("GET", "/sessions", "/sessions", expect("/sessions", staff=200)),
+        Probe("POST", "/sessions/end", "/sessions/end", expect("/sessions", staff=303), body={"session": "0" * 64}, form=True, note="not one's own"),
+        # the audit log is the audit administrator's; changes of access are shown to the main leader too
+        Probe("GET", "/audit", "/audit", expect("/audit", staff=403, auditor=200)),
+        Probe("GET", "/staff/changes", "/staff/changes", expect("/staff", staff=403, leader=200, secadmin=200, auditor=200)),
         *_staff_detail(world),
         *_key_admin(world),
     ]  # fmt: skip

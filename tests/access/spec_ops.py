@@ -1,6 +1,7 @@
 # ruff: noqa: E501
 # (one probe per line reads as a table: long lines are the price)
-"""Expectations for health, metrics and static files: open to everyone (nginx keeps /metrics internal, see deploy/)."""
+"""Expectations for health, metrics and static files: health and static files open to everyone, /metrics only to the
+configured addresses (loopback here, as every probe comes from 127.0.0.1) and never when relayed by a proxy."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ def probes(world: World) -> list[Probe]:
     return [
         Probe("GET", "/healthz", "/healthz", expect("/healthz", staff=200, outsiders=200)),
         Probe("GET", "/readyz", "/readyz", expect("/readyz", staff=200, outsiders=200)),
-        Probe("GET", "/metrics", "/metrics", expect("/metrics", staff=200, outsiders=200)),
+        Probe("GET", "/metrics", "/metrics", expect("/metrics", staff=200, outsiders=200), note="from a configured address"),
+        Probe("GET", "/metrics", "/metrics", expect("/metrics", staff=404, outsiders=404), headers={"X-Forwarded-For": "203.0.113.9"}, note="relayed by a proxy"),
         Probe("GET", "/static", "/static/css/hub.css", expect("/static", staff=200, outsiders=200)),
         Probe("GET", "/static", "/static/js/auth/ceremony.js", expect("/static", staff=200, outsiders=200)),
         # no way out of the static folder, however the path is spelt

@@ -92,8 +92,8 @@ def probes(world: World) -> list[Probe]:
         # sessions: lists for staff; planning refused to the administrator, and stopped at 422 for a room that does not exist
         Probe("GET", "/rooms/sessions", "/rooms/sessions", expect("/rooms", staff=200)),
         Probe("GET", "/api/v1/room-sessions", "/api/v1/room-sessions", expect("/api/", staff=200)),
-        Probe("POST", "/api/v1/room-sessions", "/api/v1/room-sessions", expect("/api/", staff=422, admin=403), body={"kind": "interview", "title": "x", "room_ids": unknown_room}),
-        Probe("POST", "/rooms/sessions", "/rooms/sessions", expect("/rooms", staff=422, admin=403), body={"kind": "interview", "title": "x", "room_ids": [str(i) for i in unknown_room]}, form=True),
+        Probe("POST", "/api/v1/room-sessions", "/api/v1/room-sessions", expect("/api/", staff=422, admin=403, secadmin=403, auditor=403), body={"kind": "interview", "title": "x", "room_ids": unknown_room}),
+        Probe("POST", "/rooms/sessions", "/rooms/sessions", expect("/rooms", staff=422, admin=403, secadmin=403, auditor=403), body={"kind": "interview", "title": "x", "room_ids": [str(i) for i in unknown_room]}, form=True),
         *_session_probes(world),
     ]  # fmt: skip
 

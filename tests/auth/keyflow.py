@@ -16,17 +16,40 @@ ORIGIN = "https://hub.county.example"  # the RP id is its host: a domain name, a
 def require_keys(settings: Settings) -> None:
     settings.require_security_key = True
     settings.public_origin = ORIGIN
+    # the software key of these tests is no approved model (attestation is tested on its own, with a list)
+    settings.security_key_aaguids = "any"
 
 
 def new_key(**kw: Any) -> SoftKey:
     return SoftKey(origin=ORIGIN, rp_id="hub.county.example", **kw)
 
 
-async def enrol(browser: Browser, key: SoftKey, name: str = "key 1", **kw: Any) -> ClientResponse:
+async def enrol(browser: Browser, key: SoftKey, name: str = "key 1", *, code: str = "", **kw: Any) -> ClientResponse:
     options = await browser.post_json("/api/v1/webauthn/enrol/options", {})
     assert options.status == 200, await options.text()
     credential = key.register(await options.json(), **kw)
-    return await browser.post_json("/api/v1/webauthn/enrol", {"credential": credential, "name": name})
+    return await browser.post_json("/api/v1/webauthn/enrol", {"credential": credential, "name": name, "code": code})
+
+
+async def issue_code(browser: Browser, username: str) -> str:
+    """A one-time enrolment code, as the security administrator (here: the command-line operator) issues it."""
+    from sqlalchemy import select
+
+    from hub.access.actor import command_line_operator
+    from hub.auth import security_keys
+    from hub.auth.models import User
+    from hub.auth.signin import relying_party
+    from hub.http.keys import CLOCK, DB, POLICY
+
+    app = browser.client.server.app
+    assert app is not None
+    async with app[DB].transaction() as s:
+        user = await s.scalar(select(User).where(User.username == username))
+        assert user is not None
+        issued = await security_keys.issue_enrolment(
+            s, app[POLICY], command_line_operator("test"), user.id, relying_party(app), app[CLOCK].now()
+        )
+    return issued.code
 
 
 async def options_for_sign_in(browser: Browser) -> dict[str, Any]:
@@ -49,11 +72,12 @@ async def sign_in(browser: Browser, username: str, key: SoftKey, password: str |
 
 
 async def first_sign_in(browser: Browser, username: str) -> SoftKey:
-    """A newcomer in the first-login window: password, enrol a key, then sign in with it."""
+    """A newcomer with a one-time enrolment code: password, enrol a key with the code, then sign in with it."""
+    code = await issue_code(browser, username)
     resp = await browser.sign_in(username)
     assert resp.status == 303 and resp.headers["Location"].startswith("/signin/enrol"), resp.headers.get("Location")
     key = new_key()
-    enrolled = await enrol(browser, key)
+    enrolled = await enrol(browser, key, code=code)
     assert enrolled.status == 200, await enrolled.text()
     assert (await enrolled.json())["next"].startswith("/signin/key")
     done = await present(browser, key)

@@ -48,9 +48,16 @@ async def test_a_staff_session_wins_over_a_device_credential(app, browser, key_r
 async def test_session_and_csrf_cookie_flags(browser, settings, secure):
     await browser.prime()  # over plain HTTP the client would not send back a Secure CSRF cookie
     settings.secure_cookies = secure
-    resp = await browser.sign_in("leader")
-    session = resp.cookies["hub_session"]
+    prefix = "__Host-" if secure else ""  # secure cookies are host-only (issue 14)
+    token = browser.csrf
+    resp = await browser.client.post(
+        "/signin",
+        data={"username": "leader", "password": "hub-demo-2026", "csrf_token": token, "next": "/home"},
+        headers={"Cookie": f"{prefix}hub_csrf={token}"},
+        allow_redirects=False,
+    )
+    session = resp.cookies[f"{prefix}hub_session"]
     assert session["httponly"] and session["samesite"] == "Lax" and session["path"] == "/"
     assert bool(session["secure"]) is secure
-    csrf = resp.cookies["hub_csrf"]
+    csrf = resp.cookies[f"{prefix}hub_csrf"]
     assert csrf["httponly"] and csrf["samesite"] == "Strict" and bool(csrf["secure"]) is secure

@@ -134,22 +134,35 @@ async def test_missing_key_is_refused(browser, new_browser):
     ],
 )
 async def test_enrolment_refusals(browser, breakage, kwargs, database):
+    code = await keyflow.issue_code(browser, "group4.1")
     resp = await browser.sign_in("group4.1")
     assert resp.headers["Location"].startswith("/signin/enrol")
-    refused = await enrol(browser, new_key(), **kwargs)
+    refused = await enrol(browser, new_key(), code=code, **kwargs)
     assert refused.status == 401, breakage
     async with database.transaction(write=False) as s:
         assert await s.scalar(select(SecurityKey)) is None
 
 
 async def test_enrolment_step_opens_nothing_else(browser):
+    await keyflow.issue_code(browser, "group5.1")
     await browser.sign_in("group5.1")
     for path in ("/home", "/api/v1/me", "/security-keys"):
         assert (await browser.get(path)).status in (303, 401), path
     assert (await browser.post_json("/api/v1/webauthn/sign-in/options", {})).status == 401
 
 
-async def test_after_the_window_without_a_key_nothing_opens(browser, clock, settings):
+async def test_without_an_enrolment_code_nothing_opens(browser, new_browser, clock, settings):
+    """Issue 14, finding 7: a new account used to be password-only for 72 hours (whoever enrolled first owned it)."""
+    resp = await browser.sign_in("group6.1")
+    assert resp.status == 401 and "hub_session" not in resp.cookies
+    # a code opens the enrolment step, but the key is enrolled only with the code itself
+    code = await keyflow.issue_code(browser, "group6.1")
+    stranger = await new_browser()
+    assert (await stranger.sign_in("group6.1")).headers["Location"].startswith("/signin/enrol")
+    wrong = "0000-0000-0000" if code != "0000-0000-0000" else "1111-1111-1111"
+    refused = await enrol(stranger, new_key(), code=wrong)
+    assert refused.status == 422 and (await refused.json())["error"]["code"] == "bad_code"
+    # the code expires with the window
     clock.advance(dt.timedelta(hours=settings.enrolment_window_hours, minutes=1))
     resp = await browser.sign_in("group6.1")
     assert resp.status == 401 and "hub_session" not in resp.cookies
@@ -162,10 +175,10 @@ async def test_after_the_window_without_a_key_nothing_opens(browser, clock, sett
 async def test_lost_key_revoked_and_new_enrolment_issued(browser, new_browser, database, clock):
     user_browser = await new_browser()
     lost = await first_sign_in(user_browser, "xini1")
-    admin_key = await first_sign_in(browser, "admin")
+    admin_key = await first_sign_in(browser, "secadmin")
     clock.advance(dt.timedelta(days=10))  # long past the first-login window
     browser = await new_browser()
-    await keyflow.sign_in(browser, "admin", admin_key)
+    await keyflow.sign_in(browser, "secadmin", admin_key)
     user_browser = await new_browser()
     await keyflow.sign_in(user_browser, "xini1", lost)
     async with database.transaction(write=False) as s:
@@ -178,15 +191,16 @@ async def test_lost_key_revoked_and_new_enrolment_issued(browser, new_browser, d
     assert revoked.status == 200 and (await revoked.json())["sessions_ended"] >= 1
     assert (await user_browser.get("/home")).status == 303  # the user's session ended at once
     relogin = await new_browser()
-    assert (await relogin.sign_in("xini1")).status == 401  # no key, window closed
+    assert (await relogin.sign_in("xini1")).status == 401  # no key, no code
     assert (await relogin.get("/home")).status == 303
 
     issued = await browser.post_json(f"/api/v1/staff/{user.id}/enrolment", {})
     assert issued.status == 201
+    code = (await issued.json())["code"]
     resp = await relogin.sign_in("xini1")
     assert resp.headers["Location"].startswith("/signin/enrol")
     new = new_key()
-    assert (await enrol(relogin, new)).status == 200
+    assert (await enrol(relogin, new, code=code)).status == 200
     assert (await present(relogin, new)).status == 200
     assert (await relogin.get("/home")).status == 200
     # the old key stays refused, and the grant is used up
@@ -199,7 +213,8 @@ async def test_lost_key_revoked_and_new_enrolment_issued(browser, new_browser, d
     assert grant.used_at is not None and chain.ok
     actions = await _actions(database)
     assert "security_key.revoke" in actions and "security_key.enrolment_issued" in actions
-    assert actions.index("security_key.revoke") < actions.index("security_key.enrolment_issued")
+    # the newcomers' codes come first; the lost key's code only after the revocation
+    assert actions.index("security_key.revoke") < len(actions) - 1 - actions[::-1].index("security_key.enrolment_issued")
 
 
 @pytest.mark.parametrize("username", ["leader", "deputy1", "petition1"])
@@ -217,20 +232,28 @@ async def test_only_administrators_revoke_keys_or_issue_enrolments(browser, new_
 
 
 async def test_administrator_cannot_issue_themselves_an_enrolment(browser, database):
-    await first_sign_in(browser, "admin")
+    await first_sign_in(browser, "secadmin")
     async with database.transaction(write=False) as s:
-        admin = await s.scalar(select(User).where(User.username == "admin"))
+        admin = await s.scalar(select(User).where(User.username == "secadmin"))
     assert (await browser.post_json(f"/api/v1/staff/{admin.id}/enrolment", {})).status == 403
 
 
 async def test_keys_page_admin_sees_everyone_others_only_themselves(browser, new_browser):
-    await first_sign_in(browser, "admin")
+    await first_sign_in(browser, "secadmin")
     page = await (await browser.get("/security-keys")).text()
     assert 'data-user="leader"' in page and "最后使用" in page
     b = await new_browser()
     await first_sign_in(b, "jirigalangtu1")
     own = await (await b.get("/security-keys")).text()
     assert 'data-user="jirigalangtu1"' in own and 'data-user="leader"' not in own
+
+
+async def test_a_second_key_needs_a_fresh_assertion(browser, new_browser, clock):
+    """Issue 14, finding 7: a signed-in session added another key without showing one."""
+    await first_sign_in(browser, "deputy1")
+    clock.advance(dt.timedelta(minutes=6))
+    stale = await browser.post_json("/api/v1/webauthn/enrol/options", {})
+    assert stale.status == 403 and (await stale.json())["error"]["code"] == "not_fresh"
 
 
 async def test_a_second_key_can_be_added_and_both_open_the_account(browser, new_browser):
@@ -249,13 +272,14 @@ async def test_a_second_key_can_be_added_and_both_open_the_account(browser, new_
 async def test_approved_models_allow_list(browser, new_browser, settings):
     approved = "11111111-2222-3333-4444-555555555555"
     settings.security_key_aaguids = approved
+    code = await keyflow.issue_code(browser, "huhemudu1")
     await browser.sign_in("huhemudu1")
-    unapproved = await enrol(browser, new_key(), fmt="packed")
+    unapproved = await enrol(browser, new_key(), fmt="packed", code=code)
     assert unapproved.status == 422 and (await unapproved.json())["error"]["code"] == "key_model"
-    unattested = await enrol(browser, new_key(aaguid=approved), fmt="none")
+    unattested = await enrol(browser, new_key(aaguid=approved), fmt="none", code=code)
     assert unattested.status == 422
     good = new_key(aaguid=approved)
-    assert (await enrol(browser, good, fmt="packed")).status == 200
+    assert (await enrol(browser, good, fmt="packed", code=code)).status == 200
     assert (await present(browser, good)).status == 200
 
 

@@ -62,7 +62,9 @@ async def test_disabling_an_account_or_revoking_its_key_closes_its_sockets(app, 
     user_browser = await new_browser()
     await first_sign_in(user_browser, "group1.1")
     sockets = _socket(watch, _session_of(user_browser))
-    await first_sign_in(browser, "admin")
+    await first_sign_in(browser, "secadmin")  # keys are the security administrator's
+    sysadmin = await new_browser()
+    await first_sign_in(sysadmin, "admin")  # disabling is the system administrator's
     async with database.transaction(write=False) as s:
         user = await s.scalar(select(User).where(User.username == "group1.1"))
         key = await s.scalar(select(SecurityKey).where(SecurityKey.user_id == user.id))
@@ -74,7 +76,7 @@ async def test_disabling_an_account_or_revoking_its_key_closes_its_sockets(app, 
     more = _socket(watch, _session_of(other))
     async with database.transaction(write=False) as s:
         target = await s.scalar(select(User).where(User.username == "group1.2"))
-    assert (await browser.patch_json(f"/api/v1/staff/{target.id}", {"version": target.version, "disabled": True})).status == 200
+    assert (await sysadmin.patch_json(f"/api/v1/staff/{target.id}", {"version": target.version, "disabled": True})).status == 200
     assert more
 
 
@@ -121,7 +123,7 @@ async def test_a_real_websocket_closes_when_its_key_is_revoked(app, aiohttp_clie
     await ws.send_str("hello")
     assert (await ws.receive(timeout=5)).data == "hello"
 
-    await first_sign_in(browser, "admin")
+    await first_sign_in(browser, "secadmin")
     async with database.transaction(write=False) as s:
         target = await s.scalar(select(User).where(User.username == "group4.1"))
         key = await s.scalar(select(SecurityKey).where(SecurityKey.user_id == target.id))

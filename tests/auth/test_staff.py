@@ -14,7 +14,10 @@ async def _unit_id(database, code):
 
 
 async def test_admin_adds_changes_and_disables_an_account_and_its_sessions_end(browser, new_browser, database):
-    await browser.sign_in("admin")
+    # the security administrator adds an account that sees cases; the system administrator disables it (三员分立)
+    admin = await new_browser()
+    await admin.sign_in("admin")
+    await browser.sign_in("secadmin")
     unit = await _unit_id(database, "office.petition")
     resp = await browser.post_json(
         "/api/v1/staff",
@@ -33,7 +36,7 @@ async def test_admin_adds_changes_and_disables_an_account_and_its_sessions_end(b
     assert (await colleague.sign_in("petition3", "a-long-password-1")).status == 303
     assert (await colleague.get("/home")).status == 200
 
-    resp = await browser.patch_json(f"/api/v1/staff/{created['id']}", {"version": created["version"], "disabled": True})
+    resp = await admin.patch_json(f"/api/v1/staff/{created['id']}", {"version": created["version"], "disabled": True})
     assert resp.status == 200
     assert (await resp.json())["disabled"] is True
     assert (await colleague.get("/home")).status == 303  # the open session ended at once
@@ -76,7 +79,7 @@ async def test_stale_version_is_a_conflict_not_an_overwrite(browser, database):
     ],
 )
 async def test_bad_account_data_gets_field_errors_in_chinese(browser, body, field):
-    await browser.sign_in("admin")
+    await browser.sign_in("secadmin")
     resp = await browser.post_json("/api/v1/staff", body)
     assert resp.status == 422
     error = (await resp.json())["error"]
@@ -130,8 +133,8 @@ async def test_staff_directory_follows_the_policy(browser, new_browser, database
     assert guessed.status in (401, 404)
 
 
-async def test_admin_pages_add_and_disable(browser, database):
-    await browser.sign_in("admin")
+async def test_admin_pages_add_and_disable(browser, new_browser, database):
+    await browser.sign_in("secadmin")
     page = await browser.get("/staff")
     assert "新增工作人员账号" in await page.text()
     unit = await _unit_id(database, "jg.2")
@@ -148,7 +151,11 @@ async def test_admin_pages_add_and_disable(browser, database):
     assert resp.status == 303
     location = resp.headers["Location"]
     detail = await (await browser.get(location)).text()
-    assert "第二组 新人" in detail and "停用账号" in detail
+    assert "第二组 新人" in detail and "角色与单位" in detail and "停用账号" not in detail
+    admin = await new_browser()
+    await admin.sign_in("admin")
+    detail = await (await admin.get(location)).text()
+    assert "停用账号" in detail and "角色与单位" not in detail
     bad = await browser.post_form("/staff", {"username": "x", "display_name": "", "password": "", "role": "admin"})
     assert bad.status == 422
     assert "此项" in await bad.text() or "太短" in await bad.text()

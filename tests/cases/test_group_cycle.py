@@ -89,3 +89,22 @@ async def test_a_recused_person_is_blocked_and_the_block_logged(kit):
     async with kit.db.transaction(write=False) as s:
         actions = (await s.scalars(select(AuditEntry.action).where(AuditEntry.object_id == str(clue.id)))).all()
     assert "clue.recusal.add" in actions
+
+
+async def test_a_recused_group_loses_sight_of_the_case(kit):
+    """Issue 14, finding 6: a recusal of a whole group was recorded but changed nobody's access."""
+    from hub.cases.models import Clue
+
+    clue = await kit.register_clue(unit_id=kit.unit(UNIT_OF_GROUP[1]))
+    await kit.act(clue.id, "assign", "casemgmt1")  # G1 supervises, G2 reviews, G3 tries
+    async with kit.db.transaction() as s:
+        await casefile.add_recusal(
+            s, kit.ctx, await kit.actor("leader"), clue.id,
+            casefile.RecusalIn(org_unit_id=g(kit, 2), reason="组长系被反映人近亲属"), kit.clock.now(),
+        )  # fmt: skip
+    with pytest.raises(Recused):
+        await kit.event(clue.id, "dispose_close", "group2.2")
+    reviewer = await kit.actor("group2.1")
+    async with kit.db.transaction(write=False) as s:
+        listed = (await s.scalars(select(Clue.id).where(kit.ctx.policy.where(reviewer, "view", Clue)))).all()
+    assert clue.id not in listed

@@ -16,11 +16,16 @@ from hub.demo.org import DEMO_PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("database", ["sqlite"], indirect=True)]
 
 
+_APP: list[Any] = []  # the app under test, for the security administrator's enrolment codes
+
+
 @pytest.fixture
 async def key_url(aiohttp_server, app, seeded, settings):  # type: ignore[no-untyped-def]
+    _APP[:] = [app]
     server = await aiohttp_server(app, host="127.0.0.1")
     settings.require_security_key = True
     settings.public_origin = f"http://localhost:{server.port}"
+    settings.demo = True  # the default list of approved models, plus Chromium's virtual authenticator (the demo's)
     return settings.public_origin
 
 
@@ -72,9 +77,26 @@ async def _use_key(page: Any, base: str) -> None:
     await page.click("#key-form button")
 
 
+async def _code_for(username: str) -> str:
+    """The one-time enrolment code the security administrator hands over (issued as the command line does)."""
+    from sqlalchemy import select
+
+    from hub.access.actor import command_line_operator
+    from hub.auth.interface import User, issue_enrolment_code
+    from hub.http.keys import DB
+
+    app = _APP[0]
+    async with app[DB].transaction() as s:
+        user = await s.scalar(select(User).where(User.username == username))
+        code, _until = await issue_enrolment_code(s, app, command_line_operator("test"), user.id)
+    return code
+
+
 async def _enrol_and_sign_in(page: Any, base: str, username: str) -> None:
+    code = await _code_for(username)
     await _password(page, base, username)
     assert page.url.startswith(f"{base}/signin/enrol"), page.url
+    await page.fill("input[name=code]", code)
     await page.click("#key-form button")
     await page.wait_for_url(f"{base}/signin/key**")
     await _use_key(page, base)
@@ -184,9 +206,11 @@ async def test_wrong_origin_is_refused(aiohttp_server, app, seeded, settings):
 
     if not HAVE_CHROMIUM:
         pytest.skip("Debian's chromium is not installed")
+    _APP[:] = [app]
     server = await aiohttp_server(app, host="127.0.0.1")
     good, evil = f"http://hub.county.test:{server.port}", f"http://evil.hub.county.test:{server.port}"
     settings.require_security_key = True
+    settings.demo = True  # Chromium's virtual authenticator is an approved model in the demo only
     settings.public_origin = good
     settings.webauthn_rp_id = "hub.county.test"
     args = [
@@ -226,3 +250,18 @@ async def test_missing_key_opens_nothing(chromium, key_url, contexts):
     await _password(page, key_url, "xini1")
     await _use_key(page, key_url)
     await _refused(page, key_url)
+
+
+async def test_a_bare_ip_address_is_told_plainly(chromium, key_url, contexts):
+    """WebAuthn refuses a bare IP as relying party: the page says keys need a host name (issue 14), instead of
+    "the key did not respond"."""
+    page, _cdp, _auth, _errors = await _page_with_key(chromium, contexts)
+    ip = key_url.replace("localhost", "127.0.0.1")
+    await _code_for("tracking1")
+    await _password(page, ip, "tracking1")
+    assert page.url.startswith(f"{ip}/signin/enrol"), page.url
+    await page.fill("input[name=code]", "0000-0000-0000")
+    await page.click("#key-form button")
+    error = page.locator("#key-error")
+    await error.wait_for(state="visible", timeout=15_000)
+    assert "主机名" in await error.inner_text()

@@ -72,7 +72,9 @@ SMALL_IDS = 32  # fuzzed ids are folded onto 1..SMALL_IDS (see _fold_ids)
 
 # Who calls: nobody signed in, one staff member of each kind of the demo organisation, and an enrolled kiosk.
 STAFF = {
-    "admin": "admin",  # system administrator: accounts and rooms, no case content
+    "admin": "admin",  # system administrator: accounts (not roles) and rooms, no case content
+    "secadmin": "secadmin",  # security administrator: roles, units, portfolios and keys of others
+    "auditor": "auditor",  # audit administrator: reads the audit log, changes nothing
     "leader": "leader",  # main leader: every clue and petition
     "deputy": "deputy1",  # deputy leader: the offices, groups and townships of their portfolio
     "office": "petition1",  # petition office

@@ -77,6 +77,7 @@ async def planned_session(
             planned_start=now,
             planned_end=now + dt.timedelta(hours=1),
             now=now,
+            scheduled=True,  # stands in for a booking's or an interview's call (their parts check the township room)
         )
         for username, role in (staff or {}).items():
             user = await s.scalar(select(User.id).where(User.username == username))

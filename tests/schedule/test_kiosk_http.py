@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 from sqlalchemy import select
 
 from hub import audit
 from hub.audit import AuditEntry
 from hub.cases.models import Petition
+from hub.clock import LOCAL_TZ
 from hub.schedule import rotations
 from hub.schedule.keys import PLANNERS
 from hub.schedule.models import Booking, BookingStatus, KioskFiling, MemberKind, QueueTicket, ReceptionSlot
 from tests.schedule.conftest import KIOSK_HEADER
 
+ROOT = Path(__file__).resolve().parents[2]
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 200 + b"\xff\xd9"
 
 
@@ -150,7 +153,7 @@ async def test_cancel_rebook_and_stage_lookup(browser, kit):
         assert (await s.get(ReceptionSlot, slots[0].id)).booked == 0  # type: ignore[union-attr]
 
 
-async def test_anonymous_written_petition_keeps_no_trace_of_the_kiosk(browser, kit):
+async def test_anonymous_written_petition_keeps_no_trace_of_the_kiosk(browser, new_browser, kit):
     headers = await _kiosk_headers(kit, device=4242)
     await browser.prime()
     from aiohttp import FormData
@@ -173,9 +176,23 @@ async def test_anonymous_written_petition_keeps_no_trace_of_the_kiosk(browser, k
         entries = (await s.scalars(select(AuditEntry))).all()
         assert (await audit.verify(s)).ok
     assert petition is not None and petition.petitioner_name is None and petition.petitioner_contact == ""
-    assert petition.intake_ref == code
+    # anonymity by construction (issue 14): no receipt code, no township (the county petition office has it), the day
+    assert petition.intake_ref == "" and petition.township_id is None
+    local = petition.received_at.astimezone(LOCAL_TZ)
+    assert (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0)
     assert not any("4242" in e.actor_label or "4242" in e.change for e in entries)
     assert not any("127.0.0.1" in e.change for e in entries)
+    assert not any(code in e.change for e in entries)
+    township_staff, petition_office = await new_browser(), await new_browser()
+    await township_staff.sign_in("xini1")
+    await petition_office.sign_in("petition1")
+    assert (await township_staff.get(f"/api/v1/petitions/{petition.id}")).status == 404
+    seen = await petition_office.get(f"/api/v1/petitions/{petition.id}")
+    assert seen.status == 200 and code not in await seen.text()
+    page = await (await petition_office.get(f"/petitions/{petition.id}")).text()
+    assert code not in page and kit.clock.now().astimezone(LOCAL_TZ).strftime("%H:%M") not in page
+    # metrics and logs do not date a kiosk filing
+    assert "/kiosk" not in await (await browser.get("/metrics")).text()
     stage = await browser.post_form("/kiosk/reception/status", {"code": code, "secret": pin}, headers=headers)
     assert stage.status == 200 and petition.number in await stage.text()
     wrong = await browser.post_form(
@@ -248,3 +265,38 @@ async def test_json_booking_and_published_rotation(browser, kit):
     assert (
         await browser.post_json("/api/v1/kiosk/bookings", {"slot_id": slot["id"], "name": "a", "phone": "13812345671"})
     ).status == 403
+
+
+async def test_a_kiosk_page_is_never_kept_by_the_browser(browser, kit):
+    """Issue 14, finding 10: Back on a shared screen must not show the previous petitioner's receipt or booking."""
+    headers = await _kiosk_headers(kit)
+    for path in ("/kiosk/reception", "/kiosk/reception/file", "/kiosk/reception/manage"):
+        resp = await browser.get(path, headers=headers)
+        assert resp.status == 200, path
+        assert resp.headers["Cache-Control"] == "no-store", path
+    page = (ROOT / "web/templates/kiosk/base.html").read_text(encoding="utf-8")
+    assert "/static/js/kiosk/idle.js" in page
+
+
+async def test_wrong_receipt_codes_and_filings_are_limited_per_kiosk(browser, kit):
+    """Issue 14, finding 11: 2,000 wrong receipt codes were tried and the right one still worked."""
+    headers = await _kiosk_headers(kit, device=5151)
+    statuses = []
+    for i in range(14):
+        resp = await browser.post_form(
+            "/kiosk/reception/status", {"code": f"{10000000 + i}", "secret": "123456"}, headers=headers
+        )
+        statuses.append(resp.status)
+    assert statuses[:10] == [404] * 10 and set(statuses[10:]) == {429}, statuses
+    other = await _kiosk_headers(kit, device=5152)  # another kiosk is not held up
+    resp = await browser.post_form("/kiosk/reception/status", {"code": "10000000", "secret": "123456"}, headers=other)
+    assert resp.status == 404
+    filed = []
+    for _ in range(6):
+        resp = await browser.post_form(
+            "/kiosk/reception/file",
+            {"kind": "accusation", "summary": "村干部在低保评定中优亲厚友，收受好处费。", "anonymous": "1"},
+            headers=headers,
+        )
+        filed.append(resp.status)
+    assert filed[:4] == [200] * 4 and set(filed[4:]) == {429}, filed

@@ -131,7 +131,7 @@ async def test_booking_received_at_its_time_registers_a_petition(browser, new_br
     assert petition.number in text and "挪用" not in text  # the stage, nothing of the content
 
 
-async def test_interviews_refuse_double_bookings_of_rooms_and_people(browser, kit):
+async def test_interviews_refuse_double_bookings_of_rooms_and_people(browser, new_browser, kit):
     assert (await browser.sign_in("casemgmt1")).status == 303
     from hub.rooms.models import Room, RoomKind
 
@@ -176,6 +176,15 @@ async def test_interviews_refuse_double_bookings_of_rooms_and_people(browser, ki
     assert ok.status == 303  # back to back is no overlap
     cal = await (await browser.get(f"/schedule/interviews?room={county[0]}")).text()
     assert cal.count("谈话") >= 2
+    # someone who does not plan interviews learns nothing of whom they concern (issue 14, finding 5): no clash message
+    outsider = await new_browser()
+    assert (await outsider.sign_in("group3.1")).status == 303
+    g3 = await kit.user_id("group3.1")
+    probe = await outsider.post_form(
+        "/schedule/interviews",
+        form(county_room_id=str(county[1]), township_room_id=str(townships[1]), interviewer_ids=str(g3), accompanying_ids=""),
+    )
+    assert probe.status == 303 and "被谈话人在该时间已有谈话安排" not in await probe.text()
     assert (
         await browser.post_form(
             "/schedule/interviews", form(date=(kit.today - dt.timedelta(days=1)).isoformat(), interviewee_name="吴某")
@@ -237,6 +246,15 @@ async def test_talk_now_call_and_intake_and_interview_link(browser, new_browser,
     async with kit.db.transaction(write=False) as s:
         rs = await s.scalar(select(RoomSession).where(RoomSession.kind == SessionKind.INTERVIEW))
     assert rs is not None and sorted(rs.room_ids) == sorted([county, town])
+    # linking again opens no parallel session; a deputy neither links (and hosts) nor cancels it (issue 14, finding 4)
+    assert (await organiser.post_form(f"/schedule/interviews/{interview_id}/link", {})).status == 303
+    deputy = await new_browser()
+    assert (await deputy.sign_in("deputy1")).status == 303
+    assert (await deputy.post_form(f"/schedule/interviews/{interview_id}/link", {})).status == 403
+    assert (await deputy.post_form(f"/schedule/interviews/{interview_id}/cancel", {"version": "1"})).status == 403
+    async with kit.db.transaction(write=False) as s:
+        sessions = (await s.scalars(select(RoomSession).where(RoomSession.kind == SessionKind.INTERVIEW))).all()
+    assert len(sessions) == 1
 
 
 async def test_a_deputy_receives_and_the_petition_office_records_the_intake(browser, new_browser, kit):

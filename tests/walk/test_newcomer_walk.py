@@ -37,6 +37,8 @@ MAX_PAGES = 160
 # one account of every demo role (and every office: each office's pages differ)
 ROLES = [
     "admin",
+    "secadmin",
+    "auditor",
     "leader",
     "deputy1",
     "deputy2",

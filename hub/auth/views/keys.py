@@ -21,7 +21,7 @@ from hub.auth import challenges, live, security_keys, sessions
 from hub.auth.middleware import PENDING, timeouts_of
 from hub.auth.models import ChallengePurpose, SecurityKey, SessionStage, User
 from hub.auth.signin import after_password, relying_party, set_session_cookie
-from hub.errors import Unauthenticated
+from hub.errors import Forbidden, Unauthenticated
 from hub.http.context import actor_of, policy_of, safe_next
 from hub.http.keys import SETTINGS
 from hub.http.views import Call, Permission, Routes, Who, in_transaction
@@ -37,6 +37,7 @@ class EnrolBody(BaseModel):
     name: str = Field("", max_length=60)
     credential: dict[str, Any]
     next: str = Field("", max_length=500)
+    code: str = Field("", max_length=40)  # the one-time enrolment code, for a first key
 
 
 class SignInBody(BaseModel):
@@ -117,6 +118,7 @@ async def keys_page(call: Call[None]) -> dict[str, Any]:
         "keys": by_user,
         "may_manage": {u.id: policy.may(call.actor, "manage_keys", u) for u in users},
         "key_required": call.app[SETTINGS].security_key_required,
+        "issued": None,
     }
 
 
@@ -127,12 +129,15 @@ async def revoke_form(call: Call[None]) -> str:
     return "/security-keys"
 
 
-@routes.post("/security-keys/{user_id}/enrolment", permission=MANAGE_KEYS_OF, summary="Issue a one-time enrolment.")
-async def enrolment_form(call: Call[None]) -> str:
+@routes.post(
+    "/security-keys/{user_id}/enrolment", permission=MANAGE_KEYS_OF, template="auth/keys.html",
+    summary="Issue a one-time enrolment code (shown once).",
+)  # fmt: skip
+async def enrolment_form(call: Call[None]) -> dict[str, Any]:
     rp = relying_party(call.app)
-    await security_keys.issue_enrolment(call.db, policy_of(call.request), call.actor, call.target.id, rp, call.now)
+    issued = await security_keys.issue_enrolment(call.db, policy_of(call.request), call.actor, call.target.id, rp, call.now)
     live.close_ended_sessions(call)
-    return "/security-keys"
+    return {**await keys_page(call), "issued": {"user": call.target, "code": issued.code, "expires_at": issued.grant.expires_at}}
 
 
 # --- the ceremonies (JSON, called by ceremony.js) -------------------------------------------------
@@ -146,6 +151,8 @@ async def enrol_options(call: Call[None]) -> web.Response:
     assert user is not None
     if first and not await security_keys.may_enrol_first_key(s, rp, user, call.now):
         raise Unauthenticated("unauthenticated", "Please sign in.")
+    if not first and not await security_keys.assertion_is_fresh(s, web_session_id, call.now):
+        raise Forbidden("not_fresh", security_keys.NOT_FRESH)
     existing = await security_keys.active_keys(s, user.id)
     challenge = await challenges.issue(s, web_session_id, ChallengePurpose.ENROL, call.now)
     return web.json_response(security_keys.registration_options(rp, user, challenge, existing))
@@ -165,6 +172,10 @@ async def enrol_finish(call: Call[EnrolBody]) -> web.Response:
         assert user is not None
         if first and not await security_keys.may_enrol_first_key(s, rp, user, now):
             raise Unauthenticated("unauthenticated", "Please sign in.")
+        if first:
+            await security_keys.check_code(s, user, body.code, now)
+        elif not await security_keys.assertion_is_fresh(s, web_session_id, now):
+            raise Forbidden("not_fresh", security_keys.NOT_FRESH)
         key = await security_keys.enrol(
             s, rp, user, body.credential, challenge, name=body.name, now=now,
             actor=audit.AuditActor(user.id, f"user:{user.username}"),
@@ -260,6 +271,7 @@ async def api_revoke(call: Call[None]) -> web.Response:
 @routes.post("/api/v1/staff/{id}/enrolment", permission=MANAGE_KEYS, summary="Issue a one-time enrolment.")
 async def api_issue_enrolment(call: Call[None]) -> web.Response:
     rp = relying_party(call.app)
-    grant = await security_keys.issue_enrolment(call.db, policy_of(call.request), call.actor, call.target.id, rp, call.now)
+    issued = await security_keys.issue_enrolment(call.db, policy_of(call.request), call.actor, call.target.id, rp, call.now)
     live.close_ended_sessions(call)
-    return web.json_response({"id": grant.id, "expires_at": grant.expires_at.isoformat()}, status=201)
+    grant = issued.grant
+    return web.json_response({"id": grant.id, "code": issued.code, "expires_at": grant.expires_at.isoformat()}, status=201)

@@ -22,7 +22,9 @@ from hub.org.interface import services as org_services
 
 routes = Routes()
 SEE_USER = Permission("view", "user")
-CHANGE_USER = Permission("update", "user")  # "disable" when the change disables: the service asks for that too
+# a change asks the policy field by field (accounts.actions_for): the system administrator renames, disables and
+# resets passwords, the security administrator grants roles, units and portfolios; so the route only loads the account
+CHANGE_USER = SEE_USER
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -84,7 +86,10 @@ async def _update(call: Call[UserPatch], s: AsyncSession) -> User:
 
 async def _units(call: Call[Any]) -> dict[str, Any]:
     units = await org_services.list_units(call.db, policy_of(call.request), call.actor)
-    return {"units": {u.id: u for u in units}, "unit_list": units, "roles": list(Role)}
+    # the roles the caller may give: the system administrator only his own (三员分立)
+    may_grant = policy_of(call.request).may(call.actor, "grant", User())
+    roles = list(Role) if may_grant else [Role.ADMIN]
+    return {"units": {u.id: u for u in units}, "unit_list": units, "roles": roles}
 
 
 async def directory_context(call: Call[Any]) -> dict[str, Any]:
@@ -118,6 +123,8 @@ async def staff_detail_page(call: Call[None]) -> dict[str, Any]:
         "portfolio": await accounts.user_portfolio(call.db, user.id),
         **await _units(call),
         "may_manage": policy_of(call.request).may(call.actor, "update", user),
+        "may_reset": policy_of(call.request).may(call.actor, "reset_password", user),
+        "may_grant": policy_of(call.request).may(call.actor, "grant", user),
         "errors": {},
     }
 

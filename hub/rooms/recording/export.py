@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import audit
 from hub.access.actor import Actor
+from hub.auth.interface import User
 from hub.errors import Conflict, Forbidden, NotFound
 from hub.i18n import N_
 from hub.rooms.recording import service
@@ -69,6 +70,10 @@ async def decide(s: AsyncSession, actor: Actor, row: RecordingExport, approve: b
         raise Conflict("decided", N_("This export has been decided already."))
     if actor.user_id == row.requested_by:
         raise Forbidden("same_person", N_("A second person must approve an export; you asked for it."))
+    requester = await s.get(User, row.requested_by) if row.requested_by is not None else None
+    if requester is not None and requester.org_unit_id is not None and requester.org_unit_id == actor.org_unit_id:
+        # a colleague of the same office or group is no second pair of eyes (issue 14, finding 9)
+        raise Forbidden("same_unit", N_("An export is approved by someone outside the requester's office or group."))
     row.status = ExportStatus.APPROVED if approve else ExportStatus.REJECTED
     row.decided_by = actor.user_id
     row.decided_at = now

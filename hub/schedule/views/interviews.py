@@ -112,7 +112,7 @@ async def interviews_cancel(call: Call[VersionForm]) -> str:
 
 
 @routes.post(
-    "/schedule/interviews/{id}/link", permission=Permission("update", "interview"),
+    "/schedule/interviews/{id}/link", permission=Permission("link", "interview"),
     summary="At the time, link the county room and the township room in one call.",
 )  # fmt: skip
 async def interviews_link(call: Call[None]) -> str:

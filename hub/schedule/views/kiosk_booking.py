@@ -8,16 +8,18 @@ browser. A failed form shows its page again, with the message in the kiosk's lan
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from aiohttp import web
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from hub.errors import BadRequest, HubError
+from hub.errors import BadRequest, HubError, NotFound
 from hub.http.views import Again, Call, Routes, Who
 from hub.i18n import N_
-from hub.schedule import bookings, receipts, rotations, stages
+from hub.schedule import bookings, kiosk_limits, receipts, rotations, stages
 from hub.schedule.keys import LIMITS
 from hub.schedule.models import Booking, BookingStatus
 from hub.schedule.views.shared import ANY_ERROR, by_day, display_name
@@ -152,6 +154,16 @@ async def _none_found(call: Call[Any]) -> dict[str, Any]:
 MANAGE = "schedule/kiosk_manage.html"
 
 
+@contextmanager
+def _counted(call: Call[Any]) -> Iterator[None]:
+    """A receipt code (with its phone or PIN) that fits nothing counts against the kiosk (kiosk_limits)."""
+    try:
+        yield
+    except NotFound:
+        kiosk_limits.wrong_lookup(call.request)
+        raise
+
+
 @routes.get("/kiosk/reception/manage", who=KIOSK, template=MANAGE, summary="Find a booking by receipt code and phone.")
 async def manage_form(call: Call[None]) -> dict[str, Any]:
     return _no_booking()
@@ -159,30 +171,36 @@ async def manage_form(call: Call[None]) -> dict[str, Any]:
 
 @routes.post(
     "/kiosk/reception/manage", who=KIOSK, form=CodeForm, write=False, template=MANAGE,
+    guard=kiosk_limits.lookup_guard,
     again=Again(MANAGE, _none_found), back_on=ANY_ERROR, summary="The booking, with times to move it to.",
 )  # fmt: skip
 async def manage_find(call: Call[CodeForm]) -> dict[str, Any]:
-    return await _manage(call, call.body.code, call.body.phone)
+    with _counted(call):
+        return await _manage(call, call.body.code, call.body.phone)
 
 
 @routes.post(
     "/kiosk/reception/manage/cancel", who=KIOSK, form=CodeForm, template=MANAGE,
+    guard=kiosk_limits.lookup_guard,
     again=Again(MANAGE, _none_found), back_on=ANY_ERROR, summary="Cancel a booking.",
 )  # fmt: skip
 async def manage_cancel(call: Call[CodeForm]) -> dict[str, Any]:
-    await bookings.cancel(call.db, call.actor, call.body.code, call.body.phone, call.now)
+    with _counted(call):
+        await bookings.cancel(call.db, call.actor, call.body.code, call.body.phone, call.now)
     return {**await _manage(call, call.body.code, call.body.phone), "done": N_("Your booking is cancelled.")}
 
 
 @routes.post(
     "/kiosk/reception/manage/rebook", who=KIOSK, form=RebookForm, template="schedule/kiosk_receipt.html",
+    guard=kiosk_limits.lookup_guard,
     again=Again(MANAGE, _found_or_none), back_on=ANY_ERROR, summary="Move a booking to another time of the same official.",
 )  # fmt: skip
 async def manage_rebook(call: Call[RebookForm]) -> dict[str, Any]:
     body = call.body
     if body.slot_id is None:
         raise BadRequest("bad_slot", N_("Choose a time."))
-    booking = await bookings.rebook(call.db, call.actor, body.code, body.phone, body.slot_id, call.now, call.app[LIMITS])
+    with _counted(call):
+        booking = await bookings.rebook(call.db, call.actor, body.code, body.phone, body.slot_id, call.now, call.app[LIMITS])
     return await _receipt(call, booking, rebooked=True)
 
 
@@ -200,11 +218,13 @@ async def status_form(call: Call[None]) -> dict[str, Any]:
 
 @routes.post(
     "/kiosk/reception/status", who=KIOSK, form=StatusForm, write=False, template="schedule/kiosk_status.html",
+    guard=kiosk_limits.lookup_guard,
     again=Again("schedule/kiosk_status.html", _no_stage), back_on=ANY_ERROR,
     summary="The stage of a booking or petition (nothing of its content).",
 )  # fmt: skip
 async def status_lookup(call: Call[StatusForm]) -> dict[str, Any]:
-    stage = await stages.stage_of(call.db, call.body.code, call.body.secret)
+    with _counted(call):
+        stage = await stages.stage_of(call.db, call.body.code, call.body.secret)
     return {"stage": stage, "form": {}, "error": "", "errors": {}}
 
 

@@ -18,7 +18,7 @@ from hub.cases.interface import CASES, PetitionKind
 from hub.errors import BadRequest, Conflict, Forbidden, Invalid
 from hub.http.views import Again, Call, Routes, Who, in_transaction
 from hub.i18n import N_
-from hub.schedule import filings
+from hub.schedule import filings, kiosk_limits
 from hub.store.interface import STORE, FileKind, record_closed
 
 routes = Routes()
@@ -77,6 +77,7 @@ async def _photos(request: web.Request) -> list[bytes]:
 @routes.post(
     "/kiosk/reception/file", who=Who.KIOSK, form=FilingForm, tx=False, template="schedule/kiosk_filed.html",
     again=Again("schedule/kiosk_file.html", _form_page), back_on=(Invalid, Conflict, BadRequest, Forbidden),
+    guard=kiosk_limits.filing_guard,
     summary="File a written petition; the receipt code (and PIN, when anonymous) is shown once.",
 )  # fmt: skip
 async def file_submit(call: Call[FilingForm]) -> dict[str, Any]:
@@ -95,6 +96,7 @@ async def file_submit(call: Call[FilingForm]) -> dict[str, Any]:
         return await filings.file_petition(s, call.app[CASES], kiosk, data, [m.manifest.file_id for m in signed], call.now)
 
     filed = await in_transaction(call.request, work)
+    kiosk_limits.filed(call.request)
     return {
         "code": filed.filing.code,
         "pin": filed.pin,

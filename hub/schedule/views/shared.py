@@ -10,7 +10,7 @@ from pydantic import BaseModel, BeforeValidator
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.access.roles import Role
+from hub.access.roles import ADMINISTRATORS, Role
 from hub.auth.interface import User
 from hub.errors import HubError
 from hub.schedule.rotations import DutyView
@@ -42,7 +42,9 @@ def by_day(duties: list[DutyView]) -> list[tuple[dt.date, list[DutyView]]]:
 
 async def staff(session: AsyncSession) -> list[User]:
     """Active staff (no administrators), in roster order."""
-    rows = await session.scalars(select(User).where(User.disabled.is_(False), User.role != Role.ADMIN).order_by(User.username))
+    rows = await session.scalars(
+        select(User).where(User.disabled.is_(False), User.role.not_in(ADMINISTRATORS)).order_by(User.username)
+    )
     return sorted(rows.all(), key=lambda u: ROLE_ORDER.index(u.role) if u.role in ROLE_ORDER else len(ROLE_ORDER))
 
 

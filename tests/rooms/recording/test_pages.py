@@ -86,12 +86,12 @@ async def test_staff_with_the_case_see_play_and_seek(
     assert outside.status == 416 and outside.headers["Content-Range"] == f"bytes */{len(expected)}"
     assert (await actions(database)).count("recording.played") == start_count  # seeking is not a new playback
 
+    # a copy leaves only as an approved export: the media URL gives no attachment (issue 14, finding 9)
     download = await b.get(media + "?download=1")
-    assert download.status == 200 and "attachment" in download.headers["Content-Disposition"]
-    assert await download.read() == expected
+    assert download.status == 404
 
     logged = await actions(database)
-    for action in ("recording.list_viewed", "recording.viewed", "recording.played", "recording.downloaded"):
+    for action in ("recording.list_viewed", "recording.viewed", "recording.played"):
         assert action in logged, action
 
 
@@ -142,6 +142,16 @@ async def test_export_needs_a_second_person_and_holds_verifiable_media(
     assert (await asker.get(f"/recordings/exports/{row.id}/package")).status == 404  # nothing yet
     outsider = await signed_in(new_browser, "huhemudu1")
     assert (await outsider.post_form(f"/recordings/exports/{row.id}/approve", {})).status == 404
+
+    from hub.auth.models import User
+
+    async with database.transaction() as s:
+        first = await s.scalar(select(User).where(User.username == "casemgmt1"))
+        assert first is not None
+        s.add(User(username="casemgmt2", display_name="案管室 同事", password_hash=first.password_hash, role=first.role,
+                   org_unit_id=first.org_unit_id, disabled=False, created_at=first.created_at))  # fmt: skip
+    colleague = await signed_in(new_browser, "casemgmt2")  # the requester's own office: no second pair of eyes
+    assert (await colleague.post_form(f"/recordings/exports/{row.id}/approve", {})).status == 403
 
     second = await signed_in(new_browser, "leader")
     assert (await second.post_form(f"/recordings/exports/{row.id}/approve", {})).status == 303

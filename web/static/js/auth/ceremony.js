@@ -58,6 +58,12 @@ async function run(form) {
     }
   };
   const d = form.dataset;
+  // WebAuthn refuses a bare IP address as its relying party: say so plainly instead of "did not respond"
+  if (/^[0-9.]+$/.test(window.location.hostname) || window.location.hostname.includes(":")
+      || window.location.hostname.startsWith("[")) {
+    show(d.msgBareIp ?? "");
+    return;
+  }
   if (!window.isSecureContext || !window.PublicKeyCredential) {
     show(d.msgUnsupported ?? "");
     return;
@@ -82,7 +88,11 @@ async function run(form) {
     return;
   }
   const name = /** @type {HTMLInputElement | null} */ (form.elements.namedItem("name"));
-  const body = { credential: credentialJSON(/** @type {PublicKeyCredential} */ (cred)), next: d.next ?? "", name: name?.value ?? "" };
+  const code = /** @type {HTMLInputElement | null} */ (form.elements.namedItem("code"));
+  const body = {
+    credential: credentialJSON(/** @type {PublicKeyCredential} */ (cred)), next: d.next ?? "", name: name?.value ?? "",
+    code: code?.value ?? "",
+  };
   const finish = await postJsonResponse(d.finishUrl ?? "", body);
   if (!finish.ok) {
     show(d.msgRefused ?? "");

@@ -18,7 +18,7 @@ import { Signaling, SignalingError } from "./signaling.js";
 /**
  * Why a call is over: it ended, we left, the lobby turned us away, a host removed us, we joined again
  * elsewhere, or the connection could not be restored.
- * @typedef {"ended" | "left" | "denied" | "removed" | "replaced" | "lost"} FinishReason
+ * @typedef {"ended" | "left" | "denied" | "removed" | "replaced" | "signed_out" | "lost"} FinishReason
  */
 
 const ADMITS = new Set(["host", "interviewer"]);
@@ -128,7 +128,7 @@ export class Call {
       if (m.reason === "server_stopped") { // the hub restarts: come back by ourselves
         this.notice(t("The server is restarting. Reconnecting…"));
         this.reconnect();
-      } else this.finish(m.reason === "replaced" ? "replaced" : "removed");
+      } else this.finish(m.reason === "replaced" || m.reason === "signed_out" ? m.reason : "removed");
     });
   }
 

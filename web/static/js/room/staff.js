@@ -33,6 +33,7 @@ async function main() {
   const messages = {
     ended: t("The session has ended."), left: t("You have left the call."), denied: t("You were not admitted."),
     removed: t("You were removed from the call."), replaced: t("You joined this call in another window."),
+    signed_out: t("You are signed out (or your session ended), so you left the call. Sign in again to rejoin."),
     lost: t("The connection could not be restored."),
   };
   part(root, "join").addEventListener("click", async () => {
