@@ -122,6 +122,7 @@ class Settings(BaseSettings):
         120.0,
         ge=0,
         description="Below this many minutes of recording left in the store, the hub warns the operators (log and metric).",
+    )
     metrics_addresses: str = Field(
         "127.0.0.1,::1",
         description="Comma-separated addresses or networks (CIDR) that may read /metrics directly (a request relayed "

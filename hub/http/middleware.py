@@ -15,7 +15,7 @@ from aiohttp import web
 from prometheus_client import Counter, Histogram
 
 from hub.access.actor import ANONYMOUS
-from hub.errors import Forbidden, HubError, TooManyRequests, Unauthenticated
+from hub.errors import Forbidden, HubError, Unauthenticated
 from hub.http.context import cookie_name
 from hub.http.keys import ACTOR, CATALOGS, CSRF_TOKEN, LOCALE, REQUEST_ID, SETTINGS
 from hub.http.rendering import page_context
