@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -28,6 +29,10 @@ from hub.db import Database
 from hub.demo import org as demo_org
 from hub.migrate import upgrade
 from hub.settings import Settings
+
+# Property tests check what holds, not how fast: speed lives in bench/ (a deadline fails them on a loaded machine)
+hypothesis_settings.register_profile("hub", deadline=None)
+hypothesis_settings.load_profile("hub")
 from tests.support.clients import Browser
 
 POSTGRES_URL = os.environ.get("HUB_TEST_POSTGRES_URL", "")
