@@ -29,11 +29,11 @@ from hub.db import Database
 from hub.demo import org as demo_org
 from hub.migrate import upgrade
 from hub.settings import Settings
+from tests.support.clients import Browser
 
 # Property tests check what holds, not how fast: speed lives in bench/ (a deadline fails them on a loaded machine)
 hypothesis_settings.register_profile("hub", deadline=None)
 hypothesis_settings.load_profile("hub")
-from tests.support.clients import Browser
 
 POSTGRES_URL = os.environ.get("HUB_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
