@@ -4,7 +4,7 @@
 
 Every staff member reaches the reports hub, the week's standing and the Monday archive (each lists only what their
 grade allows; tests/reports prove the contents). The statistics are for the leaders and the case management and
-tracking offices (403 for everyone else). The printable ledger is the ledger: every staff member but the administrator.
+tracking offices (403 for everyone else). The printable ledger is the ledger: every staff member but the three administrators.
 Guessed ids are 404 for everyone; an empty form goes back to its page with the message (303).
 """
 
@@ -31,6 +31,6 @@ def probes(world: World) -> list[Probe]:
         Probe("POST", "/reports/monday/{id}/approve", f"/reports/monday/{G}/approve", expect("/reports", staff=404), body={}, form=True, note="guessed id"),
         Probe("GET", "/statistics", "/statistics", expect("/statistics", staff=403, **STATS)),
         Probe("GET", "/statistics/cases", "/statistics/cases", expect("/statistics", staff=403, leader=422, deputy=422, ledger=422), note="no figure named"),
-        Probe("GET", "/reports/ledger/print", "/reports/ledger/print", expect("/reports", staff=200, admin=403)),
-        Probe("GET", "/reports/ledger.xlsx", "/reports/ledger.xlsx", expect("/reports", staff=200, admin=403)),
+        Probe("GET", "/reports/ledger/print", "/reports/ledger/print", expect("/reports", staff=200, admin=403, secadmin=403, auditor=403)),
+        Probe("GET", "/reports/ledger.xlsx", "/reports/ledger.xlsx", expect("/reports", staff=200, admin=403, secadmin=403, auditor=403)),
     ]  # fmt: skip
