@@ -90,8 +90,12 @@ AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
 ABS_SEND_TIME_URI = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
 RTCP_PSFB_FIR = 4
 HISTORY = 1024  # packets kept per viewer leg for NACKs (≈ 3 s of 640×480 video); a power of two
-NACK_RETRY_S = 0.12  # ask the publisher again after this long without the packet
-NACK_TRIES = 3  # then give up: the viewers need a keyframe
+NACK_RETRY_S = 0.12  # ask the publisher again after this long without the packet, until a round trip is measured
+NACK_RETRY_MIN_S = 0.02  # retries follow the measured NACK→RTX round trip (×1.5), never faster than this
+NACK_GIVE_UP_S = 0.36  # after this long (and at least `NACK_TRIES` NACKs) the viewers need a keyframe
+NACK_TRIES = 3
+NACK_MAX_TRIES = 8  # on a short round trip: at most this many NACKs for one packet
+NACK_TICK_S = 0.01  # the report loop's period while something is missing (NACK_RETRY_S / 2 otherwise)
 MAX_GAP = 200  # a larger jump in sequence numbers is a restart, not loss
 REPORT_INTERVAL_S = 1.0
 MAX_BITRATE = 2_500_000  # the REMB sent upstream while no viewer has reported an estimate
@@ -219,8 +223,9 @@ class PacketSource:
         self._expected_prior = 0
         self._received_prior = 0
         self.sr: tuple[int, int, float] | None = None  # publisher's last SR: NTP, RTP, when (monotonic)
-        # repair upstream: sequence number → (first missed at, NACKs sent)
-        self.missing: dict[int, tuple[float, int]] = {}
+        # repair upstream: sequence number → (first missed at, NACKs sent, last NACK at)
+        self.missing: dict[int, tuple[float, int, float]] = {}
+        self.rtt: float | None = None  # smoothed time from a NACK to its RTX (the repair round trip)
         self.repaired = 0
         self.unrepaired = 0
         self.nacks_sent = 0
@@ -253,9 +258,13 @@ class PacketSource:
         if len(plain) < start + 2:
             return  # padding only (bandwidth probing)
         seq = plain[start] << 8 | plain[start + 1]
-        if self.missing.pop(seq, None) is None:
+        asked = self.missing.pop(seq, None)
+        if asked is None:
             return  # not asked for by us: a viewer already has it or it is a duplicate
         self.repaired += 1
+        if asked[1] == 1:  # only an answer to a single NACK is a clean round-trip sample
+            sample = now - asked[2]
+            self.rtt = sample if self.rtt is None else 0.875 * self.rtt + 0.125 * sample
         pt = self.rtx_apt.get(plain[1] & 0x7F)
         if pt is None:
             return
@@ -308,7 +317,7 @@ class PacketSource:
         if not self.connection.repair:
             return
         for seq in lost:
-            self.missing[seq] = (now, 1)
+            self.missing[seq] = (now, 1, now)
         self.nacks_sent += 1
         self.connection.send_rtcp(
             [RtcpRtpfbPacket(fmt=RTCP_RTPFB_NACK, ssrc=self.connection.rtcp_ssrc, media_ssrc=self.media_ssrc, lost=lost)]
@@ -318,15 +327,16 @@ class PacketSource:
         """NACK again what is still missing; what stays missing after `NACK_TRIES` costs a keyframe."""
         again: list[int] = []
         gave_up = False
-        for seq, (since, tries) in list(self.missing.items()):
-            if now - since < NACK_RETRY_S * tries:
+        retry = self.retry_interval()
+        for seq, (since, tries, last) in list(self.missing.items()):
+            if now - last < retry:
                 continue
-            if tries >= NACK_TRIES:
+            if tries >= NACK_MAX_TRIES or (tries >= NACK_TRIES and now - since >= NACK_GIVE_UP_S):
                 del self.missing[seq]
                 self.unrepaired += 1
                 gave_up = True
             else:
-                self.missing[seq] = (since, tries + 1)
+                self.missing[seq] = (since, tries + 1, now)
                 again.append(seq)
         if gave_up and self.video:
             self.want_keyframe()  # PLI only when repair failed
@@ -334,6 +344,12 @@ class PacketSource:
             return []
         self.nacks_sent += 1
         return [RtcpRtpfbPacket(fmt=RTCP_RTPFB_NACK, ssrc=self.connection.rtcp_ssrc, media_ssrc=self.media_ssrc, lost=again)]
+
+    def retry_interval(self) -> float:
+        """How long to wait for an RTX before asking again: 1.5 round trips once one is measured."""
+        if self.rtt is None:
+            return NACK_RETRY_S
+        return min(NACK_RETRY_S, max(NACK_RETRY_MIN_S, 1.5 * self.rtt))
 
     def receiver_report(self, now: float) -> RtcpReceiverInfo | None:
         if self.max_seq < 0 or not self.media_ssrc:
@@ -665,7 +681,8 @@ class PeerPackets:
     async def _report_loop(self) -> None:
         next_report = 0.0
         while True:
-            await asyncio.sleep(NACK_RETRY_S / 2)
+            waiting = self.repair and any(s.missing for s in self.sources.values())
+            await asyncio.sleep(NACK_TICK_S if waiting else NACK_RETRY_S / 2)
             now = time.monotonic()
             packets: list[AnyRtcpPacket] = []
             if now >= next_report:

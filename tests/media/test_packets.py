@@ -16,7 +16,16 @@ from aiortc.rtcdtlstransport import RTCDtlsTransport
 
 from hub.media import MediaEngine, SlotLayout
 from hub.media.keyframes import KeyframeRequester
-from hub.media.packets import PRIVATE_NAMES, LineInfo, PacketLeg, PacketSource, starts_keyframe
+from hub.media.packets import (
+    NACK_MAX_TRIES,
+    NACK_RETRY_MIN_S,
+    NACK_RETRY_S,
+    PRIVATE_NAMES,
+    LineInfo,
+    PacketLeg,
+    PacketSource,
+    starts_keyframe,
+)
 from hub.media.tracks import PublishedStream
 from hub.signaling.clip import Clip
 from tests.media.test_forwarding import connect, wait_for
@@ -151,6 +160,30 @@ async def test_a_leg_waits_for_a_keyframe_rewrites_and_answers_nack_with_rtx() -
     source.on_rtx(rtx, now)
     assert source.repaired == 1 and not source.missing
     assert struct.unpack("!BBHII", down.sent[-1][:12])[2] == (seqs[0] + 2) & 0xFFFF
+    source.stream.requester.close()
+
+
+async def test_upstream_nack_goes_at_the_gap_and_retries_follow_the_measured_round_trip() -> None:
+    up = FakeConnection()
+    requests: list[int] = []
+    source = make_source(up, "video", requests)
+    source.rtx_apt = {97: 96}
+    t = 100.0
+    source.on_rtp(rtp(1, 3000, vp8(0x10)), t)
+    source.on_rtp(rtp(3, 6000, vp8(0x10, p_bit=1)), t)  # 2 lost: NACKed at once, not at the next tick
+    assert [p.lost for p in up.rtcp] == [[2]]
+    assert source.retry_interval() == NACK_RETRY_S  # no round trip measured yet
+    rtx = struct.pack("!BBHII", 0x80, 97, 500, 3000, 0xBBBB) + (2).to_bytes(2) + b"late"
+    source.on_rtx(rtx, t + 0.01)  # answered 10 ms later
+    assert source.rtt == pytest.approx(0.01) and source.retry_interval() == NACK_RETRY_MIN_S
+    source.on_rtp(rtp(5, 9000, vp8(0x10, p_bit=1)), t + 0.1)  # 4 lost
+    assert source.check_missing(t + 0.11) == []  # not yet: 10 ms < 1.5 round trips
+    assert [p.lost for p in source.check_missing(t + 0.125)] == [[4]]  # asked again after ~one round trip
+    for i in range(1, 40):  # never answered: at most NACK_MAX_TRIES NACKs, then a keyframe
+        source.check_missing(t + 0.125 + 0.02 * i)
+    assert source.unrepaired == 1 and not source.missing and source.nacks_sent <= 1 + NACK_MAX_TRIES
+    await asyncio.sleep(0.01)
+    assert requests  # PLI only once repair failed
     source.stream.requester.close()
 
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import aiohttp
 import aioice.ice
-from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiortc import RTCConfiguration, RTCIceServer, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import AudioStreamTrack, MediaStreamTrack, VideoStreamTrack
-from aiortc.rtcconfiguration import RTCBundlePolicy
+from aiortc.rtcconfiguration import RTCBundlePolicy, RTCIceTransportPolicy
 from av import VideoFrame
 
 
@@ -85,9 +85,18 @@ class DocClient:
             raise RuntimeError(f"join refused: {reply}")
         return reply
 
-    async def start_media(self, joined: dict[str, Any]) -> None:
-        """Offer the m-lines of `joined.lines` in that order, on one bundled transport (docs: Media)."""
-        self.pc = pc = RTCPeerConnection(RTCConfiguration(bundlePolicy=RTCBundlePolicy.MAX_BUNDLE))
+    async def start_media(self, joined: dict[str, Any], relay_only: bool = False) -> None:
+        """Offer the m-lines of `joined.lines` in that order, on one bundled transport (docs: Media).
+
+        The STUN/TURN servers are `joined.ice_servers`; `relay_only` is the browser's iceTransportPolicy
+        "relay" (a township behind NAT: every packet goes through the TURN server)."""
+        servers = [
+            RTCIceServer(urls=s["urls"], username=s.get("username"), credential=s.get("credential"))
+            for s in joined.get("ice_servers", [])
+        ]
+        policy = RTCIceTransportPolicy.RELAY if relay_only else RTCIceTransportPolicy.ALL
+        configuration = RTCConfiguration(iceServers=servers, bundlePolicy=RTCBundlePolicy.MAX_BUNDLE, iceTransportPolicy=policy)
+        self.pc = pc = RTCPeerConnection(configuration)
         names: list[str] = []
         for line in joined["lines"]:
             if line["direction"] == "sendonly":
