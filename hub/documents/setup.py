@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import shutil
 import subprocess
 from typing import Any
@@ -12,11 +13,12 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
-from hub.cases.interface import CLUE_PAGE_PARTS
+from hub.cases.interface import CASES, CLUE_PAGE_PARTS
 from hub.documents import access, service, views
 from hub.documents.labels import DOCUMENT_LABELS
 from hub.documents.models import Document, Transmission
-from hub.http.keys import HOME_TILES, LABELS, POLICY, HomeTile
+from hub.documents.waiting import waiting
+from hub.http.keys import HOME_TILES, HOME_TODOS, LABELS, POLICY, HomeTile, TodoItem
 from hub.i18n import N_
 
 log = structlog.get_logger("hub.documents")
@@ -49,6 +51,22 @@ def _sees_documents(actor: object) -> bool:
     return bool(getattr(actor, "is_staff", False)) and not bool(getattr(actor, "is_admin", False))
 
 
+async def todo(app: web.Application, session: AsyncSession, actor: Actor, now: dt.datetime) -> list[TodoItem]:
+    """The home page's to-do list: documents whose approval step is this person's, and those sent to their unit."""
+    found = await waiting(session, app[POLICY], app[CASES], actor, limit=50)
+    items = []
+    if found.to_sign:
+        links = tuple((d.title, f"/documents/{d.id}") for d in found.to_sign[:8])
+        items.append(
+            TodoItem(N_("Documents waiting for your signature"), len(found.to_sign), "/documents/waiting", True, 20, links)
+        )
+    if found.to_receive:
+        items.append(
+            TodoItem(N_("Documents sent to your unit to receive"), len(found.to_receive), "/documents/waiting", order=21)
+        )
+    return items
+
+
 def setup(app: web.Application) -> None:
     policy = app[POLICY]
     policy.register(Document, access.DocumentRule())
@@ -66,6 +84,7 @@ def setup(app: web.Application) -> None:
     app.router.add_routes(views.routes.table)
     app.setdefault(CLUE_PAGE_PARTS, []).append(clue_page_part)
     app.on_startup.append(check_fonts)
+    app[HOME_TODOS].append(todo)
     app[HOME_TILES].append(
         HomeTile(
             N_("Documents waiting for me"),

@@ -197,6 +197,10 @@ async def test_a_report_is_approved_along_its_chain_then_sent_to_another_unit_wh
     # the deputy's to-do list holds it (and the main leader's, who may sign for a deputy); not the office's that wrote it
     assert f'href="/documents/{did}"' in await (await deputy.get("/documents/waiting")).text()
     assert f'href="/documents/{did}"' not in await (await casemgmt.get("/documents/waiting")).text()
+    # and the home page's to-do list says so, with a link to it
+    home = await (await deputy.get("/home")).text()
+    assert "待您签批的文书" in home and f'href="/documents/{did}"' in home
+    assert "待您签批的文书" not in await (await casemgmt.get("/home")).text()
     first = await deputy.post_form(f"/documents/{did}/decision", {"decision": "approve", "comment": "同意"})
     assert first.headers["Location"] == f"/documents/{did}"
     # the deputy's step is signed: the main leader's is not the deputy's
@@ -216,6 +220,7 @@ async def test_a_report_is_approved_along_its_chain_then_sent_to_another_unit_wh
     assert sent.headers["Location"] == f"/documents/{did}"
     trial = await signed_in(new_browser, "trial1")
     assert f'href="/documents/{did}"' in await (await trial.get("/documents/waiting")).text()
+    assert "移送本单位待签收的文书" in await (await trial.get("/home")).text()
     inbox = await (await trial.get("/transmissions")).text()
     assert f'href="/documents/{did}"' in inbox
     assert (await trial.get(f"/documents/{did}")).status == 200
