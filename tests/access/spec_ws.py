@@ -50,6 +50,7 @@ def ws_messages(secret: bytes, now: float) -> dict[str, list[WsExpectation]]:
         "remove": [WsExpectation({"type": "remove", "id": 1, "participant": "p2"}, "error", early)],
         "leave": [WsExpectation({"type": "leave", "id": 1}, "error", early)],
         "end": [WsExpectation({"type": "end", "id": 1}, "error", early)],
+        "acknowledge_recording": [WsExpectation({"type": "acknowledge_recording", "id": 1}, "error", early)],
         "ping": [WsExpectation({"type": "ping", "id": 1}, "pong")],
     }
 
