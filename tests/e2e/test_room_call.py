@@ -87,6 +87,19 @@ async def test_kiosk_and_interviewer_call_through_the_ui(chromium, hub_origin, a
     app[SIGNALING].set_recording(f"session-{session_id}", True)
     for page in (staff, kiosk):
         await page.wait_for_selector('[data-part="recording"]:visible')
+    # the recorder stops (the store is full): both see 未在录制 and why; the host confirms, the kiosk cannot
+    app[SIGNALING].set_recording(f"session-{session_id}", False, "disk_full", acknowledge=True)
+    for page in (staff, kiosk):
+        await page.wait_for_selector('[data-part="not-recording"]:visible')
+        assert "证据存储空间已满" in await page.inner_text('[data-part="not-recording"]')
+        assert not await page.is_visible('[data-part="recording"]')
+    assert not await kiosk.is_visible('[data-part="acknowledge"]')
+    await staff.click('[data-part="acknowledge"]')
+    await staff.wait_for_selector('[data-part="acknowledge"]', state="hidden")
+    app[SIGNALING].set_recording(f"session-{session_id}", True)
+    for page in (staff, kiosk):
+        await page.wait_for_selector('[data-part="not-recording"]', state="hidden")
+        await page.wait_for_selector('[data-part="recording"]:visible')
 
     # the network drops the kiosk's connection: it shows the banner, rejoins by itself and keeps its place
     await kiosk.evaluate(

@@ -208,3 +208,24 @@ async def test_sigterm_tells_every_participant_and_the_downtime_is_a_gap(hub: Hu
     down = next(g for g in gaps if g.cause.value == "server_stopped")
     assert down.ended_at is not None
     assert abs(down.started_at.timestamp() - stopped) < 2.0 and down.ended_at.timestamp() >= restarted - 1.0
+
+
+async def test_store_verify_knows_a_live_writer_from_an_abandoned_file(hub: HubProcess, database: Database, clip: Clip) -> None:
+    await hub.start()
+    rs = await interview_session(database, await host_id(database))
+    host, guest = await call(hub, rs.signaling_room, clip)
+    await asyncio.sleep(2.0)
+    status, out = await hub.verify()  # mid-recording: the open segment is written by a live hub, which is no failure
+    assert status == 0 and "being written by a live hub (process" in out, out
+    assert hub.proc is not None
+    hub.proc.kill()  # kill -9: the open segment is abandoned
+    await hub.proc.wait()
+    await host.close()
+    await guest.close()
+    status, out = await hub.verify()
+    assert status == 1, out
+    assert "no live hub writes it" in out and "cause: recording" in out and "server_restart" in out, out
+    await hub.start()  # the start finishes it
+    assert await hub.stop() == 0
+    status, out = await hub.verify()
+    assert status == 0, out

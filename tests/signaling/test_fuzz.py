@@ -180,6 +180,7 @@ VALID_FIELDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "remove": st.fixed_dictionaries({"participant": participants}),
     "leave": st.just({}),
     "end": st.just({}),
+    "acknowledge_recording": st.just({}),
     "ping": st.just({}),
 }
 
@@ -257,7 +258,7 @@ def out_of_order(draw: st.DrawFn) -> tuple[str, str | bytes, Any, set[str]]:
 
 @st.composite
 def unauthorised(draw: st.DrawFn) -> tuple[str, str | bytes, Any, set[str]]:
-    kind = draw(st.sampled_from(["admit", "deny", "end", "remove", "set_presenter"]))
+    kind = draw(st.sampled_from(["admit", "deny", "end", "remove", "set_presenter", "acknowledge_recording"]))
     request_id = draw(ids)
     message = {"type": kind, "id": request_id, **draw(valid_fields(kind))}
     return ("kiosk", json.dumps(message), request_id, {"forbidden"})
