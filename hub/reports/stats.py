@@ -283,7 +283,9 @@ class Counter:
             return "sanction"
         if figure.measure == "outcome":
             source = source_for(self.outcomes, figure.by)
-            return "sanction" if isinstance(source, LedgerOutcomes) else f"outcome:{figure.by}"
+            if source is None or isinstance(source, LedgerOutcomes):
+                return "sanction"
+            return f"outcome:{self.outcomes.index(source)}"  # a source's figures share one pass
         return "received"
 
     def narrowing(self, kind: str) -> list[ColumnElement[bool]]:
@@ -297,6 +299,8 @@ class Counter:
             return [Clue.filed_on >= start, Clue.filed_on <= end]
         if kind == "sanction":
             return [SANCTIONED]
+        if kind.startswith("outcome:"):
+            return [self.outcomes[int(kind.partition(":")[2])].within(start, end)]
         return []
 
     def groupable(self, figure: Figure) -> bool:
