@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from aiohttp import web
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, distinct, func, literal, or_, select
 
 from hub.cases.interface import CaseOutcome, CaseOutcomeItem, Clue, RankLevel, taxonomy
 from hub.i18n import N_
@@ -170,6 +170,35 @@ class CaseOutcomes:
             .scalar_subquery()
         )
         return day  # type: ignore[return-value]
+
+    def grouped(
+        self, dimension: str, scope: Sequence[ColumnElement[bool]], start: dt.date, end: dt.date
+    ) -> list[Select[tuple[str, int]]]:
+        """The dimension's figures for the clues in ``scope`` as (key, matters) rows: a join and a GROUP BY, the same
+        counts as ``condition`` and ``dated`` give one filtered count at a time (the statistics use this when present)."""
+        decided = and_(
+            CaseOutcome.clue_id == Clue.id,
+            CaseOutcome.stage == TRIAL,
+            CaseOutcome.approved_on >= start,
+            CaseOutcome.approved_on <= end,
+        )
+        base = select().select_from(Clue).join(CaseOutcome, decided).where(*scope)
+        if dimension in (DISCIPLINE, EIGHT_POINT):
+            kind, column = (
+                ("violation", CaseOutcomeItem.parent) if dimension == DISCIPLINE else ("eight_point", CaseOutcomeItem.code)
+            )
+            joined = base.join(CaseOutcomeItem, and_(CaseOutcomeItem.outcome_id == CaseOutcome.id, CaseOutcomeItem.kind == kind))
+            return [joined.add_columns(column, func.count(distinct(Clue.id))).group_by(column)]
+        if dimension == FORM:
+            return [base.add_columns(CaseOutcome.form, func.count()).group_by(CaseOutcome.form)]
+        if dimension == SANCTION:
+            found = []
+            for prefix, sanction in (("party:", CaseOutcome.party_sanction), ("gov:", CaseOutcome.gov_sanction)):
+                key = literal(prefix) + sanction
+                found.append(base.add_columns(key, func.count()).where(sanction.is_not(None)).group_by(sanction))
+            return found
+        sanctioned = or_(CaseOutcome.party_sanction.is_not(None), CaseOutcome.gov_sanction.is_not(None))
+        return [base.add_columns(CaseOutcome.rank, func.count()).where(sanctioned).group_by(CaseOutcome.rank)]
 
     def within(self, start: dt.date, end: dt.date) -> ColumnElement[bool]:
         decided = select(CaseOutcome.clue_id).where(
