@@ -1,5 +1,6 @@
 """`hub report weekly --week 2026-W49` (where each unit's Friday report stands) and `hub report monday --week
-2026-W49 [--format text|json] [-o FILE]` (the week's Monday report as compiled), for an operator's schedule."""
+2026-W49 [--format text|json|pdf|docx] [-o FILE]` (the week's Monday report as compiled; PDF and DOCX through the
+documents part's renderer, the PDF with the report's SVG charts), for an operator's schedule."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import asyncio
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -15,10 +17,12 @@ from hub.cases.labels import CASE_LABELS
 from hub.cases.models import ClueSource
 from hub.cli.common import Subcommands, database, runs, settings
 from hub.clock import LOCAL_TZ, Clock
+from hub.documents import interface as documents
 from hub.http.keys import EnumLabels
 from hub.i18n import Catalogs
-from hub.reports import friday
+from hub.reports import charts, friday
 from hub.reports.models import MondayReport, WeeklyEntry, WeeklyReport
+from hub.reports.views.monday import charts_of
 from hub.reports.weeks import parse_week, week_of
 
 STANDING_ZH = {
@@ -72,6 +76,15 @@ async def monday(args: argparse.Namespace) -> int:
         )
         return 1
     body = json.loads(report.body)
+    if args.format in ("pdf", "docx"):
+        if not args.output:
+            print("hub: --format pdf or docx needs -o FILE", file=sys.stderr)
+            return 2
+        blocks, title = monday_blocks(report, body)
+        render = documents.render_pdf if args.format == "pdf" else documents.render_docx
+        data = await asyncio.to_thread(render, blocks, title)
+        await asyncio.to_thread(Path(args.output).write_bytes, data)
+        return 0
     if args.format == "json":
         text = json.dumps(
             {"week": report.week, "status": report.status.value, "note": report.note, **body}, ensure_ascii=False, indent=2
@@ -108,6 +121,48 @@ async def monday(args: argparse.Namespace) -> int:
     return 0
 
 
+def monday_blocks(report: MondayReport, body: dict[str, Any]) -> tuple[list[documents.Block], str]:
+    """The Monday report as the documents part lays it out: the same figures as the screen, and its charts as SVG."""
+    labels = EnumLabels()
+    for table in CASE_LABELS:
+        labels.update(table)
+    zh = Catalogs().get("zh_CN").gettext
+
+    def label(member: object) -> str:
+        return zh(labels.get(member))
+
+    status = "已审定" if report.status.value == "approved" else "编辑中"
+    title = f"案件线索办理进展情况汇报（{report.week}）"
+    blocks: list[documents.Block] = [documents.Title(title), documents.Line(f"台账截至 {body['as_of']}，{status}", "center")]
+    if report.note:
+        blocks.append(documents.Paragraphs(report.note))
+    blocks.append(documents.Heading("一、按来源和颜色统计（件）"))
+    rows = []
+    for source in body["sources"]:
+        n = body["counts"][source]
+        cells = "，".join(f"{COLOURS_ZH[c]} {n[c]}" for c in body["colours"])
+        rows.append((label(ClueSource(source)), f"{cells}，合计 {n['total']}"))
+    totals = body["totals"]
+    rows.append(("合计", "，".join(f"{COLOURS_ZH[c]} {totals[c]}" for c in body["colours"]) + f"，合计 {totals['total']}"))
+    blocks.append(documents.Facts(tuple(rows)))
+    for chart in charts_of(body, label):
+        svg = charts.bars(chart) if chart.kind == "bar" else charts.pie(chart)
+        blocks.append(documents.Picture(str(svg), chart.title))
+    blocks.append(documents.Heading(f"二、红色事项（{len(body['red'])} 件）"))
+    red = [
+        f"{r['number']}　{r['subject_name']}　到期 {r['due_date']}　{(r.get('said') or {}).get('reason', '')}"
+        for r in body["red"]
+    ]
+    blocks.append(documents.Paragraphs("\n".join(red) or "无"))
+    blocks.append(documents.Heading("三、本周新增、办结和逾期交办件"))
+    blocks.append(
+        documents.Line(
+            f"本周新增 {len(body['new'])} 件，办结 {len(body['closed'])} 件，逾期上级交办件 {len(body['upper_overdue'])} 件"
+        )
+    )
+    return blocks, title
+
+
 def add_commands(sub: Subcommands) -> None:
     rep = sub.add_parser("report", help="weekly reports").add_subparsers(dest="report_command", required=True)
     w = rep.add_parser("weekly", help="where each unit's Friday report of a week stands")
@@ -115,6 +170,6 @@ def add_commands(sub: Subcommands) -> None:
     w.set_defaults(func=runs(weekly))
     m = rep.add_parser("monday", help="the Monday report of a week, as compiled")
     m.add_argument("--week", required=True, help="ISO week such as 2026-W49")
-    m.add_argument("--format", choices=("text", "json"), default="text")
+    m.add_argument("--format", choices=("text", "json", "pdf", "docx"), default="text")
     m.add_argument("-o", "--output", default="", help="write to this file instead of the terminal")
     m.set_defaults(func=runs(monday))

@@ -48,7 +48,16 @@ class Signatures:
     roles: tuple[str, ...]
 
 
-Block = Title | Line | Heading | Paragraphs | Facts | Signatures
+@dataclass(frozen=True)
+class Picture:
+    """A vector figure drawn elsewhere (an SVG element, trusted markup of the hub's own chart renderer); ``caption``
+    stands for it where a format cannot hold SVG (plain text, DOCX)."""
+
+    svg: str
+    caption: str
+
+
+Block = Title | Line | Heading | Paragraphs | Facts | Signatures | Picture
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -64,6 +73,8 @@ def plain_text(blocks: list[Block]) -> str:
             out += _paragraphs(b.text)
         elif isinstance(b, Facts):
             out += [f"{k}：{v}" for k, v in b.rows]
+        elif isinstance(b, Picture):
+            out.append(b.caption)
         else:
             out.append("　".join(f"{r}（签名）：" for r in b.roles))
     return "\n".join(out)
@@ -85,6 +96,7 @@ table {{ width: 100%; border-collapse: collapse; margin: 3mm 0; font-size: 12pt;
 th, td {{ border: 0.6pt solid #000; padding: 1.5mm 2mm; text-align: left; vertical-align: top; word-break: break-all; }}
 th {{ width: 32%; font-weight: normal; }}
 .signatures {{ margin-top: 10mm; }}
+.picture svg {{ width: 100%; height: auto; }}
 .signatures p {{ text-indent: 0; margin-bottom: 6mm; }}
 """
 
@@ -105,6 +117,8 @@ def to_html(blocks: list[Block], title: str) -> str:
         elif isinstance(b, Facts):
             rows = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in b.rows)
             parts.append(f"<table>{rows}</table>")
+        elif isinstance(b, Picture):
+            parts.append(f'<div class="picture">{b.svg}</div>')
         else:
             parts.append('<div class="signatures">')
             parts += [f"<p>{e(r)}（签名）：＿＿＿＿＿＿＿＿　　年　　月　　日</p>" for r in b.roles]
@@ -173,6 +187,10 @@ def render_docx(blocks: list[Block], title: str) -> bytes:
                 cells = table.add_row().cells
                 run(cells[0].paragraphs[0], k, size=12)
                 run(cells[1].paragraphs[0], v, size=12)
+        elif isinstance(b, Picture):  # Word holds no SVG: the figure's caption (its values are in the text beside)
+            p = document.add_paragraph()
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run(p, f"〔图：{b.caption}〕", size=12)
         else:
             for role in b.roles:
                 run(document.add_paragraph(), f"{role}（签名）：＿＿＿＿＿＿＿＿　　年　　月　　日")

@@ -7,7 +7,9 @@ an object of this shape; the wiring adds it to ``app[OUTCOMES]`` (a later source
 dimensions it names). Until one names a dimension, its chart says it waits for outcomes.
 
 The reports part provides two from what the ledger already keeps: sanction types (the party and government sanction
-columns) and the rank of the sanctioned (the subject's rank).
+columns) and the rank of the sanctioned (the subject's rank); ``CaseOutcomes`` reads the outcomes the cases part records
+(its ``case_outcomes`` and ``case_outcome_items``, published by hub/cases/interface.py) and answers all five, counting a
+matter on the day its decision was approved.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from aiohttp import web
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, Select, and_, distinct, func, literal, or_, select
 
-from hub.cases.interface import Clue, RankLevel
+from hub.cases.interface import CaseOutcome, CaseOutcomeItem, Clue, RankLevel, taxonomy
 from hub.i18n import N_
 
 DISCIPLINE, EIGHT_POINT, FORM, SANCTION, RANK = "discipline", "eight_point", "form", "sanction", "rank"
@@ -44,6 +46,11 @@ class OutcomeSource(Protocol):
 
     def dated(self, dimension: str) -> ColumnElement[dt.date]:
         """The day an outcome of this dimension counts on (the period filter applies to it)."""
+        ...
+
+    def within(self, start: dt.date, end: dt.date) -> ColumnElement[bool]:
+        """A condition on ``clues`` that every category of every dimension implies for the period, which the database
+        can answer from an index (the statistics count all the source's figures in one pass narrowed by it)."""
         ...
 
 
@@ -80,6 +87,9 @@ class LedgerOutcomes:
     def dated(self, dimension: str) -> ColumnElement[dt.date]:
         return decided_on()
 
+    def within(self, start: dt.date, end: dt.date) -> ColumnElement[bool]:
+        return SANCTIONED
+
 
 RANK_LABELS = {
     RankLevel.PROVINCIAL: N_("Provincial or ministerial"),
@@ -99,3 +109,99 @@ def source_for(sources: Sequence[OutcomeSource], dimension: str) -> OutcomeSourc
         if dimension in source.dimensions:
             found = source
     return found
+
+
+TRIAL = "trial"  # the stage whose approved outcome is the decision (hub/cases/outcomes.py)
+
+
+class CaseOutcomes:
+    """All five dimensions from the decisions the cases part records: one approved trial outcome per matter (人次)."""
+
+    dimensions = (DISCIPLINE, EIGHT_POINT, FORM, SANCTION, RANK)
+
+    def categories(self, dimension: str) -> Sequence[tuple[str, str]]:
+        if dimension == DISCIPLINE:
+            return [(t.code, t.zh) for t in taxonomy.DISCIPLINES]
+        if dimension == EIGHT_POINT:
+            return [(t.code, t.zh) for t in taxonomy.EIGHT_POINT]
+        if dimension == FORM:
+            return [(t.code, t.zh) for t in taxonomy.FORMS]
+        if dimension == SANCTION:
+            return [
+                *((f"party:{t.code}", f"党纪·{t.zh}") for t in taxonomy.PARTY_SANCTIONS),
+                *((f"gov:{t.code}", f"政务·{t.zh}") for t in taxonomy.GOV_SANCTIONS),
+            ]
+        return [(t.code, t.zh) for t in taxonomy.RANKS]
+
+    def _decision(self, *conds: ColumnElement[bool]) -> ColumnElement[bool]:
+        return (
+            select(CaseOutcome.id)
+            .where(CaseOutcome.clue_id == Clue.id, CaseOutcome.stage == TRIAL, CaseOutcome.approved_on.is_not(None), *conds)
+            .exists()
+        )
+
+    def _item(self, kind: str, column: str, key: str) -> ColumnElement[bool]:
+        return (
+            select(CaseOutcomeItem.outcome_id)
+            .where(CaseOutcomeItem.outcome_id == CaseOutcome.id, CaseOutcomeItem.kind == kind)
+            .where(getattr(CaseOutcomeItem, column) == key)
+            .exists()
+        )
+
+    def condition(self, dimension: str, key: str) -> ColumnElement[bool]:
+        if dimension == DISCIPLINE:
+            return self._decision(self._item("violation", "parent", key))
+        if dimension == EIGHT_POINT:
+            return self._decision(self._item("eight_point", "code", key))
+        if dimension == FORM:
+            return self._decision(CaseOutcome.form == key)
+        if dimension == SANCTION:
+            kind, _, name = key.partition(":")
+            column = CaseOutcome.party_sanction if kind == "party" else CaseOutcome.gov_sanction
+            return self._decision(column == name)
+        sanctioned = or_(CaseOutcome.party_sanction.is_not(None), CaseOutcome.gov_sanction.is_not(None))
+        return self._decision(sanctioned, CaseOutcome.rank == key)
+
+    def dated(self, dimension: str) -> ColumnElement[dt.date]:
+        day = (
+            select(CaseOutcome.approved_on)
+            .where(CaseOutcome.clue_id == Clue.id, CaseOutcome.stage == TRIAL)
+            .correlate(Clue)
+            .scalar_subquery()
+        )
+        return day  # type: ignore[return-value]
+
+    def grouped(
+        self, dimension: str, scope: Sequence[ColumnElement[bool]], start: dt.date, end: dt.date
+    ) -> list[Select[tuple[str, int]]]:
+        """The dimension's figures for the clues in ``scope`` as (key, matters) rows: a join and a GROUP BY, the same
+        counts as ``condition`` and ``dated`` give one filtered count at a time (the statistics use this when present)."""
+        decided = and_(
+            CaseOutcome.clue_id == Clue.id,
+            CaseOutcome.stage == TRIAL,
+            CaseOutcome.approved_on >= start,
+            CaseOutcome.approved_on <= end,
+        )
+        base = select().select_from(Clue).join(CaseOutcome, decided).where(*scope)
+        if dimension in (DISCIPLINE, EIGHT_POINT):
+            kind, column = (
+                ("violation", CaseOutcomeItem.parent) if dimension == DISCIPLINE else ("eight_point", CaseOutcomeItem.code)
+            )
+            joined = base.join(CaseOutcomeItem, and_(CaseOutcomeItem.outcome_id == CaseOutcome.id, CaseOutcomeItem.kind == kind))
+            return [joined.add_columns(column, func.count(distinct(Clue.id))).group_by(column)]
+        if dimension == FORM:
+            return [base.add_columns(CaseOutcome.form, func.count()).group_by(CaseOutcome.form)]
+        if dimension == SANCTION:
+            found = []
+            for prefix, sanction in (("party:", CaseOutcome.party_sanction), ("gov:", CaseOutcome.gov_sanction)):
+                key = literal(prefix) + sanction
+                found.append(base.add_columns(key, func.count()).where(sanction.is_not(None)).group_by(sanction))
+            return found
+        sanctioned = or_(CaseOutcome.party_sanction.is_not(None), CaseOutcome.gov_sanction.is_not(None))
+        return [base.add_columns(CaseOutcome.rank, func.count()).where(sanctioned).group_by(CaseOutcome.rank)]
+
+    def within(self, start: dt.date, end: dt.date) -> ColumnElement[bool]:
+        decided = select(CaseOutcome.clue_id).where(
+            CaseOutcome.stage == TRIAL, CaseOutcome.approved_on >= start, CaseOutcome.approved_on <= end
+        )  # ix_case_outcomes_stage_approved_on
+        return Clue.id.in_(decided)

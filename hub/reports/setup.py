@@ -15,7 +15,7 @@ from hub.http.keys import HOME_TILES, HOME_TODOS, LABELS, POLICY, HomeTile, Todo
 from hub.i18n import N_
 from hub.reports import friday
 from hub.reports.models import REPORT_LABELS, MondayReport, WeeklyReport
-from hub.reports.outcomes import OUTCOMES, LedgerOutcomes
+from hub.reports.outcomes import OUTCOMES, CaseOutcomes, LedgerOutcomes
 from hub.reports.rules import MondayReportRule, WeeklyReportRule, sees_statistics
 from hub.reports.views import monday, stats, weekly
 
@@ -46,6 +46,7 @@ def setup(app: web.Application) -> None:
     if OUTCOMES not in app:
         app[OUTCOMES] = []
     app[OUTCOMES].insert(0, LedgerOutcomes())  # what the ledger already keeps; outcome sources added later win
+    app[OUTCOMES].insert(1, CaseOutcomes())  # the decisions the cases part records (issue 10) answer every dimension
     app[LABELS].update(REPORT_LABELS)
     for module in (weekly, monday, stats):
         app.router.add_routes(module.routes.table)

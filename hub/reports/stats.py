@@ -283,7 +283,9 @@ class Counter:
             return "sanction"
         if figure.measure == "outcome":
             source = source_for(self.outcomes, figure.by)
-            return "sanction" if isinstance(source, LedgerOutcomes) else f"outcome:{figure.by}"
+            if source is None or isinstance(source, LedgerOutcomes):
+                return "sanction"
+            return f"outcome:{self.outcomes.index(source)}"  # a source's figures share one pass
         return "received"
 
     def narrowing(self, kind: str) -> list[ColumnElement[bool]]:
@@ -297,6 +299,8 @@ class Counter:
             return [Clue.filed_on >= start, Clue.filed_on <= end]
         if kind == "sanction":
             return [SANCTIONED]
+        if kind.startswith("outcome:"):
+            return [self.outcomes[int(kind.partition(":")[2])].within(start, end)]
         return []
 
     def groupable(self, figure: Figure) -> bool:
@@ -349,6 +353,16 @@ class Counter:
                 found[f] = sum(n for day, n in days if lo <= day <= hi)
         return found
 
+    async def _outcomes_grouped(self, session: AsyncSession, source: Any, figures: Sequence[Figure]) -> dict[Figure, int]:
+        """A source's outcome figures from one GROUP BY per dimension (its ``grouped``), not a filtered count each."""
+        found: dict[Figure, int] = {}
+        for dimension in dict.fromkeys(f.by for f in figures):
+            counts: dict[str, int] = {}
+            for stmt in source.grouped(dimension, self.clue_scope(), self.query.start, self.query.end):
+                counts.update({str(k): int(n) for k, n in (await session.execute(stmt)).all() if k is not None})
+            found.update({f: counts.get(f.key, 0) for f in figures if f.by == dimension})
+        return found
+
     async def count_all(self, session: AsyncSession, figures: Sequence[Figure]) -> dict[Figure, int]:
         """Every figure: the flow figures from grouped rows, the others in one filtered-count query per pass."""
         unique = list(dict.fromkeys(figures))
@@ -358,6 +372,9 @@ class Counter:
             if not self.groupable(figure):
                 passes.setdefault(self.pass_of(figure), []).append(figure)
         for kind, group in passes.items():
+            if kind.startswith("outcome:") and hasattr(self.outcomes[int(kind.partition(":")[2])], "grouped"):
+                found.update(await self._outcomes_grouped(session, self.outcomes[int(kind.partition(":")[2])], group))
+                continue
             model = self.model(group[0])
             columns = [func.count().filter(self.condition(f)).label(f"f{i}") for i, f in enumerate(group)]
             stmt = select(*columns).select_from(model).where(*self.scope(group[0]), *self.narrowing(kind))
