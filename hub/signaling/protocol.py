@@ -313,6 +313,7 @@ ERROR_CODES: dict[str, str] = {
     "wrong_room": "the token is for another room",
     "room_ended": "the room has ended",
     "not_found": "no such participant in this room",
+    "recording_unacknowledged": "the interview is not being recorded and its host has not acknowledged it yet",
     "media_failed": "the offer could not be answered",
     "internal": "the server failed; the request was not done",
 }
