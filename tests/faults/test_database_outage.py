@@ -6,6 +6,7 @@ nothing recorded is lost."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -21,6 +22,7 @@ from hub.db import Database
 from hub.demo import org as demo_org
 from hub.migrate import upgrade
 from hub.rooms.recording.models import RecordingStatus, SegmentStatus
+from hub.signaling.client import SignalingRefused
 from hub.signaling.clip import Clip, encode_clip
 from hub.store.store import EvidenceStore
 from tests.conftest import POSTGRES_URL
@@ -151,4 +153,69 @@ async def test_a_database_outage_during_a_recorded_call_is_survived(
             assert await plays(store, segment.file_id) > 0
     total = sum(s.duration_ms or 0 for s in segments) / 1000
     print(f"recorded {total:.1f} s in {len(segments)} segments across a {OUTAGE_SECONDS:.0f} s outage")
+    await db.dispose()
+
+
+async def test_a_recording_that_must_start_during_an_outage_starts_when_the_database_returns(
+    own_database: tuple[str, str], tmp_path: Path, clip: Clip
+) -> None:
+    """The interview begins while PostgreSQL refuses connections: the room is told `database_unavailable` (the host
+    must acknowledge before admitting anyone), the recorder keeps trying, and starts once the database is back; the
+    stretch before its first segment is a gap with that cause."""
+    name, url = own_database
+    db = Database(url)
+    hub = HubProcess(url, tmp_path / "var")
+    try:
+        await hub.start()
+        async with db.transaction(write=False) as s:
+            owner = await s.scalar(select(User.id).where(User.username == "casemgmt1"))
+        assert owner is not None
+        rs = await interview_session(db, owner)
+        await db.dispose()
+        await refuse_connections(name, True)
+        host = client(hub, rs.signaling_room, "user-host", "host", clip)
+        await host.connect()
+        await host.join()
+        await host.start_media()
+        told = await host.wait_event("recording", wait=15)
+        assert (told["active"], told["reason"], told["acknowledge"]) == (False, "database_unavailable", True)
+        guest = client(hub, rs.signaling_room, "device-9", "interviewee", clip)
+        await guest.connect()
+        await guest.join()  # the lobby
+        with pytest.raises(SignalingRefused) as caught:
+            await host.request({"type": "admit", "participant": "device-9"})
+        assert caught.value.code == "recording_unacknowledged"
+        assert (await host.request({"type": "acknowledge_recording"}))["type"] == "ok"
+        await host.request({"type": "admit", "participant": "device-9"})
+        await guest.wait_event("joined")
+        await guest.start_media()
+        assert (await guest.wait_event("recording"))["reason"] == "database_unavailable"  # told on admission too
+        await asyncio.sleep(5.0)
+        since = len(host.events)
+        await refuse_connections(name, False)
+        back = time.monotonic()
+        started = await host.wait_event("recording", wait=40, since=since)
+        assert started["active"] is True, host.events[since:]
+        print(f"recording started {time.monotonic() - back:.1f} s after the database returned")
+        await asyncio.sleep(3.0)
+        await host.request({"type": "end"})
+        await host.close()
+        await guest.close()
+        await asyncio.sleep(1.0)
+        assert await hub.stop() == 0, hub.tail()
+    finally:
+        if hub.proc is not None and hub.proc.returncode is None:
+            hub.proc.kill()
+    assert hub.events("recording_cannot_start") and hub.events("recording_fault_acknowledged")
+    status, out = await hub.verify()
+    assert status == 0, out
+    recording, segments, gaps = await recording_rows(db, rs.id)
+    assert recording.status is RecordingStatus.ENDED
+    assert segments and all(s.status is SegmentStatus.CLOSED for s in segments)
+    outage = [g for g in gaps if g.cause.value == "database_unavailable"]
+    assert len(outage) == 1 and outage[0].participant is None and outage[0].ended_at is not None, gaps
+    assert outage[0].ended_at <= segments[0].started_at + dt.timedelta(seconds=1)
+    assert (outage[0].ended_at - outage[0].started_at).total_seconds() >= 5.0
+    store = await EvidenceStore.open(hub.var_dir)
+    assert await plays(store, segments[0].file_id) > 0
     await db.dispose()
