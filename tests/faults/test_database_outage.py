@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -218,4 +219,64 @@ async def test_a_recording_that_must_start_during_an_outage_starts_when_the_data
     assert (outage[0].ended_at - outage[0].started_at).total_seconds() >= 5.0
     store = await EvidenceStore.open(hub.var_dir)
     assert await plays(store, segments[0].file_id) > 0
+    await db.dispose()
+
+
+async def test_segments_written_during_an_outage_are_put_back_after_a_shutdown_in_it(
+    own_database: tuple[str, str], tmp_path: Path, clip: Clip
+) -> None:
+    """The database goes away during a recorded call; the interviewee leaves and comes back (new segments, whose rows
+    wait in memory); the hub is stopped before the database returns, so those rows are lost. At the next start, the
+    store is the truth: each segment is put back into its recording, in order, with its tracks (read from the file)."""
+    name, url = own_database
+    db = Database(url)
+    hub = HubProcess(url, tmp_path / "var")
+    try:
+        await hub.start()
+        async with db.transaction(write=False) as s:
+            owner = await s.scalar(select(User.id).where(User.username == "casemgmt1"))
+        assert owner is not None
+        rs = await interview_session(db, owner)
+        await db.dispose()
+        host, guest = await call(hub, rs.signaling_room, clip)
+        await asyncio.sleep(3.0)
+        await refuse_connections(name, True)
+        await asyncio.sleep(1.0)
+        await guest.request({"type": "leave"})
+        await guest.close()
+        await asyncio.sleep(2.0)
+        guest = client(hub, rs.signaling_room, "device-9", "interviewee", clip)
+        await guest.connect()
+        await guest.join()
+        await host.request({"type": "admit", "participant": "device-9"})
+        await guest.wait_event("joined")
+        await guest.start_media()
+        await asyncio.sleep(4.0)
+        assert hub.events("recording_rows_waiting_for_database")
+        await hub.stop()  # SIGTERM while the database is still away
+        await host.close()
+        await guest.close()
+        await refuse_connections(name, False)
+        await hub.start()
+        assert await hub.stop() == 0, hub.tail()
+    finally:
+        if hub.proc is not None and hub.proc.returncode is None:
+            hub.proc.kill()
+    adopted = [e for e in hub.events("recordings_recovered") if e.get("segments_adopted")]
+    assert adopted, hub.tail()
+    status, out = await hub.verify()
+    assert status == 0, out
+    _recording, segments, _gaps = await recording_rows(db, rs.id)
+    back = [s for s in segments if s.close_cause == "adopted_after_restart"]
+    assert back, [(s.position, s.close_cause) for s in segments]
+    assert [s.position for s in segments] == list(range(segments[0].position, segments[0].position + len(segments)))
+    store = await EvidenceStore.open(hub.var_dir)
+    for segment in back:
+        tracks = json.loads(segment.tracks)
+        assert tracks, segment.file_id
+        assert {t["participant"] for t in tracks} <= {"user-host", "device-9"}
+        assert {t["kind"] for t in tracks} == {"audio", "video"}
+        assert [t["track"] for t in tracks] == list(range(len(tracks)))
+        if segment.duration_ms:
+            assert await plays(store, segment.file_id) > 0
     await db.dispose()
