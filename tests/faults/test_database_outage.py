@@ -88,6 +88,9 @@ async def test_a_database_outage_during_a_recorded_call_is_survived(
         await db.dispose()  # the test's own connections must not outlive the outage either
         http, _csrf = await signed_in(hub, "casemgmt1")
         host, guest = await call(hub, rs.signaling_room, clip)
+        # a socket of a real staff session (casemgmt1's cookie): it sends nothing before the outage, so its first
+        # message meets the database away and its session touch fails (and is tried again with every message)
+        staff = await http.ws_connect(hub.ws_url, origin=hub.origin)
         await asyncio.sleep(3.0)
         since = len(host.events)
 
@@ -113,10 +116,13 @@ async def test_a_database_outage_during_a_recorded_call_is_survived(
         await host.request({"type": "admit", "participant": "device-9"})
         await guest.wait_event("joined")
         await guest.start_media()
-        for _ in range(int(OUTAGE_SECONDS - (time.monotonic() - down))):
-            await host.request({"type": "ping"})  # the host's socket lives on, whatever its session touch meets
+        for n in range(int(OUTAGE_SECONDS - (time.monotonic() - down))):
+            await host.request({"type": "ping"})
+            await staff.send_str(json.dumps({"type": "ping", "id": n}))  # the staff socket lives on: its touch fails
+            assert json.loads((await staff.receive(timeout=10)).data) == {"type": "pong", "id": n}
             await asyncio.sleep(1.0)
-        assert not host.dropped()
+        assert not host.dropped() and not staff.closed
+        assert hub.events("session_touch_failed"), "the staff socket's session touch met the outage"
         assert all(e["active"] for e in host.events[since:] if e.get("type") == "recording"), "the recording went on"
         await refuse_connections(name, False)
         back = time.monotonic()
@@ -129,6 +135,9 @@ async def test_a_database_outage_during_a_recorded_call_is_survived(
             await asyncio.sleep(0.5)
         async with http.get(f"{hub.origin}/api/v1/room-sessions", headers={"Accept": "application/json"}) as r:
             assert r.status == 200
+        await staff.send_str(json.dumps({"type": "ping", "id": "after"}))  # and after it, the touch succeeds
+        assert json.loads((await staff.receive(timeout=10)).data) == {"type": "pong", "id": "after"}
+        await staff.close()
         await asyncio.sleep(1.0)
         await host.request({"type": "end"})
         await host.close()
