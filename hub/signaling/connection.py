@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import logging
 from typing import Any
 
+import structlog
 from aiohttp import web
 
 from hub.signaling.protocol import Reply
 
-log = logging.getLogger(__name__)
+log = structlog.get_logger(__name__)
 
 QUEUE_LIMIT = 512  # a client this far behind is dropped rather than buffered without bound
 
@@ -32,7 +32,7 @@ class Connection:
         try:
             self._out.put_nowait(message)
         except asyncio.QueueFull:
-            log.warning("signaling client too slow, closing its connection")
+            log.warning("signaling_client_too_slow", room=self.room, participant=self.participant, queued=QUEUE_LIMIT)
             self.close_soon()
 
     def send(self, message: Reply) -> None:

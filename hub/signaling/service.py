@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import structlog
 from aiortc.sdp import candidate_from_sdp
 from pydantic import ValidationError
 
@@ -25,7 +25,7 @@ from hub.signaling import protocol as p
 from hub.signaling.bus import Bus
 from hub.signaling.connection import Connection
 
-log = logging.getLogger(__name__)
+log = structlog.get_logger(__name__)
 
 
 class SignalingError(Exception):
@@ -201,7 +201,7 @@ class SignalingService:
         except SignalingError as exc:
             conn.send(p.Error(id=request_id, code=exc.code, reason=exc.reason))
         except Exception:
-            log.exception("signaling request failed")
+            log.exception("signaling_request_failed", room=conn.room, participant=conn.participant, request_id=request_id)
             conn.send(p.Error(id=request_id, code="internal", reason="the server failed"))
 
     def binary(self, conn: Connection) -> None:
@@ -544,7 +544,7 @@ class SignalingService:
                 if inspect.isawaitable(result):
                     await result
             except Exception:
-                log.exception("room event hook failed")
+                log.exception("room_event_hook_failed", room=event.room, participant=event.participant, reason=event.reason)
 
     def _spawn(self, coro: Awaitable[None]) -> None:
         task = asyncio.ensure_future(coro)

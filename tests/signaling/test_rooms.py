@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import aiohttp
 import pytest
+import structlog.testing
 
 from hub.media import SlotLayout
 from hub.rooms.participants import ParticipantRole
@@ -319,3 +320,15 @@ async def test_unknown_json_gets_error_with_id_echoed(hub: Hub) -> None:
     await client.send_raw(json.dumps({"type": "fly", "id": "abc"}))
     event = await client.wait_event("error")
     assert event == {"type": "error", "id": "abc", "code": "unknown_type", "reason": "no such message type"}
+
+
+async def test_a_failing_hook_is_a_structured_event_and_the_join_goes_on(hub: Hub) -> None:
+    def broken(event: object) -> None:
+        raise RuntimeError("hook broke")
+
+    hub.service.on_participant_joined.append(broken)
+    with structlog.testing.capture_logs() as logs:
+        host = await hub.client("r1", "host", ParticipantRole.HOST)
+    assert host.joined is not None
+    failed = [e for e in logs if e["event"] == "room_event_hook_failed"]
+    assert [(e["room"], e["participant"], e["reason"], e["log_level"]) for e in failed] == [("r1", "host", "joined", "error")]
