@@ -5,15 +5,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import logging
 import time
 from typing import Any
 
+import structlog
 from aiohttp import web
 
 from hub.signaling.protocol import Reply
 
-log = logging.getLogger(__name__)
+log = structlog.get_logger(__name__)
 
 QUEUE_LIMIT = 512  # a client this far behind is dropped rather than buffered without bound
 RATE_PER_SECOND = 20.0  # requests a client may send per second, sustained (docs/protocol.md, "Limits")
@@ -59,7 +59,7 @@ class Connection:
         try:
             self._out.put_nowait(message)
         except asyncio.QueueFull:
-            log.warning("signaling client too slow, closing its connection")
+            log.warning("signaling_client_too_slow", room=self.room, participant=self.participant, queued=QUEUE_LIMIT)
             # Never close without saying why: what it did not read is dropped for the reason.
             while not self._out.empty():
                 self._out.get_nowait()

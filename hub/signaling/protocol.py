@@ -323,6 +323,7 @@ ERROR_CODES: dict[str, str] = {
     "not_yours": "the token is a staff member's seat and this socket is not of their signed-in session",
     "room_ended": "the room has ended",
     "not_found": "no such participant in this room",
+    "recording_unacknowledged": "the interview is not being recorded and its host has not acknowledged it yet",
     "media_failed": "the offer could not be answered",
     "rate_limited": "too many messages: slow down (the socket closes if the burst goes on)",
     "internal": "the server failed; the request was not done",

@@ -11,12 +11,12 @@ import asyncio
 import inspect
 import ipaddress
 import json
-import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import structlog
 from aiortc import RTCIceCandidate
 from aiortc.sdp import candidate_from_sdp
 from pydantic import ValidationError
@@ -28,7 +28,7 @@ from hub.signaling import protocol as p
 from hub.signaling.bus import Bus
 from hub.signaling.connection import Connection
 
-log = logging.getLogger(__name__)
+log = structlog.get_logger(__name__)
 
 STAFF_SEAT = re.compile(r"user-[0-9]+")  # a staff member's seat (hub/rooms/sessions.py)
 
@@ -81,8 +81,15 @@ class RoomState:
     presenter: str | None = None
     recording: bool = False
     recording_reason: str | None = None  # why a room that must be recorded is not, while it is not
-    recording_acknowledge: bool = False
+    recording_acknowledge: bool = False  # this fault must be acknowledged by the host (interviews)
+    recording_acknowledged: bool = False  # ... and has been
     next_order: int = 0
+
+    @property
+    def held(self) -> bool:
+        """An interview that is not being recorded and whose host has not yet acknowledged it: nobody new comes in
+        and the presenter stays as it is until the host confirms (`acknowledge_recording`)."""
+        return self.recording_acknowledge and not self.recording_acknowledged
 
     def lobby(self) -> list[Member]:
         return sorted((m for m in self.members.values() if not m.admitted), key=lambda m: m.order)
@@ -137,6 +144,21 @@ def parse_candidate(text: str) -> RTCIceCandidate:
 
 def _dump(message: p.Reply) -> dict[str, Any]:
     return message.model_dump(mode="json")
+
+
+def _runs_recording(member: Member) -> bool:
+    """Host or interviewer: who may acknowledge that a room is not being recorded."""
+    return _runs_recording_role(member.role)
+
+
+def _runs_recording_role(role: ParticipantRole) -> bool:
+    return RIGHTS[role].admit or RIGHTS[role].end
+
+
+def _hold(room: RoomState, what: str) -> None:
+    if room.held:
+        reason = f"the room is not being recorded ({room.recording_reason}): the host must acknowledge before {what}"
+        raise SignalingError("recording_unacknowledged", reason)
 
 
 class SignalingService:
@@ -221,7 +243,7 @@ class SignalingService:
         except SignalingError as exc:
             conn.send(p.Error(id=request_id, code=exc.code, reason=exc.reason))
         except Exception:
-            log.exception("signaling request failed")
+            log.exception("signaling_request_failed", room=conn.room, participant=conn.participant, request_id=request_id)
             conn.send(p.Error(id=request_id, code="internal", reason="the server failed"))
 
     def binary(self, conn: Connection) -> None:
@@ -258,6 +280,8 @@ class SignalingService:
             self.media.room(token.room).listener = _MediaListener(self, token.room)
         member = room.members.get(token.participant)
         is_new = member is None
+        if member is None and not RIGHTS[token.role].waits_in_lobby and not _runs_recording_role(token.role):
+            _hold(room, "anyone new joins")
         if member is None:
             member = Member(
                 token.participant,
@@ -345,6 +369,7 @@ class SignalingService:
         if not member.rights.admit:
             raise SignalingError("forbidden", f"a {member.role} may not admit")
         target = self._lobby_target(room, msg.participant)
+        _hold(room, "admitting anyone")
         target.admitted = True
         conn.send(p.Ok(id=msg.id))
         if target.conn is not None:
@@ -378,6 +403,7 @@ class SignalingService:
         target = room.members.get(msg.participant) if msg.participant is not None else None
         if msg.participant is not None and (target is None or not target.admitted):
             raise SignalingError("not_found", "no such participant in this room")
+        _hold(room, "changing the presenter")
         room.presenter = msg.participant
         conn.send(p.Ok(id=msg.id))
         self.media.room(room.id).set_presenter(msg.participant)
@@ -408,11 +434,16 @@ class SignalingService:
 
     async def _acknowledge_recording(self, conn: Connection, msg: p.AcknowledgeRecording) -> None:
         room, member = self._member(conn)
-        if not member.rights.admit and not member.rights.end:
+        if not _runs_recording(member):
             raise SignalingError("forbidden", f"a {member.role} does not run the recording")
+        held = room.held
+        room.recording_acknowledged = True
         conn.send(p.Ok(id=msg.id))
         reason = room.recording_reason or ""
         await self._fire(self.on_recording_acknowledged, RoomEvent(room.id, member.id, member.role, reason))
+        if held:  # every host's confirm button goes; the room goes on
+            message = p.Recording(active=False, reason=room.recording_reason, acknowledge=False)
+            self.bus.publish(room.id, _dump(message))
 
     async def _ping(self, conn: Connection, msg: p.Ping) -> None:
         conn.send(p.Pong(id=msg.id))
@@ -518,12 +549,13 @@ class SignalingService:
         if (room.recording, room.recording_reason) != (active, reason):
             room.recording, room.recording_reason = active, reason
             room.recording_acknowledge = acknowledge and reason is not None
+            room.recording_acknowledged = False  # a new fault needs a new acknowledgement
             message = p.Recording(active=active, reason=reason, acknowledge=room.recording_acknowledge)
             self.bus.publish(room_id, _dump(message))
 
     def _tell_not_recording(self, room: RoomState, member: Member) -> None:
         if room.recording_reason is not None and member.conn is not None:
-            message = p.Recording(active=False, reason=room.recording_reason, acknowledge=room.recording_acknowledge)
+            message = p.Recording(active=False, reason=room.recording_reason, acknowledge=room.held)
             member.conn.send(message)
 
     async def shutting_down(self, reason: str = "server_stopped") -> None:
@@ -556,7 +588,7 @@ class SignalingService:
                 if inspect.isawaitable(result):
                     await result
             except Exception:
-                log.exception("room event hook failed")
+                log.exception("room_event_hook_failed", room=event.room, participant=event.participant, reason=event.reason)
 
     def _spawn(self, coro: Awaitable[None]) -> None:
         task = asyncio.ensure_future(coro)

@@ -6,6 +6,8 @@ nothing recorded is lost."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import json
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -21,6 +23,7 @@ from hub.db import Database
 from hub.demo import org as demo_org
 from hub.migrate import upgrade
 from hub.rooms.recording.models import RecordingStatus, SegmentStatus
+from hub.signaling.client import SignalingRefused
 from hub.signaling.clip import Clip, encode_clip
 from hub.store.store import EvidenceStore
 from tests.conftest import POSTGRES_URL
@@ -85,6 +88,9 @@ async def test_a_database_outage_during_a_recorded_call_is_survived(
         await db.dispose()  # the test's own connections must not outlive the outage either
         http, _csrf = await signed_in(hub, "casemgmt1")
         host, guest = await call(hub, rs.signaling_room, clip)
+        # a socket of a real staff session (casemgmt1's cookie): it sends nothing before the outage, so its first
+        # message meets the database away and its session touch fails (and is tried again with every message)
+        staff = await http.ws_connect(hub.ws_url, origin=hub.origin)
         await asyncio.sleep(3.0)
         since = len(host.events)
 
@@ -110,10 +116,13 @@ async def test_a_database_outage_during_a_recorded_call_is_survived(
         await host.request({"type": "admit", "participant": "device-9"})
         await guest.wait_event("joined")
         await guest.start_media()
-        for _ in range(int(OUTAGE_SECONDS - (time.monotonic() - down))):
-            await host.request({"type": "ping"})  # the host's socket lives on, whatever its session touch meets
+        for n in range(int(OUTAGE_SECONDS - (time.monotonic() - down))):
+            await host.request({"type": "ping"})
+            await staff.send_str(json.dumps({"type": "ping", "id": n}))  # the staff socket lives on: its touch fails
+            assert json.loads((await staff.receive(timeout=10)).data) == {"type": "pong", "id": n}
             await asyncio.sleep(1.0)
-        assert not host.dropped()
+        assert not host.dropped() and not staff.closed
+        assert hub.events("session_touch_failed"), "the staff socket's session touch met the outage"
         assert all(e["active"] for e in host.events[since:] if e.get("type") == "recording"), "the recording went on"
         await refuse_connections(name, False)
         back = time.monotonic()
@@ -126,6 +135,9 @@ async def test_a_database_outage_during_a_recorded_call_is_survived(
             await asyncio.sleep(0.5)
         async with http.get(f"{hub.origin}/api/v1/room-sessions", headers={"Accept": "application/json"}) as r:
             assert r.status == 200
+        await staff.send_str(json.dumps({"type": "ping", "id": "after"}))  # and after it, the touch succeeds
+        assert json.loads((await staff.receive(timeout=10)).data) == {"type": "pong", "id": "after"}
+        await staff.close()
         await asyncio.sleep(1.0)
         await host.request({"type": "end"})
         await host.close()
@@ -151,4 +163,129 @@ async def test_a_database_outage_during_a_recorded_call_is_survived(
             assert await plays(store, segment.file_id) > 0
     total = sum(s.duration_ms or 0 for s in segments) / 1000
     print(f"recorded {total:.1f} s in {len(segments)} segments across a {OUTAGE_SECONDS:.0f} s outage")
+    await db.dispose()
+
+
+async def test_a_recording_that_must_start_during_an_outage_starts_when_the_database_returns(
+    own_database: tuple[str, str], tmp_path: Path, clip: Clip
+) -> None:
+    """The interview begins while PostgreSQL refuses connections: the room is told `database_unavailable` (the host
+    must acknowledge before admitting anyone), the recorder keeps trying, and starts once the database is back; the
+    stretch before its first segment is a gap with that cause."""
+    name, url = own_database
+    db = Database(url)
+    hub = HubProcess(url, tmp_path / "var")
+    try:
+        await hub.start()
+        async with db.transaction(write=False) as s:
+            owner = await s.scalar(select(User.id).where(User.username == "casemgmt1"))
+        assert owner is not None
+        rs = await interview_session(db, owner)
+        await db.dispose()
+        await refuse_connections(name, True)
+        host = client(hub, rs.signaling_room, "user-host", "host", clip)
+        await host.connect()
+        await host.join()
+        await host.start_media()
+        told = await host.wait_event("recording", wait=15)
+        assert (told["active"], told["reason"], told["acknowledge"]) == (False, "database_unavailable", True)
+        guest = client(hub, rs.signaling_room, "device-9", "interviewee", clip)
+        await guest.connect()
+        await guest.join()  # the lobby
+        with pytest.raises(SignalingRefused) as caught:
+            await host.request({"type": "admit", "participant": "device-9"})
+        assert caught.value.code == "recording_unacknowledged"
+        assert (await host.request({"type": "acknowledge_recording"}))["type"] == "ok"
+        await host.request({"type": "admit", "participant": "device-9"})
+        await guest.wait_event("joined")
+        await guest.start_media()
+        assert (await guest.wait_event("recording"))["reason"] == "database_unavailable"  # told on admission too
+        await asyncio.sleep(5.0)
+        since = len(host.events)
+        await refuse_connections(name, False)
+        back = time.monotonic()
+        started = await host.wait_event("recording", wait=40, since=since)
+        assert started["active"] is True, host.events[since:]
+        print(f"recording started {time.monotonic() - back:.1f} s after the database returned")
+        await asyncio.sleep(3.0)
+        await host.request({"type": "end"})
+        await host.close()
+        await guest.close()
+        await asyncio.sleep(1.0)
+        assert await hub.stop() == 0, hub.tail()
+    finally:
+        if hub.proc is not None and hub.proc.returncode is None:
+            hub.proc.kill()
+    assert hub.events("recording_cannot_start") and hub.events("recording_fault_acknowledged")
+    status, out = await hub.verify()
+    assert status == 0, out
+    recording, segments, gaps = await recording_rows(db, rs.id)
+    assert recording.status is RecordingStatus.ENDED
+    assert segments and all(s.status is SegmentStatus.CLOSED for s in segments)
+    outage = [g for g in gaps if g.cause.value == "database_unavailable"]
+    assert len(outage) == 1 and outage[0].participant is None and outage[0].ended_at is not None, gaps
+    assert outage[0].ended_at <= segments[0].started_at + dt.timedelta(seconds=1)
+    assert (outage[0].ended_at - outage[0].started_at).total_seconds() >= 5.0
+    store = await EvidenceStore.open(hub.var_dir)
+    assert await plays(store, segments[0].file_id) > 0
+    await db.dispose()
+
+
+async def test_segments_written_during_an_outage_are_put_back_after_a_shutdown_in_it(
+    own_database: tuple[str, str], tmp_path: Path, clip: Clip
+) -> None:
+    """The database goes away during a recorded call; the interviewee leaves and comes back (new segments, whose rows
+    wait in memory); the hub is stopped before the database returns, so those rows are lost. At the next start, the
+    store is the truth: each segment is put back into its recording, in order, with its tracks (read from the file)."""
+    name, url = own_database
+    db = Database(url)
+    hub = HubProcess(url, tmp_path / "var")
+    try:
+        await hub.start()
+        async with db.transaction(write=False) as s:
+            owner = await s.scalar(select(User.id).where(User.username == "casemgmt1"))
+        assert owner is not None
+        rs = await interview_session(db, owner)
+        await db.dispose()
+        host, guest = await call(hub, rs.signaling_room, clip)
+        await asyncio.sleep(3.0)
+        await refuse_connections(name, True)
+        await asyncio.sleep(1.0)
+        await guest.request({"type": "leave"})
+        await guest.close()
+        await asyncio.sleep(2.0)
+        guest = client(hub, rs.signaling_room, "device-9", "interviewee", clip)
+        await guest.connect()
+        await guest.join()
+        await host.request({"type": "admit", "participant": "device-9"})
+        await guest.wait_event("joined")
+        await guest.start_media()
+        await asyncio.sleep(4.0)
+        assert hub.events("recording_rows_waiting_for_database")
+        await hub.stop()  # SIGTERM while the database is still away
+        await host.close()
+        await guest.close()
+        await refuse_connections(name, False)
+        await hub.start()
+        assert await hub.stop() == 0, hub.tail()
+    finally:
+        if hub.proc is not None and hub.proc.returncode is None:
+            hub.proc.kill()
+    adopted = [e for e in hub.events("recordings_recovered") if e.get("segments_adopted")]
+    assert adopted, hub.tail()
+    status, out = await hub.verify()
+    assert status == 0, out
+    _recording, segments, _gaps = await recording_rows(db, rs.id)
+    back = [s for s in segments if s.close_cause == "adopted_after_restart"]
+    assert back, [(s.position, s.close_cause) for s in segments]
+    assert [s.position for s in segments] == list(range(segments[0].position, segments[0].position + len(segments)))
+    store = await EvidenceStore.open(hub.var_dir)
+    for segment in back:
+        tracks = json.loads(segment.tracks)
+        assert tracks, segment.file_id
+        assert {t["participant"] for t in tracks} <= {"user-host", "device-9"}
+        assert {t["kind"] for t in tracks} == {"audio", "video"}
+        assert [t["track"] for t in tracks] == list(range(len(tracks)))
+        if segment.duration_ms:
+            assert await plays(store, segment.file_id) > 0
     await db.dispose()

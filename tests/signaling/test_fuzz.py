@@ -317,3 +317,18 @@ def test_after_the_storm_the_room_lives_and_nothing_was_logged(rig: Rig) -> None
     assert len(rig.codes) >= 10, rig.codes  # the generator reached (nearly) every refusal
     problems = [r.getMessage() for r in rig.log.records if r.name.startswith(("hub", "aiohttp", "asyncio"))]  # type: ignore[attr-defined]
     assert problems == []
+
+
+def test_a_held_interview_refuses_going_on_with_its_own_code(rig: Rig) -> None:
+    """After the storm: the recorder of the fuzz room fails (an interview); until the host acknowledges, choosing the
+    presenter is `recording_unacknowledged`, a kiosk's acknowledgement `forbidden`; the host's lifts the hold."""
+
+    async def hold() -> None:
+        rig.service.set_recording("fuzz", False, "recorder_failed", acknowledge=True)
+
+    rig.call(hold())
+    presenter = json.dumps({"type": "set_presenter", "id": 20, "participant": "kiosk"})
+    assert rig.send("host", presenter, 20)["code"] == "recording_unacknowledged"
+    assert rig.send("kiosk", json.dumps({"type": "acknowledge_recording", "id": 21}), 21)["code"] == "forbidden"
+    assert rig.send("host", json.dumps({"type": "acknowledge_recording", "id": 22}), 22)["type"] == "ok"
+    assert rig.send("host", presenter, 20)["type"] == "ok"

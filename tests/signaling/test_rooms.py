@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import aiohttp
 import pytest
+import structlog.testing
 
 from hub.media import SlotLayout
 from hub.rooms.participants import ParticipantRole
@@ -205,10 +206,10 @@ async def test_not_recording_is_told_with_its_reason_to_everyone_and_to_who_join
     for client in (host, clerk):
         event = await client.wait_event("recording")
         assert (event["active"], event["reason"], event["acknowledge"]) == (False, "disk_full", True)
-    late = await hub.client("r1", "late", ParticipantRole.CLERK)
+    late = await hub.client("r1", "late", ParticipantRole.INTERVIEWER)  # who may acknowledge may come in
     assert late.joined is not None and late.joined["recording"] is False
     told = await late.wait_event("recording")
-    assert (told["active"], told["reason"]) == (False, "disk_full")
+    assert (told["active"], told["reason"], told["acknowledge"]) == (False, "disk_full", True)
     acknowledged: list[object] = []
     hub.service.on_recording_acknowledged.append(acknowledged.append)
     with pytest.raises(SignalingRefused) as caught:
@@ -216,6 +217,67 @@ async def test_not_recording_is_told_with_its_reason_to_everyone_and_to_who_join
     assert caught.value.code == "forbidden"
     assert (await host.request({"type": "acknowledge_recording"}))["type"] == "ok"
     assert [(e.participant, e.reason) for e in acknowledged] == [("host", "disk_full")]  # type: ignore[attr-defined]
+    later = await hub.client("r1", "later", ParticipantRole.CLERK)
+    told = await later.wait_event("recording")
+    assert (told["active"], told["reason"], told["acknowledge"]) == (False, "disk_full", False)
+
+
+async def test_an_unrecorded_interview_goes_on_only_after_the_host_acknowledges(hub: Hub, clip: Clip) -> None:
+    """Real peers in a call; the recorder fails. Until the host acknowledges, nobody new comes in and the presenter
+    stays; the call itself goes on. Each new fault needs a new acknowledgement."""
+    host = await hub.client("r1", "host", ParticipantRole.HOST, clip=clip)
+    clerk = await hub.client("r1", "clerk", ParticipantRole.CLERK, clip=clip)
+    await host.start_media()
+    await clerk.start_media()
+    await eventually(lambda: host.slots.get("main") == "clerk" and clerk.slots.get("main") == "host")
+    kiosk = await hub.client("r1", "kiosk", ParticipantRole.KIOSK, join=False)
+    await kiosk.join()
+    await host.wait_event("lobby_waiting")
+
+    hub.service.set_recording("r1", False, "recorder_failed", acknowledge=True)
+    await host.wait_event("recording")
+    refused = [
+        (host, {"type": "admit", "participant": "kiosk"}),
+        (host, {"type": "set_presenter", "participant": "clerk"}),
+    ]
+    for client, message in refused:
+        with pytest.raises(SignalingRefused) as caught:
+            await client.request(message)
+        assert caught.value.code == "recording_unacknowledged", message
+    newcomer = await hub.client("r1", "newcomer", ParticipantRole.CLERK, join=False)
+    with pytest.raises(SignalingRefused) as caught:
+        await newcomer.join()
+    assert caught.value.code == "recording_unacknowledged"
+    witness = await hub.client("r1", "witness", ParticipantRole.WITNESS, join=False)
+    assert (await witness.join())["type"] == "lobby"  # waiting in the lobby is not going on
+    assert set(hub.service.rooms["r1"].members) == {"host", "clerk", "kiosk", "witness"}
+    assert hub.service.rooms["r1"].presenter is None
+    # the call itself goes on: media still flows both ways while the host decides
+    assert host.peer is not None and clerk.peer is not None
+    seen = host.peer.stats["main"].decoded, clerk.peer.stats["main"].decoded
+    await eventually(lambda: host.peer.stats["main"].decoded > seen[0] + 10 and clerk.peer.stats["main"].decoded > seen[1] + 10)  # type: ignore[union-attr]
+
+    marks = [len(client.events) for client in (host, clerk)]
+    assert (await host.request({"type": "acknowledge_recording"}))["type"] == "ok"
+    for client, mark in zip((host, clerk), marks, strict=True):
+        event = await client.wait_event("recording", since=mark)
+        assert event["acknowledge"] is False
+        assert (event["active"], event["reason"]) == (False, "recorder_failed")
+    await host.request({"type": "admit", "participant": "kiosk"})
+    await kiosk.wait_event("joined")
+    await host.request({"type": "set_presenter", "participant": "clerk"})
+    assert (await newcomer.join())["type"] == "joined"
+
+    # recording comes back, then fails again: a new fault, a new acknowledgement
+    hub.service.set_recording("r1", True)
+    hub.service.set_recording("r1", False, "disk_full", acknowledge=True)
+    with pytest.raises(SignalingRefused) as caught:
+        await host.request({"type": "admit", "participant": "witness"})
+    assert caught.value.code == "recording_unacknowledged"
+    # a room whose kind asks no acknowledgement is never held
+    hub.service.set_recording("r1", False, "store_error", acknowledge=False)
+    await host.request({"type": "admit", "participant": "witness"})
+    await witness.wait_event("joined")
 
 
 async def test_shutting_down_tells_every_socket_why(hub: Hub) -> None:
@@ -258,3 +320,15 @@ async def test_unknown_json_gets_error_with_id_echoed(hub: Hub) -> None:
     await client.send_raw(json.dumps({"type": "fly", "id": "abc"}))
     event = await client.wait_event("error")
     assert event == {"type": "error", "id": "abc", "code": "unknown_type", "reason": "no such message type"}
+
+
+async def test_a_failing_hook_is_a_structured_event_and_the_join_goes_on(hub: Hub) -> None:
+    def broken(event: object) -> None:
+        raise RuntimeError("hook broke")
+
+    hub.service.on_participant_joined.append(broken)
+    with structlog.testing.capture_logs() as logs:
+        host = await hub.client("r1", "host", ParticipantRole.HOST)
+    assert host.joined is not None
+    failed = [e for e in logs if e["event"] == "room_event_hook_failed"]
+    assert [(e["room"], e["participant"], e["reason"], e["log_level"]) for e in failed] == [("r1", "host", "joined", "error")]

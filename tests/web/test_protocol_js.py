@@ -66,6 +66,12 @@ def test_message_names_are_those_of_protocol_py() -> None:
     assert set(python_messages(protocol.Reply)) == set(protocol.SERVER_MESSAGES)
 
 
+def test_error_codes_are_those_of_protocol_py() -> None:
+    codes = js_names("ERROR_CODE")
+    assert set(codes.values()) == set(protocol.ERROR_CODES)
+    assert all(key == name.upper() for key, name in codes.items())
+
+
 def test_every_message_has_a_typedef_with_the_same_fields() -> None:
     """`id` is left out on both sides: Signaling numbers the requests itself."""
     declared = {**python_messages(protocol.Request), **python_messages(protocol.Reply)}

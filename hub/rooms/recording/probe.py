@@ -6,6 +6,8 @@ Used after a crash to find where a recovered segment really ends, and by tests. 
 from __future__ import annotations
 
 import io
+import json
+from typing import Any
 
 import av
 
@@ -64,3 +66,23 @@ def media_duration_ms(reader: FileReader) -> int:
     except av.error.FFmpegError:
         pass  # a file cut inside its header holds no media; one cut in a cluster ends at the last whole block
     return end
+
+
+def track_descriptions(reader: FileReader) -> list[dict[str, Any]]:
+    """What each track of a segment file says of itself (whose, what; written at its opening), in track order
+    (blocking: run in a thread). Tracks without a readable description are left out."""
+    found: list[dict[str, Any]] = []
+    if reader.size == 0:
+        return found
+    try:
+        with av.open(PlainFile(reader), mode="r") as container:
+            for stream in container.streams:
+                try:
+                    described = json.loads(stream.metadata.get("title", ""))
+                except ValueError:
+                    continue
+                if isinstance(described, dict) and "participant" in described:
+                    found.append(described)
+    except av.error.FFmpegError:
+        pass
+    return found

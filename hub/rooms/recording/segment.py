@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import struct
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -121,7 +122,7 @@ class SegmentFile:
         writer = await store.create(FileKind.RECORDING, media_type, labels)
         try:
             container = av.open(WriterSink(writer), mode="w", format=fmt, options=MUX_OPTIONS)
-            tracks = []
+            tracks: list[_Track] = []
             for spec in specs:
                 if spec.codec == "H264":
                     stream = _h264_stream(container, spec.keyframe)
@@ -131,6 +132,8 @@ class SegmentFile:
                     # An encoder that is opened but never used writes the OpusHead Matroska needs.
                     stream = container.add_stream("libopus", rate=48000)
                     stream.layout = "stereo"  # type: ignore[union-attr]
+                # each track says whose it is in the file too: segments whose rows were lost get them back from it
+                stream.metadata["title"] = json.dumps(spec.describe(len(tracks)), ensure_ascii=False)
                 tracks.append(_Track(spec, stream, need_key=spec.kind == "video"))
             container.start_encoding()
         except BaseException:

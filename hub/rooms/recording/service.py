@@ -28,7 +28,7 @@ from hub.rooms.recording.models import (
     ReviewCopy,
     SegmentStatus,
 )
-from hub.rooms.recording.probe import media_duration_ms
+from hub.rooms.recording.probe import media_duration_ms, track_descriptions
 from hub.store.interface import EvidenceStore, OpenedFile, SignedManifest, StoreError, record_closed, register_file
 
 OBJECT_TYPE = "recording"
@@ -219,7 +219,7 @@ async def adopt_orphans(s: AsyncSession, store: EvidenceStore) -> list[str]:
                 started_at=started,
                 ended_at=started + dt.timedelta(milliseconds=duration),
                 duration_ms=duration,
-                tracks="[]",  # who was on which track was in the lost row; the file and its manifest still say who was in it
+                tracks=json.dumps(await recovered_tracks(store, m.file_id), ensure_ascii=False),  # the file says
                 close_cause="adopted_after_restart",
             )
             s.add(row)
@@ -266,6 +266,14 @@ async def recover_interrupted(s: AsyncSession, store: EvidenceStore, *, now: dt.
         )
         recovered.append(recording.id)
     return recovered
+
+
+async def recovered_tracks(store: EvidenceStore, file_id: str) -> list[dict[str, Any]]:
+    try:
+        reader = await store.open_reader(file_id)
+    except StoreError:
+        return []
+    return await asyncio.to_thread(track_descriptions, reader)
 
 
 async def recovered_duration(store: EvidenceStore, file_id: str) -> int:

@@ -370,3 +370,24 @@ export const SERVER = {
   ENDED: "ended",
   CLOSED: "closed",
 };
+
+/**
+ * The `code` of an `error` reply (docs/protocol.md "Error codes").
+ */
+export const ERROR_CODE = {
+  BAD_JSON: "bad_json",
+  TOO_LARGE: "too_large",
+  UNKNOWN_TYPE: "unknown_type",
+  INVALID_MESSAGE: "invalid_message",
+  BINARY_FRAME: "binary_frame",
+  OUT_OF_ORDER: "out_of_order",
+  FORBIDDEN: "forbidden",
+  BAD_TOKEN: "bad_token",
+  TOKEN_EXPIRED: "token_expired",
+  WRONG_ROOM: "wrong_room",
+  ROOM_ENDED: "room_ended",
+  NOT_FOUND: "not_found",
+  RECORDING_UNACKNOWLEDGED: "recording_unacknowledged",
+  MEDIA_FAILED: "media_failed",
+  INTERNAL: "internal",
+};

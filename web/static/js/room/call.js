@@ -2,7 +2,7 @@
 // controls, quality, recording indicator, and rejoining by itself after a network loss.
 
 import { HttpError } from "../http.js";
-import { CLIENT, SERVER } from "../protocol.js";
+import { CLIENT, ERROR_CODE, SERVER } from "../protocol.js";
 import { t } from "./i18n.js";
 import { RoomPeer } from "./peer.js";
 import { part } from "./parts.js";
@@ -261,7 +261,7 @@ export class Call {
     try {
       await this.signaling.request({ type: what, participant });
     } catch (error) {
-      this.notice(String(/** @type {Error} */ (error).message));
+      this.notice(refusal(/** @type {Error} */ (error)));
     }
   }
 
@@ -431,6 +431,14 @@ export class Call {
 /** @param {number} ms */
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A refused request in words: the hub holds an unrecorded interview until the host confirms. @param {Error} error */
+function refusal(error) {
+  if (error instanceof SignalingError && error.code === ERROR_CODE.RECORDING_UNACKNOWLEDGED) {
+    return t("The room is not being recorded: confirm it first");
+  }
+  return String(error.message);
 }
 
 /** Why a room is not recorded, in words. @param {string} reason @returns {string} */
