@@ -100,6 +100,7 @@ def probes(world: World) -> list[Probe]:
     probes = [
         Probe("GET", "/ledger", "/ledger", expect("/ledger", staff=200)),
         Probe("GET", "/ledger.csv", "/ledger.csv", expect("/ledger.csv", staff=200)),
+        Probe("GET", "/ledger.xlsx", "/ledger.xlsx", expect("/ledger.xlsx", staff=200)),
         Probe("GET", "/api/v1/ledger", "/api/v1/ledger?stage=all", expect("/api/", staff=200)),
         Probe("GET", "/api/v1/ledger/counts", "/api/v1/ledger/counts", expect("/api/", staff=200)),
         Probe("GET", "/api/v1/cases/workflow", "/api/v1/cases/workflow", expect("/api/", staff=200)),

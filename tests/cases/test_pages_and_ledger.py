@@ -4,6 +4,8 @@ import csv
 import datetime as dt
 import io
 
+import openpyxl
+
 from hub.cases.models import ClueSource
 from tests.cases.http_support import Staff
 
@@ -45,6 +47,18 @@ async def test_ledger_filters_by_colour_sorts_by_urgency_and_counts(new_browser,
     assert (await staff.json("group5.1", "GET", "/api/v1/ledger/counts"))["total"] == 0
 
 
+def _as_csv(value: object) -> str:
+    """A workbook cell as the CSV writes it (a date cell reads back as a datetime at midnight)."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return "" if value is None else str(value)
+
+
+def _unguarded(text: str) -> str:
+    """The CSV guards a negative number like a formula ('-2); the workbook keeps it a number."""
+    return text[1:] if text.startswith("'-") and text[2:].isdigit() else text
+
+
 async def test_ledger_page_csv_and_case_file_forms(new_browser, kit):
     ids = await _spread(kit)
     staff = Staff(new_browser)
@@ -60,6 +74,17 @@ async def test_ledger_page_csv_and_case_file_forms(new_browser, kit):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert resp.status == 200 and [r["期限颜色"] for r in rows] == ["已到期", "10日内到期", "30日内到期", "30日以外到期"]
     assert rows[0]["线索来源"] == "领导批办" and rows[0]["被反映人"] == "red人"
+    # the workbook: the CSV's columns and rows, dates as dates, numbers as numbers
+    resp = await browser.get("/ledger.xlsx")
+    assert resp.status == 200 and "spreadsheetml" in resp.headers["Content-Type"]
+    sheet = openpyxl.load_workbook(io.BytesIO(await resp.read()), read_only=True).active
+    table = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert table[0] == list(rows[0].keys())
+    assert [[_as_csv(v) for v in r] for r in table[1:]] == [[_unguarded(r[h]) for h in table[0]] for r in rows], (
+        "the workbook's cells read as the CSV's"
+    )
+    days_left = table[0].index("剩余天数")
+    assert all(isinstance(r[days_left], int) for r in table[1:])
     # the case file page shows the next step; the form requests it and the leader approves on the page
     resp = await browser.get(f"/clues/{ids['red']}")
     assert resp.status == 200 and 'value="assign"' in await resp.text()
