@@ -82,7 +82,7 @@ def demo_users() -> list[DemoUser]:
         # the three separated administrators (三员分立): none of them sees case content
         DemoUser("admin", "系统管理员 赵敏", Role.ADMIN),
         DemoUser("secadmin", "安全管理员 孙立", Role.SECURITY_ADMIN),
-        DemoUser("auditor", "安全审计员 周静", Role.AUDIT_ADMIN),
+        DemoUser("auditor", "安全审计员 吕楠", Role.AUDIT_ADMIN),
         DemoUser("leader", "纪委书记 王建国", Role.MAIN_LEADER),
         DemoUser(
             "deputy1",

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub import audit
 from hub.access.actor import Actor
 from hub.access.policy import Policy
+from hub.access.roles import Role
 from hub.auth.interface import User
 from hub.errors import Conflict, Forbidden, Invalid, NotFound
 from hub.i18n import N_
@@ -45,6 +46,15 @@ async def list_sessions(
     return list((await session.scalars(query)).all())
 
 
+def _plans_into(actor: Actor, room: Room) -> bool:
+    """May `actor` plan a call by hand into this township interview room (issue 14, finding 4)."""
+    if actor.is_main_leader:
+        return True
+    if actor.is_deputy:
+        return room.township_id in actor.portfolio
+    return actor.role is not Role.TOWNSHIP_STAFF
+
+
 async def create_session(
     session: AsyncSession,
     policy: Policy,
@@ -61,7 +71,9 @@ async def create_session(
 ) -> RoomSession:
     """A new session. ``scheduled``: opened for a booking, a queue place or an interview, whose part has checked the
     caller's right to that kiosk; a session planned by hand reaches no township kiosk (but the main leader's): a
-    petitioner there is reached only through their booking or queue place (issue 14, finding 4)."""
+    petitioner there is reached only through their booking or queue place. A township interview room is planned by hand
+    only by county staff (whose planning the policy already allows), a deputy whose portfolio holds that township, or
+    the main leader; never by township staff, who may be the accused (issue 14, finding 4)."""
     policy.require(actor, "create", RoomSession(), hide=False)
     assert actor.user_id is not None
     if case_id is not None:  # a case the planner may see (recusals included); a guessed one is a field error
@@ -77,6 +89,8 @@ async def create_session(
         raise _invalid("unknown_room", "room_ids", N_("A chosen room does not exist or is not in use."))
     if not scheduled and not actor.is_main_leader and any(r.kind is RoomKind.TOWNSHIP_KIOSK for r in rooms):
         raise Forbidden("kiosk_room", N_("A call into a township kiosk is opened from a booking or a queue place."))
+    if not scheduled and any(r.kind is RoomKind.TOWNSHIP_INTERVIEW and not _plans_into(actor, r) for r in rooms):
+        raise Forbidden("township_room", N_("A call into a township interview room is planned as an interview."))
     if planned_start and planned_end and planned_end <= planned_start:
         raise _invalid("bad_times", "planned_end", N_("The end must come after the start."))
     created = RoomSession(

@@ -273,6 +273,8 @@ async def get(session: AsyncSession, policy: Policy, actor: Actor, interview_id:
     if interview is None:
         raise NotFound("interview")
     people = await participants(session, interview.id)
+    township_room = await session.get(Room, interview.township_room_id)
+    interview.township_id = township_room.township_id if township_room is not None else None  # type: ignore[attr-defined]
     interview.participant_ids = frozenset(p.user_id for p in people)  # type: ignore[attr-defined]
     interview.interviewer_ids = frozenset(p.user_id for p in people if p.role is ParticipantRole.INTERVIEWER)  # type: ignore[attr-defined]
     policy.require(actor, action, interview)

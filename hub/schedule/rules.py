@@ -16,6 +16,7 @@ from hub.access.actor import Actor
 from hub.access.roles import ADMINISTRATORS
 from hub.cases.interface import OfficeDirectory
 from hub.org.interface import OfficeCode
+from hub.rooms.interface import Room
 from hub.schedule.models import (
     Booking,
     Duty,
@@ -114,6 +115,9 @@ class InterviewRule:
         participants: frozenset[int] = getattr(obj, "participant_ids", frozenset())
         involved = obj.created_by == actor.user_id or actor.user_id in participants
         if action == "view":
+            # a deputy sees the interviews in the townships of his portfolio, not every interviewee's name (finding 4)
+            if actor.is_deputy:
+                return involved or getattr(obj, "township_id", None) in actor.portfolio
             return involved or self.planners.sees_interviews(actor)
         if action == "see_schedule":
             # who may learn that a named person has an interview at a time (the interviewee clash): the planners only
@@ -134,11 +138,14 @@ class InterviewRule:
     def where(self, actor: Actor, action: str) -> ColumnElement[bool]:
         if not actor.is_staff:
             return false()
-        if action == "view" and self.planners.sees_interviews(actor):
+        if action == "view" and self.planners.sees_interviews(actor) and not actor.is_deputy:
             return true()
         mine = exists(
             select(InterviewParticipant.user_id).where(
                 and_(InterviewParticipant.interview_id == Interview.id, InterviewParticipant.user_id == actor.user_id)
             )
         )
+        if action == "view" and actor.is_deputy:
+            in_portfolio = select(Room.id).where(Room.township_id.in_(sorted(actor.portfolio)))
+            return or_(Interview.created_by == actor.user_id, mine, Interview.township_room_id.in_(in_portfolio))
         return or_(Interview.created_by == actor.user_id, mine)

@@ -319,6 +319,7 @@ ERROR_CODES: dict[str, str] = {
     "forbidden": "your role may not do this",
     "bad_token": "the room token is forged or malformed",
     "token_expired": "the room token has expired",
+    "token_used": "the room token has already joined once; fetch a new one",
     "wrong_room": "the token is for another room",
     "not_yours": "the token is a staff member's seat and this socket is not of their signed-in session",
     "room_ended": "the room has ended",

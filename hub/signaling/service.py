@@ -8,6 +8,7 @@ from outside through `end_room`, `remove_participant` and `set_recording`.
 from __future__ import annotations
 
 import asyncio
+import heapq
 import inspect
 import ipaddress
 import json
@@ -178,6 +179,9 @@ class SignalingService:
         self.reconnect_grace = reconnect_grace
         self.rooms: dict[str, RoomState] = {}
         self.ended: set[str] = set()
+        # room tokens are single use: the nonce of every token that joined, until it expires (bounded by the TTL)
+        self._used_tokens: dict[str, int] = {}
+        self._used_expiries: list[tuple[int, str]] = []
         self.connections: set[Connection] = set()
         self.on_participant_joined: list[Hook] = []
         self.on_participant_left: list[Hook] = []
@@ -274,6 +278,7 @@ class SignalingService:
             raise SignalingError("not_yours", "this token belongs to another signed-in person")
         if token.room in self.ended:
             raise SignalingError("room_ended", "the room has ended")
+        self._spend(token.nonce, token.expires)
         room = self.rooms.get(token.room)
         if room is None:
             room = self.rooms[token.room] = RoomState(token.room)
@@ -318,6 +323,17 @@ class SignalingService:
         else:
             conn.send(p.Lobby(id=msg.id, position=room.lobby().index(member) + 1))
             self._lobby_changed(room)
+
+    def _spend(self, nonce: str, expires: int) -> None:
+        """Remember a token's nonce until it expires; a second join with it is refused (`token_used`)."""
+        now = self._clock.now().timestamp()
+        while self._used_expiries and self._used_expiries[0][0] <= now:
+            _, old = heapq.heappop(self._used_expiries)
+            self._used_tokens.pop(old, None)
+        if nonce in self._used_tokens:
+            raise SignalingError("token_used", "this room token has already joined; fetch a new one")
+        self._used_tokens[nonce] = expires
+        heapq.heappush(self._used_expiries, (expires, nonce))
 
     def _joined(self, room: RoomState, member: Member, request_id: int | str | None) -> p.Joined:
         media = self.media.room(room.id)

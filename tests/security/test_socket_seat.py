@@ -53,3 +53,20 @@ async def test_a_call_into_a_kiosk_is_opened_only_from_a_booking(wired, database
     staff = Browser(wired)
     await staff.sign_in("group3.1")
     assert (await staff.post_json("/api/v1/room-sessions", body)).status == 403
+
+
+async def test_a_township_interview_room_is_planned_by_hand_neither_by_township_staff_nor_another_deputy(wired, database):
+    """Issue 14, finding 4: any staff member (the township's own, who may be the accused, or a deputy of other
+    townships) could plan a call into a township interview room and host it."""
+    from tests.support.clients import Browser
+
+    async with database.transaction(write=False) as s:
+        from hub.rooms.models import Room
+
+        county = await s.scalar(select(Room.id).where(Room.code == "county.interview.1"))
+        room = await s.scalar(select(Room.id).where(Room.code == "xini.interview"))
+    body = {"kind": "interview", "title": "x", "room_ids": [county, room]}
+    for username, status in (("xini1", 403), ("balagong1", 403), ("deputy2", 403), ("deputy1", 201), ("group1.1", 201)):
+        staff = Browser(wired)
+        await staff.sign_in(username)
+        assert (await staff.post_json("/api/v1/room-sessions", body)).status == status, username

@@ -67,6 +67,26 @@ async def test_tokens_for_another_room_expired_or_forged_are_refused(hub: Hub) -
     assert set(hub.service.rooms["r1"].members) == {"host"}
 
 
+async def test_a_room_token_joins_once_and_is_forgotten_when_it_expires(hub: Hub) -> None:
+    """Issue 14, finding 12: a room token is single use; a reconnect fetches a new one."""
+    await hub.client("r1", "host", ParticipantRole.HOST)
+    token = hub.token("r1", "clerk", ParticipantRole.CLERK)
+    first = await hub.client("r1", "clerk", ParticipantRole.CLERK, token=token)
+    assert first.joined is not None and first.joined["type"] == "joined"
+    replay = await hub.client("r1", "clerk", ParticipantRole.CLERK, token=token, join=False)
+    with pytest.raises(SignalingRefused) as caught:
+        await replay.join()
+    assert caught.value.code == "token_used"
+    assert (await first.request({"type": "ping"}))["type"] == "pong"  # the first seat was not replaced
+    fresh = await hub.client("r1", "clerk", ParticipantRole.CLERK)  # a new token reconnects the same seat
+    assert fresh.joined is not None and fresh.joined["you"]["id"] == "clerk"
+    # memory is bounded: a used nonce is forgotten once its token has expired
+    service = hub.service
+    service._spend("old-nonce", 1)
+    service._spend("later", 10**12)
+    assert "old-nonce" not in service._used_tokens and "later" in service._used_tokens
+
+
 async def test_wrong_origin_is_refused_before_upgrade(hub: Hub) -> None:
     async with aiohttp.ClientSession() as session:
         with pytest.raises(aiohttp.WSServerHandshakeError) as caught:
