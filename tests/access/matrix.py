@@ -37,7 +37,7 @@ STAFF = tuple(STAFF_USERS)
 ROLES = OUTSIDERS + STAFF
 PENDING_USER = "tracking1"  # has a key, has given only the password
 
-Status = int
+Status = int | frozenset[int]  # one answer, or the answers that do not depend on who asks (readiness: 200 or 503)
 
 
 def unsigned(path: str) -> Status:
