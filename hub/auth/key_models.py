@@ -7,7 +7,9 @@ An operator replaces the list with ``HUB_SECURITY_KEY_AAGUIDS`` (comma-separated
 ``any`` (attestation is then not requested: a software authenticator could enrol, so only for tests).
 
 What the list does not yet do: check each attestation's certificate chain against the vendor's root in the metadata
-(docs/security.md says "not yet"); until then a key claims its model by its attestation certificate.
+(the FIDO MDS roots cannot be fetched on this offline machine; docs/security.md says "not yet"); until then a key
+claims its model by its attestation certificate. Self attestation (no certificate) and ``none`` are refused, but for
+the self-attesting models listed in ``SELF_ATTESTING_MODELS``.
 """
 
 from __future__ import annotations
@@ -65,6 +67,12 @@ DEFAULT_MODELS: dict[str, str] = {
 # Chromium's DevTools virtual authenticator (CTAP2): the demo allows it, so that `make run` and the browser tests can
 # enrol a "key" without hardware, and the demo's banner says so. Never in the default list.
 CHROMIUM_VIRTUAL_AUTHENTICATOR = "01020304-0506-0708-0102-030405060708"
+
+# Models that attest themselves (packed attestation signed by the credential's own key, no certificate): their claim
+# to a model proves nothing, so with the key requirement on such an enrolment is accepted only for these AAGUIDs.
+# The virtual authenticator is here so that the demo and the browser tests enrol; it is still refused unless the
+# approved list holds it (the demo adds it, the default list does not).
+SELF_ATTESTING_MODELS = frozenset({CHROMIUM_VIRTUAL_AUTHENTICATOR})
 
 
 def approved_models(configured: str, *, demo: bool) -> frozenset[str]:

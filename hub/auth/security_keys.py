@@ -25,7 +25,7 @@ from webauthn import (
     verify_authentication_response,
     verify_registration_response,
 )
-from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
+from webauthn.helpers import base64url_to_bytes, bytes_to_base64url, parse_attestation_object
 from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (
     AttestationConveyancePreference,
@@ -39,6 +39,7 @@ from hub import audit
 from hub.access.actor import Actor
 from hub.access.policy import Policy
 from hub.auth import sessions
+from hub.auth.key_models import SELF_ATTESTING_MODELS
 from hub.auth.models import EnrolmentGrant, SecurityKey, User, WebSession
 from hub.errors import Conflict, Invalid, NotFound, Unauthenticated
 from hub.i18n import N_
@@ -70,6 +71,16 @@ class RelyingParty:
     origin: str
     approved_aaguids: frozenset[str]
     enrolment_window: dt.timedelta
+
+
+def _has_certificate(credential: dict[str, Any]) -> bool:
+    """Whether the (already verified) attestation carries a certificate (``x5c``): a model's attestation, not self
+    attestation. The chain is not checked against the vendors' roots (docs/security.md)."""
+    try:
+        statement = parse_attestation_object(base64url_to_bytes(credential["response"]["attestationObject"])).att_stmt
+    except Exception:  # verified already: a parse failure here means no certificate to show
+        return False
+    return bool(statement.x5c)
 
 
 def _user_handle(user: User) -> bytes:
@@ -188,6 +199,10 @@ async def enrol(
     fmt = str(getattr(verified.fmt, "value", verified.fmt))  # an enum member, or a plain string for some formats
     if rp.approved_aaguids and (fmt == "none" or aaguid not in rp.approved_aaguids):
         log.warning("key_model_refused", user_id=user.id, aaguid=aaguid, fmt=fmt)
+        raise Invalid("key_model", MODEL_REFUSED, fields={"credential": MODEL_REFUSED})
+    if rp.approved_aaguids and not _has_certificate(credential) and aaguid not in SELF_ATTESTING_MODELS:
+        # self attestation: signed by the new credential's own key, so anything can claim any model (issue 14)
+        log.warning("key_self_attestation_refused", user_id=user.id, aaguid=aaguid, fmt=fmt)
         raise Invalid("key_model", MODEL_REFUSED, fields={"credential": MODEL_REFUSED})
     credential_id = bytes_to_base64url(verified.credential_id)
     if await session.scalar(select(SecurityKey.id).where(SecurityKey.credential_id == credential_id)) is not None:

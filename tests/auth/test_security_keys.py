@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from hub import audit
+from hub.auth.key_models import CHROMIUM_VIRTUAL_AUTHENTICATOR
 from hub.auth.models import EnrolmentGrant, SecurityKey, User, WebSession
 from hub.auth.sessions import token_id
 from tests.auth import keyflow
@@ -278,7 +279,11 @@ async def test_approved_models_allow_list(browser, new_browser, settings):
     assert unapproved.status == 422 and (await unapproved.json())["error"]["code"] == "key_model"
     unattested = await enrol(browser, new_key(aaguid=approved), fmt="none", code=code)
     assert unattested.status == 422
-    good = new_key(aaguid=approved)
+    # self attestation (packed, no certificate) proves no model: refused unless the model is a known self-attesting one
+    self_attested = await enrol(browser, new_key(aaguid=approved), fmt="packed", code=code)
+    assert self_attested.status == 422 and (await self_attested.json())["error"]["code"] == "key_model"
+    settings.security_key_aaguids = f"{approved},{CHROMIUM_VIRTUAL_AUTHENTICATOR}"
+    good = new_key(aaguid=CHROMIUM_VIRTUAL_AUTHENTICATOR)
     assert (await enrol(browser, good, fmt="packed", code=code)).status == 200
     assert (await present(browser, good)).status == 200
 
