@@ -33,19 +33,18 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.ledger import fresh_database, pct
 from hub.app import offline_app
 from hub.cases.models import Clue
 from hub.clock import LOCAL_TZ
 from hub.db import Database
 from hub.demo import cases as demo
-from hub.demo import org as demo_org
 from hub.demo.case_walks import actor_of
 from hub.documents.kinds import KINDS, CaseFacts, Filled, RecordingRef
 from hub.documents.models import Document, DocumentKind, DocumentStatus, DocumentVersion
 from hub.documents.search import search
 from hub.documents.service import render
 from hub.http.keys import POLICY
-from hub.migrate import upgrade
 from hub.settings import Settings
 from hub.store.models import FileKind, FileStatus, StoredFile
 
@@ -73,11 +72,6 @@ PHRASES = [
 FACTS = CaseFacts(
     "XS2026-0000042", "王建国", "男", "1975年3月8日", "副局长", "旗交通运输局", True, "反映其在工程招标中收受礼金。"
 )
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def figures(samples: list[float]) -> dict[str, float]:
@@ -120,16 +114,7 @@ def _name(rng: random.Random) -> str:
 
 
 async def build_backend(url: str, n: int, schema: str | None) -> Database:
-    if schema:
-        engine = create_async_engine(url)
-        async with engine.begin() as conn:
-            await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        await engine.dispose()
-    await upgrade(url, schema=schema)
-    db = Database(url, schema=schema, pool_size=4)
-    async with db.transaction() as s:
-        await demo_org.load(s, password_hash="$argon2id$bench", now=NOW)  # noqa: S106 (a placeholder, verifies nothing)
+    db = await fresh_database(url, schema)
     await demo.generate(db, 1000, seed=2017, now=NOW)
     rng = random.Random(7)
     start = time.perf_counter()

@@ -66,7 +66,8 @@ async def timed(fn: Callable[[], Awaitable[Any]], iterations: int) -> dict[str, 
     return {"p50_ms": round(statistics.median(samples), 2), "p95_ms": round(pct(samples, 95), 2), "n": iterations}
 
 
-async def build(url: str, n: int, schema: str | None) -> tuple[Database, float]:
+async def fresh_database(url: str, schema: str | None) -> Database:
+    """A migrated database (in a schema of its own on PostgreSQL, made anew) holding the demo organisation."""
     if schema:
         engine = create_async_engine(url)
         async with engine.begin() as conn:
@@ -78,6 +79,11 @@ async def build(url: str, n: int, schema: str | None) -> tuple[Database, float]:
     async with db.transaction() as s:
         # the password hash is never checked here: a fixed string keeps the build fast
         await demo_org.load(s, password_hash="$argon2id$bench", now=NOW)  # noqa: S106 (a placeholder, verifies nothing)
+    return db
+
+
+async def build(url: str, n: int, schema: str | None) -> tuple[Database, float]:
+    db = await fresh_database(url, schema)
     start = time.perf_counter()
     result = await demo.generate(db, n, seed=2017, now=NOW)
     seconds = time.perf_counter() - start
