@@ -64,7 +64,7 @@ def _open(chart: Chart, width: int, height: int) -> list[str]:
     ident = f"chart-{chart.key}"
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'role="img" aria-labelledby="{ident}-t {ident}-d" class="chart" font-family="sans-serif">',
+        f'role="group" aria-labelledby="{ident}-t {ident}-d" class="chart" font-family="sans-serif">',
         f'<title id="{ident}-t">{escape(chart.title)}</title>',
         f'<desc id="{ident}-d">{escape(describe(chart))}</desc>',
     ]

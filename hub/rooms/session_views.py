@@ -54,16 +54,18 @@ def _local_time(value: Any) -> Any:
 
 
 LocalTime = Annotated[dt.datetime | None, BeforeValidator(_local_time)]
+# a row id: what a database integer column holds (a larger number is no room, and no driver takes it)
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class SessionCreate(BaseModel):
     kind: SessionKind
     title: str = Field(min_length=1, max_length=200)
-    room_ids: list[int] = Field(min_length=2, max_length=40)
+    room_ids: list[RowId] = Field(min_length=2, max_length=40)
     planned_start: LocalTime = None
     planned_end: LocalTime = None
     # the case the call serves (its recording lands in that case file); one the planner may see
-    case_id: Annotated[int | None, BeforeValidator(_blank_to_none)] = None
+    case_id: Annotated[RowId | None, BeforeValidator(_blank_to_none)] = None
 
 
 def _chosen_rooms(value: Any) -> Any:
@@ -75,7 +77,7 @@ def _chosen_rooms(value: Any) -> Any:
 class SessionForm(SessionCreate):
     """The planning form: the rooms chosen in a multiple select, none chosen being too few as well."""
 
-    room_ids: Annotated[list[int], BeforeValidator(_chosen_rooms)] = Field(
+    room_ids: Annotated[list[RowId], BeforeValidator(_chosen_rooms)] = Field(
         default_factory=list, min_length=2, max_length=40, validate_default=True
     )
 

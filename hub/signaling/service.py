@@ -278,7 +278,7 @@ class SignalingService:
             raise SignalingError("not_yours", "this token belongs to another signed-in person")
         if token.room in self.ended:
             raise SignalingError("room_ended", "the room has ended")
-        self._spend(token.nonce, token.expires)
+        self._refuse_spent(token.nonce)
         room = self.rooms.get(token.room)
         if room is None:
             room = self.rooms[token.room] = RoomState(token.room)
@@ -287,6 +287,7 @@ class SignalingService:
         is_new = member is None
         if member is None and not RIGHTS[token.role].waits_in_lobby and not _runs_recording_role(token.role):
             _hold(room, "anyone new joins")
+        self._spend(token.nonce, token.expires)  # only a join that goes ahead spends its token
         if member is None:
             member = Member(
                 token.participant,
@@ -324,14 +325,18 @@ class SignalingService:
             conn.send(p.Lobby(id=msg.id, position=room.lobby().index(member) + 1))
             self._lobby_changed(room)
 
-    def _spend(self, nonce: str, expires: int) -> None:
-        """Remember a token's nonce until it expires; a second join with it is refused (`token_used`)."""
+    def _refuse_spent(self, nonce: str) -> None:
+        """A token that has joined once is refused (`token_used`); spent nonces are forgotten when they expire."""
         now = self._clock.now().timestamp()
         while self._used_expiries and self._used_expiries[0][0] <= now:
             _, old = heapq.heappop(self._used_expiries)
             self._used_tokens.pop(old, None)
         if nonce in self._used_tokens:
             raise SignalingError("token_used", "this room token has already joined; fetch a new one")
+
+    def _spend(self, nonce: str, expires: int) -> None:
+        """Remember a token's nonce until it expires: it has joined (or waits in the lobby)."""
+        self._refuse_spent(nonce)
         self._used_tokens[nonce] = expires
         heapq.heappush(self._used_expiries, (expires, nonce))
 

@@ -27,3 +27,11 @@ async def test_ids_in_queries_and_forms_that_are_no_numbers(browser):
     await browser.sign_in("group1.1")
     resp = await browser.post_form("/rooms/sessions", {"kind": "interview", "title": "测试", "room_ids": "²"})
     assert resp.status == 422, resp.status
+
+
+async def test_a_room_id_beyond_any_database_integer_is_refused(browser):
+    await browser.sign_in("group1.1")
+    body = {"kind": "interview", "title": "测试", "room_ids": [1, 36893488147419103233]}
+    resp = await browser.post_json("/api/v1/room-sessions", body)
+    assert resp.status == 422, await resp.text()
+    assert "room_ids" in str((await resp.json())["error"])

@@ -47,7 +47,7 @@ async def test_monday_report_matches_the_ledger_of_that_monday(new_browser, kit,
         assert tuple(int(x) for x in cells.groups()) == (counts["red"], counts["yellow"], counts["blue"], counts["green"]), source
     # the red list with the reason given on Friday; the SVG charts are there, with titles
     assert red.number in html and "证人外出，谈话推迟" in html
-    assert "<svg" in html and "<title" in html and 'role="img"' in html
+    assert "<svg" in html and "<title" in html and 'role="group"' in html
     assert transferred.number in html  # new this week
     approve = await tracking.post_form(f"/reports/monday/{monday_id}/approve", {"note": "红色事项已督促"})
     assert approve.status == 303

@@ -384,10 +384,13 @@ export const ERROR_CODE = {
   FORBIDDEN: "forbidden",
   BAD_TOKEN: "bad_token",
   TOKEN_EXPIRED: "token_expired",
+  TOKEN_USED: "token_used",
   WRONG_ROOM: "wrong_room",
+  NOT_YOURS: "not_yours",
   ROOM_ENDED: "room_ended",
   NOT_FOUND: "not_found",
   RECORDING_UNACKNOWLEDGED: "recording_unacknowledged",
   MEDIA_FAILED: "media_failed",
+  RATE_LIMITED: "rate_limited",
   INTERNAL: "internal",
 };
