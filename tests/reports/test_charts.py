@@ -21,7 +21,7 @@ def test_bar_chart_is_accessible_and_every_bar_links_to_its_cases():
         Point("审计移交", 6, "/y"),
     ]
     root = _parse(Chart("source", "问题线索来源分布", "bar", [Series("线索", points)]))
-    assert root.get("role") == "img" and root.get("aria-labelledby") == "chart-source-t chart-source-d"
+    assert root.get("role") == "group" and root.get("aria-labelledby") == "chart-source-t chart-source-d"
     assert root.find("s:title", NS).text == "问题线索来源分布"
     desc = root.find("s:desc", NS).text
     assert "本级受理 92" in desc and "<自办> 0" in desc and "审计移交 6" in desc
