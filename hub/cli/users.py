@@ -7,6 +7,7 @@ import getpass
 import sys
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.roles import Role
 from hub.app import offline_app
@@ -24,6 +25,14 @@ def _read_password(args: argparse.Namespace) -> str:
     if getpass.getpass("Again: ") != first:
         raise SystemExit("hub: the passwords differ")
     return first
+
+
+async def _named(s: AsyncSession, username: str) -> User | None:
+    """The account of that user name, or None after saying there is none."""
+    user = await s.scalar(select(User).where(User.username == username.lower()))
+    if user is None:
+        print(f"hub: no user {username}", file=sys.stderr)
+    return user
 
 
 async def add(args: argparse.Namespace) -> int:
@@ -60,9 +69,8 @@ async def disable(args: argparse.Namespace) -> int:
     try:
         app = await offline_app(config, db)
         async with db.transaction() as s:
-            user = await s.scalar(select(User).where(User.username == args.username.lower()))
+            user = await _named(s, args.username)
             if user is None:
-                print(f"hub: no user {args.username}", file=sys.stderr)
                 return 2
             await accounts.update_user(
                 s, app[POLICY], operator(), user.id, version=user.version, changes={"disabled": True}, now=app[CLOCK].now()
@@ -82,9 +90,8 @@ async def enrolment(args: argparse.Namespace) -> int:
     try:
         app = await offline_app(config, db)
         async with db.transaction() as s:
-            user = await s.scalar(select(User).where(User.username == args.username.lower()))
+            user = await _named(s, args.username)
             if user is None:
-                print(f"hub: no user {args.username}", file=sys.stderr)
                 return 2
             code, until = await issue_enrolment_code(s, app, operator(), user.id)
         print(f"hub: one-time enrolment code for {user.username}: {code} (valid until {until:%Y-%m-%d %H:%M} UTC)")
