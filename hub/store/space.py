@@ -20,12 +20,16 @@ import errno
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 # one recorded two-party room (two cameras about 1 Mbit/s each, two Opus streams, container overhead)
 ONE_ROOM_BYTES_PER_SECOND = 300_000
 _STATVFS_EVERY = 0.5  # seconds between two looks at the disk on the write path
+# The write rate is taken over at least this long: two measures a few milliseconds apart (readiness asked by several
+# callers at once) would otherwise turn one flushed chunk into gigabytes per second, and a roomy disk into "full".
+RATE_WINDOW = 2.0
 
 
 @dataclass(frozen=True)
@@ -52,8 +56,17 @@ def folder_size(root: Path) -> int:
 
 
 class Space:
-    def __init__(self, root: Path, *, quota_bytes: int = 0, reserve_bytes: int = 0, used_bytes: int = 0) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        quota_bytes: int = 0,
+        reserve_bytes: int = 0,
+        used_bytes: int = 0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.root = root
+        self._monotonic = monotonic
         self.quota_bytes = quota_bytes
         self.reserve_bytes = reserve_bytes
         self.used = used_bytes
@@ -97,16 +110,18 @@ class Space:
 
     def measure(self) -> Measure:
         """Blocking (statvfs, a probe file): call it in a thread."""
-        now = time.monotonic()
+        now = self._monotonic()
         on_disk = folder_size(self.root) if self.quota_bytes else 0
         with self._lock:
             if self.quota_bytes:
                 self.used = on_disk  # what is really there: files removed (space freed) or put in by hand count too
             written = self.written
-            if self._last is not None and now > self._last[0]:
+            if self._last is None:
+                self._last = (now, written)
+            elif now - self._last[0] >= RATE_WINDOW:
                 instant = (written - self._last[1]) / (now - self._last[0])
                 self._rate = instant if self._rate == 0 else 0.5 * self._rate + 0.5 * instant
-            self._last = (now, written)
+                self._last = (now, written)
             rate = self._rate
         error = ""
         try:

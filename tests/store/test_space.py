@@ -50,3 +50,19 @@ def test_minutes_left_never_assume_less_than_one_room(tmp_path: Path) -> None:
     space = Space(tmp_path, quota_bytes=ONE_ROOM_BYTES_PER_SECOND * 60 * 10)
     measure = space.measure()
     assert measure.writable and 9.5 < measure.minutes_left <= 10.0
+
+
+def test_measures_milliseconds_apart_do_not_make_a_roomy_disk_full(tmp_path: Path) -> None:
+    """Seen in CI: /readyz asked by every role of the access matrix within milliseconds, after a call had flushed a
+    chunk, turned that chunk into gigabytes per second and refused a kiosk's recorded reception as disk_full."""
+    now = [100.0]
+    space = Space(tmp_path, quota_bytes=ONE_ROOM_BYTES_PER_SECOND * 60 * 60, monotonic=lambda: now[0])
+    space.measure()
+    space.charge(4_000_000)
+    now[0] += 0.003
+    quick = space.measure()
+    assert quick.rate == 0 and quick.minutes_left > 30  # too short a look to tell a rate
+    now[0] += 2.0
+    measured = space.measure()
+    assert 1_900_000 < measured.rate < 2_100_000  # 4 MB over about two seconds
+    assert measured.minutes_left < quick.minutes_left
