@@ -28,10 +28,26 @@ async def _ping(s: AsyncSession) -> None:
     await s.execute(text("SELECT 1"))
 
 
+_late_pings: set[asyncio.Task[None]] = set()  # slow checks left to finish by themselves (held, so never collected)
+
+
+def _forget(task: asyncio.Task[None]) -> None:
+    _late_pings.discard(task)
+    if not task.cancelled():
+        task.exception()  # retrieved: a late failure was already reported as "not ready"
+
+
 async def database_readiness(request: web.Request) -> Readiness:
-    try:  # a unit of its own: a database that fails is the answer, not an error
-        await asyncio.wait_for(in_transaction(request, _ping, write=False), CHECK_SECONDS)
-    except Exception as exc:  # any database failure means not ready, and says why
+    # A slow ping is not cancelled: cancelling a unit of work while it connects abandons the driver's connection
+    # (aiosqlite's thread, asyncpg's socket), which is then collected unclosed. It is left to finish on its own.
+    ping = asyncio.ensure_future(in_transaction(request, _ping, write=False))
+    done, _ = await asyncio.wait({ping}, timeout=CHECK_SECONDS)
+    if not done:
+        _late_pings.add(ping)
+        ping.add_done_callback(_forget)
+        return Readiness("database", False, {"error": "TimeoutError"})
+    exc = ping.exception()
+    if exc is not None:  # any database failure means not ready, and says why
         return Readiness("database", False, {"error": type(exc).__name__})
     return Readiness("database", True)
 
