@@ -66,11 +66,12 @@ class Importer:
     capsys: pytest.CaptureFixture[str]
     root: Path
 
-    async def __call__(self, blob: bytes, *, root: Path | None = None) -> tuple[int, str]:
+    async def __call__(self, blob: bytes, *, root: Path | None = None, system_root: bool = False) -> tuple[int, str]:
         path = self.tmp / "blob.jwt"
         path.write_bytes(blob)
         self.capsys.readouterr()
-        code = await asyncio.to_thread(main, ["keys", "import-metadata", str(path), "--trust-root", str(root or self.root)])
+        trust = [] if system_root else ["--trust-root", str(root or self.root)]
+        code = await asyncio.to_thread(main, ["keys", "import-metadata", str(path), *trust])
         out = self.capsys.readouterr()
         return code, out.out + out.err
 
@@ -205,11 +206,23 @@ async def test_forged_expired_and_older_blobs_are_refused_with_their_cause(pki, 
     assert await _stored(database) == (2, 2)
 
 
-def test_the_fido_root_comes_from_the_system_store():
-    from hub.auth import key_metadata
+async def test_without_a_trust_root_the_blob_must_chain_to_globalsign_from_the_system_store(pki, import_blob, database):
+    code, said = await import_blob(pki.blob(), system_root=True)  # Debian's ca-certificates, pinned by fingerprint
+    assert code == 3 and "does not lead to the FIDO root CN=GlobalSign,O=GlobalSign,OU=GlobalSign Root CA - R3" in said
+    assert await _stored(database) == (0, 0)
 
-    root = key_metadata.system_fido_root()  # Debian's ca-certificates, pinned by its fingerprint
-    assert len(root) > 500
+
+def test_a_compromised_attestation_key_refuses_only_the_certificate_it_names(pki):
+    from hub.auth.key_metadata import ModelMetadata
+
+    named = {"status": "ATTESTATION_KEY_COMPROMISE", "certificate": mds.b64(pki.good_leaf.der)}
+    entry = ModelMetadata(GOOD, "Test Key 5 NFC", [pki.good_root.der], [{"status": "FIDO_CERTIFIED_L1"}, named])
+    assert entry.refusing_status([pki.good_leaf.der]) == "ATTESTATION_KEY_COMPROMISE"
+    other_batch = mds.issue("Test Key Attestation", by=pki.good_root, ca=False, ou="Authenticator Attestation")
+    assert entry.refusing_status([other_batch.der]) is None
+    unnamed = ModelMetadata(GOOD, "x", [], [{"status": "ATTESTATION_KEY_COMPROMISE", "certificate": None}])
+    assert unnamed.refusing_status([other_batch.der]) == "ATTESTATION_KEY_COMPROMISE"
+    assert ModelMetadata(GOOD, "x", [], [{"status": "UPDATE_AVAILABLE"}]).refusing_status([]) is None
 
 
 async def test_the_security_administrator_sees_what_was_imported(browser, new_browser, clock, pki, import_blob):
