@@ -88,6 +88,13 @@ class Settings(BaseSettings):
         "Empty: the shipped list of FIDO-certified keys (hub/auth/key_models.py; the demo adds Chromium's virtual "
         "authenticator). any: every model, attestation not requested (tests only).",
     )
+    security_key_metadata: Literal["if_present", "required"] = Field(
+        "if_present",
+        description="FIDO metadata at enrolment (imported with `hub keys import-metadata`): an attestation certificate "
+        "must chain to its model's root and a revoked or compromised model is refused. if_present: an approved model "
+        "without imported metadata still enrols on its AAGUID and certificate alone; required: it is refused. "
+        "Production imports the BLOB and sets required.",
+    )
     enrolment_window_hours: int = Field(
         72,
         ge=1,

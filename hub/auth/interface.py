@@ -10,7 +10,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
-from hub.auth import accounts, security_keys
+from hub.auth import accounts, key_metadata, security_keys
 from hub.auth.live import note_activity, watch_request
 from hub.auth.middleware import ACTOR_RESOLVERS
 from hub.auth.models import PortfolioEntry, User
@@ -24,6 +24,7 @@ __all__ = [
     "accounts",
     "hash_password",
     "issue_enrolment_code",
+    "key_metadata",
     "note_activity",
     "staff_actor_named",
     "watch_request",

@@ -6,10 +6,12 @@ Excelsecu (一砂, Shenzhen), the keys most sold on the Chinese market, and Yubi
 An operator replaces the list with ``HUB_SECURITY_KEY_AAGUIDS`` (comma-separated), or turns the check off with
 ``any`` (attestation is then not requested: a software authenticator could enrol, so only for tests).
 
-What the list does not yet do: check each attestation's certificate chain against the vendor's root in the metadata
-(the FIDO MDS roots cannot be fetched on this offline machine; docs/security.md says "not yet"); until then a key
-claims its model by its attestation certificate. Self attestation (no certificate) and ``none`` are refused, but for
-the self-attesting models listed in ``SELF_ATTESTING_MODELS``.
+The list says which models are approved; the FIDO metadata says whether a key is one. Once an operator imports the
+FIDO Metadata Service BLOB (``hub keys import-metadata``, hub/auth/key_metadata.py), an attestation certificate must
+chain to a root of its model's metadata entry and a revoked or compromised model is refused; for an approved model with
+no imported metadata ``HUB_SECURITY_KEY_METADATA`` decides (``if_present``: enrols on its certificate alone;
+``required``: refused, as production sets it). Self attestation (no certificate) and ``none`` are refused, but for
+the self-attesting models listed in ``SELF_ATTESTING_MODELS`` (the demo's virtual authenticator, which has no chain).
 """
 
 from __future__ import annotations

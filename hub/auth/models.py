@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum, StrEnum
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.access.roles import Role
@@ -105,6 +105,36 @@ class EnrolmentGrant(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     code_hash: Mapped[str | None] = mapped_column(String(64))  # None: a grant from before codes, never usable
+
+
+class KeyMetadataImport(Base):
+    """One FIDO Metadata Service (MDS3) BLOB imported by an operator (`hub keys import-metadata`): its serial number,
+    when the Alliance promises the next one, and how many key models (AAGUIDs) it described."""
+
+    __tablename__ = "key_metadata_imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    blob_number: Mapped[int] = mapped_column(Integer)
+    next_update: Mapped[dt.date] = mapped_column(Date)
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    imported_by: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))  # of the BLOB file as imported
+    models: Mapped[int] = mapped_column(Integer)  # entries with an AAGUID (FIDO2 models), the ones the hub uses
+
+
+class KeyModelMetadata(Base):
+    """What the last imported BLOB says of one key model (AAGUID): its attestation roots and its status reports.
+
+    ``root_certificates`` is a JSON list of base64 DER certificates; ``status_reports`` a JSON list of
+    ``{"status", "effective_date", "certificate"}`` (the certificate, base64 DER, when a report names one)."""
+
+    __tablename__ = "key_model_metadata"
+
+    aaguid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    description: Mapped[str] = mapped_column(String(400))
+    root_certificates: Mapped[str] = mapped_column(Text)
+    status_reports: Mapped[str] = mapped_column(Text)
+    import_id: Mapped[int] = mapped_column(ForeignKey("key_metadata_imports.id", ondelete="CASCADE"), index=True)
 
 
 class WebSession(Base):

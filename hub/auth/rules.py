@@ -15,6 +15,8 @@ first security administrator.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import ColumnElement, false, or_, true
 
 from hub.access.actor import Actor
@@ -76,3 +78,26 @@ class UserRule:
                 return true()
             return User.id == actor.user_id if actor.is_staff else false()
         return false()
+
+
+@dataclass(frozen=True)
+class KeyMetadataStatus:
+    """The imported FIDO metadata of key models (a policy object without a table row of its own)."""
+
+    id: int = 0
+
+
+class KeyMetadataRule:
+    """The security administrator, who manages keys, sees what the imported metadata says; nobody else needs it."""
+
+    object_type = "key_metadata"
+
+    def allows(self, actor: Actor, action: str, obj: KeyMetadataStatus) -> bool:
+        if not actor.is_staff:
+            return actor.is_operator
+        if action == "view":
+            return True  # that the page exists is no secret; reading it is "read"
+        return action == "read" and actor.is_security_admin
+
+    def where(self, actor: Actor, action: str) -> ColumnElement[bool]:
+        return true() if self.allows(actor, action, KeyMetadataStatus()) else false()

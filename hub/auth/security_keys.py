@@ -12,10 +12,12 @@ import hashlib
 import hmac
 import json
 import secrets
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 import structlog
+from cryptography import x509
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from webauthn import (
@@ -25,8 +27,8 @@ from webauthn import (
     verify_authentication_response,
     verify_registration_response,
 )
-from webauthn.helpers import base64url_to_bytes, bytes_to_base64url, parse_attestation_object
-from webauthn.helpers.exceptions import WebAuthnException
+from webauthn.helpers import base64url_to_bytes, bytes_to_base64url, parse_attestation_object, validate_certificate_chain
+from webauthn.helpers.exceptions import InvalidCertificateChain, WebAuthnException
 from webauthn.helpers.structs import (
     AttestationConveyancePreference,
     AuthenticatorSelectionCriteria,
@@ -38,7 +40,7 @@ from webauthn.helpers.structs import (
 from hub import audit
 from hub.access.actor import Actor
 from hub.access.policy import Policy
-from hub.auth import sessions
+from hub.auth import key_metadata, sessions
 from hub.auth.key_models import SELF_ATTESTING_MODELS
 from hub.auth.models import EnrolmentGrant, SecurityKey, User, WebSession
 from hub.errors import Conflict, Invalid, NotFound, Unauthenticated
@@ -48,6 +50,17 @@ log = structlog.get_logger("hub.auth.keys")
 
 KEY_REFUSED = N_("The security key was not accepted. Try again, or ask the administrator.")
 MODEL_REFUSED = N_("This model of security key is not on the approved list.")
+METADATA_MISSING = N_(
+    "The FIDO metadata of this model of security key has not been imported, so its attestation cannot be checked. "
+    "Ask the security administrator to import the metadata."
+)
+MODEL_COMPROMISED = N_("The FIDO Alliance reports this model of security key as revoked or compromised: it cannot be enrolled.")
+CHAIN_REFUSED = N_(
+    "This key's attestation certificate was not issued under its maker's root in the FIDO metadata: the key is not "
+    "the model it claims to be."
+)
+# id-fido-gen-ce-aaguid: the model an attestation certificate is for, when the certificate says
+AAGUID_EXTENSION = x509.ObjectIdentifier("1.3.6.1.4.1.45724.1.1.4")
 
 
 class KeyRefused(Unauthenticated):
@@ -71,16 +84,58 @@ class RelyingParty:
     origin: str
     approved_aaguids: frozenset[str]
     enrolment_window: dt.timedelta
+    metadata_required: bool = False  # HUB_SECURITY_KEY_METADATA=required: no imported metadata, no enrolment
 
 
-def _has_certificate(credential: dict[str, Any]) -> bool:
-    """Whether the (already verified) attestation carries a certificate (``x5c``): a model's attestation, not self
-    attestation. The chain is not checked against the vendors' roots (docs/security.md)."""
+def _certificates(credential: dict[str, Any]) -> list[bytes]:
+    """The (already verified) attestation's certificate chain (``x5c``), leaf first; empty for self attestation."""
     try:
         statement = parse_attestation_object(base64url_to_bytes(credential["response"]["attestationObject"])).att_stmt
     except Exception:  # verified already: a parse failure here means no certificate to show
-        return False
-    return bool(statement.x5c)
+        return []
+    return list(statement.x5c or [])
+
+
+def _certified_model(leaf: bytes) -> str | None:
+    """The AAGUID an attestation certificate names in its id-fido-gen-ce-aaguid extension, if it names one."""
+    try:
+        ext = x509.load_der_x509_certificate(leaf).extensions.get_extension_for_oid(AAGUID_EXTENSION)
+    except (x509.ExtensionNotFound, ValueError):
+        return None
+    raw = ext.value.value if isinstance(ext.value, x509.UnrecognizedExtension) else b""
+    # an OCTET STRING of 16 bytes inside the extension's value
+    return str(uuid.UUID(bytes=raw[2:])) if len(raw) == 18 and raw[:2] == b"\x04\x10" else "malformed"
+
+
+async def _check_with_metadata(session: AsyncSession, rp: RelyingParty, user: User, aaguid: str, x5c: list[bytes]) -> None:
+    """With the key requirement on: an attestation certificate must be made for the model the key claims, the
+    model's FIDO metadata must not report it revoked or compromised, and the certificate must chain to one of its
+    roots there. Without metadata for the model, enrolment goes on (``if_present``) or is refused (``required``).
+    Self-attesting models (the demo's virtual authenticator) have no maker's root to check against."""
+    if not rp.approved_aaguids or aaguid in SELF_ATTESTING_MODELS:
+        return  # a model that may attest itself proves nothing by a certificate either (approved only in the demo)
+    # a certificate made for another model (WebAuthn §8.2.1: id-fido-gen-ce-aaguid must match), metadata or not
+    named = _certified_model(x5c[0]) if x5c else None
+    if named is not None and named != aaguid:
+        log.warning("key_attestation_chain_refused", user_id=user.id, aaguid=aaguid, cause=f"certificate names {named}")
+        raise Invalid("key_attestation_chain", CHAIN_REFUSED, fields={"credential": CHAIN_REFUSED})
+    entry = await key_metadata.model(session, aaguid)
+    if entry is None:
+        if rp.metadata_required:
+            log.warning("key_metadata_missing", user_id=user.id, aaguid=aaguid)
+            raise Invalid("key_metadata_missing", METADATA_MISSING, fields={"credential": METADATA_MISSING})
+        return
+    if status := entry.refusing_status(x5c):
+        log.warning("key_model_compromised", user_id=user.id, aaguid=aaguid, status=status)
+        raise Invalid("key_model_compromised", MODEL_COMPROMISED, fields={"credential": MODEL_COMPROMISED})
+    try:
+        if not entry.roots:
+            raise InvalidCertificateChain("the model's metadata lists no attestation root")
+        validate_certificate_chain(x5c=x5c, pem_root_certs_bytes=entry.pem_roots)
+    except InvalidCertificateChain as exc:
+        cause = f"{exc}: {exc.__cause__}" if exc.__cause__ else str(exc)
+        log.warning("key_attestation_chain_refused", user_id=user.id, aaguid=aaguid, cause=cause[:300])
+        raise Invalid("key_attestation_chain", CHAIN_REFUSED, fields={"credential": CHAIN_REFUSED}) from None
 
 
 def _user_handle(user: User) -> bytes:
@@ -200,10 +255,12 @@ async def enrol(
     if rp.approved_aaguids and (fmt == "none" or aaguid not in rp.approved_aaguids):
         log.warning("key_model_refused", user_id=user.id, aaguid=aaguid, fmt=fmt)
         raise Invalid("key_model", MODEL_REFUSED, fields={"credential": MODEL_REFUSED})
-    if rp.approved_aaguids and not _has_certificate(credential) and aaguid not in SELF_ATTESTING_MODELS:
+    x5c = _certificates(credential)
+    if rp.approved_aaguids and not x5c and aaguid not in SELF_ATTESTING_MODELS:
         # self attestation: signed by the new credential's own key, so anything can claim any model (issue 14)
         log.warning("key_self_attestation_refused", user_id=user.id, aaguid=aaguid, fmt=fmt)
         raise Invalid("key_model", MODEL_REFUSED, fields={"credential": MODEL_REFUSED})
+    await _check_with_metadata(session, rp, user, aaguid, x5c)
     credential_id = bytes_to_base64url(verified.credential_id)
     if await session.scalar(select(SecurityKey.id).where(SecurityKey.credential_id == credential_id)) is not None:
         raise Conflict("key_known", N_("This security key is already enrolled."))

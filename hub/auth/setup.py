@@ -10,8 +10,8 @@ from hub.access.actor import Actor
 from hub.auth import accounts, live
 from hub.auth.audit_log import AuditLog, AuditLogRule
 from hub.auth.models import ROLE_LABELS, User
-from hub.auth.rules import UserRule
-from hub.auth.views import audit, keys, own_sessions, signin, staff
+from hub.auth.rules import KeyMetadataRule, KeyMetadataStatus, UserRule
+from hub.auth.views import audit, key_metadata, keys, own_sessions, signin, staff
 from hub.http.keys import HOME_TILES, LABELS, POLICY, SETTINGS, HomeTile
 from hub.i18n import N_
 
@@ -31,7 +31,13 @@ def setup(app: web.Application) -> None:
         return AuditLog()
 
     policy.register_loader("audit_log", the_log)
-    for module in (signin, keys, audit, own_sessions, staff):
+    policy.register(KeyMetadataStatus, KeyMetadataRule())
+
+    async def the_metadata(session: AsyncSession, actor: Actor, object_id: int, *, for_update: bool) -> KeyMetadataStatus:
+        return KeyMetadataStatus()
+
+    policy.register_loader("key_metadata", the_metadata)
+    for module in (signin, keys, key_metadata, audit, own_sessions, staff):
         app.router.add_routes(module.routes.table)
     live.setup(app)
     # every page's banner asks the settings at render time (tests switch the requirement on an app that exists)
@@ -53,6 +59,15 @@ def setup(app: web.Application) -> None:
             N_("Your hardware security keys; the security administrator revokes lost ones and issues enrolment codes."),
             lambda actor: actor.is_staff,
             order=85,
+        )
+    )
+    app[HOME_TILES].append(
+        HomeTile(
+            N_("Security key metadata"),
+            "/security-keys/metadata",
+            N_("Which FIDO metadata file is imported, how fresh it is, and which key models it refuses."),
+            lambda actor: actor.is_security_admin,
+            order=86,
         )
     )
     app[HOME_TILES].append(

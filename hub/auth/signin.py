@@ -45,6 +45,7 @@ def relying_party(app: web.Application) -> security_keys.RelyingParty:
         origin=s.effective_origin,
         approved_aaguids=approved_models(s.security_key_aaguids, demo=s.demo),
         enrolment_window=dt.timedelta(hours=s.enrolment_window_hours),
+        metadata_required=s.security_key_metadata == "required",
     )
 
 

@@ -175,6 +175,8 @@ def probes(world: World) -> list[Probe]:
         # the audit log is the audit administrator's; changes of access are shown to the main leader too
         Probe("GET", "/audit", "/audit", expect("/audit", staff=403, auditor=200)),
         Probe("GET", "/staff/changes", "/staff/changes", expect("/staff", staff=403, leader=200, secadmin=200, auditor=200)),
+        # the imported FIDO metadata of key models: the security administrator's, who manages keys
+        Probe("GET", "/security-keys/metadata", "/security-keys/metadata", expect("/security-keys", staff=403, secadmin=200)),
         *_staff_detail(world),
         *_key_admin(world),
     ]  # fmt: skip

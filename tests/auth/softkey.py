@@ -39,6 +39,8 @@ class SoftKey:
     counter: int = 0
     credential_id: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     private_key: ec.EllipticCurvePrivateKey = field(default_factory=lambda: ec.generate_private_key(ec.SECP256R1()))
+    # a model's attestation: the attestation key and its certificate chain (DER, leaf first); None: self attestation
+    attestation: tuple[ec.EllipticCurvePrivateKey, list[bytes]] | None = None
 
     def _cose(self) -> bytes:
         numbers = self.private_key.public_key().public_numbers()
@@ -66,8 +68,12 @@ class SoftKey:
         auth_data = hashlib.sha256((rp_id or self.rp_id).encode()).digest() + bytes([flags]) + struct.pack(">I", self.counter)
         auth_data += attested
         statement: dict[str, Any] = {}
-        if fmt == "packed":  # self attestation: signed by the credential's own key
-            statement = {"alg": -7, "sig": self._sign(auth_data + hashlib.sha256(client_data).digest())}
+        signed = auth_data + hashlib.sha256(client_data).digest()
+        if fmt == "packed" and self.attestation is not None:  # a model's attestation: its key, its certificates
+            attestation_key, x5c = self.attestation
+            statement = {"alg": -7, "sig": attestation_key.sign(signed, ec.ECDSA(hashes.SHA256())), "x5c": x5c}
+        elif fmt == "packed":  # self attestation: signed by the credential's own key
+            statement = {"alg": -7, "sig": self._sign(signed)}
         attestation = cbor2.dumps({"fmt": fmt, "attStmt": statement, "authData": auth_data})
         return {
             "id": b64u(self.credential_id),

@@ -26,6 +26,8 @@ async def key_url(aiohttp_server, app, seeded, settings):  # type: ignore[no-unt
     settings.require_security_key = True
     settings.public_origin = f"http://localhost:{server.port}"
     settings.demo = True  # the default list of approved models, plus Chromium's virtual authenticator (the demo's)
+    # FIDO metadata required, none imported: the virtual authenticator still enrols (it attests itself, no maker's root)
+    settings.security_key_metadata = "required"
     return settings.public_origin
 
 

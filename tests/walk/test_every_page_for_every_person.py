@@ -37,7 +37,7 @@ AXE_RUN = """async () => {
 # pages per role, at most: the walk's shapes, one page each
 MAX_PAGES = 60
 # a role set that covers every office's pages and the leaders', kept small for CI's two cores
-ROLES = ["admin", "leader", "petition1", "casemgmt1", "trial1", "group1.1", "xini1"]
+ROLES = ["admin", "secadmin", "leader", "petition1", "casemgmt1", "trial1", "group1.1", "xini1"]
 
 
 class PageWalker(Walker):
