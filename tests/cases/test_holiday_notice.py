@@ -86,7 +86,7 @@ async def test_a_deadline_in_a_year_not_entered_is_provisional_where_it_shows(ne
     assert early.due_date is not None and early.due_date.year == 2026
     page = await (await leader.get(f"/clues/{early.id}")).text()
     assert early.due_date.isoformat() in page and "暂定" not in page
-    # once 2027 is entered the mark goes (the date stays as it was counted: README, "Holidays")
+    # once 2027 is entered the mark goes
     await enter_days(staff, DAYS_2027)
     assert "暂定" not in await (await leader.get(f"/clues/{late.id}")).text()
 
@@ -118,3 +118,50 @@ async def test_a_year_counts_as_entered_with_its_statutory_rest_days(kit: Any) -
         assert holidays.missing_next_year(entered, dt.date(2026, 12, 31)) == 2027
         assert holidays.missing_next_year(entered, dt.date(2025, 11, 1)) is None  # 2026 is entered
         assert holidays.missing_next_year(entered, dt.date(2026, 6, 1)) is None  # not awaited before November
+
+
+async def _tallies(kit: Any) -> tuple[list[Any], list[Any]]:
+    from sqlalchemy import select
+
+    from hub.cases import tally
+    from hub.cases.models import LedgerTally
+
+    cols = (LedgerTally.scope_kind, LedgerTally.scope_id, LedgerTally.due_date, LedgerTally.n)
+    async with kit.db.transaction() as s:
+        kept = sorted((await s.execute(select(*cols))).all())
+        await tally.rebuild(s)
+        recount = sorted((await s.execute(select(*cols))).all())
+    return kept, recount
+
+
+async def test_entering_the_year_counts_its_running_deadlines_again(new_browser: Any, kit: Any, clock: Any) -> None:
+    from sqlalchemy import select
+
+    from hub.cases.models import CaseClock
+
+    staff = Staff(new_browser)
+    at(clock, 2026, 12, 31)
+    # the 1-month disposal clock ends on 2027-01-31, a Sunday: counted with weekends only, Monday 1 February
+    plain = await kit.register_clue(unit_id=kit.unit("unit.01.0"), subject_name="重算人", source=ClueSource.SELF_FOUND)
+    assert plain.due_date == dt.date(2027, 2, 1)
+    led = await kit.register_clue(
+        unit_id=kit.unit("unit.01.0"), subject_name="批办人", source=ClueSource.LEADER_INSTRUCTED,
+        instructed_due=dt.date(2027, 2, 1),
+    )  # fmt: skip
+    await _tallies(kit)  # counted from the clues once, with the deputies' portfolios
+    # the notice makes 1 February a holiday: the plain clock moves to the 2nd, the leader's own date stays
+    admin = await staff("admin")
+    resp = await admin.post_form("/admin/holidays", {"day": "2027-02-01", "kind": "holiday", "note": "春节"})
+    assert resp.status == 303 and "recounted=2" in resp.headers["Location"]
+    assert "2 个进行中的期限已按修改后的节假日表重新计算" in await (await admin.get(resp.headers["Location"])).text()
+    assert (await kit.clue(plain.id)).due_date == dt.date(2027, 2, 2)
+    async with kit.db.transaction(write=False) as s:
+        dues = {c.key: c.due_on for c in await s.scalars(select(CaseClock).where(CaseClock.clue_id == led.id))}
+    assert dues == {"clue_disposal": dt.date(2027, 2, 2), "instructed": dt.date(2027, 2, 1)}
+    assert (await kit.clue(led.id)).due_date == dt.date(2027, 2, 1)
+    kept, recount = await _tallies(kit)
+    assert kept == recount  # the ledger's colour counts moved with the dates
+    # the same through the API, back: an ordinary day again
+    body = await staff.json("admin", "PUT", "/api/v1/cases/holidays/2027-02-01", {"kind": None})
+    assert body["deadlines_recounted"] == 2
+    assert (await kit.clue(plain.id)).due_date == dt.date(2027, 2, 1)

@@ -14,7 +14,7 @@ from sqlalchemy import extract, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
-from hub.cases import holidays
+from hub.cases import holidays, recount
 from hub.cases.keys import CASES, HOLIDAY_NOTICE
 from hub.cases.models import DayKind, HolidayDay
 from hub.cases.rules import CASE_SETTINGS
@@ -70,6 +70,7 @@ async def holidays_page(call: Call[None]) -> dict[str, Any]:
         "may_change": call.app[CASES].policy.may(call.actor, "change", CASE_SETTINGS),
         "kinds": list(DayKind),
         "error": call.query("error"),
+        "recounted": int(raw) if (raw := call.query("recounted")).isascii() and raw.isdigit() and len(raw) < 7 else 0,
     }
 
 
@@ -79,8 +80,10 @@ async def holidays_page(call: Call[None]) -> dict[str, Any]:
 )  # fmt: skip
 async def holidays_form(call: Call[DayForm]) -> str:
     body = call.body
+    before = await holidays.load(call.db)
     await holidays.set_day(call.db, call.actor.audit, body.day, body.kind, body.note.strip(), call.now)
-    return f"/admin/holidays?year={body.day.year}"
+    moved = await recount.after_holiday_change(call.db, before, body.day)
+    return f"/admin/holidays?year={body.day.year}" + (f"&recounted={moved}" if moved else "")
 
 
 async def holiday_todos(app: web.Application, s: AsyncSession, actor: Actor, now: dt.datetime) -> list[TodoItem]:
