@@ -57,7 +57,7 @@ def warn_uncovered(calendar: HolidayCalendar) -> list[int]:
     """Note that a deadline ran into a year without holiday data (the warning proper is NextYearNotice's, once)."""
     years = sorted(calendar.uncovered - calendar.warned)
     if years:
-        log.info("deadline_counted_without_holidays", years=years, fallback="weekends only")
+        log.debug("deadline_counted_without_holidays", years=years, fallback="weekends only")
         calendar.warned.update(years)
     return years
 
