@@ -10,8 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
 from hub.cases.access import CaseContext
+from hub.cases.holidays import NextYearNotice
 
 CASES: web.AppKey[CaseContext] = web.AppKey("cases", CaseContext)
+# the warning that next year's holiday table is missing, logged once per process
+HOLIDAY_NOTICE: web.AppKey[NextYearNotice] = web.AppKey("holiday_notice", NextYearNotice)
 
 # Parts above cases add their own sections to a clue's page (the documents part: its documents): each returns the
 # template to include and its context, or None to add nothing. Called with the clue already loaded and checked.

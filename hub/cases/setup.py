@@ -12,20 +12,20 @@ from hub.access.roles import ADMINISTRATORS
 from hub.cases import holidays
 from hub.cases.access import CaseContext, load_clue, load_petition
 from hub.cases.choices import case_choices
-from hub.cases.keys import CASES, CLUE_PAGE_PARTS
+from hub.cases.keys import CASES, CLUE_PAGE_PARTS, HOLIDAY_NOTICE
 from hub.cases.labels import CASE_LABELS
 from hub.cases.models import Clue, Petition
 from hub.cases.rules import CASE_SETTINGS, CaseSettings, CaseSettingsRule, ClueRule, OfficeDirectory, PetitionRule
 from hub.cases.todos import case_todos
 from hub.cases.views import admin, api, holidays_page, outcomes, pages
-from hub.http.keys import DB, HOME_TILES, HOME_TODOS, LABELS, POLICY, HomeTile
+from hub.http.keys import CLOCK, DB, HOME_TILES, HOME_TODOS, LABELS, POLICY, HomeTile
 from hub.i18n import N_
 from hub.org.interface import OrgUnit, UnitKind
 from hub.rooms.interface import CASE_CHOICES
 
 
 async def load_offices(app: web.Application) -> None:
-    """Fill the office directory and seed an empty holiday table (both once, at start)."""
+    """Fill the office directory, seed an empty holiday table (both once, at start) and say when next year's is missing."""
     directory = app[CASES].offices
     async with app[DB].transaction(write=False) as s:
         rows = (await s.execute(select(OrgUnit.id, OrgUnit.office).where(OrgUnit.kind == UnitKind.OFFICE))).all()
@@ -35,6 +35,8 @@ async def load_offices(app: web.Application) -> None:
             await holidays.seed_if_empty(s)
     except IntegrityError:
         pass  # another process of the hub seeded the table at the same moment
+    async with app[DB].transaction(write=False) as s:
+        app[HOLIDAY_NOTICE].check(await holidays.entered_years(s), app[CLOCK].today())
 
 
 def _sees_cases(actor: object) -> bool:
@@ -49,6 +51,7 @@ def setup(app: web.Application) -> None:
     policy.register(Petition, PetitionRule(offices))
     policy.register(CaseSettings, CaseSettingsRule())
     ctx = app[CASES] = CaseContext(policy, offices)
+    app[HOLIDAY_NOTICE] = holidays.NextYearNotice()
     app.setdefault(CLUE_PAGE_PARTS, [])
 
     async def clue(session: AsyncSession, actor: Actor, object_id: int, *, for_update: bool) -> Clue:
@@ -79,7 +82,7 @@ def setup(app: web.Application) -> None:
             N_("Holidays"),
             "/admin/holidays",
             N_("The holiday and 调休 table that deadlines are counted with; add next year's when the notice comes."),
-            lambda actor: bool(getattr(actor, "is_admin", False)),
+            lambda actor: bool(getattr(actor, "is_system_admin", False)),
             order=90,
         )
     )

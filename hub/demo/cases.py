@@ -341,6 +341,8 @@ def _clue_rows(
             limit = BY_KEY[key]
             span = limit.amount * (30 if limit.unit.value == "months" else 1.4 if limit.unit.value == "working_days" else 1)
             started = due - dt.timedelta(days=int(span))
+            if started > today:  # no clock started tomorrow: it started today, and its due date follows from the limit
+                started, due = today, today + dt.timedelta(days=int(span))
             received = min(started, today) - dt.timedelta(days=rng.randint(0, 200) if state is not ClueState.RECEIVED else 0)
             clue.update(due_date=due, due_key=key)
         else:

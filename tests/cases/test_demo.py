@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import distinct, func, select
 
 from hub.cases import casefile, ledger, tally
-from hub.cases.models import ApprovalStatus, CaseApproval, Clue, ClueSource, LedgerTally
+from hub.cases.models import ApprovalStatus, CaseApproval, CaseClock, Clue, ClueSource, LedgerTally
 from hub.cases.workflow import STAGES
 from hub.demo import cases as demo
 from tests.cases.conftest import make_kit
@@ -27,6 +27,9 @@ async def test_generated_history_covers_everything_and_every_role_sees_its_own(d
         signed = await s.scalar(
             select(func.count()).select_from(CaseApproval).where(CaseApproval.status == ApprovalStatus.APPROVED)
         )
+        # no time limit started after today (a trial clock "started" tomorrow was seen on a fresh demo)
+        future = await s.scalar(select(func.count()).select_from(CaseClock).where(CaseClock.started_on > kit.today))
+    assert future == 0
     assert sources == set(ClueSource)
     assert all(states & stage for stage in STAGES.values())
     assert townships == 6 and signed > 20

@@ -72,4 +72,4 @@ async def test_a_deadline_beyond_the_holiday_data_is_counted_and_logged(kit, clo
         clue = await kit.register_clue(unit_id=kit.unit("unit.01.0"), source=ClueSource.UPPER_ASSIGNED)
     # the 1-month disposal clock from 2026-12-20 ends in 2027, a year chinesecalendar does not know yet
     assert clue.due_date == dt.date(2027, 1, 20)
-    assert any(entry["event"] == "holiday_data_missing" and entry["years"] == [2027] for entry in logs)
+    assert any(entry["event"] == "deadline_counted_without_holidays" and entry["years"] == [2027] for entry in logs)

@@ -191,6 +191,8 @@ async def test_anonymous_written_petition_keeps_no_trace_of_the_kiosk(browser, n
     assert seen.status == 200 and code not in await seen.text()
     page = await (await petition_office.get(f"/petitions/{petition.id}")).text()
     assert code not in page and kit.clock.now().astimezone(LOCAL_TZ).strftime("%H:%M") not in page
+    # the timeline names who registered it in words: a township kiosk, not the label "kiosk:None" it keeps
+    assert "kiosk:" not in page and "苏木镇自助接访终端 — 已登记" in page
     # metrics and logs do not date a kiosk filing
     assert "/kiosk" not in await (await browser.get("/metrics")).text()
     stage = await browser.post_form("/kiosk/reception/status", {"code": code, "secret": pin}, headers=headers)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import extract, select
 
 from hub import audit
-from hub.cases import holidays
+from hub.cases import holidays, recount
 from hub.cases.clocks import effective_limits
 from hub.cases.limits import BY_KEY
 from hub.cases.models import DayKind, HolidayDay, TimeLimit
@@ -96,5 +96,8 @@ async def holidays_put(call: Call[DayIn]) -> web.Response:
     except ValueError:
         raise Invalid("invalid", "Some fields are not valid.", fields={"day": "Must be a date (YYYY-MM-DD)."}) from None
     body = call.body
+    before = await holidays.load(call.db)
     await holidays.set_day(call.db, call.actor.audit, day, body.kind, body.note, call.now)
-    return web.json_response({"day": day.isoformat(), "kind": body.kind.value if body.kind else None, "note": body.note})
+    moved = await recount.after_holiday_change(call.db, before, day)
+    kind = body.kind.value if body.kind else None
+    return web.json_response({"day": day.isoformat(), "kind": kind, "note": body.note, "deadlines_recounted": moved})

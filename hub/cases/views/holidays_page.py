@@ -1,5 +1,6 @@
-"""The administrator's page of the holiday table (holidays and 调休 make-up working days), one year at a time, and the
-to-do item that says, clearly, when next year's table is still missing."""
+"""The holiday table's page (holidays and 调休 make-up working days), one year at a time: the system administrator edits
+it, every other staff member reads it; and the to-do item that says, clearly, when next year's table is still missing
+(to the system administrator, who enters it, and the case management office, which answers for the deadlines)."""
 
 from __future__ import annotations
 
@@ -13,17 +14,23 @@ from sqlalchemy import extract, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
-from hub.cases import holidays
+from hub.cases import holidays, recount
+from hub.cases.keys import CASES, HOLIDAY_NOTICE
 from hub.cases.models import DayKind, HolidayDay
+from hub.cases.rules import CASE_SETTINGS
 from hub.cases.views.admin import CHANGE
 from hub.clock import to_local
 from hub.http.keys import TodoItem
-from hub.http.views import Call, Routes
+from hub.http.views import Call, Permission, Routes
 from hub.i18n import N_
+from hub.org.interface import OfficeCode
 
 routes = Routes()
 DAY_LABELS: dict[Enum, str] = {DayKind.HOLIDAY: N_("Holiday"), DayKind.MAKEUP_WORKDAY: N_("Make-up working day (调休)")}
-WARN_FROM_MONTH = 10  # the 国务院办公厅 notice comes around November: from October on, a missing next year is said
+READ = Permission("view", "case_settings", key=None)
+NEXT_YEAR_MISSING = N_(
+    "Next year's (%(year)s) holidays and make-up working days are not entered yet: deadlines are counted with ordinary weekends"
+)
 
 
 class DayForm(BaseModel):
@@ -43,23 +50,27 @@ def _year(call: Call[Any]) -> int:
 
 
 @routes.get(
-    "/admin/holidays", permission=CHANGE, template="cases/holidays.html",
-    summary="The holiday table of one year (?year=), for the administrator to add and edit.",
+    "/admin/holidays", permission=READ, template="cases/holidays.html",
+    summary="The holiday table of one year (?year=): the administrator adds and edits, other staff read.",
 )  # fmt: skip
 async def holidays_page(call: Call[None]) -> dict[str, Any]:
     year = _year(call)
     rows = (
         await call.db.scalars(select(HolidayDay).where(extract("year", HolidayDay.day) == year).order_by(HolidayDay.day))
     ).all()
-    calendar = await holidays.load(call.db)
+    entered = await holidays.entered_years(call.db)
     return {
         "year": year,
         "rows": rows,
-        "covered": year in calendar.covered_years,
-        "next_missing": call.today.year + 1 not in calendar.covered_years,
-        "next_year": call.today.year + 1,
+        "entered": year in entered,
+        "full_year": holidays.FULL_YEAR,
+        "holiday_count": sum(1 for r in rows if r.kind is DayKind.HOLIDAY),
+        "next_missing": holidays.missing_next_year(entered, call.today),
+        "next_year_missing": NEXT_YEAR_MISSING,
+        "may_change": call.app[CASES].policy.may(call.actor, "change", CASE_SETTINGS),
         "kinds": list(DayKind),
         "error": call.query("error"),
+        "recounted": int(raw) if (raw := call.query("recounted")).isascii() and raw.isdigit() and len(raw) < 7 else 0,
     }
 
 
@@ -69,26 +80,20 @@ async def holidays_page(call: Call[None]) -> dict[str, Any]:
 )  # fmt: skip
 async def holidays_form(call: Call[DayForm]) -> str:
     body = call.body
+    before = await holidays.load(call.db)
     await holidays.set_day(call.db, call.actor.audit, body.day, body.kind, body.note.strip(), call.now)
-    return f"/admin/holidays?year={body.day.year}"
+    moved = await recount.after_holiday_change(call.db, before, body.day)
+    return f"/admin/holidays?year={body.day.year}" + (f"&recounted={moved}" if moved else "")
 
 
 async def holiday_todos(app: web.Application, s: AsyncSession, actor: Actor, now: dt.datetime) -> list[TodoItem]:
-    """For administrators: next year's holidays are missing (deadlines there would count weekends only)."""
-    if not actor.is_admin:
+    """For the system administrator and the case management office: next year's table is missing."""
+    if not (actor.is_system_admin or app[CASES].offices.office_of(actor) is OfficeCode.CASE_MANAGEMENT):
         return []
     today = to_local(now).date()
-    if today.month < WARN_FROM_MONTH:
+    if (today.month, today.day) < holidays.WARN_FROM:
+        return []  # before November the table is not awaited: no query
+    year = app[HOLIDAY_NOTICE].check(await holidays.entered_years(s), today)
+    if year is None:
         return []
-    calendar = await holidays.load(s)
-    if today.year + 1 in calendar.covered_years:
-        return []
-    return [
-        TodoItem(
-            N_("Next year's holiday and 调休 table is missing: add it from the State Council notice"),
-            1,
-            f"/admin/holidays?year={today.year + 1}",
-            urgent=True,
-            order=5,
-        )
-    ]
+    return [TodoItem(NEXT_YEAR_MISSING, 1, f"/admin/holidays?year={year}", urgent=True, order=5, params={"year": year})]

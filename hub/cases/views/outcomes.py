@@ -25,8 +25,13 @@ def _locale(call: Call[Any]) -> str:
 
 
 async def people_names(s: Any) -> dict[Any, str]:
-    """Who signed, by the label the timeline keeps ("user:leader") and by account id: pages show names, never codes."""
-    names: dict[Any, str] = {"demo": N_("Demo data"), "system": N_("The hub")}
+    """Who signed, by the label the timeline keeps ("user:leader") and by account id: pages show names, never codes.
+    A label with no entry of its own is named by its kind, the part before the colon ("kiosk:7", or "kiosk:None" for an
+    anonymous filing, which keeps no device: a township kiosk)."""
+    names: dict[Any, str] = {
+        "demo": N_("Demo data"), "system": N_("The hub"), "cli": N_("The hub"), "kiosk": N_("Township kiosk"),
+        "anonymous": N_("Anonymous"),
+    }  # fmt: skip
     for uid, username, display in (await s.execute(select(User.id, User.username, User.display_name))).all():
         names[f"user:{username}"] = names[uid] = display or username
     return names

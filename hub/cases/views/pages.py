@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.auth.interface import User
-from hub.cases import casefile, intake, ledger, transitions
+from hub.cases import casefile, holidays, intake, ledger, transitions
 from hub.cases import presenters as detail
 from hub.cases.colours import ORDER, Colour
 from hub.cases.keys import CLUE_PAGE_PARTS
@@ -89,6 +89,7 @@ async def ledger_page(call: Call[None]) -> dict[str, Any]:
         "as_enum": as_enum,
         "stage_labels": STAGE_LABELS,
         "sort_labels": SORT_LABELS,
+        "entered_years": await holidays.entered_years(call.db),
     }
 
 
@@ -106,6 +107,7 @@ async def clue_page(call: Call[None]) -> dict[str, Any]:
         "clock_labels": CLOCK_LABELS,
         "event_labels": EVENT_LABELS,
         "timeline_kinds": TIMELINE_KINDS,
+        "entered_years": await holidays.entered_years(call.db),
     }
 
 
@@ -171,6 +173,7 @@ async def petition_page(call: Call[None]) -> dict[str, Any]:
         "as_enum": as_enum,
         "event_labels": EVENT_LABELS,
         "timeline_kinds": TIMELINE_KINDS,
+        "entered_years": await holidays.entered_years(call.db),
     }
 
 
