@@ -37,6 +37,7 @@ def probes(world: World) -> list[Probe]:
         Probe("GET", "/statistics", "/statistics", expect("/statistics", staff=403, **STATS)),
         Probe("GET", "/statistics/cases", "/statistics/cases", expect("/statistics", staff=403, leader=422, deputy=422, ledger=422), note="no figure named"),
         Probe("GET", "/reports/ledger/print", "/reports/ledger/print", expect("/reports", staff=200, admin=403, secadmin=403, auditor=403)),
+        Probe("GET", "/reports/ledger.pdf", "/reports/ledger.pdf", expect("/reports", staff=200, admin=403, secadmin=403, auditor=403)),
         Probe("GET", "/reports/ledger.xlsx", "/reports/ledger.xlsx", expect("/reports", staff=200, admin=403, secadmin=403, auditor=403)),
         Probe("GET", "/supervision", "/supervision", expect("/supervision", staff=200), note="each sees only their own notices (tests/reports)"),
         Probe("POST", "/supervision/{id}/answer", f"/supervision/{notice}/answer", expect("/supervision", staff=404, deputy=303, leader=403), body={}, form=True, note="addressed to deputy1"),

@@ -7,6 +7,8 @@ import io
 import re
 import zipfile
 
+from pypdf import PdfReader
+
 from tests.cases.http_support import Staff
 from tests.reports.test_friday import _matters
 
@@ -38,3 +40,27 @@ async def test_print_and_workbook_hold_the_ledger_by_source(new_browser, kit):
     assert red.number.encode() not in b"".join(
         zipfile.ZipFile(io.BytesIO(group5)).read(n) for n in zipfile.ZipFile(io.BytesIO(group5)).namelist()
     )
+
+
+async def test_the_ledger_pdf_is_the_printed_page_a4_landscape_with_its_colours(new_browser, kit):
+    """Read back with pypdf (the project's PDF reader; pdftotext is not installed here)."""
+    red, blue, other = await _matters(kit)
+    staff = Staff(new_browser)
+    browser = await staff("casemgmt1")
+    assert 'href="/reports/ledger.pdf"' in await (await browser.get("/reports/ledger/print")).text()
+    resp = await browser.get("/reports/ledger.pdf")
+    assert resp.status == 200 and resp.headers["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(await resp.read()))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "案件线索动态管理台账" in text
+    assert red.number in text and blue.number in text and other.number in text
+    assert "领导批办" in text and "编号" in text and "被反映人" in text  # Chinese headers
+    assert "下载" not in text  # the screen-only links are not printed
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4 landscape, in points
+    # colours kept: the red flag's fill (#d32f2f) is painted by the page's drawing operators
+    drawn = b"".join(page.get_contents().get_data() for page in reader.pages if page.get_contents() is not None)
+    assert re.search(rb"0\.827\d* 0\.184\d* 0\.184\d* rg", drawn), "no red fill in the PDF"
+    # a joint group's PDF holds only its matters
+    group5 = PdfReader(io.BytesIO(await (await (await staff("group5.1")).get("/reports/ledger.pdf")).read()))
+    assert red.number not in "".join(page.extract_text() for page in group5.pages)
