@@ -11,7 +11,6 @@ from aiohttp import web
 from sqlalchemy import select
 
 from hub.cases.interface import COLOURS, ClueSource, ClueState, Colour, LedgerQuery, ledger_counts, ledger_stream
-from hub.documents import interface as documents
 from hub.errors import Forbidden
 from hub.http.keys import CATALOGS, LOCALE, POLICY
 from hub.http.views import Call, Routes
@@ -19,6 +18,7 @@ from hub.i18n import N_, WEB_DIR
 from hub.org.interface import OrgUnit, UnitKind
 from hub.reports import stats, xlsx
 from hub.reports.outcomes import OUTCOMES, OutcomeSource
+from hub.reports.printing import PAGE_PDF
 from hub.reports.rules import sees_statistics
 from hub.reports.views.shared import TEMPLATE_HELPERS, label_of, offices_of, unit_names
 
@@ -124,7 +124,7 @@ async def ledger_print(call: Call[None]) -> dict[str, Any]:
 async def ledger_pdf(call: Call[None]) -> web.StreamResponse:
     context = {**await _ledger_print_context(call), "pdf": True}
     page = aiohttp_jinja2.render_string("reports/ledger_print.html", call.request, context)
-    pdf = await asyncio.to_thread(documents.render_page_pdf, page, WEB_DIR / "static")
+    pdf = await asyncio.to_thread(call.app[PAGE_PDF], page, WEB_DIR / "static")
     filename = f"ledger-{call.today.isoformat()}.pdf"
     return web.Response(
         body=pdf, content_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
