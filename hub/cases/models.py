@@ -363,9 +363,11 @@ class StatTally(Base):
     on the day it ended (the ledger's sanction columns); and from its approved trial decision, on the day of approval:
     "form", "party_sanction", "gov_sanction", "rank" (sanctioned persons), "discipline" and "eight_point" (each
     counted once per matter). Scopes as in ``LedgerTally``, limited to those the statistics serve: ("all", 0) and
-    ("deputy", user id) with the portfolio snapshot of ``ledger_tally_portfolios``. The row ("built", 0, 1970-01-01,
-    "", "") says the tallies were counted from every clue (``stat_tally.rebuild``, or a database created empty); without
-    it the statistics count the clues themselves. Kept in step in the same transaction as each change of a clue."""
+    ("deputy", user id) with the portfolio snapshot of ``ledger_tally_portfolios``; each also as month rows
+    ("all:m", "deputy:m": the same counts per month, dated the 1st), so that a year reads a dozen rows per fact.
+    The row ("built", 0, 1970-01-01, "", "") says the tallies were counted from every clue (``stat_tally.rebuild``,
+    or a database created empty); without it the statistics count the clues themselves. Kept in step in the same
+    transaction as each change of a clue."""
 
     __tablename__ = "stat_tallies"
 

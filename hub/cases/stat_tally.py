@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import and_, delete, func, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -124,9 +124,17 @@ def scopes_of(clue: Counted, deputies: Mapping[int, frozenset[int]]) -> list[tup
     return [("all", 0), *(("deputy", user) for user, units in sorted(deputies.items()) if handlers & units)]
 
 
+MONTHLY = ":m"  # a scope kind's month rows: the same counts summed per month, dated the 1st (a year reads 12 per fact)
+
+
 def rows_from(clue: Counted, decision: Decision | None, deputies: Mapping[int, frozenset[int]]) -> list[Row]:
     facts = facts_of(clue, decision)
-    return [(kind, sid, day, fk, key) for kind, sid in scopes_of(clue, deputies) for fk, key, day in facts]
+    rows: list[Row] = []
+    for kind, sid in scopes_of(clue, deputies):
+        for fk, key, day in facts:
+            rows.append((kind, sid, day, fk, key))
+            rows.append((kind + MONTHLY, sid, day.replace(day=1), fk, key))
+    return rows
 
 
 async def decisions(session: AsyncSession, clue_ids: Iterable[int]) -> dict[int, Decision]:
@@ -243,15 +251,25 @@ def month_of(day: dt.date) -> str:
 
 
 async def read(session: AsyncSession, scope: tuple[str, int], start: dt.date, end: dt.date) -> list[tuple[str, str, str, int]]:
-    """(kind, key, month "YYYY-MM", n) of one scope for the days from start to end: summed in the database per month,
-    a few hundred rows for a year."""
+    """(kind, key, month "YYYY-MM", n) of one scope for the days from start to end, summed in the database per month:
+    the month rows for the whole months of the period, the day rows for the days before and after them."""
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         month: Any = func.to_char(StatTally.day, "YYYY-MM")
     else:
         month = func.strftime("%Y-%m", StatTally.day)
+    kind, sid = scope
+    whole_from = start if start.day == 1 else (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    whole_to = end if (end + dt.timedelta(days=1)).day == 1 else end.replace(day=1) - dt.timedelta(days=1)
+    days = and_(StatTally.scope_kind == kind, StatTally.day >= start, StatTally.day <= end)
+    if whole_from < whole_to:
+        months = and_(
+            StatTally.scope_kind == kind + MONTHLY, StatTally.day >= whole_from, StatTally.day <= whole_to.replace(day=1)
+        )
+        outside = or_(StatTally.day < whole_from, StatTally.day > whole_to)
+        days = or_(months, and_(days, outside))
     stmt = (
         select(StatTally.kind, StatTally.key, month, func.sum(StatTally.n))
-        .where(StatTally.scope_kind == scope[0], StatTally.scope_id == scope[1], StatTally.day >= start, StatTally.day <= end)
+        .where(StatTally.scope_id == sid, days)
         .group_by(StatTally.kind, StatTally.key, month)
     )
     return [(r[0], r[1], r[2], int(r[3])) for r in (await session.execute(stmt)).all()]

@@ -80,4 +80,4 @@ async def test_kept_tallies_equal_a_recount_after_random_writes(database, kit, c
         assert +kept == +recount, (sorted((+kept - recount).items()), sorted((+recount - kept).items()))
         kinds, scopes = {row[3] for row in kept}, {row[0] for row in kept}
         assert {"state", "source", "township", "filed", "form", "discipline", "sanctioned"} <= kinds
-        assert scopes == {"all", "deputy"}
+        assert scopes == {"all", "deputy", "all:m", "deputy:m"}
