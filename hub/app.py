@@ -127,8 +127,10 @@ def create_app(
     from hub.auth import setup as auth_setup
     from hub.cases import setup as cases_setup
     from hub.documents import setup as documents_setup
+    from hub.documents.interface import render_page_pdf
     from hub.org import setup as org_setup
     from hub.reports import setup as reports_setup
+    from hub.reports.interface import PAGE_PDF as REPORT_PAGE_PDF
     from hub.rooms import setup as rooms_setup
     from hub.rooms.events import on_room_ended
     from hub.rooms.ice_config import parse_addresses, parse_ice_servers
@@ -143,6 +145,7 @@ def create_app(
     schedule_setup.setup(app)  # after rooms and cases: it needs both
     documents_setup.setup(app)  # after cases: it adds a section to the clue page
     reports_setup.setup(app)  # after cases: its ledger rule and office directory
+    app[REPORT_PAGE_PDF] = render_page_pdf  # the printable ledger's PDF, laid out by the documents part's renderer
     signaling_setup.setup(
         app,
         secret=app[SECRET],

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub import numbering
 from hub.access.actor import Actor
-from hub.cases import clocks, tally
+from hub.cases import clocks, stat_tally, tally
 from hub.cases.access import CaseContext
 from hub.cases.group_cycle import supervising_group
 from hub.cases.models import (
@@ -179,7 +179,9 @@ async def register_clue(
     clue.due_date, clue.due_key = await clocks.apply(
         session, keeper, tuple(ops), received, clue_id=clue.id, due_overrides=overrides
     )
-    await tally.shift(session, (), tally.keys_of(clue, await tally.deputies(session)))
+    deputies = await tally.deputies(session)
+    await tally.shift(session, (), tally.keys_of(clue, deputies))
+    await stat_tally.count_clue(session, clue, deputies)
     change: dict[str, Any] = {"number": clue.number, "source": data.source.value}
     if from_petition is not None:
         change["petition"] = from_petition.id

@@ -9,7 +9,11 @@ per code (``DIMENSIONS``), and ``count_outcomes(session, dimension, start=, end=
 from the database (GROUP BY) for long histories; ``taxonomy`` names every code in Chinese and English
 (``taxonomy.FORMS.name_of(code, locale)``). For SQL of one's own: ``CaseOutcome`` (stage "trial" with
 ``approved_on`` set is a decision) and ``CaseOutcomeItem`` (kind violation / eight_point / disposition; ``parent``
-is the discipline, class or group)."""
+is the discipline, class or group).
+
+Statistics from tallies (issue 11): ``stat_counts(session, policy, actor, start, end)`` gives (kind, key, month, n) rows
+of what the actor sees, kept in step with every write (``stat_tally.py`` names the kinds), or None where the clues
+must be counted instead."""
 
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ from hub.cases.models import CaseEvent, Clue, ClueSource, Petition, PetitionChan
 from hub.cases.outcome_models import CaseOutcome, CaseOutcomeItem
 from hub.cases.outcomes import DIMENSIONS, OutcomeFact, count_outcomes, decided_outcomes, tally
 from hub.cases.rules import OfficeDirectory
+from hub.cases.stat_tally import counted as stat_counts
 from hub.cases.workdays import HolidayCalendar
 from hub.cases.workflow import CLUE_ENDINGS, LIVE_CLUE_STATES, STAGES, Approver, ClueState, PetitionState
 
@@ -74,6 +79,7 @@ __all__ = [
     "ledger_stream",
     "may_approve",
     "register_petition",
+    "stat_counts",
     "tally",
     "taxonomy",
 ]

@@ -353,3 +353,27 @@ class TallyPortfolio(Base):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     units: Mapped[str] = mapped_column(Text)  # sorted unit ids, comma-separated
+
+
+class StatTally(Base):
+    """How many matters count under each fact the statistics read, per day and scope of visibility (issue 11).
+
+    ``kind`` and ``key`` name a fact of one clue (see ``hub/cases/stat_tally.py``): "state" (key: the clue's state),
+    "source" and "township" on the day it was received; "filed" on its filing day; "sanctioned" (key: any, party, gov)
+    on the day it ended (the ledger's sanction columns); and from its approved trial decision, on the day of approval:
+    "form", "party_sanction", "gov_sanction", "rank" (sanctioned persons), "discipline" and "eight_point" (each
+    counted once per matter). Scopes as in ``LedgerTally``, limited to those the statistics serve: ("all", 0) and
+    ("deputy", user id) with the portfolio snapshot of ``ledger_tally_portfolios``; each also as month rows
+    ("all:m", "deputy:m": the same counts per month, dated the 1st), so that a year reads a dozen rows per fact.
+    The row ("built", 0, 1970-01-01, "", "") says the tallies were counted from every clue (``stat_tally.rebuild``,
+    or a database created empty); without it the statistics count the clues themselves. Kept in step in the same
+    transaction as each change of a clue."""
+
+    __tablename__ = "stat_tallies"
+
+    scope_kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    scope_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
-from hub.cases import clocks, group_cycle, outcomes, tally
+from hub.cases import clocks, group_cycle, outcomes, stat_tally, tally
 from hub.cases.access import DUTY_OF, CaseContext, check_separation, duties_of, load_clue, load_petition, may_approve, recusals
 from hub.cases.intake import ClueIn, local_day, register_clue
 from hub.cases.models import (
@@ -203,6 +203,7 @@ async def _apply_clue(
     before = clue.state.value
     deputies = await tally.deputies(session)
     counted = tally.keys_of(clue, deputies)
+    stat_rows = await stat_tally.rows_of(session, clue, deputies)
     if "assign" in t.effects:
         group_cycle.check_distinct(
             group_cycle.Assignment(data["supervisor_group_id"], data["reviewer_unit_id"], data["trial_group_id"])
@@ -235,6 +236,8 @@ async def _apply_clue(
     if clue.state in CLUE_ENDINGS and clue.closed_on is None:
         clue.closed_on = today
         await _feedback_due(session, keeper, clue, today, now, actor)
+    await session.flush()  # the decision approved above, read back with the clue's new rows
+    await stat_tally.shift(session, stat_rows, await stat_tally.rows_of(session, clue, deputies))
     await log_step(
         session, actor, now, clue_id=clue.id, event=t.event, from_state=before, to_state=clue.state.value,
         comment=comment, action=f"clue.{t.event}",

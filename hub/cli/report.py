@@ -1,6 +1,9 @@
 """`hub report weekly --week 2026-W49` (where each unit's Friday report stands) and `hub report monday --week
 2026-W49 [--format text|json|pdf|docx] [-o FILE]` (the week's Monday report as compiled; PDF and DOCX through the
-documents part's renderer, the PDF with the report's SVG charts), for an operator's schedule."""
+documents part's renderer, the PDF with the report's SVG charts), for an operator's schedule. `hub report supervise`
+raises the 督办 notices of the matters that have turned red (the server does it hourly); `hub report tallies`
+recounts the ledger's and the statistics' tallies from the clues (after upgrading a database that holds clues, or after
+a deputy's portfolio changed)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from hub.cases import stat_tally, tally
 from hub.cases.labels import CASE_LABELS
 from hub.cases.models import ClueSource
 from hub.cli.common import Subcommands, database, runs, settings
@@ -20,7 +24,7 @@ from hub.clock import LOCAL_TZ, Clock
 from hub.documents import interface as documents
 from hub.http.keys import EnumLabels
 from hub.i18n import Catalogs
-from hub.reports import charts, friday
+from hub.reports import charts, friday, supervision
 from hub.reports.models import MondayReport, WeeklyEntry, WeeklyReport
 from hub.reports.views.monday import charts_of
 from hub.reports.weeks import parse_week, week_of
@@ -163,6 +167,31 @@ def monday_blocks(report: MondayReport, body: dict[str, Any]) -> tuple[list[docu
     return blocks, title
 
 
+async def supervise(args: argparse.Namespace) -> int:
+    now = Clock().now()
+    db = database(settings())
+    try:
+        async with db.transaction() as s:
+            raised = await supervision.raise_notices(s, now.astimezone(LOCAL_TZ).date(), now)
+    finally:
+        await db.dispose()
+    print(f"{raised} 督办 notices raised")
+    return 0
+
+
+async def tallies(args: argparse.Namespace) -> int:
+    db = database(settings())
+    try:
+        async with db.transaction() as s:
+            await tally.rebuild(s)
+            await stat_tally.rebuild(s)  # after tally.rebuild: it takes the portfolio snapshot both count with
+            rows = len(await stat_tally.stored(s))
+    finally:
+        await db.dispose()
+    print(f"ledger and statistics tallies recounted from the clues ({rows} statistics rows)")
+    return 0
+
+
 def add_commands(sub: Subcommands) -> None:
     rep = sub.add_parser("report", help="weekly reports").add_subparsers(dest="report_command", required=True)
     w = rep.add_parser("weekly", help="where each unit's Friday report of a week stands")
@@ -173,3 +202,9 @@ def add_commands(sub: Subcommands) -> None:
     m.add_argument("--format", choices=("text", "json", "pdf", "docx"), default="text")
     m.add_argument("-o", "--output", default="", help="write to this file instead of the terminal")
     m.set_defaults(func=runs(monday))
+    rep.add_parser("supervise", help="raise the 督办 notices of the matters that have turned red").set_defaults(
+        func=runs(supervise)
+    )
+    rep.add_parser("tallies", help="recount the ledger's and the statistics' tallies from the clues").set_defaults(
+        func=runs(tallies)
+    )

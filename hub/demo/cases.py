@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub import audit, numbering
 from hub.access.roles import Role
 from hub.auth.interface import User
-from hub.cases import holidays, tally, taxonomy
+from hub.cases import holidays, stat_tally, tally, taxonomy
 from hub.cases.access import CaseContext
 from hub.cases.colours import colour_of
 from hub.cases.intake import CLUE_PREFIX, PETITION_PREFIX
@@ -520,6 +520,7 @@ async def generate(database: Database, n: int, *, seed: int, now: dt.datetime, c
         done += size
     async with database.transaction() as s:
         await tally.rebuild(s)
+        await stat_tally.rebuild(s)  # after tally.rebuild: both count deputies with the snapshot it takes
         if s.bind is not None and s.bind.dialect.name == "postgresql":
             for table in ("clues", "petitions", "case_clocks", "case_events", "case_outcomes"):
                 await s.execute(

@@ -12,8 +12,8 @@ from hub.auth.interface import User, staff_actor_named
 from hub.clock import LOCAL_TZ
 from hub.db import Database
 from hub.http.keys import CATALOGS, DB, POLICY
-from hub.reports import friday, monday
-from hub.reports.models import ReportStatus
+from hub.reports import friday, monday, supervision
+from hub.reports.models import ReportStatus, SuperviseNotice
 from hub.reports.weeks import week_of
 
 REASONS = [
@@ -95,4 +95,21 @@ async def load_demo(app: web.Application, now: dt.datetime) -> dict[str, int]:
             continue
         at = min(now, _at(this_week.monday + dt.timedelta(days=min(today.weekday(), 4)), 9))
         await _fill(db, app, user, this_week.monday, at, submit=unit.code in THIS_WEEK_DONE and today.weekday() >= 4)
-    return {"last_week_reports": done, "monday_reports": 1}
+    # 督办: the red matters get their notices; the deputy over the most overdue one has answered it
+    answered = 0
+    async with db.transaction() as s:
+        raised = await supervision.raise_notices(s, today, _at(today, 7))
+        first = await s.scalar(
+            select(SuperviseNotice)
+            .where(SuperviseNotice.deputy_id.is_not(None))
+            .order_by(SuperviseNotice.due_date, SuperviseNotice.id)
+            .limit(1)
+        )
+        if first is not None:
+            deputy = await s.scalar(select(User.username).where(User.id == first.deputy_id))
+            actor = await staff_actor_named(s, deputy) if deputy is not None else None
+            if actor is not None:
+                text = "已约谈承办组组长，要求本周五前报送初核报告；逾期原因系关键证人外出务工，已协调当地党委配合。"
+                await supervision.answer(s, actor, first, text, first.version, min(now, _at(today, 8)))
+                answered = 1
+    return {"last_week_reports": done, "monday_reports": 1, "supervise_notices": raised, "answered_notices": answered}

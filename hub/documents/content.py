@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import io
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 # Debian's fonts-noto-cjk; the serif face is the nearest free relative of the 宋体 of official documents
@@ -131,6 +132,20 @@ def render_pdf(blocks: list[Block], title: str) -> bytes:
     from weasyprint import HTML  # imported here: loading Pango costs a few hundred ms, once
 
     pdf = HTML(string=to_html(blocks, title)).write_pdf()
+    assert pdf is not None
+    return bytes(pdf)
+
+
+def render_page_pdf(page: str, static_dir: Path) -> bytes:
+    """A page of the hub (its HTML, with its stylesheets under /static/) laid out for print: the page's own print CSS
+    decides the paper (e.g. A4 landscape) and keeps its colours; the fonts are the documents'. Blocks: call in a thread.
+    Only the hub's own files are read (no network)."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    local = page.replace('href="/static/', 'href="static/').replace('src="/static/', 'src="static/')
+    base = static_dir.resolve().parent.as_uri() + "/"
+    pdf = HTML(string=local, base_url=base, url_fetcher=URLFetcher(allowed_protocols={"file"})).write_pdf()
     assert pdf is not None
     return bytes(pdf)
 

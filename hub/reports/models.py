@@ -88,6 +88,28 @@ class MondayReport(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+class SuperviseNotice(Base):
+    """督办通知: a matter turned red (past its deadline); the deputy leader over it is told, the main leader in copy
+    (workflow §3.8), and the deputy answers. One per matter and red spell: a spell is the deadline that was missed
+    (``due_date`` and ``due_key``), so a matter that gets a new deadline and misses it again gets a new notice."""
+
+    __tablename__ = "supervise_notices"
+    __table_args__ = (UniqueConstraint("clue_id", "due_date", "due_key", name="uq_supervise_notices_spell"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clue_id: Mapped[int] = mapped_column(ForeignKey("clues.id", ondelete="CASCADE"), index=True)
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    due_key: Mapped[str] = mapped_column(String(40), default="")
+    deputy_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)  # None: no deputy over it
+    raised_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
 REPORT_LABELS: dict[Enum, str] = {
     ReportStatus.DRAFT: N_("Being filled in"),
     ReportStatus.SUBMITTED: N_("Submitted"),

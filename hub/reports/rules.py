@@ -17,7 +17,7 @@ from hub.access.actor import Actor
 from hub.access.roles import Role
 from hub.cases.interface import OfficeDirectory
 from hub.org.interface import OfficeCode
-from hub.reports.models import MondayReport, MondayStatus, WeeklyReport
+from hub.reports.models import MondayReport, MondayStatus, SuperviseNotice, WeeklyReport
 
 READERS = frozenset({Role.MAIN_LEADER, Role.DEPUTY_LEADER, Role.OFFICE_STAFF, Role.GROUP_STAFF, Role.TOWNSHIP_STAFF})
 
@@ -102,3 +102,34 @@ class MondayReportRule:
         if actor.is_main_leader or actor.is_deputy:
             return MondayReport.status == MondayStatus.APPROVED
         return false()
+
+
+@dataclass
+class SuperviseNoticeRule:
+    """A 督办 notice: the deputy it is addressed to sees and answers it; the main leader (in copy) and the tracking
+    office (which chases the red matters) see every notice."""
+
+    offices: OfficeDirectory
+    object_type: str = "supervise_notice"
+
+    def allows(self, actor: Actor, action: str, obj: SuperviseNotice) -> bool:
+        if not actor.is_staff or actor.is_admin or actor.user_id is None:
+            return False
+        addressed = actor.is_deputy and obj.deputy_id == actor.user_id
+        if action == "answer":
+            return addressed
+        if action != "view":
+            return False
+        return addressed or actor.is_main_leader or is_tracking(self.offices, actor)
+
+    def where(self, actor: Actor, action: str) -> ColumnElement[bool]:
+        if not actor.is_staff or actor.is_admin or actor.user_id is None:
+            return false()
+        addressed = SuperviseNotice.deputy_id == actor.user_id if actor.is_deputy else false()
+        if action == "answer":
+            return addressed
+        if action != "view":
+            return false()
+        if actor.is_main_leader or is_tracking(self.offices, actor):
+            return true()
+        return addressed

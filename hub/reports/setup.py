@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
+from collections.abc import AsyncIterator
+from typing import Any
 
+import structlog
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
 from hub.access.roles import Role
-from hub.cases.interface import CASES
+from hub.cases.interface import CASES, CLUE_PAGE_PARTS
+from hub.clock import LOCAL_TZ
 from hub.errors import NotFound
-from hub.http.keys import HOME_TILES, HOME_TODOS, LABELS, POLICY, HomeTile, TodoItem
+from hub.http.keys import CLOCK, DB, HOME_TILES, HOME_TODOS, LABELS, POLICY, HomeTile, TodoItem
 from hub.i18n import N_
-from hub.reports import friday
-from hub.reports.models import REPORT_LABELS, MondayReport, WeeklyReport
+from hub.reports import friday, supervision
+from hub.reports.models import REPORT_LABELS, MondayReport, SuperviseNotice, WeeklyReport
 from hub.reports.outcomes import OUTCOMES, CaseOutcomes, LedgerOutcomes
-from hub.reports.rules import MondayReportRule, WeeklyReportRule, sees_statistics
+from hub.reports.rules import MondayReportRule, SuperviseNoticeRule, WeeklyReportRule, sees_statistics
 from hub.reports.views import monday, stats, weekly
+from hub.reports.views import supervision as supervision_views
+
+log = structlog.get_logger(__name__)
 
 
 def setup(app: web.Application) -> None:
@@ -26,6 +35,7 @@ def setup(app: web.Application) -> None:
     policy = app[POLICY]
     policy.register(WeeklyReport, WeeklyReportRule(offices))
     policy.register(MondayReport, MondayReportRule(offices))
+    policy.register(SuperviseNotice, SuperviseNoticeRule(offices))
 
     async def weekly_report(session: AsyncSession, actor: Actor, object_id: int, *, for_update: bool) -> WeeklyReport:
         found = await session.get(WeeklyReport, object_id, with_for_update=for_update)
@@ -41,6 +51,13 @@ def setup(app: web.Application) -> None:
         policy.require(actor, "view", found)
         return found
 
+    async def supervise_notice(session: AsyncSession, actor: Actor, object_id: int, *, for_update: bool) -> SuperviseNotice:
+        found = await session.get(SuperviseNotice, object_id, with_for_update=for_update)
+        if found is None or not policy.may(actor, "view", found):
+            raise NotFound("supervise_notice")
+        return found
+
+    policy.register_loader("supervise_notice", supervise_notice)
     policy.register_loader("weekly_report", weekly_report)
     policy.register_loader("monday_report", monday_report)
     if OUTCOMES not in app:
@@ -48,17 +65,62 @@ def setup(app: web.Application) -> None:
     app[OUTCOMES].insert(0, LedgerOutcomes())  # what the ledger already keeps; outcome sources added later win
     app[OUTCOMES].insert(1, CaseOutcomes())  # the decisions the cases part records (issue 10) answer every dimension
     app[LABELS].update(REPORT_LABELS)
-    for module in (weekly, monday, stats):
+    for module in (weekly, monday, stats, supervision_views):
         app.router.add_routes(module.routes.table)
 
     async def reminders(app: web.Application, s: AsyncSession, actor: Actor, now: dt.datetime) -> list[TodoItem]:
         if not actor.is_staff or actor.is_admin:
             return []
         found = await friday.reminders(s, policy, offices, actor, now)
-        return [
+        todos = [
             TodoItem(message, int(str(params.get("n", 1))), href, urgent=level == "red", order=50, params=params)
             for message, params, href, level in found
         ]
+        if actor.is_deputy or actor.is_main_leader:
+            notices = await supervision.listed(s, policy, actor, open_only=True)
+            if notices:
+                title = (
+                    N_("Supervision notices to answer")
+                    if actor.is_deputy
+                    else N_("Supervision notices in copy, not answered yet")
+                )
+                items = tuple(
+                    (f"{r.number} {r.subject}（{r.notice.due_date}）", f"/clues/{r.notice.clue_id}") for r in notices[:8]
+                )
+                todos.append(TodoItem(title, len(notices), "/supervision", urgent=actor.is_deputy, order=15, items=items))
+        return todos
+
+    async def clue_part(session: AsyncSession, actor: Actor, clue: Any) -> tuple[str, dict[str, Any]] | None:
+        rows = await supervision.of_clue(session, policy, actor, clue.id)
+        if not rows:
+            return None
+        answerable = {r.notice.id for r in rows if policy.may(actor, "answer", r.notice)}
+        return "reports/_clue_part.html", {"rows": rows, "answerable": answerable}
+
+    app.setdefault(CLUE_PAGE_PARTS, []).append(clue_part)
+
+    async def raise_loop(app: web.Application) -> AsyncIterator[None]:
+        """Red matters get their notices at start-up and every hour (a failure is logged and tried again)."""
+
+        async def loop() -> None:
+            while True:
+                try:
+                    now = app[CLOCK].now()
+                    async with app[DB].transaction() as s:
+                        raised = await supervision.raise_notices(s, now.astimezone(LOCAL_TZ).date(), now)
+                    if raised:
+                        log.info("supervise_notices_raised", count=raised)
+                except Exception:  # a database hiccup, or another process raising the same spell: next round
+                    log.exception("supervise_notices_failed")
+                await asyncio.sleep(supervision.RAISE_EVERY_SECONDS)
+
+        task = asyncio.create_task(loop())
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    app.cleanup_ctx.append(raise_loop)
 
     app[HOME_TODOS].append(reminders)
     sees_cases = lambda actor: actor.is_staff and actor.role is not None and actor.role is not Role.ADMIN  # noqa: E731

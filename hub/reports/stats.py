@@ -24,17 +24,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
 from hub.access.policy import Policy
-from hub.cases.interface import Clue, ClueSource, ClueState, LedgerQuery, Petition, PetitionKind, ledger_conditions
+from hub.cases.interface import (
+    Clue,
+    ClueSource,
+    ClueState,
+    LedgerQuery,
+    Petition,
+    PetitionKind,
+    ledger_conditions,
+    stat_counts,
+)
 from hub.errors import Invalid
 from hub.i18n import N_
 from hub.reports.charts import Chart, Point, Series
 from hub.reports.outcomes import (
+    DIMENSIONS,
     DISCIPLINE,
     EIGHT_POINT,
     FORM,
     RANK,
     SANCTION,
     SANCTIONED,
+    CaseOutcomes,
     LedgerOutcomes,
     OutcomeSource,
     decided_on,
@@ -363,10 +374,69 @@ class Counter:
             found.update({f: counts.get(f.key, 0) for f in figures if f.by == dimension})
         return found
 
+    def tallied(self, figure: Figure) -> bool:
+        """Figures the cases part's tallies answer (per day, without the page's filters): the flow of clues by stage,
+        source, township and month, filed cases, sanctioned persons, and the decisions' five dimensions."""
+        m, by = figure.measure, figure.by
+        if m == "clues":
+            return by in ("", "source", "township", "mode", "month")
+        if m in ("disposed", "talk_letter"):
+            return by in ("", "mode", "month")
+        if m in ("filed", "sanctioned", "party", "gov"):
+            return by in ("", "month")
+        return m == "outcome" and by in DIMENSIONS and isinstance(source_for(self.outcomes, by), CaseOutcomes)
+
+    async def _from_tallies(self, session: AsyncSession, figures: Sequence[Figure]) -> dict[Figure, int]:
+        q = self.query
+        if not figures or any(v is not None for v in (q.source, q.unit_id, q.township_id, q.group_id)):
+            return {}
+        rows = await stat_counts(session, self.policy, self.actor, q.start, q.end)
+        if rows is None:
+            return {}
+        totals: dict[tuple[str, str], int] = {}
+        monthly: dict[tuple[str, str, str], int] = {}
+        for kind, key, month, n in rows:
+            totals[kind, key] = totals.get((kind, key), 0) + n
+            monthly[kind, key, month] = monthly.get((kind, key, month), 0) + n
+        states: dict[str, frozenset[ClueState]] = {
+            "clues": frozenset(ClueState), "disposed": frozenset(ClueState) - UNDISPOSED, "talk_letter": TALK
+        }  # fmt: skip
+        found: dict[Figure, int] = {}
+        for f in figures:
+            m, by, key = f.measure, f.by, f.key
+            month = ""
+            if by == "month":
+                _month_range(key)  # a malformed month is refused as on the other path
+                month = f"{key[:4]}-{key[5:7]}"
+
+            def total(kind: str, k: str, month: str = month) -> int:
+                return monthly.get((kind, k, month), 0) if month else totals.get((kind, k), 0)
+
+            if m in states:
+                if by == "source":
+                    found[f] = total("source", key)
+                elif by == "township":
+                    found[f] = total("township", str(int(key))) if key.isdigit() else 0
+                else:
+                    chosen = states[m] & MODES.get(key, frozenset()) if by == "mode" else states[m]
+                    found[f] = sum(total("state", s.value) for s in chosen)
+            elif m == "filed":
+                found[f] = total("filed", "")
+            elif m in ("sanctioned", "party", "gov"):
+                found[f] = total("sanctioned", {"sanctioned": "any"}.get(m, m))
+            elif by == SANCTION:
+                prefix, _, name = key.partition(":")
+                found[f] = total(f"{prefix}_sanction", name) if prefix in ("party", "gov") else 0
+            else:
+                found[f] = total(by, key)
+        return found
+
     async def count_all(self, session: AsyncSession, figures: Sequence[Figure]) -> dict[Figure, int]:
-        """Every figure: the flow figures from grouped rows, the others in one filtered-count query per pass."""
-        unique = list(dict.fromkeys(figures))
-        found = await self._grouped(session, [f for f in unique if self.groupable(f)])
+        """Every figure: from the tallies where they answer it, else the flow figures from grouped rows and the others
+        in one filtered-count query per pass."""
+        found = await self._from_tallies(session, [f for f in dict.fromkeys(figures) if self.tallied(f)])
+        unique = [f for f in dict.fromkeys(figures) if f not in found]
+        found.update(await self._grouped(session, [f for f in unique if self.groupable(f)]))
         passes: dict[str, list[Figure]] = {}
         for figure in unique:
             if not self.groupable(figure):

@@ -53,3 +53,14 @@ def test_monday_report_as_pdf_and_docx(tmp_path, monkeypatch, capsys):
     with zipfile.ZipFile(docx_path) as z:
         xml = z.read("word/document.xml").decode()
     assert "案件线索办理进展情况汇报" in xml and f"合计 {totals['total']}" in xml
+
+
+def test_operator_commands_raise_notices_and_recount_tallies(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HUB_VAR_DIR", str(tmp_path))
+    assert main(["migrate"]) == 0
+    assert main(["demo", "--if-empty", "--cases", "120"]) == 0
+    capsys.readouterr()
+    assert main(["report", "supervise"]) == 0
+    assert capsys.readouterr().out.strip() == "0 督办 notices raised"  # the demo raised them; once per red spell
+    assert main(["report", "tallies"]) == 0
+    assert "statistics rows" in capsys.readouterr().out

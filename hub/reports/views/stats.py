@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import urlencode
 
+import aiohttp_jinja2
 from aiohttp import web
 from sqlalchemy import select
 
@@ -12,10 +14,11 @@ from hub.cases.interface import COLOURS, ClueSource, ClueState, Colour, LedgerQu
 from hub.errors import Forbidden
 from hub.http.keys import CATALOGS, LOCALE, POLICY
 from hub.http.views import Call, Routes
-from hub.i18n import N_
+from hub.i18n import N_, WEB_DIR
 from hub.org.interface import OrgUnit, UnitKind
 from hub.reports import stats, xlsx
 from hub.reports.outcomes import OUTCOMES, OutcomeSource
+from hub.reports.printing import PAGE_PDF
 from hub.reports.rules import sees_statistics
 from hub.reports.views.shared import TEMPLATE_HELPERS, label_of, offices_of, unit_names
 
@@ -114,6 +117,21 @@ async def _ledger_groups(call: Call[Any]) -> list[tuple[ClueSource, list[dict[st
     "/reports/ledger/print", template="reports/ledger_print.html", summary="The ledger by source, for print (A4 landscape)."
 )
 async def ledger_print(call: Call[None]) -> dict[str, Any]:
+    return await _ledger_print_context(call)
+
+
+@routes.get("/reports/ledger.pdf", summary="The ledger by source as a PDF: the printed page, A4 landscape, colours kept.")
+async def ledger_pdf(call: Call[None]) -> web.StreamResponse:
+    context = {**await _ledger_print_context(call), "pdf": True}
+    page = aiohttp_jinja2.render_string("reports/ledger_print.html", call.request, context)
+    pdf = await asyncio.to_thread(call.app[PAGE_PDF], page, WEB_DIR / "static")
+    filename = f"ledger-{call.today.isoformat()}.pdf"
+    return web.Response(
+        body=pdf, content_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+async def _ledger_print_context(call: Call[None]) -> dict[str, Any]:
     groups = await _ledger_groups(call)
     return {
         "groups": groups,
