@@ -10,10 +10,9 @@ The signaling part registers each socket with ``watch_request`` and reports its 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import itertools
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
@@ -23,6 +22,7 @@ from hub.access.actor import ANONYMOUS
 from hub.auth import sessions
 from hub.clock import Clock
 from hub.db import Database
+from hub.http.background import periodic
 from hub.http.keys import ACTOR, CLOCK, DB, SETTINGS
 from hub.http.views import Call
 
@@ -96,22 +96,10 @@ def setup(app: web.Application) -> None:
 
     app[SESSION_WATCH] = SessionWatch(app[DB], app[CLOCK], lambda: timeouts_of(app))
 
-    async def sweep(app: web.Application) -> AsyncIterator[None]:
-        async def loop() -> None:
-            while True:
-                await asyncio.sleep(app[SETTINGS].session_check_seconds)
-                try:
-                    await app[SESSION_WATCH].check()
-                except Exception:  # a database hiccup: try again next round
-                    log.exception("session_check_failed")
+    async def sweep(app: web.Application) -> None:
+        await app[SESSION_WATCH].check()
 
-        task = asyncio.create_task(loop())
-        yield
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-    app.cleanup_ctx.append(sweep)
+    app.cleanup_ctx.append(periodic("session_sweep", sweep, lambda app: app[SETTINGS].session_check_seconds))
 
 
 def watch_request(request: web.Request, on_end: OnEnd) -> Callable[[], None]:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
-from collections.abc import AsyncIterator
 from typing import Any
 
 import structlog
@@ -17,6 +14,7 @@ from hub.access.roles import Role
 from hub.cases.interface import CASES, CLUE_PAGE_PARTS
 from hub.clock import LOCAL_TZ
 from hub.errors import NotFound
+from hub.http.background import periodic
 from hub.http.keys import CLOCK, DB, HOME_TILES, HOME_TODOS, LABELS, POLICY, HomeTile, TodoItem
 from hub.i18n import N_
 from hub.reports import friday, supervision
@@ -99,28 +97,17 @@ def setup(app: web.Application) -> None:
 
     app.setdefault(CLUE_PAGE_PARTS, []).append(clue_part)
 
-    async def raise_loop(app: web.Application) -> AsyncIterator[None]:
-        """Red matters get their notices at start-up and every hour (a failure is logged and tried again)."""
+    async def raise_notices(app: web.Application) -> None:
+        """Red matters get their notices at start-up and every hour (another process raising the same spell at the
+        same moment fails this round; the next one finds the notice there)."""
+        now = app[CLOCK].now()
+        async with app[DB].transaction() as s:
+            raised = await supervision.raise_notices(s, now.astimezone(LOCAL_TZ).date(), now)
+        if raised:
+            log.info("supervise_notices_raised", count=raised)
 
-        async def loop() -> None:
-            while True:
-                try:
-                    now = app[CLOCK].now()
-                    async with app[DB].transaction() as s:
-                        raised = await supervision.raise_notices(s, now.astimezone(LOCAL_TZ).date(), now)
-                    if raised:
-                        log.info("supervise_notices_raised", count=raised)
-                except Exception:  # a database hiccup, or another process raising the same spell: next round
-                    log.exception("supervise_notices_failed")
-                await asyncio.sleep(supervision.RAISE_EVERY_SECONDS)
-
-        task = asyncio.create_task(loop())
-        yield
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-    app.cleanup_ctx.append(raise_loop)
+    every = float(supervision.RAISE_EVERY_SECONDS)
+    app.cleanup_ctx.append(periodic("supervise_notices", raise_notices, lambda app: every, at_start=True))
 
     app[HOME_TODOS].append(reminders)
     sees_cases = lambda actor: actor.is_staff and actor.role is not None and actor.role is not Role.ADMIN  # noqa: E731
