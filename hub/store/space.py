@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import errno
 import os
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -138,8 +139,9 @@ class Space:
     def _probe(self) -> bool:
         """Whether a new file can be made in the store's folder (a read-only or vanished mount says no)."""
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
-        probe = self.root / f".probe-{os.getpid()}"
-        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # a name of its own each time: two measures at once (the monitor's round and a /readyz) shared one name, and
+        # the first to unlink made the other's unlink fail: "store_error", and a recorded session refused (seen by hand)
+        fd, probe = tempfile.mkstemp(prefix=".probe-", dir=self.root)
         os.close(fd)
         os.unlink(probe)
         return True

@@ -3,6 +3,7 @@ space left is measured in minutes of recording."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import errno
 from pathlib import Path
 
@@ -66,3 +67,13 @@ def test_measures_milliseconds_apart_do_not_make_a_roomy_disk_full(tmp_path: Pat
     measured = space.measure()
     assert 1_900_000 < measured.rate < 2_100_000  # 4 MB over about two seconds
     assert measured.minutes_left < quick.minutes_left
+
+
+def test_measures_at_the_same_time_all_find_the_store_writable(tmp_path: Path) -> None:
+    """Seen by hand on a demo: 30 parallel /readyz beside the monitor's round; two probes shared one file name, and
+    the one that lost the race said store_error (and refused recorded sessions)."""
+    space = Space(tmp_path)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+        measures = list(pool.map(lambda _: space.measure(), range(400)))
+    assert all(m.writable and not m.error for m in measures), next(m.error for m in measures if not m.writable)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".probe-")]
