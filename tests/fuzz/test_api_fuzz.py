@@ -34,6 +34,7 @@ from typing import Any
 import pytest
 import requests
 import schemathesis
+from aiohttp import web
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -60,7 +61,7 @@ from hub.rooms.device_actor import COOKIE as DEVICE_COOKIE
 from hub.rooms.models import Room
 from hub.settings import Settings
 from tests.conftest import START, run_blocking
-from tests.support.live import LiveServer
+from tests.support.live import LiveServer, owning
 
 pytestmark = pytest.mark.slow
 
@@ -217,7 +218,12 @@ def hub(tmp_path_factory, sqlite_template, demo_password_hash) -> Iterator[Hub]:
         credential.append(await _demo_world(config, url, clock, demo_password_hash))
 
     run_blocking(prepare)
-    with LiveServer(lambda: create_app(config, clock=clock, database=Database(url))) as server:
+
+    def make_app() -> web.Application:
+        own = Database(url)
+        return owning(own, create_app(config, clock=clock, database=own))
+
+    with LiveServer(make_app) as server:
         base = f"http://{HOST}:{server.port}"
         assert requests.get(f"{base}{openapi.OPENAPI_PATH}", timeout=30).json() == DOCUMENT  # fuzzed = served
         hub = Hub(base, credential[0], {})

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hub.app import create_app
 from hub.db import Database
 from hub.demo.org import DEMO_PASSWORD
-from tests.support.live import LiveServer, SyncBrowser
+from tests.support.live import LiveServer, SyncBrowser, owning
 
 ENDPOINTS = [
     ("POST", "/api/v1/session"),
@@ -52,7 +52,8 @@ def admin(seeded, database, settings, clock):
     """An administrator's browser against the hub served from its own thread (hypothesis tests are synchronous)."""
 
     def make_app():
-        return create_app(settings, clock=clock, database=Database(database.url, schema=database.schema))
+        own = Database(database.url, schema=database.schema)
+        return owning(own, create_app(settings, clock=clock, database=own))
 
     with LiveServer(make_app) as server:
         browser = SyncBrowser(server.port)
