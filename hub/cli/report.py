@@ -84,9 +84,7 @@ async def monday(args: argparse.Namespace) -> int:
         if not args.output:
             print("hub: --format pdf or docx needs -o FILE", file=sys.stderr)
             return 2
-        blocks, title = monday_blocks(report, body)
-        render = documents.render_pdf if args.format == "pdf" else documents.render_docx
-        data = await asyncio.to_thread(render, blocks, title)
+        data = await asyncio.to_thread(monday_file, report, body, args.format)
         await asyncio.to_thread(Path(args.output).write_bytes, data)
         return 0
     if args.format == "json":
@@ -123,6 +121,13 @@ async def monday(args: argparse.Namespace) -> int:
     else:
         print(text)
     return 0
+
+
+def monday_file(report: MondayReport, body: dict[str, Any], fmt: str) -> bytes:
+    """The Monday report as a PDF or a DOCX file (blocks: call in a thread); the page's downloads use it too."""
+    blocks, title = monday_blocks(report, body)
+    render = documents.render_pdf if fmt == "pdf" else documents.render_docx
+    return render(blocks, title)
 
 
 def monday_blocks(report: MondayReport, body: dict[str, Any]) -> tuple[list[documents.Block], str]:

@@ -7,6 +7,6 @@ page-to-PDF renderer (``app[PAGE_PDF]``, the documents part's) for the printable
 from __future__ import annotations
 
 from hub.reports.outcomes import DIMENSIONS, OUTCOMES, OutcomeSource
-from hub.reports.printing import PAGE_PDF, PagePdf
+from hub.reports.printing import MONDAY_FILE, PAGE_PDF, MondayFile, PagePdf
 
-__all__ = ["DIMENSIONS", "OUTCOMES", "PAGE_PDF", "OutcomeSource", "PagePdf"]
+__all__ = ["DIMENSIONS", "MONDAY_FILE", "OUTCOMES", "PAGE_PDF", "MondayFile", "OutcomeSource", "PagePdf"]

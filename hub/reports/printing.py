@@ -5,8 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
 PagePdf = Callable[[str, Path], bytes]  # (the page's HTML, the static folder) -> PDF; blocks: call in a thread
 PAGE_PDF: web.AppKey[PagePdf] = web.AppKey("report_page_pdf")
+
+# (the report, its body as this reader may read it, "pdf" or "docx") -> the file; the wiring builds it with the same
+# document builder as `hub report monday --format pdf|docx`; blocks: call in a thread
+MondayFile = Callable[[Any, dict[str, Any], str], bytes]
+MONDAY_FILE: web.AppKey[MondayFile] = web.AppKey("report_monday_file")

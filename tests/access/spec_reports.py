@@ -32,6 +32,8 @@ def probes(world: World) -> list[Probe]:
         Probe("GET", "/reports/monday", "/reports/monday", expect("/reports", staff=200)),
         Probe("POST", "/reports/monday", "/reports/monday", expect("/reports", staff=303), body={}, form=True, note="empty form: back with the message"),
         Probe("GET", "/reports/monday/{id}", f"/reports/monday/{G}", expect("/reports", staff=404), note="guessed id"),
+        Probe("GET", "/reports/monday/{id}/pdf", f"/reports/monday/{G}/pdf", expect("/reports", staff=404), note="guessed id"),
+        Probe("GET", "/reports/monday/{id}/docx", f"/reports/monday/{G}/docx", expect("/reports", staff=404), note="guessed id"),
         Probe("POST", "/reports/monday/{id}/compile", f"/reports/monday/{G}/compile", expect("/reports", staff=404), body={}, form=True, note="guessed id"),
         Probe("POST", "/reports/monday/{id}/approve", f"/reports/monday/{G}/approve", expect("/reports", staff=404), body={}, form=True, note="guessed id"),
         Probe("GET", "/statistics", "/statistics", expect("/statistics", staff=403, **STATS)),

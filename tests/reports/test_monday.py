@@ -4,7 +4,11 @@ Friday, approved then read by the leaders (a deputy's lists cut to the portfolio
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
+
+from docx import Document
+from pypdf import PdfReader
 
 from hub.cases.models import ClueSource
 from tests.cases.http_support import Staff
@@ -57,9 +61,31 @@ async def test_monday_report_matches_the_ledger_of_that_monday(new_browser, kit,
     deputy2 = await (await (await staff("deputy2")).get(f"/reports/monday/{monday_id}")).text()
     assert red.number not in deputy2 and transferred.number in deputy2
     assert "不在您分管范围" in deputy2
+    # the page's downloads are the same report, cut the same way: the file a deputy takes away holds no more than the page
+    assert f'href="/reports/monday/{monday_id}/pdf"' in deputy2 and f'href="/reports/monday/{monday_id}/docx"' in deputy2
+    # (the file lists the red matters by number and counts the new ones, as `hub report monday --format pdf` does)
+    for who, present, absent in (
+        ("leader", [red.number, "红色事项已督促"], []),
+        ("deputy2", ["案件线索办理进展情况汇报"], [red.number]),
+    ):
+        pdf = await (await staff(who)).get(f"/reports/monday/{monday_id}/pdf")
+        assert pdf.status == 200 and pdf.content_type == "application/pdf"
+        # the PDF's text as pypdf reads it back (a line may break inside a number: whitespace squeezed out)
+        text = "".join("".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(await pdf.read())).pages)
+        docx = await (await staff(who)).get(f"/reports/monday/{monday_id}/docx")
+        assert docx.status == 200 and 'filename="monday-' in docx.headers["Content-Disposition"]
+        document = Document(io.BytesIO(await docx.read()))
+        words = "\n".join(p.text for p in document.paragraphs) + "".join(
+            c.text for t in document.tables for row in t.rows for c in row.cells
+        )
+        for number in present:
+            assert number in text and number in words, (who, number)
+        for number in absent:
+            assert number not in text and number not in words, (who, number)
     # approved: it stays as it was
     assert (await tracking.post_form(f"/reports/monday/{monday_id}/compile", {})).status == 403
     archive = await (await (await staff("deputy1")).get("/reports/monday")).text()
     assert WEEK in archive
-    # a group never reads the Monday report
+    # a group never reads the Monday report, nor downloads it
     assert (await (await staff("group1.1")).get(f"/reports/monday/{monday_id}")).status == 404
+    assert (await (await staff("group1.1")).get(f"/reports/monday/{monday_id}/pdf")).status == 404

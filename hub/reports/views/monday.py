@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
+from aiohttp import web
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -16,6 +18,7 @@ from hub.reports import monday
 from hub.reports.charts import COLOURS, Chart, Point, Series
 from hub.reports.friday import STANDING_COLOURS, STANDING_LABELS, Standing
 from hub.reports.models import MondayReport, MondayStatus
+from hub.reports.printing import MONDAY_FILE
 from hub.reports.rules import is_tracking
 from hub.reports.views.shared import TEMPLATE_HELPERS, label_of, offices_of, unit_names
 from hub.reports.views.weekly import WeekForm
@@ -119,3 +122,27 @@ async def monday_page(call: Call[None]) -> dict[str, Any]:
         "error": call.query("error"),
         **TEMPLATE_HELPERS,
     }
+
+
+MONDAY_TYPES = {"pdf": "application/pdf", "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+async def _download(call: Call[None], fmt: str) -> web.Response:
+    """The report as this reader may read it (a deputy's lists cut to the portfolio, as on the page), as a file."""
+    report: MondayReport = call.target
+    body = await monday.for_reader(call.db, call.app[POLICY], call.actor, report)
+    data = await asyncio.to_thread(call.app[MONDAY_FILE], report, body, fmt)
+    filename = f"monday-{report.week}.{fmt}"
+    return web.Response(
+        body=data, content_type=MONDAY_TYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+@routes.get("/reports/monday/{id}/pdf", permission=SEE_MONDAY, summary="A Monday report as PDF (A4, its charts as vectors).")
+async def monday_pdf(call: Call[None]) -> web.Response:
+    return await _download(call, "pdf")
+
+
+@routes.get("/reports/monday/{id}/docx", permission=SEE_MONDAY, summary="A Monday report as DOCX, to edit in WPS or Word.")
+async def monday_docx(call: Call[None]) -> web.Response:
+    return await _download(call, "docx")
