@@ -14,13 +14,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
 from sqlalchemy import and_, delete, func, insert, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
 from hub.access.policy import Policy
-from hub.cases import tally
+from hub.cases import counts, tally
 from hub.cases.models import Clue, ClueSource, StatTally
 from hub.cases.outcome_models import CaseOutcome, CaseOutcomeItem
 from hub.cases.rules import ClueRule, recused_from
@@ -172,22 +170,11 @@ async def shift(session: AsyncSession, before: Iterable[Row], after: Iterable[Ro
     """Move one clue's counts from its old rows to its new ones."""
     delta: Counter[Row] = Counter(after)
     delta.subtract(Counter(before))
-    postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
-    touched = False
-    for (kind, scope, day, fact, key), change in sorted(delta.items()):  # a fixed order: locks taken in one order
-        if change == 0:
-            continue
-        values = {"scope_kind": kind, "scope_id": scope, "day": day, "kind": fact, "key": key, "n": change}
-        index = ["scope_kind", "scope_id", "day", "kind", "key"]
-        if postgres:
-            pg = pg_insert(StatTally).values(**values)
-            await session.execute(pg.on_conflict_do_update(index_elements=index, set_={"n": StatTally.n + change}))
-        else:
-            lite = sqlite_insert(StatTally).values(**values)
-            await session.execute(lite.on_conflict_do_update(index_elements=index, set_={"n": StatTally.n + change}))
-        touched = touched or change < 0
-    if touched:
-        await session.execute(delete(StatTally).where(StatTally.n == 0))
+    changes = [
+        ({"scope_kind": kind, "scope_id": scope, "day": day, "kind": fact, "key": key}, change)
+        for (kind, scope, day, fact, key), change in sorted(delta.items())
+    ]
+    await counts.add(session, StatTally, ("scope_kind", "scope_id", "day", "kind", "key"), changes)
 
 
 async def count_clue(session: AsyncSession, clue: Clue, deputies: Mapping[int, frozenset[int]] | None = None) -> None:

@@ -8,13 +8,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import delete, distinct, func, insert, literal, or_, select, union_all
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
 from hub.access.roles import Role
 from hub.auth.interface import PortfolioEntry, User
+from hub.cases import counts
 from hub.cases.models import Clue, LedgerTally, TallyPortfolio
 
 Key = tuple[str, int, dt.date]
@@ -60,28 +59,12 @@ async def portfolio_current(session: AsyncSession, actor: Actor) -> bool:
 
 async def shift(session: AsyncSession, before: Iterable[Key], after: Iterable[Key]) -> None:
     """Move one clue's counts from its old rows to its new ones."""
-    delta: Counter[Key] = Counter()
-    for key in before:
-        delta[key] -= 1
-    for key in after:
-        delta[key] += 1
-    # a fixed order, so that two transactions touching the same rows lock them in the same order
-    for (kind, scope, due), change in sorted(delta.items()):
-        if change == 0:
-            continue
-        if session.bind is not None and session.bind.dialect.name == "postgresql":
-            stmt = pg_insert(LedgerTally).values(scope_kind=kind, scope_id=scope, due_date=due, n=change)
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["scope_kind", "scope_id", "due_date"], set_={"n": LedgerTally.n + change}
-            )
-            await session.execute(stmt)
-        else:
-            lite = sqlite_insert(LedgerTally).values(scope_kind=kind, scope_id=scope, due_date=due, n=change)
-            lite = lite.on_conflict_do_update(
-                index_elements=["scope_kind", "scope_id", "due_date"], set_={"n": LedgerTally.n + change}
-            )
-            await session.execute(lite)
-    await session.execute(delete(LedgerTally).where(LedgerTally.n == 0))
+    delta: Counter[Key] = Counter(after)
+    delta.subtract(Counter(before))
+    changes = [
+        ({"scope_kind": kind, "scope_id": scope, "due_date": due}, change) for (kind, scope, due), change in sorted(delta.items())
+    ]
+    await counts.add(session, LedgerTally, ("scope_kind", "scope_id", "due_date"), changes)
 
 
 async def rebuild(session: AsyncSession) -> None:
