@@ -126,10 +126,10 @@ def create_app(
     # the parts, each wiring its own routes, rules and home tiles
     from hub.auth import setup as auth_setup
     from hub.cases import setup as cases_setup
-    from hub.cli.report import monday_file
     from hub.documents import setup as documents_setup
     from hub.documents.interface import render_page_pdf
     from hub.org import setup as org_setup
+    from hub.printouts import monday_file
     from hub.reports import setup as reports_setup
     from hub.reports.interface import MONDAY_FILE
     from hub.reports.interface import PAGE_PDF as REPORT_PAGE_PDF
@@ -148,7 +148,7 @@ def create_app(
     documents_setup.setup(app)  # after cases: it adds a section to the clue page
     reports_setup.setup(app)  # after cases: its ledger rule and office directory
     app[REPORT_PAGE_PDF] = render_page_pdf  # the printable ledger's PDF, laid out by the documents part's renderer
-    app[MONDAY_FILE] = monday_file  # the Monday report's PDF and DOCX, built as `hub report monday` builds them
+    app[MONDAY_FILE] = monday_file  # the Monday report's PDF and DOCX, as `hub report monday` builds them
     signaling_setup.setup(
         app,
         secret=app[SECRET],

@@ -1,7 +1,8 @@
 """Dependencies point one way (DESIGN §8), and each part is reached only through its face.
 
 The order, lowest first: the core modules; then org ← auth ← store ← media ← rooms ← signaling ← cases ←
-{schedule, documents, reports, conferences}; then the wiring (app, cli, demo, schema, migrations), which may import anything.
+{schedule, documents, reports, conferences}; then the wiring (app, cli, demo, printouts, schema, migrations), which may
+import anything.
 A part may import the core and the faces (``hub.<part>.interface``) of the parts below it; never a part above it or
 beside it, and never another part's other modules. Every import counts: at module level, inside functions and under
 ``TYPE_CHECKING``. Against the direction, parts talk through callbacks and interfaces registered at wiring time.
@@ -17,7 +18,7 @@ CORE = frozenset(
     {"access", "audit", "clock", "db", "enums", "errors", "http", "i18n", "keyfiles", "logs", "migrate", "numbering", "settings"}
 )
 PARTS = ["org", "auth", "store", "media", "rooms", "signaling", "cases", ("schedule", "documents", "reports", "conferences")]
-WIRING = frozenset({"app", "cli", "demo", "schema", "migrations"})
+WIRING = frozenset({"app", "cli", "demo", "printouts", "schema", "migrations"})
 FACE = "interface"
 
 

@@ -203,7 +203,8 @@ async def _apply_clue(
     before = clue.state.value
     deputies = await tally.deputies(session)
     counted = tally.keys_of(clue, deputies)
-    stat_rows = await stat_tally.rows_of(session, clue, deputies)
+    decision = (await stat_tally.decisions(session, [clue.id])).get(clue.id)
+    stat_rows = stat_tally.rows_from(clue, decision, deputies)
     if "assign" in t.effects:
         group_cycle.check_distinct(
             group_cycle.Assignment(data["supervisor_group_id"], data["reviewer_unit_id"], data["trial_group_id"])
@@ -236,8 +237,10 @@ async def _apply_clue(
     if clue.state in CLUE_ENDINGS and clue.closed_on is None:
         clue.closed_on = today
         await _feedback_due(session, keeper, clue, today, now, actor)
-    await session.flush()  # the decision approved above, read back with the clue's new rows
-    await stat_tally.shift(session, stat_rows, await stat_tally.rows_of(session, clue, deputies))
+    if t.event == "decide":  # the one step that approves a decision (outcomes.on_decided): read it back
+        await session.flush()
+        decision = (await stat_tally.decisions(session, [clue.id])).get(clue.id)
+    await stat_tally.shift(session, stat_rows, stat_tally.rows_from(clue, decision, deputies))
     await log_step(
         session, actor, now, clue_id=clue.id, event=t.event, from_state=before, to_state=clue.state.value,
         comment=comment, action=f"clue.{t.event}",

@@ -12,21 +12,16 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
 from hub.cases import stat_tally, tally
-from hub.cases.labels import CASE_LABELS
 from hub.cases.models import ClueSource
 from hub.cli.common import Subcommands, database, runs, settings
 from hub.clock import LOCAL_TZ, Clock
-from hub.documents import interface as documents
-from hub.http.keys import EnumLabels
-from hub.i18n import Catalogs
-from hub.reports import charts, friday, supervision
+from hub.printouts import COLOURS_ZH, monday_file, zh_labeller
+from hub.reports import friday, supervision
 from hub.reports.models import MondayReport, WeeklyEntry, WeeklyReport
-from hub.reports.views.monday import charts_of
 from hub.reports.weeks import parse_week, week_of
 
 STANDING_ZH = {
@@ -36,7 +31,6 @@ STANDING_ZH = {
     "pending": "待提交",
     "missing": "未提交（已逾期）",
 }
-COLOURS_ZH = {"red": "红", "yellow": "黄", "blue": "蓝", "green": "绿"}
 
 
 async def weekly(args: argparse.Namespace) -> int:
@@ -97,15 +91,10 @@ async def monday(args: argparse.Namespace) -> int:
         if report.note:
             lines += ["", report.note]
         lines += ["", "来源\t" + "\t".join(COLOURS_ZH[c] for c in body["colours"]) + "\t合计"]
-        labels = EnumLabels()
-        for table in CASE_LABELS:
-            labels.update(table)
-        zh = Catalogs().get("zh_CN").gettext
+        label = zh_labeller()
         for source in body["sources"]:
             n = body["counts"][source]
-            lines.append(
-                f"{zh(labels.get(ClueSource(source)))}\t" + "\t".join(str(n[c]) for c in body["colours"]) + f"\t{n['total']}"
-            )
+            lines.append(f"{label(ClueSource(source))}\t" + "\t".join(str(n[c]) for c in body["colours"]) + f"\t{n['total']}")
         lines.append("合计\t" + "\t".join(str(body["totals"][c]) for c in body["colours"]) + f"\t{body['totals']['total']}")
         lines += ["", f"红色事项 {len(body['red'])} 件："]
         for r in body["red"]:
@@ -121,55 +110,6 @@ async def monday(args: argparse.Namespace) -> int:
     else:
         print(text)
     return 0
-
-
-def monday_file(report: MondayReport, body: dict[str, Any], fmt: str) -> bytes:
-    """The Monday report as a PDF or a DOCX file (blocks: call in a thread); the page's downloads use it too."""
-    blocks, title = monday_blocks(report, body)
-    render = documents.render_pdf if fmt == "pdf" else documents.render_docx
-    return render(blocks, title)
-
-
-def monday_blocks(report: MondayReport, body: dict[str, Any]) -> tuple[list[documents.Block], str]:
-    """The Monday report as the documents part lays it out: the same figures as the screen, and its charts as SVG."""
-    labels = EnumLabels()
-    for table in CASE_LABELS:
-        labels.update(table)
-    zh = Catalogs().get("zh_CN").gettext
-
-    def label(member: object) -> str:
-        return zh(labels.get(member))
-
-    status = "已审定" if report.status.value == "approved" else "编辑中"
-    title = f"案件线索办理进展情况汇报（{report.week}）"
-    blocks: list[documents.Block] = [documents.Title(title), documents.Line(f"台账截至 {body['as_of']}，{status}", "center")]
-    if report.note:
-        blocks.append(documents.Paragraphs(report.note))
-    blocks.append(documents.Heading("一、按来源和颜色统计（件）"))
-    rows = []
-    for source in body["sources"]:
-        n = body["counts"][source]
-        cells = "，".join(f"{COLOURS_ZH[c]} {n[c]}" for c in body["colours"])
-        rows.append((label(ClueSource(source)), f"{cells}，合计 {n['total']}"))
-    totals = body["totals"]
-    rows.append(("合计", "，".join(f"{COLOURS_ZH[c]} {totals[c]}" for c in body["colours"]) + f"，合计 {totals['total']}"))
-    blocks.append(documents.Facts(tuple(rows)))
-    for chart in charts_of(body, label):
-        svg = charts.bars(chart) if chart.kind == "bar" else charts.pie(chart)
-        blocks.append(documents.Picture(str(svg), chart.title))
-    blocks.append(documents.Heading(f"二、红色事项（{len(body['red'])} 件）"))
-    red = [
-        f"{r['number']}　{r['subject_name']}　到期 {r['due_date']}　{(r.get('said') or {}).get('reason', '')}"
-        for r in body["red"]
-    ]
-    blocks.append(documents.Paragraphs("\n".join(red) or "无"))
-    blocks.append(documents.Heading("三、本周新增、办结和逾期交办件"))
-    blocks.append(
-        documents.Line(
-            f"本周新增 {len(body['new'])} 件，办结 {len(body['closed'])} 件，逾期上级交办件 {len(body['upper_overdue'])} 件"
-        )
-    )
-    return blocks, title
 
 
 async def supervise(args: argparse.Namespace) -> int:
