@@ -142,3 +142,5 @@ async def test_an_invited_room_joins_directly_signs_in_answers_and_the_sheet_kee
     kinds = [k for k, _, _ in kept]
     assert kinds[:3] == ["joined", "sign_in", "request_floor"], kinds
     assert kept[1][1] == seat["participant"] and kept[1][2]["people"] == 9 and "broadcast" in kept[1][2]
+    listed = await (await browser.get(f"/api/v1/conferences/{conference['id']}/events")).json()
+    assert [e["kind"] for e in listed["events"]][:3] == kinds[:3]
