@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub import audit
 from hub.auth.interface import User
 from hub.clock import LOCAL_TZ
+from hub.conferences.models import Conference, ConferenceStatus, ConferenceVenue
 from hub.rooms.models import Invitation, Room, RoomKind, RoomSession, SessionKind, SessionRoom, SessionStatus
 from hub.rooms.participants import ParticipantRole
 
@@ -77,10 +78,26 @@ async def load_demo(session: AsyncSession, now: dt.datetime) -> dict[str, int]:
         created_at=now,
         links=[SessionRoom(room_id=rooms[c].id) for c in ["county.hall", *township_rooms]],
         invitations=[invite_user("leader", ParticipantRole.HOST)]
+        + [invite_room(c, ParticipantRole.VENUE, rooms[c].name_zh) for c in township_rooms]
         + [invite_user(u, ParticipantRole.WITNESS) for u in township_staff],
     )
     made = [interview, reception, conference]
     session.add_all(made)
+    await session.flush()
+    # the conference's console (会控, issue 12): the county hall chairs, every township interview room is a venue
+    session.add(
+        Conference(
+            session_id=conference.id,
+            title=conference.title,
+            starts_at=conference_start,
+            ends_at=conference_start + dt.timedelta(hours=2),
+            main_room_id=rooms["county.hall"].id,
+            status=ConferenceStatus.PLANNED,
+            created_by=users["leader"].id,
+            created_at=now,
+            venues=[ConferenceVenue(room_id=rooms[c].id, name=rooms[c].name_zh) for c in township_rooms],
+        )
+    )
     await session.flush()
     await audit.record(
         session,

@@ -16,7 +16,7 @@ from aiortc.contrib.media import MediaRelay
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from hub.media.peer import MediaPeer
-from hub.media.slots import Candidate, SlotLayout, assign, rank
+from hub.media.slots import CONTENT, CONTENT_VIEW, SMALL, Candidate, SlotLayout, assign, rank, source_key
 from hub.media.tracks import CLOCK_RATE, PublishedStream
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class RoomListener(Protocol):
 
     def on_slots(self, participant_id: str, mapping: dict[str, str | None]) -> None: ...
 
-    def on_sending(self, participant_id: str, video: bool) -> None: ...
+    def on_sending(self, participant_id: str, video: bool, line: str = "camera") -> None: ...
 
 
 class _TapSink:
@@ -81,9 +81,17 @@ class MediaRoom:
         self.video_codec: str | None = None  # set by the first offer: every video slot uses it
         self.peers: dict[str, MediaPeer] = {}
         self.presenter: str | None = None
+        # conferences (hub.signaling.console): venues pinned to the thumbnails in order, a viewer's own main
+        # picture (the chair watching a venue) with its own pins, and publishers whose audio is not forwarded
+        self.pinned: list[str] = []
+        self.watch: dict[str, tuple[str | None, list[str]]] = {}
+        self.silenced: set[str] = set()
+        self.content: str | None = None  # who shares content (its `content` line goes to everyone's content_view)
         self.listener: RoomListener | None = None
         self._order: dict[str, int] = {}
-        self._sending: dict[str, bool] = {}
+        self._sending: dict[str, bool] = {}  # publisher → told to send its camera
+        self._sending_small: dict[str, bool] = {}  # publisher → told to send its small camera (dual layouts)
+        self._sending_content: dict[str, bool] = {}  # publisher → told to send its content line
         self._taps: list[_TapSink] = []
         self._ranking: tuple[list[str], list[str]] = ([], [])
         self._relay = MediaRelay() if engine.baseline_relay else None
@@ -123,6 +131,8 @@ class MediaRoom:
     async def disconnect(self, participant_id: str, *, reassign: bool = True) -> None:
         peer = self.peers.pop(participant_id, None)
         self._sending.pop(participant_id, None)
+        self._sending_small.pop(participant_id, None)
+        self._sending_content.pop(participant_id, None)
         if peer is None:
             return
         task = self._drains.pop(participant_id, None)
@@ -147,11 +157,42 @@ class MediaRoom:
         if peer is not None and peer.mapping:
             return dict(peer.mapping)
         video_ranked, audio_ranked = self._ranking
-        return assign(self.layout, participant_id, video_ranked, audio_ranked, None, self.presenter)
+        mapping = assign(self.layout, participant_id, video_ranked, audio_ranked, None, self.presenter)
+        if self.layout.dual:
+            mapping[CONTENT_VIEW] = self.content if self.content != participant_id else None
+        return mapping
 
     def set_presenter(self, participant_id: str | None) -> None:
         self.presenter = participant_id
         self.reassign()
+
+    def set_watch(self, viewer: str, participant: str | None, pinned: list[str] | None = None) -> None:
+        """`viewer` sees `participant` on its main slot (None: whatever everyone sees) and `pinned` first on its
+        thumbnails."""
+        if participant is None and not pinned:
+            self.watch.pop(viewer, None)
+        else:
+            self.watch[viewer] = (participant, list(pinned or []))
+        self.reassign()
+
+    def set_content(self, participant: str | None) -> None:
+        """Who shares content now (None: nobody): everyone else's content_view carries it."""
+        if participant != self.content:
+            self.content = participant
+            self.reassign()
+
+    def set_silenced(self, silenced: set[str]) -> None:
+        """Publishers whose audio nobody receives (muted by a conference's chair)."""
+        self.silenced = set(silenced)
+        self.reassign()
+
+    def speaking(self, within: float = 1.5) -> list[str]:
+        """Publishers loud within the last `within` seconds, loudest-recent first (silenced ones excluded)."""
+        now = time.monotonic()
+        recent = [(self._last_spoke(p), p.participant_id) for p in self.peers.values() if p.publish]
+        return [
+            pid for spoke, pid in sorted(recent, reverse=True) if spoke and now - spoke <= within and pid not in self.silenced
+        ]
 
     def add_tap(self, tap: RoomTap) -> Callable[[], None]:
         """Subscribe `tap` to every publisher's encoded frames; returns a function that unsubscribes."""
@@ -175,7 +216,9 @@ class MediaRoom:
 
     def _attach_taps(self) -> None:
         for peer in self.peers.values():
-            for stream in peer.streams.values():
+            for key, stream in peer.streams.items():
+                if key in (SMALL, CONTENT):
+                    continue  # the recorder keeps the camera's large picture
                 for sink in self._taps:
                     if sink not in stream.sinks:
                         stream.sinks.append(sink)
@@ -186,44 +229,64 @@ class MediaRoom:
         publishers = [p for p in self.peers.values() if p.publish]
         candidates = [Candidate(p.participant_id, self._order[p.participant_id], self._last_spoke(p)) for p in publishers]
         video_ranked = rank(candidates, self.presenter)
-        audio_ranked = rank(candidates, None)
+        audio_ranked = [a for a in rank(candidates, None) if a not in self.silenced]
         self._ranking = (video_ranked, audio_ranked)
-        watched: set[str] = set()
+        watched: set[str] = set()  # large pictures someone needs (main slots; any slot of a publisher without a small one)
+        small: set[str] = set()  # small pictures someone needs (thumbnails)
+        shown: set[str] = set()  # content someone receives
         for peer in self.peers.values():
-            mapping = assign(
-                self.layout,
-                peer.participant_id,
-                video_ranked,
-                audio_ranked,
-                peer.mapping or peer.previous_mapping,
-                self.presenter,
-            )
+            me = peer.participant_id
+            main, pins, ranked = self.presenter, self.pinned, video_ranked
+            if me in self.watch:
+                own, own_pins = self.watch[me]
+                main = own if own is not None else self.presenter
+                pins = own_pins or self.pinned
+                ranked = rank(candidates, main)
+            current = peer.mapping or peer.previous_mapping
+            if pins:
+                ranked, main = _pin(ranked, main, pins, me)
+                current = {k: v for k, v in current.items() if not k.startswith("thumb")}
+            mapping = assign(self.layout, me, ranked, audio_ranked, current, main)
+            if self.layout.dual:
+                mapping[CONTENT_VIEW] = self.content if self.content != me and self.content in self.peers else None
             if mapping != peer.mapping:
                 peer.mapping = mapping
                 self._apply(peer, mapping)
                 if self.listener is not None:
                     self.listener.on_slots(peer.participant_id, dict(mapping))
-            watched.update(v for k, v in mapping.items() if v is not None and not k.startswith("audio"))
+            for slot, publisher_id in mapping.items():
+                if publisher_id is not None and not slot.startswith("audio") and slot != CONTENT_VIEW:
+                    (small if source_key(slot) == SMALL else watched).add(publisher_id)
+            if mapping.get(CONTENT_VIEW) is not None:
+                shown.add(str(mapping[CONTENT_VIEW]))
         self._attach_taps()
         if self._taps:
             watched.update(p.participant_id for p in publishers)
         for p in publishers:
-            needed = p.participant_id in watched
-            if self._sending.get(p.participant_id) != needed:
-                self._sending[p.participant_id] = needed
-                if self.listener is not None:
-                    self.listener.on_sending(p.participant_id, needed)
+            dual = SMALL in p.streams
+            wanted = {"camera": p.participant_id in watched or (not dual and p.participant_id in small)}
+            if dual:
+                wanted["camera_small"] = p.participant_id in small
+            if CONTENT in p.streams:
+                wanted["content"] = p.participant_id in shown
+            for line, needed in wanted.items():
+                told = {"camera": self._sending, "camera_small": self._sending_small}.get(line, self._sending_content)
+                if told.get(p.participant_id) != needed:
+                    told[p.participant_id] = needed
+                    if self.listener is not None:
+                        self.listener.on_sending(p.participant_id, needed, line)
 
     def _apply(self, peer: MediaPeer, mapping: dict[str, str | None]) -> None:
         for slot, publisher_id in mapping.items():
             kind = "audio" if slot.startswith("audio") else "video"
+            key = source_key(slot)
             publisher = self.peers.get(publisher_id) if publisher_id else None
             if peer.packets is not None:
-                source = publisher.packets.sources.get(kind) if publisher and publisher.packets else None
-                peer.packets.legs[slot].switch(source)
+                sources = publisher.packets.sources if publisher and publisher.packets else {}
+                peer.packets.legs[slot].switch(sources.get(key) or sources.get(kind))
             elif self._relay is None:
-                stream = publisher.streams.get(kind) if publisher else None
-                peer.forwarded[slot].switch(stream)
+                streams = publisher.streams if publisher else {}
+                peer.forwarded[slot].switch(streams.get(key) or streams.get(kind))
             else:
                 track = self._relayed(publisher, kind) if publisher else None
                 peer.receive_sender(slot).replaceTrack(track)
@@ -252,7 +315,8 @@ class MediaRoom:
             await asyncio.sleep(SPEAKER_CHECK_SECONDS)
             publishers = [p for p in self.peers.values() if p.publish]
             candidates = [Candidate(p.participant_id, self._order[p.participant_id], self._last_spoke(p)) for p in publishers]
-            if (rank(candidates, self.presenter), rank(candidates, None)) != self._ranking:
+            ranking = (rank(candidates, self.presenter), [a for a in rank(candidates, None) if a not in self.silenced])
+            if ranking != self._ranking:
                 self.reassign()
 
     async def close(self) -> None:
@@ -263,6 +327,16 @@ class MediaRoom:
             task.cancel()
         for participant_id in list(self.peers):
             await self.disconnect(participant_id, reassign=False)
+
+
+def _pin(ranked: list[str], main: str | None, pinned: list[str], me: str) -> tuple[list[str], str | None]:
+    """A conference multi-picture: `main` (or, if that is the viewer, the best-ranked publisher not pinned) on the main
+    slot, then the `pinned` publishers in their order on the thumbnails, then the rest."""
+    pins = [p for p in pinned if p in ranked and p != me and p != main]
+    if main is None or main == me or main not in ranked:
+        main = next((p for p in ranked if p != me and p not in pins), None)
+    head = [main] if main is not None else []
+    return head + pins + [p for p in ranked if p not in head and p not in pins], main
 
 
 async def _drain(tracks: list[MediaStreamTrack]) -> None:
