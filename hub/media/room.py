@@ -81,6 +81,11 @@ class MediaRoom:
         self.video_codec: str | None = None  # set by the first offer: every video slot uses it
         self.peers: dict[str, MediaPeer] = {}
         self.presenter: str | None = None
+        # conferences (hub.signaling.console): venues pinned to the thumbnails in order, a viewer's own main
+        # picture (the chair watching a venue) with its own pins, and publishers whose audio is not forwarded
+        self.pinned: list[str] = []
+        self.watch: dict[str, tuple[str | None, list[str]]] = {}
+        self.silenced: set[str] = set()
         self.listener: RoomListener | None = None
         self._order: dict[str, int] = {}
         self._sending: dict[str, bool] = {}
@@ -153,6 +158,28 @@ class MediaRoom:
         self.presenter = participant_id
         self.reassign()
 
+    def set_watch(self, viewer: str, participant: str | None, pinned: list[str] | None = None) -> None:
+        """`viewer` sees `participant` on its main slot (None: whatever everyone sees) and `pinned` first on its
+        thumbnails."""
+        if participant is None and not pinned:
+            self.watch.pop(viewer, None)
+        else:
+            self.watch[viewer] = (participant, list(pinned or []))
+        self.reassign()
+
+    def set_silenced(self, silenced: set[str]) -> None:
+        """Publishers whose audio nobody receives (muted by a conference's chair)."""
+        self.silenced = set(silenced)
+        self.reassign()
+
+    def speaking(self, within: float = 1.5) -> list[str]:
+        """Publishers loud within the last `within` seconds, loudest-recent first (silenced ones excluded)."""
+        now = time.monotonic()
+        recent = [(self._last_spoke(p), p.participant_id) for p in self.peers.values() if p.publish]
+        return [
+            pid for spoke, pid in sorted(recent, reverse=True) if spoke and now - spoke <= within and pid not in self.silenced
+        ]
+
     def add_tap(self, tap: RoomTap) -> Callable[[], None]:
         """Subscribe `tap` to every publisher's encoded frames; returns a function that unsubscribes."""
         if self._relay is not None:
@@ -185,18 +212,23 @@ class MediaRoom:
         """Map publishers onto every peer's slots; tell publishers nobody watches to stop sending."""
         publishers = [p for p in self.peers.values() if p.publish]
         candidates = [Candidate(p.participant_id, self._order[p.participant_id], self._last_spoke(p)) for p in publishers]
-        video_ranked = rank(candidates, self.presenter)
-        audio_ranked = rank(candidates, None)
+        video_ranked = _pin(rank(candidates, self.presenter), self.presenter, self.pinned)
+        audio_ranked = [a for a in rank(candidates, None) if a not in self.silenced]
         self._ranking = (video_ranked, audio_ranked)
         watched: set[str] = set()
         for peer in self.peers.values():
+            main, ranked = self.presenter, video_ranked
+            if peer.participant_id in self.watch:
+                own, pins = self.watch[peer.participant_id]
+                main = own if own is not None else self.presenter
+                ranked = _pin(rank(candidates, main), main, pins or self.pinned)
             mapping = assign(
                 self.layout,
                 peer.participant_id,
-                video_ranked,
+                ranked,
                 audio_ranked,
                 peer.mapping or peer.previous_mapping,
-                self.presenter,
+                main,
             )
             if mapping != peer.mapping:
                 peer.mapping = mapping
@@ -252,7 +284,11 @@ class MediaRoom:
             await asyncio.sleep(SPEAKER_CHECK_SECONDS)
             publishers = [p for p in self.peers.values() if p.publish]
             candidates = [Candidate(p.participant_id, self._order[p.participant_id], self._last_spoke(p)) for p in publishers]
-            if (rank(candidates, self.presenter), rank(candidates, None)) != self._ranking:
+            ranking = (
+                _pin(rank(candidates, self.presenter), self.presenter, self.pinned),
+                [a for a in rank(candidates, None) if a not in self.silenced],
+            )
+            if ranking != self._ranking:
                 self.reassign()
 
     async def close(self) -> None:
@@ -263,6 +299,15 @@ class MediaRoom:
             task.cancel()
         for participant_id in list(self.peers):
             await self.disconnect(participant_id, reassign=False)
+
+
+def _pin(ranked: list[str], first: str | None, pinned: list[str]) -> list[str]:
+    """The ranking with `first`, then the `pinned` publishers (in their order), ahead of the rest."""
+    if not pinned:
+        return ranked
+    head = [first] if first is not None and first in ranked else []
+    pins = [p for p in pinned if p in ranked and p not in head]
+    return head + pins + [p for p in ranked if p not in head and p not in pins]
 
 
 async def _drain(tracks: list[MediaStreamTrack]) -> None:

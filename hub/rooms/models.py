@@ -179,6 +179,7 @@ SESSION_LABELS: dict[Enum, str] = {
     ParticipantRole.PETITIONER: N_("Petitioner"),
     ParticipantRole.WITNESS: N_("Witness (silent)"),
     ParticipantRole.KIOSK: N_("Kiosk"),
+    ParticipantRole.VENUE: N_("Venue"),
     DeviceStatus.AWAITING: N_("Awaiting enrolment"),
     DeviceStatus.EXPIRED: N_("Code expired"),
     DeviceStatus.ENROLLED: N_("Enrolled"),

@@ -14,6 +14,7 @@ class ParticipantRole(StrEnum):
     PETITIONER = "petitioner"  # 信访人
     WITNESS = "witness"  # silent observer: receives only
     KIOSK = "kiosk"  # the township terminal the petitioner uses
+    VENUE = "venue"  # an invited venue of a conference (分会场): joins directly, speaks
 
 
 @dataclass(frozen=True)
@@ -34,4 +35,5 @@ RIGHTS: dict[ParticipantRole, Rights] = {
     ParticipantRole.PETITIONER: Rights(speak=True, admit=False, end=False, remove=False, present=False, waits_in_lobby=True),
     ParticipantRole.WITNESS: Rights(speak=False, admit=False, end=False, remove=False, present=False, waits_in_lobby=True),
     ParticipantRole.KIOSK: Rights(speak=True, admit=False, end=False, remove=False, present=False, waits_in_lobby=True),
+    ParticipantRole.VENUE: Rights(speak=True, admit=False, end=False, remove=False, present=False, waits_in_lobby=False),
 }

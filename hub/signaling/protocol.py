@@ -11,23 +11,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-MAX_MESSAGE_BYTES = 64 * 1024
+from hub.signaling.conference_protocol import CONFERENCE_ERRORS, CONFERENCE_EVENTS, CONFERENCE_REQUESTS
+from hub.signaling.protocol_base import MAX_MESSAGE_BYTES, Message, ParticipantId, Reply, Request, RequestId, Sdp
 
-RequestId = int | Annotated[str, StringConstraints(min_length=1, max_length=64)]
-ParticipantId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
-Sdp = Annotated[str, StringConstraints(min_length=1, max_length=MAX_MESSAGE_BYTES)]
-
-
-class Message(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-    type: str
-
+__all__ = ["MAX_MESSAGE_BYTES", "Message", "Reply", "Request", "RequestId"]  # re-exported from protocol_base
 
 # ---- client → server ------------------------------------------------------------------------------
-
-
-class Request(Message):
-    id: RequestId
 
 
 class Join(Request):
@@ -121,10 +110,6 @@ class Ping(Request):
 
 
 # ---- server → client ------------------------------------------------------------------------------
-
-
-class Reply(Message):
-    id: RequestId | None = None
 
 
 class Participant(BaseModel):
@@ -245,6 +230,7 @@ class StopSending(Reply):
 
     type: Literal["stop_sending"] = "stop_sending"
     kind: Literal["video"] = "video"
+    line: str = "camera"  # the send line (conferences: also camera_small, content)
 
 
 class StartSending(Reply):
@@ -252,6 +238,7 @@ class StartSending(Reply):
 
     type: Literal["start_sending"] = "start_sending"
     kind: Literal["video"] = "video"
+    line: str = "camera"
 
 
 class Recording(Reply):
@@ -281,33 +268,33 @@ class Closed(Reply):
     reason: str
 
 
-CLIENT_MESSAGES: dict[str, type[Request]] = {
-    m.model_fields["type"].default: m
-    for m in (Join, Offer, Ice, Admit, Deny, MediaState, SetPresenter, Remove, Leave, End, AcknowledgeRecording, Ping)
-}
-SERVER_MESSAGES: dict[str, type[Reply]] = {
-    m.model_fields["type"].default: m
-    for m in (
-        Joined,
-        Lobby,
-        Answer,
-        Ok,
-        Pong,
-        Error,
-        ParticipantJoined,
-        ParticipantLeft,
-        ParticipantState,
-        LobbyWaiting,
-        Denied,
-        Slots,
-        Presenter,
-        StopSending,
-        StartSending,
-        Recording,
-        Ended,
-        Closed,
-    )
-}
+_REQUESTS: tuple[type[Request], ...] = (
+    *(Join, Offer, Ice, Admit, Deny, MediaState, SetPresenter, Remove, Leave, End, AcknowledgeRecording, Ping),
+    *CONFERENCE_REQUESTS,
+)
+CLIENT_MESSAGES: dict[str, type[Request]] = {m.model_fields["type"].default: m for m in _REQUESTS}
+_REPLIES: tuple[type[Reply], ...] = (
+    Joined,
+    Lobby,
+    Answer,
+    Ok,
+    Pong,
+    Error,
+    ParticipantJoined,
+    ParticipantLeft,
+    ParticipantState,
+    LobbyWaiting,
+    Denied,
+    Slots,
+    Presenter,
+    StopSending,
+    StartSending,
+    Recording,
+    Ended,
+    Closed,
+    *CONFERENCE_EVENTS,
+)
+SERVER_MESSAGES: dict[str, type[Reply]] = {m.model_fields["type"].default: m for m in _REPLIES}
 
 ERROR_CODES: dict[str, str] = {
     "bad_json": "the message is not JSON text",
@@ -328,4 +315,5 @@ ERROR_CODES: dict[str, str] = {
     "media_failed": "the offer could not be answered",
     "rate_limited": "too many messages: slow down (the socket closes if the burst goes on)",
     "internal": "the server failed; the request was not done",
+    **CONFERENCE_ERRORS,
 }

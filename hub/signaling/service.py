@@ -28,6 +28,8 @@ from hub.rooms.interface import RIGHTS, CallHook, ParticipantRole, Rights, Token
 from hub.signaling import protocol as p
 from hub.signaling.bus import Bus
 from hub.signaling.connection import Connection
+from hub.signaling.console import ConsoleError, ConsoleHook, RoomControls
+from hub.signaling.console import handlers as console_handlers
 
 log = structlog.get_logger(__name__)
 
@@ -201,6 +203,9 @@ class SignalingService:
             "acknowledge_recording": self._acknowledge_recording,
             "ping": self._ping,
         }
+        self.console: ConsoleHook | None = None  # the conferences part, filled at wiring (hub.signaling.console)
+        self.controls = RoomControls(self)  # what the conference hook may do to a room
+        self._handlers.update(console_handlers(self))
         assert set(self._handlers) == set(p.CLIENT_MESSAGES)
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -244,7 +249,7 @@ class SignalingService:
                 where = ".".join(str(x) for x in first["loc"]) or "message"
                 raise SignalingError("invalid_message", f"{where}: {first['msg']}"[:200]) from None
             await self._handlers[request.type](conn, request)
-        except SignalingError as exc:
+        except (SignalingError, ConsoleError) as exc:
             conn.send(p.Error(id=request_id, code=exc.code, reason=exc.reason))
         except Exception:
             log.exception("signaling_request_failed", room=conn.room, participant=conn.participant, request_id=request_id)
@@ -287,6 +292,9 @@ class SignalingService:
         is_new = member is None
         if member is None and not RIGHTS[token.role].waits_in_lobby and not _runs_recording_role(token.role):
             _hold(room, "anyone new joins")
+        refusal = self.console.may_join(room.id, token.participant, token.role) if self.console and member is None else None
+        if refusal is not None:
+            raise SignalingError(refusal, "the conference is locked")
         self._spend(token.nonce, token.expires)  # only a join that goes ahead spends its token
         if member is None:
             member = Member(
@@ -318,6 +326,7 @@ class SignalingService:
             self.bus.attach(room.id, member.id, conn.deliver)
             conn.send(self._joined(room, member, msg.id))
             self._tell_not_recording(room, member)
+            await self.controls.joined(room.id, member)
             if is_new:
                 self.bus.publish(room.id, _dump(p.ParticipantJoined(participant=member.info())), exclude=member.id)
                 await self._fire(self.on_participant_joined, RoomEvent(room.id, member.id, member.role, "joined"))
@@ -391,12 +400,17 @@ class SignalingService:
             raise SignalingError("forbidden", f"a {member.role} may not admit")
         target = self._lobby_target(room, msg.participant)
         _hold(room, "admitting anyone")
-        target.admitted = True
         conn.send(p.Ok(id=msg.id))
+        await self.let_in(room, target)
+
+    async def let_in(self, room: RoomState, target: Member) -> None:
+        """Admit someone from the lobby: they get `joined`, everyone else `participant_joined`."""
+        target.admitted = True
         if target.conn is not None:
             self.bus.attach(room.id, target.id, target.conn.deliver)
             target.conn.send(self._joined(room, target, None))
             self._tell_not_recording(room, target)
+            await self.controls.joined(room.id, target)
         self.bus.publish(room.id, _dump(p.ParticipantJoined(participant=target.info())), exclude=target.id)
         self._lobby_changed(room)
         await self._fire(self.on_participant_joined, RoomEvent(room.id, target.id, target.role, "admitted"))
@@ -413,6 +427,8 @@ class SignalingService:
 
     async def _media_state(self, conn: Connection, msg: p.MediaState) -> None:
         room, member = self._member(conn)
+        if msg.audio and not member.audio and self.console and not self.console.may_unmute(room.id, member.id):
+            raise SignalingError("muted_by_chair", "the chair muted you; wait for the floor")
         member.audio, member.video = msg.audio, msg.video
         conn.send(p.Ok(id=msg.id))
         self.bus.publish(room.id, _dump(p.ParticipantState(participant=member.id, audio=msg.audio, video=msg.video)))
@@ -446,7 +462,7 @@ class SignalingService:
 
     async def _end(self, conn: Connection, msg: p.End) -> None:
         room, member = self._member(conn)
-        if not member.rights.end:
+        if not member.rights.end and not (self.console and self.console.may_end(room.id, member.id)):
             raise SignalingError("forbidden", f"a {member.role} may not end the room")
         conn.send(p.Ok(id=msg.id))
         # Ending closes the host's own socket, which cancels this very handler: run the end as a task of the
@@ -514,6 +530,7 @@ class SignalingService:
         await media.disconnect(member.id)
         if member.admitted:
             self.bus.publish(room.id, _dump(p.ParticipantLeft(participant=member.id, reason=reason)))
+            await self.controls.left(room.id, member.id, reason)
             await self._fire(self.on_participant_left, RoomEvent(room.id, member.id, member.role, reason))
         else:
             self._lobby_changed(room)
@@ -547,6 +564,7 @@ class SignalingService:
                     member.conn.send(p.Ended(reason=reason))
                     member.conn.close_soon()
         await self.media.close_room(room_id)
+        await self.controls.ended(room_id, reason)
         await self._fire(self.on_room_ended, RoomEvent(room_id, None, None, reason))
 
     async def remove_participant(self, room_id: str, participant: str, reason: str = "removed") -> bool:

@@ -182,6 +182,36 @@ VALID_FIELDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "end": st.just({}),
     "acknowledge_recording": st.just({}),
     "ping": st.just({}),
+    # conferences (会控): in this plain room each gets `not_conference` when well formed
+    **{k: st.fixed_dictionaries({"venue": participants}) for k in ("call_venue", "hang_up", "mute", "unmute", "roll_call")},
+    **{k: st.fixed_dictionaries({"venue": participants}) for k in ("grant_floor", "decline_floor")},
+    **{k: st.just({}) for k in ("admit_all", "mute_all", "unmute_all", "stop_tour", "end_conference", "end_floor")},
+    **{k: st.just({}) for k in ("request_floor", "cancel_floor", "answer_roll_call")},
+    "set_layout": st.fixed_dictionaries(
+        {"layout": st.sampled_from(["single", "2x2", "3x3", "4x4"]), "venues": st.lists(participants, max_size=4)}
+    ),
+    "broadcast": st.fixed_dictionaries({"venue": st.none() | participants, "layout": st.booleans()}),
+    "watch": st.fixed_dictionaries({"venue": st.none() | participants}),
+    "voice_switching": st.fixed_dictionaries({"on": st.booleans()}),
+    "tour": st.fixed_dictionaries(
+        {"mode": st.sampled_from(["broadcast", "view"]), "seconds": st.integers(3, 600), "venues": st.none()}
+    ),
+    "lock": st.fixed_dictionaries({"locked": st.booleans()}),
+    "extend": st.fixed_dictionaries({"minutes": st.integers(1, 240)}),
+    "hand_over": st.fixed_dictionaries({"participant": participants}),
+    "allow_content": st.fixed_dictionaries({"venue": participants, "allowed": st.booleans()}),
+    "sign_in": st.fixed_dictionaries({"people": st.integers(1, 9999)}),
+    "share_content": st.fixed_dictionaries({"on": st.booleans()}),
+    "venue_stats": st.fixed_dictionaries(
+        {
+            "camera": st.booleans(),
+            "microphone": st.booleans(),
+            "quality": st.sampled_from(["good", "fair", "poor", "unknown"]),
+            "rtt_ms": st.none() | st.integers(0, 1000),
+            "loss_pct": st.none() | st.floats(0, 100),
+            "bitrate_kbps": st.none() | st.integers(0, 5000),
+        }
+    ),
 }
 
 
