@@ -60,6 +60,8 @@ export class Call {
     this.audioOn = true;
     this.videoOn = true;
     this.sending = true;
+    /** @type {Set<string>} send lines the hub told to stop (stop_sending) */
+    this.stoppedLines = new Set();
     this.finished = false;
     this.reconnecting = false;
     this.counters = { lost: 0, received: 0 };
@@ -171,8 +173,8 @@ export class Call {
       if (p) { p.audio = m.audio; p.video = m.video; this.renderPeople(); }
     });
     s.on(SERVER.SLOTS, (m) => { this.slots = m.slots; this.renderSlots(); });
-    s.on(SERVER.STOP_SENDING, () => { this.sending = false; this.peer && this.peer.setSending(false); });
-    s.on(SERVER.START_SENDING, () => { this.sending = true; this.peer && this.peer.setSending(this.videoOn); });
+    s.on(SERVER.STOP_SENDING, (m) => this.lineSending(m.line || "camera", false));
+    s.on(SERVER.START_SENDING, (m) => this.lineSending(m.line || "camera", true));
     s.on(SERVER.RECORDING, (m) => this.showRecording(m.active, m.reason ?? null, m.acknowledge ?? false));
     s.on(SERVER.ENDED, () => this.finish("ended"));
     s.on(SERVER.DENIED, () => this.finish("denied"));
@@ -182,6 +184,26 @@ export class Call {
         this.reconnect();
       } else this.finish(m.reason === "replaced" || m.reason === "signed_out" ? m.reason : "removed");
     });
+  }
+
+  /**
+   * The hub needs (or no longer needs) what a send line carries: the camera (and in conferences its small clone, or
+   * the shared content). The camera lines send only while our camera is on, too.
+   * @param {string} line @param {boolean} on
+   */
+  lineSending(line, on) {
+    if (on) this.stoppedLines.delete(line);
+    else this.stoppedLines.add(line);
+    this.sending = !this.stoppedLines.has("camera");
+    if (this.peer) this.peer.setSending(on && (line === "content" || this.videoOn), line);
+  }
+
+  /**
+   * The tracks of send lines that are not simply our first camera or microphone (none in an ordinary call).
+   * @param {Line[]} _lines @returns {Record<string, MediaStreamTrack | null>}
+   */
+  lineSources(_lines) {
+    return {};
   }
 
   /** @param {Joined} m */
@@ -203,8 +225,9 @@ export class Call {
     part(this.root, "waiting-section").hidden = !ADMITS.has(m.you.role) || this.config.mode === "kiosk";
     if (this.peer) this.peer.close();
     const publishes = m.lines.some((l) => l.direction === "sendonly");
+    this.stoppedLines = new Set();
     this.peer = new RoomPeer(m.lines, publishes ? this.local : null, {
-      iceServers: m.ice_servers, iceAddresses: this.config.ice_addresses,
+      iceServers: m.ice_servers, iceAddresses: this.config.ice_addresses, sources: this.lineSources(m.lines),
     });
     const peer = this.peer;
     this.applyLocalState();
@@ -239,7 +262,8 @@ export class Call {
       if (line.kind === "audio") this.audioSlots.add(line.name);
       if (line.kind === "video") {
         const tile = document.createElement("figure");
-        tile.className = `slot ${line.name === "main" ? "main" : "thumb"}`;
+        const place = line.name === "main" ? "main" : line.name === "content_view" ? "content" : "thumb";
+        tile.className = `slot ${place}`;
         tile.dataset.slot = line.name;
         const video = document.createElement("video");
         video.autoplay = true;
@@ -276,6 +300,7 @@ export class Call {
       if (caption) caption.textContent = person ? person.name : "";
     });
     part(this.root, "stage-empty").hidden = shown > 0;
+    part(this.root, "stage").classList.toggle("has-content", Boolean(this.slots.content_view));
     part(this.root, "self").classList.toggle("speaking", this.speaking !== null && this.speaking === this.me);
   }
 
@@ -439,7 +464,11 @@ export class Call {
     this.videoOn = !this.videoOn;
     this.applyLocalState();
     this.renderPeople();
-    if (this.peer && this.sending) await this.peer.setSending(this.videoOn);
+    if (this.peer) {
+      for (const line of ["camera", "camera_small"]) {
+        if (!this.stoppedLines.has(line)) await this.peer.setSending(this.videoOn, line);
+      }
+    }
     await this.sendState();
   }
 
