@@ -212,24 +212,23 @@ class MediaRoom:
         """Map publishers onto every peer's slots; tell publishers nobody watches to stop sending."""
         publishers = [p for p in self.peers.values() if p.publish]
         candidates = [Candidate(p.participant_id, self._order[p.participant_id], self._last_spoke(p)) for p in publishers]
-        video_ranked = _pin(rank(candidates, self.presenter), self.presenter, self.pinned)
+        video_ranked = rank(candidates, self.presenter)
         audio_ranked = [a for a in rank(candidates, None) if a not in self.silenced]
         self._ranking = (video_ranked, audio_ranked)
         watched: set[str] = set()
         for peer in self.peers.values():
-            main, ranked = self.presenter, video_ranked
-            if peer.participant_id in self.watch:
-                own, pins = self.watch[peer.participant_id]
+            me = peer.participant_id
+            main, pins, ranked = self.presenter, self.pinned, video_ranked
+            if me in self.watch:
+                own, own_pins = self.watch[me]
                 main = own if own is not None else self.presenter
-                ranked = _pin(rank(candidates, main), main, pins or self.pinned)
-            mapping = assign(
-                self.layout,
-                peer.participant_id,
-                ranked,
-                audio_ranked,
-                peer.mapping or peer.previous_mapping,
-                main,
-            )
+                pins = own_pins or self.pinned
+                ranked = rank(candidates, main)
+            current = peer.mapping or peer.previous_mapping
+            if pins:
+                ranked, main = _pin(ranked, main, pins, me)
+                current = {k: v for k, v in current.items() if not k.startswith("thumb")}
+            mapping = assign(self.layout, me, ranked, audio_ranked, current, main)
             if mapping != peer.mapping:
                 peer.mapping = mapping
                 self._apply(peer, mapping)
@@ -284,10 +283,7 @@ class MediaRoom:
             await asyncio.sleep(SPEAKER_CHECK_SECONDS)
             publishers = [p for p in self.peers.values() if p.publish]
             candidates = [Candidate(p.participant_id, self._order[p.participant_id], self._last_spoke(p)) for p in publishers]
-            ranking = (
-                _pin(rank(candidates, self.presenter), self.presenter, self.pinned),
-                [a for a in rank(candidates, None) if a not in self.silenced],
-            )
+            ranking = (rank(candidates, self.presenter), [a for a in rank(candidates, None) if a not in self.silenced])
             if ranking != self._ranking:
                 self.reassign()
 
@@ -301,13 +297,14 @@ class MediaRoom:
             await self.disconnect(participant_id, reassign=False)
 
 
-def _pin(ranked: list[str], first: str | None, pinned: list[str]) -> list[str]:
-    """The ranking with `first`, then the `pinned` publishers (in their order), ahead of the rest."""
-    if not pinned:
-        return ranked
-    head = [first] if first is not None and first in ranked else []
-    pins = [p for p in pinned if p in ranked and p not in head]
-    return head + pins + [p for p in ranked if p not in head and p not in pins]
+def _pin(ranked: list[str], main: str | None, pinned: list[str], me: str) -> tuple[list[str], str | None]:
+    """A conference multi-picture: `main` (or, if that is the viewer, the best-ranked publisher not pinned) on the main
+    slot, then the `pinned` publishers in their order on the thumbnails, then the rest."""
+    pins = [p for p in pinned if p in ranked and p != me and p != main]
+    if main is None or main == me or main not in ranked:
+        main = next((p for p in ranked if p != me and p not in pins), None)
+    head = [main] if main is not None else []
+    return head + pins + [p for p in ranked if p not in head and p not in pins], main
 
 
 async def _drain(tracks: list[MediaStreamTrack]) -> None:

@@ -128,6 +128,12 @@ class RoomControls:
         await self.service.let_in(room, target)
         return True
 
+    async def remove_participant(self, room_id: str, participant: str, reason: str) -> bool:
+        return await self.service.remove_participant(room_id, participant, reason)
+
+    async def end_room(self, room_id: str, reason: str) -> None:
+        await self.service.end_room(room_id, reason)
+
     def set_broadcast(self, room_id: str, participant: str | None, pinned: list[str] | None = None) -> None:
         from hub.signaling.protocol import Presenter
 

@@ -427,7 +427,7 @@ class SignalingService:
 
     async def _media_state(self, conn: Connection, msg: p.MediaState) -> None:
         room, member = self._member(conn)
-        if msg.audio and not member.audio and self.console and not self.console.may_unmute(room.id, member.id):
+        if msg.audio and self.console is not None and not self.console.may_unmute(room.id, member.id):
             raise SignalingError("muted_by_chair", "the chair muted you; wait for the floor")
         member.audio, member.video = msg.audio, msg.video
         conn.send(p.Ok(id=msg.id))
