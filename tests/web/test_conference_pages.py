@@ -38,6 +38,8 @@ async def test_conference_session_opens_the_console_page(browser, database, seed
     assert "点名" in body  # the client's catalogue carries the console's words, translated
     missing = sorted(name for name in parts_used() if f'data-part="{name}"' not in body)
     assert not missing, f"the conference page lacks the parts its scripts use: {missing}"
+    twice = sorted(n for n in set(re.findall(r'data-part="([\w-]+)"', body)) if body.count(f'data-part="{n}"') > 1)
+    assert not twice, f"parts marked twice (a script finds only the first): {twice}"
 
 
 async def test_an_ordinary_call_keeps_its_page(browser, database, seeded, clock):  # type: ignore[no-untyped-def]

@@ -124,38 +124,43 @@ export class ChairConsole {
     body.replaceChildren(...state.board.map((row) => this.boardRow(state, row)));
   }
 
-  /** @param {ConferenceState} state @param {BoardRow} row */
+  /** One venue's card: its name and readiness, its devices and network in words, and the chair's commands for it.
+   * @param {ConferenceState} state @param {BoardRow} row */
   boardRow(state, row) {
-    const tr = document.createElement("tr");
-    tr.dataset.venue = row.participant;
-    tr.dataset.ready = String(row.ready);
-    tr.className = row.ready ? "ready" : "not-ready";
-    if (row.speaking) tr.classList.add("speaking");
-    const cell = (/** @type {string} */ text, /** @type {string} */ kind = "") => {
-      const td = document.createElement("td");
-      td.textContent = text;
-      if (kind) td.dataset.cell = kind;
-      tr.append(td);
-      return td;
-    };
-    const nameCell = cell(row.name, "name");
+    const card = document.createElement("li");
+    card.dataset.venue = row.participant;
+    card.dataset.ready = String(row.ready);
+    card.className = `venue-card ${row.ready ? "ready" : "not-ready"}`;
+    if (row.speaking) card.classList.add("speaking");
+    const head = document.createElement("div");
+    head.className = "venue-head";
+    const name = document.createElement("strong");
     const youWords = t("you");
-    if (row.participant === this.call.me) nameCell.textContent = `${row.name}（${youWords}）`;
-    cell(row.ready ? t("Ready") : t("Not ready"), "ready");
-    cell(!row.connected ? (row.admitted ? t("Not connected") : t("Waiting to be let in")) : t("Connected"), "connected");
-    cell(row.camera ? t("Camera is on") : t("Camera is off"), "camera");
-    let mic = row.microphone ? t("Microphone is on") : t("Microphone is off");
-    const mutedWords = t("muted by the chair");
-    const speakingWords = t("speaking");
-    if (row.muted) mic = [mic, mutedWords].join(" · ");
-    if (row.speaking) mic = [mic, speakingWords].join(" · ");
-    cell(mic, "microphone");
+    name.textContent = row.participant === this.call.me ? `${row.name}（${youWords}）` : row.name;
+    const ready = document.createElement("span");
+    ready.className = "chip ready-chip";
+    ready.textContent = row.ready ? t("Ready") : t("Not ready");
+    head.append(name, ready);
+    const facts = document.createElement("ul");
+    facts.className = "facts";
+    const fact = (/** @type {string} */ text, /** @type {string} */ kind, /** @type {boolean} */ good) => {
+      const item = document.createElement("li");
+      item.textContent = text;
+      item.dataset.fact = kind;
+      item.className = good ? "good" : "bad";
+      facts.append(item);
+    };
+    fact(!row.connected ? (row.admitted ? t("Not connected") : t("Waiting to be let in")) : t("Connected"), "connected", row.connected);
+    fact(row.camera ? t("Camera is on") : t("Camera is off"), "camera", row.camera);
+    fact(row.microphone ? t("Microphone is on") : t("Microphone is off"), "microphone", row.microphone);
     const lossWords = t("packet loss");
     const figures = [row.rtt_ms === null ? "" : `${row.rtt_ms} ms`, row.loss_pct === null ? "" : `${lossWords} ${row.loss_pct} %`];
-    cell([qualityWords(row.quality), ...figures.filter(Boolean)].join(" · "), "quality");
-    cell(row.people === null ? t("Not signed in") : t("%(n)s present", { n: row.people }), "people");
-    cell(row.answered_roll_call_at ? t("Answered at %(time)s", { time: clock(row.answered_roll_call_at) }) : "", "roll-call");
-    const actions = document.createElement("td");
+    fact([qualityWords(row.quality), ...figures.filter(Boolean)].join(" "), "quality", row.quality !== "poor");
+    if (row.muted) fact(t("muted by the chair"), "muted", true);
+    if (row.speaking) fact(t("speaking"), "speaking", true);
+    fact(row.people === null ? t("Not signed in") : t("%(n)s present", { n: row.people }), "people", row.people !== null);
+    if (row.answered_roll_call_at) fact(t("Answered at %(time)s", { time: clock(row.answered_roll_call_at) }), "roll-call", true);
+    const actions = document.createElement("div");
     actions.className = "venue-actions";
     const button = (/** @type {string} */ action, /** @type {string} */ text, /** @type {() => ClientRequest} */ build, danger = false) => {
       const b = document.createElement("button");
@@ -172,7 +177,8 @@ export class ChairConsole {
       else {
         button("roll-call", t("Roll call"), () => ({ type: CLIENT.ROLL_CALL, venue }));
         button("broadcast", t("Broadcast"), () => ({ type: CLIENT.BROADCAST, venue, layout: false }));
-        button("watch", state.watch === venue ? t("Stop watching") : t("Watch"), () => ({ type: CLIENT.WATCH, venue: state.watch === venue ? null : venue }));
+        const watching = state.watch === venue;
+        button("watch", watching ? t("Stop watching") : t("Watch"), () => ({ type: CLIENT.WATCH, venue: watching ? null : venue }));
         if (row.muted) button("unmute", t("Unmute"), () => ({ type: CLIENT.UNMUTE, venue }));
         else button("mute", t("Mute"), () => ({ type: CLIENT.MUTE, venue }));
         button("floor", t("Give the floor"), () => ({ type: CLIENT.GRANT_FLOOR, venue }));
@@ -181,8 +187,8 @@ export class ChairConsole {
         button("hang-up", t("Hang up"), () => ({ type: CLIENT.HANG_UP, venue }), true);
       }
     }
-    tr.append(actions);
-    return tr;
+    card.append(head, facts, actions);
+    return card;
   }
 
   renderRequests() {

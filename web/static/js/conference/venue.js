@@ -22,7 +22,7 @@ export class VenuePanel {
     const form = part(root, "sign-in", HTMLFormElement);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      const people = Number(part(form, "people", HTMLInputElement).value);
+      const people = Number(part(form, "people-present", HTMLInputElement).value);
       if (!(Number.isInteger(people) && people >= 1 && people <= 9999)) {
         this.call.notice(t("Enter how many people are present (1 to 9999)."));
         return;

@@ -620,7 +620,7 @@ export function notRecordingReason(reason) {
 export function roleLabel(role) {
   const labels = {
     host: t("Host"), interviewer: t("Interviewer"), clerk: t("Clerk"), interviewee: t("Interviewee"),
-    petitioner: t("Petitioner"), witness: t("Witness (silent)"), kiosk: t("Kiosk"),
+    petitioner: t("Petitioner"), witness: t("Witness (silent)"), kiosk: t("Kiosk"), venue: t("Venue"),
   };
   return /** @type {Record<string, string>} */ (labels)[role] || role;
 }

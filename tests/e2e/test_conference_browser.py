@@ -1,0 +1,171 @@
+"""A chair and three township venues in four headless Chromiums (issue 12, 会控).
+
+The chair's board shows the venues ready from their own getStats figures; a roll call of venue 2 makes its picture the
+broadcast at venues 1 and 3 and opens its microphone, and venue 2 answers; mute all silences the venues, and a muted
+venue cannot unmute itself; a request to speak reaches the chair with its place and waiting time and is granted; the
+chair ends the conference. Every page hides its camera check once joined. Media stays on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+
+from hub.auth.interface import User
+from hub.conferences.interface import ConferenceConsole, ConferenceInfo
+from hub.rooms.models import Invitation, SessionKind
+from hub.rooms.participants import ParticipantRole
+from hub.signaling.keys import SIGNALING
+from tests.e2e.conftest import until, watch_errors
+from tests.rooms.factories import planned_session
+
+pytestmark = pytest.mark.browser
+
+DEADLINE = 45.0
+READY = '[data-part="prejoin-status"]:has-text("摄像头和麦克风已就绪")'
+TOWNSHIPS = ["xini1", "balagong1", "jirigalangtu1"]
+TITLE = "全旗纪检监察业务培训会（测试）"
+
+
+async def _user_ids(database: Any, names: list[str]) -> dict[str, int]:
+    async with database.transaction() as s:
+        rows = (await s.execute(select(User.username, User.id).where(User.username.in_(names)))).all()
+    return {name: uid for name, uid in rows}
+
+
+async def _conference(database: Any, clock: Any) -> int:
+    """The leader chairs from the county hall; three township staff are invited venues (joining without the lobby)."""
+    session_id = await planned_session(
+        database,
+        "leader",
+        ["county.hall", "xini.interview", "balagong.interview", "jirigalangtu.interview"],
+        clock.now(),
+        kind=SessionKind.CONFERENCE,
+        staff=dict.fromkeys(TOWNSHIPS, ParticipantRole.WITNESS),
+    )
+    async with database.transaction() as s:  # the conferences part's scheduling invites them as venues
+        await s.execute(update(Invitation).where(Invitation.session_id == session_id).values(role=ParticipantRole.VENUE))
+    return session_id
+
+
+async def _join(chromium: Any, origin: str, username: str, session_id: int, errors: list[str]) -> Any:
+    context = await chromium.new_context(viewport={"width": 1280, "height": 800})
+    page = await context.new_page()
+    watch_errors(page, errors)
+    page.on("dialog", lambda dialog: dialog.accept())  # "end the conference for every venue?"
+    await page.goto(f"{origin}/signin")
+    await page.fill("input[name=username]", username)
+    await page.fill("input[name=password]", "hub-demo-2026")
+    await page.click("button[type=submit]")
+    await page.wait_for_url(f"{origin}/home")
+    await page.goto(f"{origin}/rooms/sessions/{session_id}/call")
+    await page.wait_for_selector(READY, timeout=DEADLINE * 1000)
+    await page.click('[data-part="join"]')
+    await page.wait_for_selector('[data-part="call"]:visible', timeout=DEADLINE * 1000)
+    assert not await page.is_visible('[data-part="prejoin"]'), "the camera check stays after joining"
+    return page
+
+
+async def _main_is(page: Any, participant: str) -> bool:
+    found = await page.get_attribute('[data-part="stage"] figure[data-slot="main"]', "data-participant")
+    return found == participant
+
+
+async def _frames(page: Any) -> int:
+    return int(await page.get_attribute('[data-part="quality"]', "data-frames-decoded") or 0)
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+async def test_chair_and_three_venues(chromium, hub_origin, app, database, clock):  # type: ignore[no-untyped-def]
+    origin = hub_origin
+    session_id = await _conference(database, clock)
+    ids = {name: f"user-{uid}" for name, uid in (await _user_ids(database, ["leader", *TOWNSHIPS])).items()}
+    service = app[SIGNALING]
+    console = ConferenceConsole(service.controls)  # what the wiring does for every conference session
+    service.console = console
+    invited = {ids[name]: name for name in TOWNSHIPS}
+    console.register(f"session-{session_id}", ConferenceInfo(session_id, TITLE, None, invited=invited))
+    errors: list[str] = []
+    try:
+        chair = await _join(chromium, origin, "leader", session_id, errors)
+        await chair.wait_for_selector('[data-part="console"]:visible', timeout=DEADLINE * 1000)
+        venues = [await _join(chromium, origin, name, session_id, errors) for name in TOWNSHIPS]
+        v1, v2, v3 = venues
+        for venue in venues:
+            await venue.wait_for_selector('[data-part="venue-panel"]:visible', timeout=DEADLINE * 1000)
+            assert not await venue.is_visible('[data-part="console"]')
+
+        # the board: each venue ready, from the figures its page reads from getStats
+        for name in TOWNSHIPS:
+            row = f'[data-part="board"] li[data-venue="{ids[name]}"][data-ready="true"]'
+            await chair.wait_for_selector(row, timeout=DEADLINE * 1000)
+            text = await chair.inner_text(f'[data-part="board"] li[data-venue="{ids[name]}"]')
+            assert "就绪" in text and "已连接" in text and "摄像头开" in text and "麦克风开" in text, text
+            # the network figures it reported (its first report may come before the connection is up)
+            await until(lambda n=name: _row_has(chair, ids[n], " ms"), "the round trip on the board", DEADLINE)
+            assert "网络良好" in await chair.inner_text(f'[data-part="board"] li[data-venue="{ids[name]}"]')
+
+        # each venue sees who is in, and signs in with the people present; the board shows the number
+        await until(lambda: _has(v1, '[data-part="people"]', "王建国"), "the chair in venue 1's list")
+        await v1.fill('[data-part="people-present"]', "12")
+        await v1.click('[data-part="sign-in-button"]')
+        await v1.wait_for_selector('[data-part="signed-in"]:has-text("到会 12 人")', timeout=DEADLINE * 1000)
+        await until(lambda: _row_has(chair, ids["xini1"], "到会 12 人"), "the people present on the board", DEADLINE)
+
+        # mute all: every venue is told, and a muted venue cannot unmute itself
+        await chair.click('[data-part="mute-all"]')
+        for venue in venues:
+            await venue.wait_for_selector('[data-part="muted-by-chair"]:visible', timeout=DEADLINE * 1000)
+        await v1.click('[data-part="mute"]')  # its own microphone off: always allowed
+        await v1.click('[data-part="mute"]')  # and on again: refused while the chair holds it muted
+        assert await v1.get_attribute('[data-part="mute"]', "aria-pressed") == "true"
+        assert "主会场已将本会场静音" in await v1.inner_text('[data-part="notice"]')
+
+        # roll call of venue 2: its picture is the broadcast at venues 1 and 3, its microphone open
+        await chair.click(f'[data-part="board"] li[data-venue="{ids["balagong1"]}"] button[data-action="roll-call"]')
+        await v2.wait_for_selector('[data-part="roll-call"]:visible', timeout=DEADLINE * 1000)
+        await v2.wait_for_selector('[data-part="muted-by-chair"]', state="hidden", timeout=DEADLINE * 1000)
+        for venue in (v1, v3):
+            await until(lambda p=venue: _main_is(p, ids["balagong1"]), "venue 2 on the main picture", DEADLINE)
+            assert "巴拉贡镇" in await venue.inner_text('[data-part="broadcast-now"]')
+            before = await _frames(venue)
+            await until(lambda p=venue, b=before: _grown(p, b + 15), "frames of venue 2 decoded", DEADLINE)
+        assert await v1.is_visible('[data-part="muted-by-chair"]')  # the others stay muted
+        await v2.click('[data-part="answer-roll-call"]')
+        await v2.wait_for_selector('[data-part="roll-call-answered"]:visible')
+        await until(lambda: _row_has(chair, ids["balagong1"], "已应答"), "the answer on the board", DEADLINE)
+
+        # a request to speak reaches the chair, with its place and waiting time, and is granted
+        await v3.click('[data-part="request-floor"]')
+        await v3.wait_for_selector('[data-part="floor-state"]:has-text("排在第 1 位")', timeout=DEADLINE * 1000)
+        request = f'[data-part="requests"] li[data-venue="{ids["jirigalangtu1"]}"]'
+        await chair.wait_for_selector(request, timeout=DEADLINE * 1000)
+        assert "1. " in await chair.inner_text(request) and "已等候" in await chair.inner_text(request)
+        await chair.click(f'{request} button[data-action="grant"]')
+        await v3.wait_for_selector('[data-part="floor-state"]:has-text("已准予本会场发言")', timeout=DEADLINE * 1000)
+        await v3.wait_for_selector('[data-part="muted-by-chair"]', state="hidden", timeout=DEADLINE * 1000)
+        await until(lambda: _main_is(v1, ids["jirigalangtu1"]), "venue 3 on venue 1's main picture", DEADLINE)
+        await chair.wait_for_selector(request, state="detached", timeout=DEADLINE * 1000)
+
+        # the chair ends it: every venue is told
+        await chair.click('[data-part="end-conference"]')
+        for venue in venues:
+            await venue.wait_for_selector('[data-part="finished"]:visible', timeout=DEADLINE * 1000)
+            assert "会议已结束" in await venue.inner_text('[data-part="finished"]')
+    finally:
+        await console.close()
+    assert errors == [], errors
+
+
+async def _grown(page: Any, at_least: int) -> bool:
+    return await _frames(page) >= at_least
+
+
+async def _has(page: Any, selector: str, text: str) -> bool:
+    return text in await page.inner_text(selector)
+
+
+async def _row_has(page: Any, venue: str, text: str) -> bool:
+    return text in await page.inner_text(f'[data-part="board"] li[data-venue="{venue}"]')
