@@ -127,6 +127,8 @@ def create_app(
     from hub.auth import setup as auth_setup
     from hub.cases import setup as cases_setup
     from hub.cli.report import monday_file
+    from hub.conferences import setup as conferences_setup
+    from hub.conferences.service import BUSY_ROOMS
     from hub.documents import setup as documents_setup
     from hub.documents.interface import render_page_pdf
     from hub.org import setup as org_setup
@@ -138,6 +140,7 @@ def create_app(
     from hub.rooms.ice_config import parse_addresses, parse_ice_servers
     from hub.rooms.recording import setup as recording_setup
     from hub.schedule import setup as schedule_setup
+    from hub.schedule.interviews import rooms_busy as interview_rooms_busy
     from hub.signaling import setup as signaling_setup
 
     auth_setup.setup(app)
@@ -161,6 +164,8 @@ def create_app(
         clock=app[CLOCK],
     )
     recording_setup.setup(app)  # after signaling: it hooks into rooms as they start and end
+    conferences_setup.setup(app)  # after signaling: the live console is signaling's conference hook
+    app[BUSY_ROOMS] = [interview_rooms_busy]  # a conference books no room an interview holds
 
     app.router.add_routes(ops_views.routes)
     openapi.setup(app)  # the JSON API described at /api/v1/openapi.json, read from the routes declared above

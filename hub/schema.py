@@ -22,6 +22,7 @@ MODEL_MODULES = [
     "hub.documents.models",
     "hub.reports.models",
     "hub.rooms.recording.models",
+    "hub.conferences.models",
 ]
 
 # what the migrations make that no model describes: the documents' full-text index (an FTS5 table and its shadow

@@ -140,6 +140,7 @@ class ConferenceConsole:
         self.store = store
         self.known: dict[str, ConferenceInfo] = {}  # signaling room → conference
         self.live: dict[str, Live] = {}
+        self._ending: set[asyncio.Task[None]] = set()  # rooms being ended: waited for on close
         self._handlers: dict[str, Callable[[Live, MemberView, Any], Any]] = {
             "call_venue": self._call_venue,
             "hang_up": self._hang_up,
@@ -393,6 +394,8 @@ class ConferenceConsole:
     async def _end_conference(self, live: Live, member: MemberView, msg: cp.EndConference) -> None:
         # the chair's own socket closes with the room: end it as a task, after the `ok`
         task = asyncio.get_running_loop().create_task(self.controls.end_room(live.room, "ended_by_chair"))
+        self._ending.add(task)
+        task.add_done_callback(self._ending.discard)
         task.add_done_callback(_log_failure)
 
     def _hand_over(self, live: Live, member: MemberView, msg: cp.HandOver) -> None:
@@ -659,6 +662,8 @@ class ConferenceConsole:
             log.exception("conference_event_not_kept", room=live.room, kind=kind)
 
     async def close(self) -> None:
+        if self._ending:
+            await asyncio.gather(*self._ending, return_exceptions=True)
         for live in list(self.live.values()):
             if live.task is not None:
                 live.task.cancel()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from hub.rooms import sessions
 from hub.rooms.case_links import CASE_CHOICES, CaseChoices
 from hub.rooms.live_calls import LIVE_CALLS, CallHook
-from hub.rooms.models import Room, RoomKind, RoomSession, SessionKind
+from hub.rooms.models import Device, Room, RoomKind, RoomSession, SessionKind, SessionStatus
 from hub.rooms.participants import RIGHTS, ParticipantRole, Rights
 from hub.rooms.recording import service as recordings
 from hub.rooms.recording.keys import CASE_RESOLVER
@@ -23,6 +23,7 @@ __all__ = [
     "RIGHTS",
     "CallHook",
     "CaseChoices",
+    "Device",
     "ParticipantRole",
     "Recording",
     "RecordingBrief",
@@ -31,6 +32,7 @@ __all__ = [
     "RoomKind",
     "RoomSession",
     "SessionKind",
+    "SessionStatus",
     "TokenError",
     "case_recordings",
     "issue_token",

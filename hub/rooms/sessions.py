@@ -20,8 +20,16 @@ from hub.rooms.models import Invitation, Room, RoomKind, RoomSession, SessionKin
 from hub.rooms.participants import ParticipantRole
 
 # Roles a signed-in staff member may be invited as, and roles of whoever sits at a room's device.
-STAFF_ROLES = frozenset({ParticipantRole.INTERVIEWER, ParticipantRole.CLERK, ParticipantRole.WITNESS})
-ROOM_ROLES = frozenset({ParticipantRole.KIOSK, ParticipantRole.PETITIONER, ParticipantRole.INTERVIEWEE, ParticipantRole.WITNESS})
+STAFF_ROLES = frozenset({ParticipantRole.INTERVIEWER, ParticipantRole.CLERK, ParticipantRole.WITNESS, ParticipantRole.VENUE})
+ROOM_ROLES = frozenset(
+    {
+        ParticipantRole.KIOSK,
+        ParticipantRole.PETITIONER,
+        ParticipantRole.INTERVIEWEE,
+        ParticipantRole.WITNESS,
+        ParticipantRole.VENUE,
+    }
+)
 
 
 def _invalid(code: str, field: str, message: str) -> Invalid:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import and_, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -133,6 +134,26 @@ async def clashes(session: AsyncSession, data: InterviewIn, *, skip: int | None 
     )
     clash.interviewee = same_person is not None
     return clash
+
+
+async def rooms_busy(session: AsyncSession, room_ids: list[int], start: dt.datetime, end: dt.datetime) -> list[Any]:
+    """Scheduled interviews in these rooms at that time, for the conferences' booking check (wired in app.py): each
+    with `room_id`, `title`, `starts_at`, `ends_at`."""
+    from types import SimpleNamespace
+
+    found = (
+        await session.scalars(
+            select(Interview).where(
+                _overlaps(start, end), or_(Interview.county_room_id.in_(room_ids), Interview.township_room_id.in_(room_ids))
+            )
+        )
+    ).all()
+    return [
+        SimpleNamespace(room_id=room, title=i.title, starts_at=i.starts_at, ends_at=i.ends_at)
+        for i in found
+        for room in (i.county_room_id, i.township_room_id)
+        if room in room_ids
+    ]
 
 
 async def _validate(session: AsyncSession, data: InterviewIn, now: dt.datetime) -> None:

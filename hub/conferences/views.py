@@ -1,0 +1,127 @@
+"""The conferences' JSON API: schedule one, list and read them, and the attendance sheet (docs/protocol.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from aiohttp import web
+from pydantic import AwareDatetime, BaseModel, Field
+from sqlalchemy import select
+
+from hub.conferences import service
+from hub.conferences.keys import CONSOLE_REGISTRY
+from hub.conferences.models import Attendance, Conference
+from hub.http.context import policy_of
+from hub.http.views import Call, Permission, Routes
+
+routes = Routes()
+SEE = Permission("view", "conference")
+ATTENDANCE = Permission("attendance", "conference")
+
+
+class ConferenceCreate(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    main_room: int
+    venue_rooms: list[int] = Field(default_factory=list, max_length=64)
+    people: list[int] = Field(default_factory=list, max_length=64)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z") if value is not None else None
+
+
+def conference_json(conference: Conference, rooms: dict[int, str]) -> dict[str, Any]:
+    return {
+        "id": conference.id,
+        "title": conference.title,
+        "starts_at": _iso(conference.starts_at),
+        "ends_at": _iso(conference.ends_at),
+        "status": conference.status.value,
+        "session": conference.session_id,
+        "main_room": {"id": conference.main_room_id, "name": rooms.get(conference.main_room_id, "")},
+        "venues": [
+            {
+                "room": {"id": v.room_id, "name": v.name} if v.room_id is not None else None,
+                "user": {"id": v.user_id, "name": v.name} if v.user_id is not None else None,
+            }
+            for v in conference.venues
+        ],
+    }
+
+
+def attendance_json(row: Attendance) -> dict[str, Any]:
+    return {
+        "participant": row.participant,
+        "name": row.name,
+        "invited": row.invited,
+        "joined_at": _iso(row.joined_at),
+        "left_at": _iso(row.left_at),
+        "people": row.people,
+        "signed_in_at": _iso(row.signed_in_at),
+        "roll_call_called_at": _iso(row.roll_call_called_at),
+        "roll_call_answered_at": _iso(row.roll_call_answered_at),
+    }
+
+
+@routes.post("/api/v1/conferences", body=ConferenceCreate, summary="Schedule a conference.")
+async def create_api(call: Call[ConferenceCreate]) -> web.Response:
+    from hub.conferences.models import Conference as Model
+
+    policy, body = policy_of(call.request), call.body
+    policy.require(call.actor, "create", Model(), hide=False)
+    data = service.ConferenceIn(
+        title=body.title,
+        starts_at=body.starts_at.astimezone(dt.UTC),
+        ends_at=body.ends_at.astimezone(dt.UTC),
+        main_room_id=body.main_room,
+        venue_room_ids=tuple(dict.fromkeys(body.venue_rooms)),
+        people=tuple(dict.fromkeys(body.people)),
+    )
+    scheduled = await service.schedule(call.db, policy, call.actor, data, call.now, call.app.get(service.BUSY_ROOMS, []))
+    registry = call.app.get(CONSOLE_REGISTRY)
+    if registry is not None:
+        conference_id = scheduled.conference.id
+
+        async def register() -> None:
+            await registry(conference_id)
+
+        call.after_commit(register)
+    rooms = await service.room_names(call.db, [scheduled.conference.main_room_id])
+    return web.json_response(conference_json(scheduled.conference, rooms), status=201)
+
+
+@routes.get("/api/v1/conferences", summary="The conferences the caller may see.")
+async def list_api(call: Call[None]) -> web.Response:
+    policy = policy_of(call.request)
+    query = select(Conference).where(policy.where(call.actor, "view", Conference)).order_by(Conference.starts_at)
+    found = list((await call.db.scalars(query)).all())
+    rooms = await service.room_names(call.db, sorted({c.main_room_id for c in found}))
+    return web.json_response({"conferences": [conference_json(c, rooms) for c in found]})
+
+
+@routes.get("/api/v1/conferences/{id}", permission=SEE, summary="A conference.")
+async def detail_api(call: Call[None]) -> web.Response:
+    conference = call.target
+    return web.json_response(conference_json(conference, await service.room_names(call.db, [conference.main_room_id])))
+
+
+@routes.get("/api/v1/conferences/{id}/attendance", permission=ATTENDANCE, summary="A conference's attendance sheet.")
+async def attendance_api(call: Call[None]) -> web.Response:
+    conference = call.target
+    rows = await service.attendance(call.db, conference)
+    rooms = await service.room_names(call.db, [conference.main_room_id])
+    present = [r for r in rows if r.joined_at is not None]
+    return web.json_response(
+        {
+            "conference": conference_json(conference, rooms),
+            "rows": [attendance_json(r) for r in rows],
+            "totals": {
+                "venues_invited": len(conference.venues),
+                "venues_present": sum(1 for r in present if r.invited),
+                "people": sum(r.people or 0 for r in present),
+            },
+        }
+    )

@@ -1,0 +1,130 @@
+"""Scheduling a conference over the JSON API (rooms booked without conflicts), then the wired hub: an invited township
+room joins without the lobby, signs in, answers the roll call; the attendance sheet keeps it (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from hub.clock import LOCAL_TZ
+from hub.signaling.client import HubClient
+from hub.signaling.keys import ALLOWED_ORIGIN
+from tests.rooms.factories import enrolled_device, room_id
+from tests.support.clients import Browser
+
+TOWNS = ["xini", "balagong", "jirigalangtu", "huhemudu", "duguitala", "yihewusu"]
+
+
+async def eventually(condition: Callable[[], bool], limit: float = 10.0) -> None:
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+async def wired(aiohttp_client, app, settings, seeded):  # type: ignore[no-untyped-def]
+    """A signed-out browser on a hub whose WebSocket takes the origin HubClient sends; `.client` opens more."""
+    app[ALLOWED_ORIGIN] = "http://127.0.0.1"
+    return Browser(await aiohttp_client(app))
+
+
+def _at(hour: int, minute: int = 0) -> str:
+    return dt.datetime(2026, 11, 27, hour, minute, tzinfo=LOCAL_TZ).isoformat()
+
+
+async def _schedule(browser: Any, database: Any, **changes: Any) -> Any:
+    body = {
+        "title": "全旗纪检监察干部业务培训会",
+        "starts_at": _at(14),
+        "ends_at": _at(16),
+        "main_room": await room_id(database, "county.hall"),
+        "venue_rooms": [await room_id(database, f"{t}.interview") for t in TOWNS],
+        **changes,
+    }
+    return await browser.post_json("/api/v1/conferences", body)
+
+
+async def test_schedule_refuses_bad_input_and_double_bookings(browser, new_browser, database, seeded):
+    await browser.sign_in("group1.1")
+    bad = await _schedule(browser, database, ends_at=_at(13))
+    assert bad.status == 422, await bad.text()
+    assert "ends_at" in (await bad.json())["error"]["fields"]
+    wrong_main = await _schedule(browser, database, main_room=await room_id(database, "xini.interview"))
+    assert wrong_main.status == 422
+    made = await _schedule(browser, database)
+    assert made.status == 201, await made.text()
+    conference = await made.json()
+    assert conference["status"] == "planned" and len(conference["venues"]) == 6
+    assert conference["main_room"]["name"] == "旗纪委会议室"
+    clash = await _schedule(
+        browser, database, starts_at=_at(15), ends_at=_at(17), venue_rooms=[await room_id(database, "xini.interview")]
+    )
+    assert clash.status == 409
+    assert (await clash.json())["error"]["code"] == "room_booked"
+    later = await _schedule(browser, database, starts_at=_at(16), ends_at=_at(17))
+    assert later.status == 201, "back to back is no clash"
+
+    listed = await (await browser.get("/api/v1/conferences")).json()
+    assert [c["id"] for c in listed["conferences"]] == [conference["id"], (await later.json())["id"]]
+    # someone not invited sees nothing of it
+    stranger = await new_browser()
+    await stranger.sign_in("group5.1")
+    assert (await stranger.get(f"/api/v1/conferences/{conference['id']}")).status == 404
+    assert (await (await stranger.get("/api/v1/conferences")).json())["conferences"] == []
+    # township staff do not schedule conferences
+    township = await new_browser()
+    await township.sign_in("xini1")
+    assert (await _schedule(township, database, starts_at=_at(18), ends_at=_at(19))).status == 403
+
+
+async def test_an_invited_room_joins_directly_signs_in_answers_and_the_sheet_keeps_it(aiohttp_client, wired, database, clock):
+    browser = wired
+    device = await enrolled_device(database, "xini.interview", clock.now())
+    await browser.sign_in("group1.1")
+    made = await _schedule(browser, database, starts_at=_at(9), ends_at=_at(11))
+    assert made.status == 201, await made.text()
+    conference = await made.json()
+    session_id = conference["session"]
+
+    host_seat = await (await browser.post_json(f"/api/v1/room-sessions/{session_id}/token", {})).json()
+    assert host_seat["role"] == "host", host_seat  # the scheduler chairs (and opens the session)
+    url = str(browser.client.make_url("/ws")).replace("http", "ws")
+
+    kiosk = await aiohttp_client(browser.client.server)
+    kiosk.session.cookie_jar.update_cookies({"hub_device": device.credential})
+    await kiosk.get("/kiosk")
+    kiosk_csrf = kiosk.session.cookie_jar.filter_cookies(kiosk.make_url("/"))["hub_csrf"].value
+    resp = await kiosk.post(f"/api/v1/room-sessions/{session_id}/token", json={}, headers={"X-CSRF-Token": kiosk_csrf})
+    assert resp.status == 200, await resp.text()
+    seat = await resp.json()
+    assert seat["role"] == "venue"
+    venue = HubClient(url, seat["token"], seat["room"], origin="http://127.0.0.1")
+    await venue.connect()
+    try:
+        joined = await venue.join()
+        assert joined["type"] == "joined", "an invited venue joins without the lobby"
+        state = await venue.wait_event("conference")
+        assert state["conference"] == conference["id"]
+        assert seat["participant"] in [r["participant"] for r in state["board"]]
+        await venue.request({"type": "sign_in", "people": 9})
+        await venue.request({"type": "request_floor"})
+    finally:
+        await venue.close()
+
+    async def sheet() -> dict[str, Any]:
+        resp = await browser.get(f"/api/v1/conferences/{conference['id']}/attendance")
+        assert resp.status == 200, await resp.text()
+        return dict(await resp.json())
+
+    await asyncio.sleep(0.2)
+    rows = (await sheet())["rows"]
+    row = next(r for r in rows if r["participant"] == seat["participant"])
+    assert row["people"] == 9 and row["invited"] and row["joined_at"] is not None and row["signed_in_at"] is not None
+    assert (await sheet())["totals"]["people"] == 9
