@@ -8,18 +8,15 @@ chair ends the conference. Every page hides its camera check once joined. Media 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from hub.auth.interface import User
-from hub.conferences.interface import ConferenceConsole, ConferenceInfo
-from hub.rooms.models import Invitation, SessionKind
-from hub.rooms.participants import ParticipantRole
-from hub.signaling.keys import SIGNALING
+from hub.rooms.models import Room
 from tests.e2e.conftest import until, watch_errors
-from tests.rooms.factories import planned_session
 
 pytestmark = pytest.mark.browser
 
@@ -35,22 +32,7 @@ async def _user_ids(database: Any, names: list[str]) -> dict[str, int]:
     return {name: uid for name, uid in rows}
 
 
-async def _conference(database: Any, clock: Any) -> int:
-    """The leader chairs from the county hall; three township staff are invited venues (joining without the lobby)."""
-    session_id = await planned_session(
-        database,
-        "leader",
-        ["county.hall", "xini.interview", "balagong.interview", "jirigalangtu.interview"],
-        clock.now(),
-        kind=SessionKind.CONFERENCE,
-        staff=dict.fromkeys(TOWNSHIPS, ParticipantRole.WITNESS),
-    )
-    async with database.transaction() as s:  # the conferences part's scheduling invites them as venues
-        await s.execute(update(Invitation).where(Invitation.session_id == session_id).values(role=ParticipantRole.VENUE))
-    return session_id
-
-
-async def _join(chromium: Any, origin: str, username: str, session_id: int, errors: list[str]) -> Any:
+async def _sign_in(chromium: Any, origin: str, username: str, errors: list[str]) -> Any:
     context = await chromium.new_context(viewport={"width": 1280, "height": 800})
     page = await context.new_page()
     watch_errors(page, errors)
@@ -60,6 +42,38 @@ async def _join(chromium: Any, origin: str, username: str, session_id: int, erro
     await page.fill("input[name=password]", "hub-demo-2026")
     await page.click("button[type=submit]")
     await page.wait_for_url(f"{origin}/home")
+    return page
+
+
+SCHEDULE = """async ([body]) => {
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const r = await fetch('/api/v1/conferences', {method: 'POST', body: JSON.stringify(body),
+    headers: {'Content-Type': 'application/json', 'X-CSRF-Token': csrf}});
+  return [r.status, await r.json()];
+}"""
+
+
+async def _schedule(chair: Any, database: Any, clock: Any, people: list[int]) -> dict[str, Any]:
+    """The leader schedules it from the county hall, starting in five minutes, the township staff invited."""
+    async with database.transaction() as s:
+        hall = await s.scalar(select(Room.id).where(Room.code == "county.hall"))
+        codes = [f"{name[:-1]}.interview" for name in TOWNSHIPS]
+        rooms = list(await s.scalars(select(Room.id).where(Room.code.in_(codes))))
+    start = clock.now() + dt.timedelta(minutes=5)
+    body = {
+        "title": TITLE,
+        "starts_at": start.isoformat(),
+        "ends_at": (start + dt.timedelta(hours=2)).isoformat(),
+        "main_room": hall,
+        "venue_rooms": rooms,
+        "people": people,
+    }
+    status, made = await chair.evaluate(SCHEDULE, [body])
+    assert status == 201, made
+    return dict(made)
+
+
+async def _join(page: Any, origin: str, session_id: int) -> Any:
     await page.goto(f"{origin}/rooms/sessions/{session_id}/call")
     await page.wait_for_selector(READY, timeout=DEADLINE * 1000)
     await page.click('[data-part="join"]')
@@ -80,18 +94,19 @@ async def _frames(page: Any) -> int:
 @pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 async def test_chair_and_three_venues(chromium, hub_origin, app, database, clock):  # type: ignore[no-untyped-def]
     origin = hub_origin
-    session_id = await _conference(database, clock)
-    ids = {name: f"user-{uid}" for name, uid in (await _user_ids(database, ["leader", *TOWNSHIPS])).items()}
-    service = app[SIGNALING]
-    console = ConferenceConsole(service.controls)  # what the wiring does for every conference session
-    service.console = console
-    invited = {ids[name]: name for name in TOWNSHIPS}
-    console.register(f"session-{session_id}", ConferenceInfo(session_id, TITLE, None, invited=invited))
+    uids = await _user_ids(database, ["leader", *TOWNSHIPS])
+    ids = {name: f"user-{uid}" for name, uid in uids.items()}
     errors: list[str] = []
+    chair = await _sign_in(chromium, origin, "leader", errors)
+    conference = await _schedule(chair, database, clock, [uids[name] for name in TOWNSHIPS])
+    session_id = conference["session"]
+    pages = [chair]
     try:
-        chair = await _join(chromium, origin, "leader", session_id, errors)
+        await _join(chair, origin, session_id)
         await chair.wait_for_selector('[data-part="console"]:visible', timeout=DEADLINE * 1000)
-        venues = [await _join(chromium, origin, name, session_id, errors) for name in TOWNSHIPS]
+        for name in TOWNSHIPS:
+            pages.append(await _join(await _sign_in(chromium, origin, name, errors), origin, session_id))
+        venues = pages[1:]
         v1, v2, v3 = venues
         for venue in venues:
             await venue.wait_for_selector('[data-part="venue-panel"]:visible', timeout=DEADLINE * 1000)
@@ -105,7 +120,7 @@ async def test_chair_and_three_venues(chromium, hub_origin, app, database, clock
             assert "就绪" in text and "已连接" in text and "摄像头开" in text and "麦克风开" in text, text
             # the network figures it reported (its first report may come before the connection is up)
             await until(lambda n=name: _row_has(chair, ids[n], " ms"), "the round trip on the board", DEADLINE)
-            assert "网络良好" in await chair.inner_text(f'[data-part="board"] li[data-venue="{ids[name]}"]')
+            await until(lambda n=name: _row_has(chair, ids[n], "网络良好"), "the network judged good", DEADLINE)
 
         # each venue sees who is in, and signs in with the people present; the board shows the number
         await until(lambda: _has(v1, '[data-part="people"]', "王建国"), "the chair in venue 1's list")
@@ -154,8 +169,14 @@ async def test_chair_and_three_venues(chromium, hub_origin, app, database, clock
         for venue in venues:
             await venue.wait_for_selector('[data-part="finished"]:visible', timeout=DEADLINE * 1000)
             assert "会议已结束" in await venue.inner_text('[data-part="finished"]')
+        # the attendance sheet keeps it: who signed in with how many, who answered the roll call
+        sheet = await chair.evaluate(f"async () => (await fetch('/api/v1/conferences/{conference['id']}/attendance')).json()")
+        rows = {row["participant"]: row for row in sheet["rows"]}
+        assert rows[ids["xini1"]]["people"] == 12 and rows[ids["xini1"]]["joined_at"]
+        assert rows[ids["balagong1"]]["roll_call_answered_at"] and rows[ids["balagong1"]]["left_at"]
     finally:
-        await console.close()
+        for page in pages:
+            await page.context.close()
     assert errors == [], errors
 
 

@@ -207,16 +207,17 @@ export class ConferenceCall extends Call {
     const loss = dLost + dReceived > 0 ? (100 * Math.max(0, dLost)) / (dLost + dReceived) : 0;
     const bitrate = previous.at ? Math.round(((bytes - previous.bytes) * 8) / (now - previous.at)) : null;
     this.stats = { bytes, at: now, lost, received };
-    const connected = peer.pc.connectionState === "connected";
+    const broken = ["failed", "disconnected", "closed"].includes(peer.pc.connectionState);
     const camera = this.local ? this.local.getVideoTracks()[0] : undefined;
     const mic = this.local ? this.local.getAudioTracks()[0] : undefined;
     /** @type {"good" | "fair" | "poor" | "unknown"} */
     let quality = "unknown";
-    if (connected && rtt !== null) {
+    if (broken) quality = "poor";
+    else if (rtt !== null) { // the selected pair has answered: the media path works
       if (rtt < 300 && loss < 2) quality = "good";
       else if (rtt < 800 && loss < 8) quality = "fair";
       else quality = "poor";
-    } else if (!connected && previous.at) quality = "poor";
+    }
     await this.signaling.request({
       type: CLIENT.VENUE_STATS,
       camera: Boolean(camera && camera.readyState === "live" && this.videoOn),
