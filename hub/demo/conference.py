@@ -18,7 +18,7 @@ from hub.auth.interface import User, staff_actor_named
 from hub.conferences.service import BUSY_ROOMS, ConferenceIn, Scheduled, schedule
 from hub.demo.org import TOWNSHIPS
 from hub.http.keys import POLICY
-from hub.rooms.interface import Room
+from hub.rooms.interface import Room, sessions
 
 TITLE = "全旗纪检监察业务培训会（演示）"
 CHAIR = "leader"
@@ -45,4 +45,7 @@ async def load_demo(s: AsyncSession, app: web.Application, now: dt.datetime) -> 
         venue_room_ids=tuple(rooms[f"{code}.interview"] for code, *_ in TOWNSHIPS),
         people=tuple(users[name] for name in township_people()),
     )
-    return await schedule(s, app[POLICY], actor, data, now, app.get(BUSY_ROOMS, []))
+    scheduled = await schedule(s, app[POLICY], actor, data, now, app.get(BUSY_ROOMS, []))
+    # open for joining now: the venues check their picture and sound before the chair arrives
+    await sessions.open_session(s, app[POLICY], actor, scheduled.session, now)
+    return scheduled

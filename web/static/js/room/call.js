@@ -222,7 +222,7 @@ export class Call {
     const end = this.root.querySelector('[data-part="end"]');
     if (end) end.toggleAttribute("hidden", !ENDS.has(m.you.role));
     if (!ADMITS.has(m.you.role)) part(this.root, "waiting").replaceChildren();
-    part(this.root, "waiting-section").hidden = !ADMITS.has(m.you.role) || this.config.mode === "kiosk";
+    if (!ADMITS.has(m.you.role)) part(this.root, "waiting-section").hidden = true;
     if (this.peer) this.peer.close();
     const publishes = m.lines.some((l) => l.direction === "sendonly");
     this.stoppedLines = new Set();
@@ -377,6 +377,7 @@ export class Call {
       count.toggleAttribute("hidden", shown === 0);
       if (shown > 0) this.setPeopleOpen(true); // someone waits for the host: show them
     }
+    part(this.root, "waiting-section").hidden = !ADMITS.has(this.role || "") || waiting.length === 0;
     if (!ADMITS.has(this.role || "")) return;
     waiting.forEach((p, index) => {
       const item = document.createElement("li");
