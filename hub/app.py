@@ -128,7 +128,7 @@ def create_app(
     from hub.cases import setup as cases_setup
     from hub.cli.report import monday_file
     from hub.conferences import setup as conferences_setup
-    from hub.conferences.service import BUSY_ROOMS
+    from hub.conferences.service import BUSY_ROOMS, BusyRooms
     from hub.documents import setup as documents_setup
     from hub.documents.interface import render_page_pdf
     from hub.org import setup as org_setup
@@ -165,7 +165,8 @@ def create_app(
     )
     recording_setup.setup(app)  # after signaling: it hooks into rooms as they start and end
     conferences_setup.setup(app)  # after signaling: the live console is signaling's conference hook
-    app[BUSY_ROOMS] = [interview_rooms_busy]  # a conference books no room an interview holds
+    busy: list[BusyRooms] = [interview_rooms_busy]
+    app[BUSY_ROOMS] = busy  # a conference books no room an interview holds
 
     app.router.add_routes(ops_views.routes)
     openapi.setup(app)  # the JSON API described at /api/v1/openapi.json, read from the routes declared above

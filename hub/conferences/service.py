@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select, text
@@ -40,7 +41,8 @@ class Busy:
     ends_at: dt.datetime
 
 
-BusyRooms = Callable[[AsyncSession, list[int], dt.datetime, dt.datetime], Awaitable[list[Busy]]]
+# each found booking has room_id, title, starts_at, ends_at (a `Busy`, or the schedule's own record of it)
+BusyRooms = Callable[[AsyncSession, list[int], dt.datetime, dt.datetime], Awaitable[list[Any]]]
 BUSY_ROOMS: web.AppKey[list[BusyRooms]] = web.AppKey("conference_busy_rooms", list)
 
 
@@ -129,7 +131,7 @@ async def schedule(
     rooms = await _validate(session, data, now)
     await _lock(session)
     room_ids = [data.main_room_id, *data.venue_room_ids]
-    busy: list[Busy] = []
+    busy: list[Any] = []
     for check in [sessions_busy, *(busy_checks or [])]:
         busy += await check(session, room_ids, data.starts_at, data.ends_at)
     if busy:

@@ -549,7 +549,7 @@ class PeerPackets:
         self._hooked: set[int] = set()
         self.closed = False
 
-    def add_source(self, source: PacketSource, info: LineInfo) -> None:
+    def add_source(self, source: PacketSource, info: LineInfo, key: str | None = None) -> None:
         source.codecs = dict(info.codecs)
         source.rtx_apt = {rtx: pt for pt, rtx in info.rtx.items()}
         source.level_id = info.extensions.get(AUDIO_LEVEL_URI) if source.kind == "audio" else None
@@ -560,7 +560,7 @@ class PeerPackets:
             if len(info.ssrcs) > 1:
                 source.rtx_ssrc = info.ssrcs[1]
                 self._by_ssrc[source.rtx_ssrc.to_bytes(4)] = source.on_rtx
-        self.sources[source.kind] = source
+        self.sources[key or source.kind] = source  # "video", "audio", or "video_small" (slots.SOURCE_KEYS)
 
     def add_leg(self, leg: PacketLeg) -> None:
         self.legs[leg.slot] = leg

@@ -25,6 +25,7 @@ from aiortc.rtcrtpparameters import RTCRtpCodecCapability
 from hub.media.ice import peer_configuration, restrict_host_addresses
 from hub.media.keyframes import KeyframeRequester
 from hub.media.packets import PacketLeg, PacketSource, PeerPackets, line_infos
+from hub.media.slots import SOURCE_KEYS
 from hub.media.tap import ReceiverTap
 from hub.media.tracks import ForwardedTrack, PublishedStream
 
@@ -125,8 +126,9 @@ class MediaPeer:
             name, kind = line["name"], line["kind"]
             transceiver = self.slots[name]
             if line["direction"] == "sendonly":
-                source = PacketSource(packets, kind, self.streams[kind], transceiver.receiver)
-                packets.add_source(source, infos[index])
+                key = SOURCE_KEYS[name]
+                source = PacketSource(packets, kind, self.streams[key], transceiver.receiver)
+                packets.add_source(source, infos[index], key)
             else:
                 packets.add_leg(PacketLeg(packets, name, kind, transceiver.sender, infos[index]))
         packets.start()
@@ -163,14 +165,15 @@ class MediaPeer:
         stream = PublishedStream(self.participant_id, kind, KeyframeRequester(pli))
         tap = ReceiverTap(receiver, stream.on_frame, stream.on_gap, on_audio_level=stream.note_audio_level)
         holder["tap"] = tap
-        self.streams[kind] = stream
-        self._taps[kind] = tap
+        key = SOURCE_KEYS[name]
+        self.streams[key] = stream
+        self._taps[key] = tap
 
     def _note_media_ssrcs(self, description: aiortc_sdp.SessionDescription) -> None:
         # A PLI names the publisher's media SSRC: the first a=ssrc of its m-line (the second is RTX).
-        for name in ("camera", "microphone"):
+        for name, key in SOURCE_KEYS.items():
             transceiver = self.slots.get(name)
-            tap = self._taps.get(transceiver.kind) if transceiver else None
+            tap = self._taps.get(key) if transceiver else None
             if transceiver is None or tap is None:
                 continue
             index = transceiver._get_mline_index()

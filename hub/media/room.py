@@ -16,7 +16,7 @@ from aiortc.contrib.media import MediaRelay
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from hub.media.peer import MediaPeer
-from hub.media.slots import Candidate, SlotLayout, assign, rank
+from hub.media.slots import SMALL, Candidate, SlotLayout, assign, rank, source_key
 from hub.media.tracks import CLOCK_RATE, PublishedStream
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class RoomListener(Protocol):
 
     def on_slots(self, participant_id: str, mapping: dict[str, str | None]) -> None: ...
 
-    def on_sending(self, participant_id: str, video: bool) -> None: ...
+    def on_sending(self, participant_id: str, video: bool, line: str = "camera") -> None: ...
 
 
 class _TapSink:
@@ -88,7 +88,8 @@ class MediaRoom:
         self.silenced: set[str] = set()
         self.listener: RoomListener | None = None
         self._order: dict[str, int] = {}
-        self._sending: dict[str, bool] = {}
+        self._sending: dict[str, bool] = {}  # publisher → told to send its camera
+        self._sending_small: dict[str, bool] = {}  # publisher → told to send its small camera (dual layouts)
         self._taps: list[_TapSink] = []
         self._ranking: tuple[list[str], list[str]] = ([], [])
         self._relay = MediaRelay() if engine.baseline_relay else None
@@ -128,6 +129,7 @@ class MediaRoom:
     async def disconnect(self, participant_id: str, *, reassign: bool = True) -> None:
         peer = self.peers.pop(participant_id, None)
         self._sending.pop(participant_id, None)
+        self._sending_small.pop(participant_id, None)
         if peer is None:
             return
         task = self._drains.pop(participant_id, None)
@@ -202,7 +204,9 @@ class MediaRoom:
 
     def _attach_taps(self) -> None:
         for peer in self.peers.values():
-            for stream in peer.streams.values():
+            for key, stream in peer.streams.items():
+                if key == SMALL:
+                    continue  # the recorder keeps the large picture
                 for sink in self._taps:
                     if sink not in stream.sinks:
                         stream.sinks.append(sink)
@@ -215,7 +219,8 @@ class MediaRoom:
         video_ranked = rank(candidates, self.presenter)
         audio_ranked = [a for a in rank(candidates, None) if a not in self.silenced]
         self._ranking = (video_ranked, audio_ranked)
-        watched: set[str] = set()
+        watched: set[str] = set()  # large pictures someone needs (main slots; any slot of a publisher without a small one)
+        small: set[str] = set()  # small pictures someone needs (thumbnails)
         for peer in self.peers.values():
             me = peer.participant_id
             main, pins, ranked = self.presenter, self.pinned, video_ranked
@@ -234,27 +239,35 @@ class MediaRoom:
                 self._apply(peer, mapping)
                 if self.listener is not None:
                     self.listener.on_slots(peer.participant_id, dict(mapping))
-            watched.update(v for k, v in mapping.items() if v is not None and not k.startswith("audio"))
+            for slot, publisher_id in mapping.items():
+                if publisher_id is not None and not slot.startswith("audio"):
+                    (small if source_key(slot) == SMALL else watched).add(publisher_id)
         self._attach_taps()
         if self._taps:
             watched.update(p.participant_id for p in publishers)
         for p in publishers:
-            needed = p.participant_id in watched
-            if self._sending.get(p.participant_id) != needed:
-                self._sending[p.participant_id] = needed
-                if self.listener is not None:
-                    self.listener.on_sending(p.participant_id, needed)
+            dual = SMALL in p.streams
+            wanted = {"camera": p.participant_id in watched or (not dual and p.participant_id in small)}
+            if dual:
+                wanted["camera_small"] = p.participant_id in small
+            for line, needed in wanted.items():
+                told = self._sending if line == "camera" else self._sending_small
+                if told.get(p.participant_id) != needed:
+                    told[p.participant_id] = needed
+                    if self.listener is not None:
+                        self.listener.on_sending(p.participant_id, needed, line)
 
     def _apply(self, peer: MediaPeer, mapping: dict[str, str | None]) -> None:
         for slot, publisher_id in mapping.items():
             kind = "audio" if slot.startswith("audio") else "video"
+            key = source_key(slot)
             publisher = self.peers.get(publisher_id) if publisher_id else None
             if peer.packets is not None:
-                source = publisher.packets.sources.get(kind) if publisher and publisher.packets else None
-                peer.packets.legs[slot].switch(source)
+                sources = publisher.packets.sources if publisher and publisher.packets else {}
+                peer.packets.legs[slot].switch(sources.get(key) or sources.get(kind))
             elif self._relay is None:
-                stream = publisher.streams.get(kind) if publisher else None
-                peer.forwarded[slot].switch(stream)
+                streams = publisher.streams if publisher else {}
+                peer.forwarded[slot].switch(streams.get(key) or streams.get(kind))
             else:
                 track = self._relayed(publisher, kind) if publisher else None
                 peer.receive_sender(slot).replaceTrack(track)

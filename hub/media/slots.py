@@ -16,6 +16,7 @@ class SlotLayout:
 
     thumbnails: int = 2
     audio: int = 3
+    dual: bool = False  # conferences: publishers send a small copy of the camera too (`camera_small`, for thumbnails)
 
     def video_names(self) -> list[str]:
         return ["main"] + [f"thumb{i}" for i in range(1, self.thumbnails + 1)]
@@ -27,13 +28,25 @@ class SlotLayout:
         """The m-lines a client offers, in order: its own camera and microphone, then the receive slots."""
         lines: list[dict[str, str]] = []
         if publish:
-            lines += [
-                {"name": "camera", "kind": "video", "direction": "sendonly"},
-                {"name": "microphone", "kind": "audio", "direction": "sendonly"},
-            ]
+            lines.append({"name": "camera", "kind": "video", "direction": "sendonly"})
+            if self.dual:
+                lines.append({"name": "camera_small", "kind": "video", "direction": "sendonly"})
+            lines.append({"name": "microphone", "kind": "audio", "direction": "sendonly"})
         lines += [{"name": n, "kind": "video", "direction": "recvonly"} for n in self.video_names()]
         lines += [{"name": n, "kind": "audio", "direction": "recvonly"} for n in self.audio_names()]
         return lines
+
+
+# what each send line is called among a publisher's streams and packet sources
+SOURCE_KEYS = {"camera": "video", "camera_small": "video_small", "microphone": "audio"}
+SMALL = "video_small"
+
+
+def source_key(slot: str) -> str:
+    """Which of a publisher's sources a receive slot carries: thumbnails the small camera, main the large one."""
+    if slot.startswith("audio"):
+        return "audio"
+    return SMALL if slot.startswith("thumb") else "video"
 
 
 @dataclass(frozen=True)

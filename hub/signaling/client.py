@@ -139,9 +139,11 @@ class HubClient:
         elif kind == "slots":
             self.slots = dict(message["slots"])
         elif kind in ("stop_sending", "start_sending"):
-            self.sending_video = kind == "start_sending"
+            line = str(message.get("line", "camera"))
+            if line == "camera":
+                self.sending_video = kind == "start_sending"
             if self.peer is not None:
-                self.peer.set_sending(self.sending_video)
+                self.peer.set_sending(kind == "start_sending", line)
 
     async def close(self) -> None:
         if self.peer is not None:

@@ -158,11 +158,11 @@ class ClientPeer:
                 if name in self.stats:
                     self._tasks.append(asyncio.ensure_future(self._consume(transceiver.receiver.track, self.stats[name])))
 
-    def set_sending(self, video: bool) -> None:
-        """The server's stop_sending/start_sending: replaceTrack, no renegotiation."""
-        for name, transceiver in self.transceivers.items():
-            if name == "camera":
-                transceiver.sender.replaceTrack(self.tracks[name] if video else None)
+    def set_sending(self, video: bool, line: str = "camera") -> None:
+        """The server's stop_sending/start_sending for one send line: replaceTrack, no renegotiation."""
+        transceiver = self.transceivers.get(line)
+        if transceiver is not None and line in self.tracks:
+            transceiver.sender.replaceTrack(self.tracks[line] if video else None)
 
     def _count_frames(self, transceiver: RTCRtpTransceiver, stats: SlotStats) -> ReceiverTap:
         def on_frame(codec: RTCRtpCodecParameters, frame: JitterFrame) -> None:

@@ -14,7 +14,7 @@ import ipaddress
 import json
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import structlog
@@ -113,8 +113,8 @@ class _MediaListener:
         presenter = state.presenter if state else None
         self.service.bus.publish(self.room, _dump(p.Slots(slots=mapping, presenter=presenter)), to=participant_id)
 
-    def on_sending(self, participant_id: str, video: bool) -> None:
-        message = p.StartSending() if video else p.StopSending()
+    def on_sending(self, participant_id: str, video: bool, line: str = "camera") -> None:
+        message = p.StartSending(line=line) if video else p.StopSending(line=line)
         self.service.bus.publish(self.room, _dump(message), to=participant_id)
 
 
@@ -287,7 +287,10 @@ class SignalingService:
         room = self.rooms.get(token.room)
         if room is None:
             room = self.rooms[token.room] = RoomState(token.room)
-            self.media.room(token.room).listener = _MediaListener(self, token.room)
+            media_room = self.media.room(token.room)
+            media_room.listener = _MediaListener(self, token.room)
+            if self.console is not None and self.console.is_conference(token.room):
+                media_room.layout = replace(media_room.layout, dual=True)  # venues send a small picture too
         member = room.members.get(token.participant)
         is_new = member is None
         if member is None and not RIGHTS[token.role].waits_in_lobby and not _runs_recording_role(token.role):

@@ -52,7 +52,31 @@ def ws_messages(secret: bytes, now: float) -> dict[str, list[WsExpectation]]:
         "end": [WsExpectation({"type": "end", "id": 1}, "error", early)],
         "acknowledge_recording": [WsExpectation({"type": "acknowledge_recording", "id": 1}, "error", early)],
         "ping": [WsExpectation({"type": "ping", "id": 1}, "pong")],
+        # conferences (会控): every console command and venue request wants a joined conference first
+        **{
+            kind: [WsExpectation({"type": kind, "id": 1, **fields}, "error", early)]
+            for kind, fields in CONFERENCE_EXAMPLES.items()
+        },
     }
+
+
+CONFERENCE_EXAMPLES: dict[str, dict[str, object]] = {
+    **{k: {"venue": "p2"} for k in ("call_venue", "hang_up", "mute", "unmute", "roll_call", "grant_floor", "decline_floor")},
+    **{k: {} for k in ("admit_all", "mute_all", "unmute_all", "stop_tour", "end_conference", "end_floor")},
+    **{k: {} for k in ("request_floor", "cancel_floor", "answer_roll_call")},
+    "set_layout": {"layout": "2x2", "venues": ["p2"]},
+    "broadcast": {"venue": "p2"},
+    "watch": {"venue": None},
+    "voice_switching": {"on": True},
+    "tour": {"mode": "broadcast", "seconds": 10},
+    "lock": {"locked": True},
+    "extend": {"minutes": 10},
+    "hand_over": {"participant": "p2"},
+    "allow_content": {"venue": "p2", "allowed": True},
+    "sign_in": {"people": 5},
+    "share_content": {"on": True},
+    "venue_stats": {"camera": True, "microphone": True, "quality": "good"},
+}
 
 
 def probes(world: World) -> list[Probe]:

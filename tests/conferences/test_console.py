@@ -104,6 +104,8 @@ async def test_a_ten_venue_conference_through_every_console_command(
         assert client.joined is not None, "an invited venue joins directly, without the lobby"
     stranger = await join("device-99", ParticipantRole.KIOSK)
     assert stranger.joined is None, "an uninvited venue waits in the lobby"
+    lines = [line["name"] for line in venues["v1"].joined["lines"]]  # type: ignore[index]
+    assert lines[:3] == ["camera", "camera_small", "microphone"], "each venue publishes a large and a small picture"
     everyone = [chair, *venues.values()]
     await asyncio.gather(*(c.start_media() for c in everyone))
     await eventually(lambda: all(r["connected"] for r in state(chair)["board"] if r["participant"] in ["chair", *VENUES]), 20)
@@ -179,6 +181,12 @@ async def test_a_ten_venue_conference_through_every_console_command(
     # layout and multi-picture broadcast; watch a venue (the chair's own view)
     await chair.request({"type": "set_layout", "layout": "2x2", "venues": ["v7", "v8", "v9", "v10"]})
     await eventually(lambda: [chair.slots.get(f"thumb{i}") for i in range(1, 5)] == ["v7", "v8", "v9", "v10"])
+    # the wall carries the small pictures: each venue on it is asked to send its small track, and frames arrive
+    await venues["v7"].wait_event("start_sending")
+    assert any(e.get("type") == "start_sending" and e.get("line") == "camera_small" for e in venues["v7"].events)
+    assert chair.peer is not None
+    marks_thumbs = [chair.peer.stats[f"thumb{i}"].frames for i in range(1, 5)]
+    await eventually(lambda: all(chair.peer.stats[f"thumb{i}"].frames > marks_thumbs[i - 1] + 5 for i in range(1, 5)))  # type: ignore[union-attr]
     await chair.request({"type": "broadcast", "venue": None, "layout": True})
     await eventually(
         lambda: all(
