@@ -122,6 +122,10 @@ async def test_chair_and_three_venues(chromium, hub_origin, app, database, clock
             await until(lambda n=name: _row_has(chair, ids[n], " ms"), "the round trip on the board", DEADLINE)
             await until(lambda n=name: _row_has(chair, ids[n], "网络良好"), "the network judged good", DEADLINE)
 
+        # dual stream: each venue sends its camera large and a small clone; the chair's wall gets the small ones
+        await until(lambda: _thumb_widths(chair), "small pictures decoded on the chair's wall", DEADLINE)
+        assert all(0 < width <= 320 for width in await _thumb_widths(chair)), await _thumb_widths(chair)
+
         # each venue sees who is in, and signs in with the people present; the board shows the number
         await until(lambda: _has(v1, '[data-part="people"]', "王建国"), "the chair in venue 1's list")
         await v1.fill('[data-part="people-present"]', "12")
@@ -182,6 +186,14 @@ async def test_chair_and_three_venues(chromium, hub_origin, app, database, clock
 
 async def _grown(page: Any, at_least: int) -> bool:
     return await _frames(page) >= at_least
+
+
+async def _thumb_widths(page: Any) -> list[int]:
+    widths: list[int] = await page.evaluate(
+        """() => [...document.querySelectorAll('[data-part="stage"] figure.thumb:not(.empty) video')]
+                   .map(v => v.videoWidth).filter(w => w > 0)"""
+    )
+    return widths
 
 
 async def _has(page: Any, selector: str, text: str) -> bool:

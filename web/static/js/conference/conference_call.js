@@ -33,6 +33,7 @@ export class ConferenceCall extends Call {
     this.small = null;
     /** @type {MediaStreamTrack | null} the shared screen or window */
     this.display = null;
+    this.hasContentLine = false;
     this.statsTimer = 0;
     this.stats = { bytes: 0, at: 0, lost: 0, received: 0 };
     this.console = new ChairConsole(this, part(root, "console"));
@@ -52,6 +53,7 @@ export class ConferenceCall extends Call {
     /** @type {Record<string, MediaStreamTrack | null>} */
     const sources = {};
     const names = new Set(lines.filter((l) => l.direction === "sendonly").map((l) => l.name));
+    this.hasContentLine = names.has("content"); // the hub lists it once its forwarding carries content
     if (names.has("camera_small")) {
       if (this.small) this.small.stop();
       const camera = this.local ? this.local.getVideoTracks()[0] : undefined;
@@ -81,7 +83,8 @@ export class ConferenceCall extends Call {
     if (chair) this.console.render(m);
     else this.venue.render(m);
     const share = part(this.root, "share");
-    share.hidden = !(chair || m.content_allowed.includes(this.me || "") || m.content === this.me);
+    const mayShare = chair || m.content_allowed.includes(this.me || "") || m.content === this.me;
+    share.hidden = !(this.hasContentLine && mayShare);
     share.setAttribute("aria-pressed", String(m.content === this.me));
     const label = share.querySelector(".label");
     if (label) label.textContent = m.content === this.me ? t("Stop sharing") : t("Share screen");
