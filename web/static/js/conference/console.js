@@ -74,6 +74,7 @@ export class ChairConsole {
   /** @param {ConferenceState} state */
   render(state) {
     this.state = state;
+    part(this.root, "attendance-link", HTMLAnchorElement).href = `/conferences/${state.conference}/attendance`;
     this.renderState(state);
     this.renderBoard(state);
     this.renderRequests();
