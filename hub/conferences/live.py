@@ -521,6 +521,7 @@ class ConferenceConsole:
         """Point the media at what the state says: the broadcast, the chair's own view, silenced audio."""
         room = live.room
         self.controls.set_silenced(room, set(live.muted))
+        self.controls.set_content(room, live.content)
         pinned = live.layout_venues if live.broadcast_layout else []
         main = live.broadcast_venue if live.broadcast_venue is not None else live.chair
         self.controls.set_broadcast(room, main, pinned)

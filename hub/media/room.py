@@ -16,7 +16,7 @@ from aiortc.contrib.media import MediaRelay
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
 from hub.media.peer import MediaPeer
-from hub.media.slots import SMALL, Candidate, SlotLayout, assign, rank, source_key
+from hub.media.slots import CONTENT, CONTENT_VIEW, SMALL, Candidate, SlotLayout, assign, rank, source_key
 from hub.media.tracks import CLOCK_RATE, PublishedStream
 
 if TYPE_CHECKING:
@@ -86,10 +86,12 @@ class MediaRoom:
         self.pinned: list[str] = []
         self.watch: dict[str, tuple[str | None, list[str]]] = {}
         self.silenced: set[str] = set()
+        self.content: str | None = None  # who shares content (its `content` line goes to everyone's content_view)
         self.listener: RoomListener | None = None
         self._order: dict[str, int] = {}
         self._sending: dict[str, bool] = {}  # publisher → told to send its camera
         self._sending_small: dict[str, bool] = {}  # publisher → told to send its small camera (dual layouts)
+        self._sending_content: dict[str, bool] = {}  # publisher → told to send its content line
         self._taps: list[_TapSink] = []
         self._ranking: tuple[list[str], list[str]] = ([], [])
         self._relay = MediaRelay() if engine.baseline_relay else None
@@ -130,6 +132,7 @@ class MediaRoom:
         peer = self.peers.pop(participant_id, None)
         self._sending.pop(participant_id, None)
         self._sending_small.pop(participant_id, None)
+        self._sending_content.pop(participant_id, None)
         if peer is None:
             return
         task = self._drains.pop(participant_id, None)
@@ -154,7 +157,10 @@ class MediaRoom:
         if peer is not None and peer.mapping:
             return dict(peer.mapping)
         video_ranked, audio_ranked = self._ranking
-        return assign(self.layout, participant_id, video_ranked, audio_ranked, None, self.presenter)
+        mapping = assign(self.layout, participant_id, video_ranked, audio_ranked, None, self.presenter)
+        if self.layout.dual:
+            mapping[CONTENT_VIEW] = self.content if self.content != participant_id else None
+        return mapping
 
     def set_presenter(self, participant_id: str | None) -> None:
         self.presenter = participant_id
@@ -168,6 +174,12 @@ class MediaRoom:
         else:
             self.watch[viewer] = (participant, list(pinned or []))
         self.reassign()
+
+    def set_content(self, participant: str | None) -> None:
+        """Who shares content now (None: nobody): everyone else's content_view carries it."""
+        if participant != self.content:
+            self.content = participant
+            self.reassign()
 
     def set_silenced(self, silenced: set[str]) -> None:
         """Publishers whose audio nobody receives (muted by a conference's chair)."""
@@ -205,8 +217,8 @@ class MediaRoom:
     def _attach_taps(self) -> None:
         for peer in self.peers.values():
             for key, stream in peer.streams.items():
-                if key == SMALL:
-                    continue  # the recorder keeps the large picture
+                if key in (SMALL, CONTENT):
+                    continue  # the recorder keeps the camera's large picture
                 for sink in self._taps:
                     if sink not in stream.sinks:
                         stream.sinks.append(sink)
@@ -221,6 +233,7 @@ class MediaRoom:
         self._ranking = (video_ranked, audio_ranked)
         watched: set[str] = set()  # large pictures someone needs (main slots; any slot of a publisher without a small one)
         small: set[str] = set()  # small pictures someone needs (thumbnails)
+        shown: set[str] = set()  # content someone receives
         for peer in self.peers.values():
             me = peer.participant_id
             main, pins, ranked = self.presenter, self.pinned, video_ranked
@@ -234,14 +247,18 @@ class MediaRoom:
                 ranked, main = _pin(ranked, main, pins, me)
                 current = {k: v for k, v in current.items() if not k.startswith("thumb")}
             mapping = assign(self.layout, me, ranked, audio_ranked, current, main)
+            if self.layout.dual:
+                mapping[CONTENT_VIEW] = self.content if self.content != me and self.content in self.peers else None
             if mapping != peer.mapping:
                 peer.mapping = mapping
                 self._apply(peer, mapping)
                 if self.listener is not None:
                     self.listener.on_slots(peer.participant_id, dict(mapping))
             for slot, publisher_id in mapping.items():
-                if publisher_id is not None and not slot.startswith("audio"):
+                if publisher_id is not None and not slot.startswith("audio") and slot != CONTENT_VIEW:
                     (small if source_key(slot) == SMALL else watched).add(publisher_id)
+            if mapping.get(CONTENT_VIEW) is not None:
+                shown.add(str(mapping[CONTENT_VIEW]))
         self._attach_taps()
         if self._taps:
             watched.update(p.participant_id for p in publishers)
@@ -250,8 +267,10 @@ class MediaRoom:
             wanted = {"camera": p.participant_id in watched or (not dual and p.participant_id in small)}
             if dual:
                 wanted["camera_small"] = p.participant_id in small
+            if CONTENT in p.streams:
+                wanted["content"] = p.participant_id in shown
             for line, needed in wanted.items():
-                told = self._sending if line == "camera" else self._sending_small
+                told = {"camera": self._sending, "camera_small": self._sending_small}.get(line, self._sending_content)
                 if told.get(p.participant_id) != needed:
                     told[p.participant_id] = needed
                     if self.listener is not None:

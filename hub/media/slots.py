@@ -32,20 +32,28 @@ class SlotLayout:
             if self.dual:
                 lines.append({"name": "camera_small", "kind": "video", "direction": "sendonly"})
             lines.append({"name": "microphone", "kind": "audio", "direction": "sendonly"})
+            if self.dual:
+                lines.append({"name": "content", "kind": "video", "direction": "sendonly"})
         lines += [{"name": n, "kind": "video", "direction": "recvonly"} for n in self.video_names()]
+        if self.dual:
+            lines.append({"name": CONTENT_VIEW, "kind": "video", "direction": "recvonly"})
         lines += [{"name": n, "kind": "audio", "direction": "recvonly"} for n in self.audio_names()]
         return lines
 
 
 # what each send line is called among a publisher's streams and packet sources
-SOURCE_KEYS = {"camera": "video", "camera_small": "video_small", "microphone": "audio"}
+SOURCE_KEYS = {"camera": "video", "camera_small": "video_small", "microphone": "audio", "content": "content"}
 SMALL = "video_small"
+CONTENT = "content"
+CONTENT_VIEW = "content_view"  # the receive slot of the content being shared (conferences)
 
 
 def source_key(slot: str) -> str:
     """Which of a publisher's sources a receive slot carries: thumbnails the small camera, main the large one."""
     if slot.startswith("audio"):
         return "audio"
+    if slot == CONTENT_VIEW:
+        return CONTENT
     return SMALL if slot.startswith("thumb") else "video"
 
 

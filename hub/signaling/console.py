@@ -66,6 +66,8 @@ class ConferenceControls(Protocol):
 
     def set_silenced(self, room_id: str, silenced: set[str]) -> None: ...
 
+    def set_content(self, room_id: str, participant: str | None) -> None: ...
+
     def speaking(self, room_id: str, within: float = 1.5) -> list[str]: ...
 
     def media_connected(self, room_id: str, participant: str) -> bool: ...
@@ -157,6 +159,11 @@ class RoomControls:
         media = self.service.media.rooms.get(room_id)
         if media is not None:
             media.set_silenced(silenced)
+
+    def set_content(self, room_id: str, participant: str | None) -> None:
+        media = self.service.media.rooms.get(room_id)
+        if media is not None:
+            media.set_content(participant)
 
     def speaking(self, room_id: str, within: float = 1.5) -> list[str]:
         media = self.service.media.rooms.get(room_id)

@@ -105,7 +105,8 @@ async def test_a_ten_venue_conference_through_every_console_command(
     stranger = await join("device-99", ParticipantRole.KIOSK)
     assert stranger.joined is None, "an uninvited venue waits in the lobby"
     lines = [line["name"] for line in venues["v1"].joined["lines"]]  # type: ignore[index]
-    assert lines[:3] == ["camera", "camera_small", "microphone"], "each venue publishes a large and a small picture"
+    assert lines[:4] == ["camera", "camera_small", "microphone", "content"], "a large and a small picture, and content"
+    assert "content_view" in lines
     everyone = [chair, *venues.values()]
     await asyncio.gather(*(c.start_media() for c in everyone))
     await eventually(lambda: all(r["connected"] for r in state(chair)["board"] if r["participant"] in ["chair", *VENUES]), 20)
@@ -224,6 +225,12 @@ async def test_a_ten_venue_conference_through_every_console_command(
     await chair.request({"type": "allow_content", "venue": "v5", "allowed": True})
     await venues["v5"].request({"type": "share_content", "on": True})
     await eventually(lambda: state(venues["v1"])["content"] == "v5")
+    # the content goes beside the camera: everyone's content_view carries v5's content line
+    await eventually(lambda: all(c.slots.get("content_view") == "v5" for v, c in venues.items() if v != "v5"))
+    await eventually(lambda: any(e.get("type") == "start_sending" and e.get("line") == "content" for e in venues["v5"].events))
+    assert venues["v1"].peer is not None
+    shared = venues["v1"].peer.stats["content_view"].frames
+    await eventually(lambda: venues["v1"].peer.stats["content_view"].frames > shared + 5)  # type: ignore[union-attr]
     await chair.request({"type": "allow_content", "venue": "v5", "allowed": False})
     await eventually(lambda: state(venues["v1"])["content"] is None)
 
