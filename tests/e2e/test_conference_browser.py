@@ -168,6 +168,15 @@ async def test_chair_and_three_venues(chromium, hub_origin, app, database, clock
         await until(lambda: _main_is(v1, ids["jirigalangtu1"]), "venue 3 on venue 1's main picture", DEADLINE)
         await chair.wait_for_selector(request, state="detached", timeout=DEADLINE * 1000)
 
+        # content sharing: the chair shares its screen beside its camera; the venues see it large
+        await chair.click('[data-part="share"]')
+        for venue in (v1, v3):
+            await venue.wait_for_selector('[data-part="stage"] figure.content:not(.empty)', timeout=DEADLINE * 1000)
+            await until(lambda p=venue: _content_width(p), "the shared screen decoded", DEADLINE)
+        assert await chair.get_attribute('[data-part="share"]', "aria-pressed") == "true"
+        await chair.click('[data-part="share"]')
+        await v1.wait_for_selector('[data-part="stage"] figure.content.empty', state="attached", timeout=DEADLINE * 1000)
+
         # the chair ends it: every venue is told
         await chair.click('[data-part="end-conference"]')
         for venue in venues:
@@ -186,6 +195,14 @@ async def test_chair_and_three_venues(chromium, hub_origin, app, database, clock
 
 async def _grown(page: Any, at_least: int) -> bool:
     return await _frames(page) >= at_least
+
+
+async def _content_width(page: Any) -> int:
+    width: int = await page.evaluate(
+        """() => { const v = document.querySelector('[data-part="stage"] figure.content video');
+                   return v ? v.videoWidth : 0; }"""
+    )
+    return width
 
 
 async def _thumb_widths(page: Any) -> list[int]:
