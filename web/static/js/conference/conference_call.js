@@ -16,8 +16,6 @@ import { VenuePanel } from "./venue.js";
 /** @typedef {import("../protocol.js").ClientRequest} ClientRequest */
 
 const STATS_MS = 5000;
-// the small picture of the dual stream (the chair's wall, thumbnails): about 320×180 at 15 frames a second
-export const SMALL = { width: 320, height: 180, frameRate: 15 };
 
 export class ConferenceCall extends Call {
   /**
@@ -29,8 +27,6 @@ export class ConferenceCall extends Call {
     super(config, root, onFinished);
     /** @type {ConferenceState | null} */
     this.state = null;
-    /** @type {MediaStreamTrack | null} the small clone of the camera */
-    this.small = null;
     /** @type {MediaStreamTrack | null} the shared screen or window */
     this.display = null;
     this.hasContentLine = false;
@@ -50,18 +46,9 @@ export class ConferenceCall extends Call {
 
   /** @override @param {Line[]} lines @returns {Record<string, MediaStreamTrack | null>} */
   lineSources(lines) {
-    /** @type {Record<string, MediaStreamTrack | null>} */
-    const sources = {};
-    const names = new Set(lines.filter((l) => l.direction === "sendonly").map((l) => l.name));
-    this.hasContentLine = names.has("content"); // the hub lists it once its forwarding carries content
-    if (names.has("camera_small")) {
-      if (this.small) this.small.stop();
-      const camera = this.local ? this.local.getVideoTracks()[0] : undefined;
-      this.small = camera ? camera.clone() : null;
-      if (this.small) this.small.applyConstraints(SMALL).catch(() => {}); // a camera that cannot go smaller sends as it is
-      sources.camera_small = this.small;
-    }
-    if (names.has("content")) sources.content = this.display;
+    const sources = super.lineSources(lines);
+    this.hasContentLine = "content" in sources; // the hub lists it once its forwarding carries content
+    if (this.hasContentLine) sources.content = this.display;
     return sources;
   }
 
@@ -243,8 +230,6 @@ export class ConferenceCall extends Call {
     window.clearInterval(this.statsTimer);
     this.console.stop();
     this.venue.stop();
-    if (this.small) this.small.stop();
-    this.small = null;
     this.stopDisplay();
     super.finish(reason);
   }

@@ -26,6 +26,8 @@ const ADMITS = new Set(["host", "interviewer"]);
 const ENDS = new Set(["host"]);
 const QUALITY_MS = 2000;
 const SPEAKER_MS = 400;
+// the small picture of a conference's dual stream (the chair's wall, thumbnails)
+export const SMALL = { width: 320, height: 180, frameRate: 15 };
 // below this width the people list starts closed (a phone): the pictures get the screen
 const NARROW = "(max-width: 56rem)";
 const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000]; // then every LAST_RECONNECT_DELAY_MS
@@ -60,6 +62,8 @@ export class Call {
     this.audioOn = true;
     this.videoOn = true;
     this.sending = true;
+    /** @type {MediaStreamTrack | null} the small clone of the camera (conferences) */
+    this.small = null;
     /** @type {Set<string>} send lines the hub told to stop (stop_sending) */
     this.stoppedLines = new Set();
     this.finished = false;
@@ -199,11 +203,26 @@ export class Call {
   }
 
   /**
-   * The tracks of send lines that are not simply our first camera or microphone (none in an ordinary call).
-   * @param {Line[]} _lines @returns {Record<string, MediaStreamTrack | null>}
+   * The tracks of the send lines other than our camera and microphone: in a conference the small picture of the dual
+   * stream (`camera_small`: a clone of the camera at about 320×180, 15 fps) and the shared content (nothing until we
+   * share). Any send line nobody names here sends nothing.
+   * @param {Line[]} lines @returns {Record<string, MediaStreamTrack | null>}
    */
-  lineSources(_lines) {
-    return {};
+  lineSources(lines) {
+    /** @type {Record<string, MediaStreamTrack | null>} */
+    const sources = {};
+    for (const line of lines) {
+      if (line.direction !== "sendonly" || line.name === "camera" || line.name === "microphone") continue;
+      sources[line.name] = null;
+    }
+    if ("camera_small" in sources) {
+      if (this.small) this.small.stop();
+      const camera = this.local ? this.local.getVideoTracks()[0] : undefined;
+      this.small = camera ? camera.clone() : null;
+      if (this.small) this.small.applyConstraints(SMALL).catch(() => {}); // a camera that cannot go smaller sends as it is
+      sources.camera_small = this.small;
+    }
+    return sources;
   }
 
   /** @param {Joined} m */
@@ -570,6 +589,8 @@ export class Call {
     if (this.peer) this.peer.close();
     this.peer = null;
     if (this.local) this.local.getTracks().forEach((track) => track.stop());
+    if (this.small) this.small.stop();
+    this.small = null;
     this.local = null;
     this.root.querySelectorAll("video, audio").forEach((node) => { /** @type {HTMLMediaElement} */ (node).srcObject = null; });
     part(this.root, "stage").replaceChildren();

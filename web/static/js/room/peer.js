@@ -31,6 +31,7 @@ export class RoomPeer {
       let transceiver;
       if (line.direction === "sendonly") {
         const own = local ? (line.kind === "video" ? local.getVideoTracks()[0] : local.getAudioTracks()[0]) : undefined;
+        // the camera and microphone lines carry ours; any other send line only what `sources` gives it
         const track = line.name in sources ? sources[line.name] ?? null : own || null;
         if (line.name === "camera" && track) this.cameraTrack = track;
         this.sendTracks.set(line.name, track);
