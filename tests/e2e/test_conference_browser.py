@@ -8,15 +8,18 @@ chair ends the conference. Every page hides its camera check once joined. Media 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Any
 
 import pytest
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
 from hub.auth.interface import User
 from hub.rooms.models import Room
 from tests.e2e.conftest import until, watch_errors
+from tests.rooms.factories import enrolled_device
 
 pytestmark = pytest.mark.browser
 
@@ -53,12 +56,13 @@ SCHEDULE = """async ([body]) => {
 }"""
 
 
-async def _schedule(chair: Any, database: Any, clock: Any, people: list[int]) -> dict[str, Any]:
+async def _schedule(chair: Any, database: Any, clock: Any, people: list[int], rooms: list[int] | None = None) -> dict[str, Any]:
     """The leader schedules it from the county hall, starting in five minutes, the township staff invited."""
     async with database.transaction() as s:
         hall = await s.scalar(select(Room.id).where(Room.code == "county.hall"))
         codes = [f"{name[:-1]}.interview" for name in TOWNSHIPS]
-        rooms = list(await s.scalars(select(Room.id).where(Room.code.in_(codes))))
+        if rooms is None:
+            rooms = list(await s.scalars(select(Room.id).where(Room.code.in_(codes))))
     start = clock.now() + dt.timedelta(minutes=5)
     body = {
         "title": TITLE,
@@ -219,3 +223,44 @@ async def _has(page: Any, selector: str, text: str) -> bool:
 
 async def _row_has(page: Any, venue: str, text: str) -> bool:
     return text in await page.inner_text(f'[data-part="board"] li[data-venue="{venue}"]')
+
+
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+async def test_a_township_terminal_takes_part_as_a_venue(chromium, hub_origin, database, clock):  # type: ignore[no-untyped-def]
+    """The township room's enrolled terminal (the kiosk browser) joins the conference its room is invited to: it gets
+    the venue's panel with large touch targets, and its request to speak reaches the chair."""
+    origin = hub_origin
+    device = await enrolled_device(database, "xini.kiosk", clock.now())
+    errors: list[str] = []
+    chair = await _sign_in(chromium, origin, "leader", errors)
+    async with database.transaction() as s:
+        kiosk_room = await s.scalar(select(Room.id).where(Room.code == "xini.kiosk"))
+    conference = await _schedule(chair, database, clock, [], rooms=[kiosk_room])
+    context = await chromium.new_context(viewport={"width": 1280, "height": 800}, has_touch=True)
+    await context.add_cookies([{"name": "hub_device", "value": device.credential, "url": origin}])
+    kiosk = await context.new_page()
+    watch_errors(kiosk, errors)
+    try:
+        await _join(chair, origin, conference["session"])  # the chair opens it
+        await kiosk.goto(f"{origin}/kiosk")
+        start = f'button[data-session="{conference["session"]}"]'
+        await kiosk.wait_for_selector(start, timeout=DEADLINE * 1000)
+        await kiosk.tap(start)
+        await kiosk.wait_for_selector(READY, timeout=DEADLINE * 1000)
+        await kiosk.tap('[data-part="join"]')
+        notice = kiosk.locator('dialog.recording-notice button[data-decision="acknowledged"]')
+        with contextlib.suppress(PlaywrightTimeout):  # a recorded conference may ask first
+            await notice.click(timeout=5000)
+        await kiosk.wait_for_selector('[data-part="venue-panel"]:visible', timeout=DEADLINE * 1000)
+        assert not await kiosk.is_visible('[data-part="prejoin"]')
+        box = await kiosk.locator('[data-part="request-floor"]').bounding_box()
+        assert box is not None and box["height"] >= 44
+        await kiosk.tap('[data-part="request-floor"]')
+        await chair.wait_for_selector(
+            f'[data-part="requests"] li[data-venue="device-{device.device.id}"]', timeout=DEADLINE * 1000
+        )
+        assert "锡尼镇" in await chair.inner_text('[data-part="requests"]')
+    finally:
+        await context.close()
+        await chair.context.close()
+    assert errors == [], errors

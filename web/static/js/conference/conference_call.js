@@ -31,6 +31,7 @@ export class ConferenceCall extends Call {
     this.display = null;
     this.hasContentLine = false;
     this.statsTimer = 0;
+    this.statsStarted = false;
     this.stats = { bytes: 0, at: 0, lost: 0, received: 0 };
     this.console = new ChairConsole(this, part(root, "console"));
     this.venue = new VenuePanel(this, part(root, "venue-panel"));
@@ -54,13 +55,19 @@ export class ConferenceCall extends Call {
 
   /** @override @param {import("../protocol.js").Joined} m */
   async joined(m) {
+    this.statsStarted = false; // (again on a rejoin) the first `conference` event starts them
     await super.joined(m);
-    this.startStats();
   }
 
   /** Everyone's view of the conference: the console for the chair, the panel for a venue. @param {ConferenceState} m */
   conference(m) {
     this.state = m;
+    if (!this.statsStarted) { // a conference room: the board wants our figures (an ordinary room sends none)
+      this.statsStarted = true;
+      this.startStats();
+    }
+    const callPart = part(this.root, "call");
+    if (this.config.mode === "kiosk" && callPart.dataset.people === "closed") callPart.dataset.people = "open"; // the venue's panel
     const chair = m.chair !== null && m.chair === this.me;
     const call = part(this.root, "call");
     call.classList.toggle("chair", chair);
