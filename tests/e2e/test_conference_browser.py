@@ -181,6 +181,14 @@ async def test_chair_and_three_venues(chromium, hub_origin, app, database, clock
         await chair.click('[data-part="share"]')
         await v1.wait_for_selector('[data-part="stage"] figure.content.empty', state="attached", timeout=DEADLINE * 1000)
 
+        # the console on a phone: pictures above, the console below, nothing wider than the screen
+        await chair.set_viewport_size({"width": 390, "height": 844})
+        stage = await chair.locator(".stage-wrap").bounding_box()
+        assert stage is not None and stage["width"] >= 350, stage
+        assert await chair.is_visible('[data-part="console"]')
+        assert await chair.evaluate("() => document.documentElement.scrollWidth") <= 390
+        await chair.set_viewport_size({"width": 1280, "height": 800})
+
         # the chair ends it: every venue is told
         await chair.click('[data-part="end-conference"]')
         for venue in venues:
