@@ -55,7 +55,7 @@ TICKS = os.sysconf("SC_CLK_TCK")
 # ---- the server process ------------------------------------------------------------------------
 
 
-async def serve(port: int, venues: int) -> None:
+async def serve(port: int, venues: int, thumbnails: int = 2) -> None:
     from aiohttp import web
 
     from hub.conferences.interface import ConferenceConsole, ConferenceInfo
@@ -69,7 +69,7 @@ async def serve(port: int, venues: int) -> None:
         allowed_origin=ORIGIN,
         ice_addresses=["127.0.0.1"],
         ice_servers=[],
-        layout=SlotLayout(thumbnails=2, audio=3),
+        layout=SlotLayout(thumbnails=thumbnails, audio=3),
     )
     console = ConferenceConsole(service.controls)
     service.console = console
@@ -104,8 +104,9 @@ def cpu_seconds(pid: int | str = "self") -> float:
 
 
 class Server:
-    def __init__(self, port: int, venues: int) -> None:
+    def __init__(self, port: int, venues: int, thumbnails: int = 2) -> None:
         args = [sys.executable, __file__, "--serve", "--port", str(port), "--venues", str(venues)]
+        args += ["--thumbnails", str(thumbnails)]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
         assert self.proc.stdout is not None
         line = self.proc.stdout.readline()
@@ -206,6 +207,8 @@ class Run:
                     waiting.discard(who)
             await asyncio.sleep(0.005)
         self.missed += len(waiting)
+        if os.environ.get("BENCH_DEBUG"):
+            print("switch", new, sorted(waiting), [round(x, 3) for x in self.switches[-5:]], flush=True)
 
     def shares(self, end: dict[str, int], got: dict[str, int]) -> dict[str, float]:
         """Per venue: main frames received / frames its broadcast sources sent while on air."""
@@ -227,7 +230,7 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
     clip = await asyncio.to_thread(
         encode_clip, 320, 240, 15, args.clip_seconds, bitrate=250_000, keyframe_seconds=args.clip_seconds + 1
     )
-    server = Server(args.port, args.venues)
+    server = Server(args.port, args.venues, args.thumbnails)
     run = Run(server.url, clip, args.venues)
     try:
         await run.join("chair", ParticipantRole.HOST)
@@ -263,6 +266,8 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
         bytes_in1 = sum([await bytes_sent(c) for c in run.clients.values()])
         bytes_out1 = await asyncio.to_thread(server.octets_out)
         shares = run.shares(end, {who: counts1[who] - counts0[who] for who in run.names})
+        if os.environ.get("BENCH_DEBUG"):
+            print("shares", shares, [(m[0], m[1].get("chair"), m[1].get("v1")) for m in run.marks], flush=True)
         p95 = percentile(run.switches, 0.95)
         return {
             "venues": args.venues,
@@ -291,11 +296,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="roll-call phase length")
     parser.add_argument("--every", type=float, default=10.0, help="seconds between roll calls")
     parser.add_argument("--tour-seconds", type=int, default=5, help="seconds per tour step (4 steps)")
+    parser.add_argument("--thumbnails", type=int, default=2, help="small pictures each participant receives")
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--clip-seconds", type=float, default=12.0, help="clip length: its loop sends a keyframe this often")
     args = parser.parse_args()
     if args.serve:
-        asyncio.run(serve(args.port, args.venues))
+        asyncio.run(serve(args.port, args.venues, args.thumbnails))
         return
     figures = asyncio.run(bench(args))
     for key, value in figures.items():

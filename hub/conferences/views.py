@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from hub.conferences import service
 from hub.conferences.keys import CONSOLE_REGISTRY
-from hub.conferences.models import Attendance, Conference
+from hub.conferences.models import Attendance, Conference, ConsoleEvent
 from hub.http.context import policy_of
 from hub.http.views import Call, Permission, Routes
 
@@ -124,4 +124,15 @@ async def attendance_api(call: Call[None]) -> web.Response:
                 "people": sum(r.people or 0 for r in present),
             },
         }
+    )
+
+
+@routes.get("/api/v1/conferences/{id}/events", permission=ATTENDANCE, summary="A conference's console events, in order.")
+async def events_api(call: Call[None]) -> web.Response:
+    """What the console did and when (who was broadcast when): playback of the recording reads it."""
+    found = await call.db.scalars(
+        select(ConsoleEvent).where(ConsoleEvent.conference_id == call.target.id).order_by(ConsoleEvent.at, ConsoleEvent.id)
+    )
+    return web.json_response(
+        {"events": [{"at": _iso(e.at), "kind": e.kind, "actor": e.actor, "data": e.data} for e in found.all()]}
     )

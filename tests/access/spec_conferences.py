@@ -23,5 +23,6 @@ def probes(world: World) -> list[Probe]:
         Probe("POST", "/api/v1/conferences", "/api/v1/conferences", expect("/api/", staff=422, **refused), body=BAD, note="unknown room"),
         Probe("GET", "/api/v1/conferences", "/api/v1/conferences", expect("/api/", staff=200)),
         Probe("GET", "/api/v1/conferences/{id}", f"/api/v1/conferences/{GUESSED_ID}", expect("/api/", staff=404), note="guessed id"),
+        Probe("GET", "/api/v1/conferences/{id}/events", f"/api/v1/conferences/{GUESSED_ID}/events", expect("/api/", staff=404), note="guessed id"),
         Probe("GET", "/api/v1/conferences/{id}/attendance", f"/api/v1/conferences/{GUESSED_ID}/attendance", expect("/api/", staff=404), note="guessed id"),
     ]  # fmt: skip

@@ -10,8 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from hub.clock import LOCAL_TZ
+from hub.conferences.models import ConsoleEvent
 from hub.signaling.client import HubClient
 from hub.signaling.keys import ALLOWED_ORIGIN
 from tests.rooms.factories import enrolled_device, room_id
@@ -128,3 +130,17 @@ async def test_an_invited_room_joins_directly_signs_in_answers_and_the_sheet_kee
     row = next(r for r in rows if r["participant"] == seat["participant"])
     assert row["people"] == 9 and row["invited"] and row["joined_at"] is not None and row["signed_in_at"] is not None
     assert (await sheet())["totals"]["people"] == 9
+    # the console's events are kept with their time, for playback (who was broadcast when)
+    async with database.transaction(write=False) as s:
+        kept = (
+            await s.execute(
+                select(ConsoleEvent.kind, ConsoleEvent.actor, ConsoleEvent.data)
+                .where(ConsoleEvent.conference_id == conference["id"])
+                .order_by(ConsoleEvent.id)
+            )
+        ).all()
+    kinds = [k for k, _, _ in kept]
+    assert kinds[:3] == ["joined", "sign_in", "request_floor"], kinds
+    assert kept[1][1] == seat["participant"] and kept[1][2]["people"] == 9 and "broadcast" in kept[1][2]
+    listed = await (await browser.get(f"/api/v1/conferences/{conference['id']}/events")).json()
+    assert [e["kind"] for e in listed["events"]][:3] == kinds[:3]
