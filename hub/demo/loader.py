@@ -7,8 +7,9 @@ from aiohttp import web
 
 from hub.auth.interface import hash_password
 from hub.cases.interface import CASES
+from hub.clock import LOCAL_TZ
 from hub.db import Database
-from hub.demo import cases, documents, org, reports, rooms, schedule
+from hub.demo import cases, conference, documents, org, reports, rooms, schedule
 from hub.http.keys import CLOCK, DB
 
 
@@ -33,7 +34,10 @@ async def load_history(app: web.Application, *, cases_count: int, seed: int, wit
     if with_schedule:
         async with db.transaction() as s:
             loaded = await schedule.load_demo(s, app, now)
+            training = await conference.load_demo(s, app, now)
         said.append(f"demo schedule loaded; kiosk receipt codes of the demo bookings: {loaded.get('booking_codes')}")
+        starts = training.conference.starts_at.astimezone(LOCAL_TZ).strftime("%H:%M")
+        said.append(f"demo conference: {training.conference.title} at {starts}, open for joining now (leader chairs)")
         said.append(f"demo documents: {(await documents.load_demo(app))['documents']}")
     if cases_count > 0 and with_schedule:
         said.append(f"demo weekly reports: {await reports.load_demo(app, now)}")

@@ -3,8 +3,8 @@
 - 第一联查联审组 吴伟 (group1.1) hosts a planned remote interview tomorrow 10:00 between county interview
   room 1 and the Xini interview room; 吴娜 (group1.2) is the clerk; the interviewee sits in Xini.
 - 信访室 刘芳 (petition1) has a reception session open now with the Xini kiosk (a petitioner).
-- 纪委书记 王建国 (leader) hosts a planned conference in the county hall with every township interview room;
-  each township's staff member (xini1, balagong1, ...) is invited as a witness.
+- The training conference of 纪委书记 王建国 (leader) with the six townships is the conferences part's
+  (hub/demo/conference.py), scheduled with the rest of the demo's schedule.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub import audit
 from hub.auth.interface import User
 from hub.clock import LOCAL_TZ
-from hub.conferences.models import Conference, ConferenceStatus, ConferenceVenue
-from hub.rooms.models import Invitation, Room, RoomKind, RoomSession, SessionKind, SessionRoom, SessionStatus
+from hub.rooms.models import Invitation, Room, RoomSession, SessionKind, SessionRoom, SessionStatus
 from hub.rooms.participants import ParticipantRole
 
 
@@ -65,39 +64,8 @@ async def load_demo(session: AsyncSession, now: dt.datetime) -> dict[str, int]:
             invite_room("xini.kiosk", ParticipantRole.PETITIONER, "信访人"),
         ],
     )
-    township_rooms = sorted(c for c, r in rooms.items() if r.kind is RoomKind.TOWNSHIP_INTERVIEW)
-    township_staff = sorted(u for u, user in users.items() if user.role.value == "township_staff")
-    conference_start = tomorrow + dt.timedelta(days=1, hours=5)
-    conference = RoomSession(
-        kind=SessionKind.CONFERENCE,
-        title="全旗纪检监察业务培训会（演示）",
-        status=SessionStatus.PLANNED,
-        host_user_id=users["leader"].id,
-        planned_start=conference_start,
-        planned_end=conference_start + dt.timedelta(hours=2),
-        created_at=now,
-        links=[SessionRoom(room_id=rooms[c].id) for c in ["county.hall", *township_rooms]],
-        invitations=[invite_user("leader", ParticipantRole.HOST)]
-        + [invite_room(c, ParticipantRole.VENUE, rooms[c].name_zh) for c in township_rooms]
-        + [invite_user(u, ParticipantRole.WITNESS) for u in township_staff],
-    )
-    made = [interview, reception, conference]
+    made = [interview, reception]
     session.add_all(made)
-    await session.flush()
-    # the conference's console (会控, issue 12): the county hall chairs, every township interview room is a venue
-    session.add(
-        Conference(
-            session_id=conference.id,
-            title=conference.title,
-            starts_at=conference_start,
-            ends_at=conference_start + dt.timedelta(hours=2),
-            main_room_id=rooms["county.hall"].id,
-            status=ConferenceStatus.PLANNED,
-            created_by=users["leader"].id,
-            created_at=now,
-            venues=[ConferenceVenue(room_id=rooms[c].id, name=rooms[c].name_zh) for c in township_rooms],
-        )
-    )
     await session.flush()
     await audit.record(
         session,

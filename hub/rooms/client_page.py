@@ -14,7 +14,7 @@ from aiohttp import web
 from hub.http.keys import CATALOGS
 from hub.i18n import EXTRACT_KEYWORDS, WEB_DIR
 
-CLIENT_DIRS = ("static/js/room", "static/js/kiosk")
+CLIENT_DIRS = ("static/js/room", "static/js/kiosk", "static/js/conference")
 
 CLIENT_MESSAGE_IDS: web.AppKey[tuple[str, ...]] = web.AppKey("rooms_client_message_ids")
 # Host addresses the browser may offer as ICE candidates (empty: all). Tests pin it to 127.0.0.1 so

@@ -272,7 +272,9 @@ async def call_page(call: Call[None]) -> web.Response:
     rs = call.target
     seat = sessions.seat_of(call.actor, rs)
     config = {**client_config(call.request, mode="staff", session_id=rs.id), "role": seat.role.value}
-    return page(call, "rooms/call.html", {"rs": rs, "seat": seat, "kiosk": False, "config": config}, no_store=True)
+    # a conference (issue 12) gets the chair's console and the venues' panel around the same call
+    template = "conferences/conference.html" if rs.kind == SessionKind.CONFERENCE else "rooms/call.html"
+    return page(call, template, {"rs": rs, "seat": seat, "kiosk": False, "config": config}, no_store=True)
 
 
 # ---- JSON ------------------------------------------------------------------------------------

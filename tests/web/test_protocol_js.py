@@ -9,17 +9,19 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from hub.signaling import protocol
+from hub.signaling import conference_protocol, protocol
 
 JS = Path(__file__).resolve().parents[2] / "web" / "static" / "js"
 PROTOCOL_JS = JS / "protocol.js"
 NESTED = ("Participant", "Line", "IceCandidate")  # shapes inside messages, compared by name
+CONFERENCE_NESTED = ("MutedVenue", "FloorRequest", "RollCallState", "BroadcastState", "TourState", "BoardRow")
 
 
 def python_messages(base: type[protocol.Message]) -> dict[str, type[BaseModel]]:
-    """Every model of protocol.py below `base` whose `type` is a Literal, by that literal."""
+    """Every model of protocol.py (and of the conference messages it merges) below `base` whose `type` is a Literal,
+    by that literal."""
     found: dict[str, type[BaseModel]] = {}
-    for model in vars(protocol).values():
+    for model in [*vars(protocol).values(), *vars(conference_protocol).values()]:
         if isinstance(model, type) and issubclass(model, base) and model is not base:
             annotation = model.model_fields["type"].annotation
             if typing.get_origin(annotation) is typing.Literal:
@@ -85,6 +87,9 @@ def test_nested_shapes_have_the_same_fields() -> None:
     typedefs = js_typedefs()
     for name in NESTED:
         model = getattr(protocol, name)
+        assert set(typedefs[name]) == set(model.model_fields), f"{name}: fields differ"
+    for name in CONFERENCE_NESTED:
+        model = getattr(conference_protocol, name)
         assert set(typedefs[name]) == set(model.model_fields), f"{name}: fields differ"
 
 

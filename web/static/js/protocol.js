@@ -118,9 +118,265 @@
  * @property {"ping"} type
  */
 
+// ---- conferences (会控, docs/protocol.md "Conferences"): the chair's console and the venues' requests ----
+// mirrors hub/signaling/conference_protocol.py
+
+/**
+ * @typedef {object} MutedVenue
+ * @property {string} participant
+ * @property {string} by
+ */
+
+/**
+ * @typedef {object} FloorRequest
+ * @property {string} participant
+ * @property {number} order
+ * @property {string} requested_at
+ */
+
+/**
+ * @typedef {object} RollCallState
+ * @property {string} participant
+ * @property {string} called_at
+ * @property {string | null} answered_at
+ */
+
+/**
+ * @typedef {object} BroadcastState
+ * @property {string | null} venue
+ * @property {boolean} layout
+ * @property {"chair" | "broadcast" | "roll_call" | "floor" | "voice" | "tour"} source
+ */
+
+/**
+ * @typedef {object} TourState
+ * @property {"broadcast" | "view"} mode
+ * @property {number} seconds
+ * @property {string[] | null} venues
+ * @property {string | null} current
+ */
+
+/**
+ * One venue on the chair's board.
+ * @typedef {object} BoardRow
+ * @property {string} participant
+ * @property {string} name
+ * @property {boolean} invited
+ * @property {boolean} connected
+ * @property {boolean} admitted
+ * @property {boolean} camera
+ * @property {boolean} microphone
+ * @property {"good" | "fair" | "poor" | "unknown"} quality
+ * @property {number | null} rtt_ms
+ * @property {number | null} loss_pct
+ * @property {boolean} ready
+ * @property {number | null} people
+ * @property {string | null} signed_in_at
+ * @property {string | null} answered_roll_call_at
+ * @property {boolean} muted
+ * @property {boolean} speaking
+ */
+
+/**
+ * Call a venue: let an uninvited one in from the lobby, or a hung-up one back. Reply: `ok`.
+ * @typedef {object} CallVenue
+ * @property {"call_venue"} type
+ * @property {string} venue
+ */
+
+/**
+ * Hang up a venue (it may be called again). Reply: `ok`.
+ * @typedef {object} HangUp
+ * @property {"hang_up"} type
+ * @property {string} venue
+ */
+
+/**
+ * Let everyone waiting in the lobby in. Reply: `ok`.
+ * @typedef {object} AdmitAll
+ * @property {"admit_all"} type
+ */
+
+/**
+ * Mute a venue: its audio is no longer forwarded, and it cannot unmute itself unless given the floor.
+ * @typedef {object} Mute
+ * @property {"mute"} type
+ * @property {string} venue
+ */
+
+/**
+ * @typedef {object} Unmute
+ * @property {"unmute"} type
+ * @property {string} venue
+ */
+
+/**
+ * Mute every venue but the chair's own.
+ * @typedef {object} MuteAll
+ * @property {"mute_all"} type
+ */
+
+/**
+ * @typedef {object} UnmuteAll
+ * @property {"unmute_all"} type
+ */
+
+/**
+ * The chair's multi-picture: `layout` and the venues on it, in order (at most as many as it has pictures).
+ * @typedef {object} SetLayout
+ * @property {"set_layout"} type
+ * @property {"single" | "2x2" | "3x3" | "4x4"} layout
+ * @property {string[]} venues
+ */
+
+/**
+ * Show everyone one venue (`venue`), the chair's multi-picture (`venue` null, `layout` true), or the chair again (both null/false).
+ * @typedef {object} Broadcast
+ * @property {"broadcast"} type
+ * @property {string | null} venue
+ * @property {boolean} [layout]
+ */
+
+/**
+ * The chair's own large picture: one venue, or null (the broadcast).
+ * @typedef {object} Watch
+ * @property {"watch"} type
+ * @property {string | null} venue
+ */
+
+/**
+ * 点名发言: broadcast the venue to all and open its microphone; it answers with `answer_roll_call`.
+ * @typedef {object} RollCall
+ * @property {"roll_call"} type
+ * @property {string} venue
+ */
+
+/**
+ * 声控切换 on or off: the loudest unmuted venue is broadcast (held at least 3 s).
+ * @typedef {object} VoiceSwitching
+ * @property {"voice_switching"} type
+ * @property {boolean} on
+ */
+
+/**
+ * 轮巡: every `seconds`, broadcast (`broadcast`) or show the chair (`view`) the next venue of `venues` (null: every connected venue, in board order).
+ * @typedef {object} Tour
+ * @property {"tour"} type
+ * @property {"broadcast" | "view"} mode
+ * @property {number} seconds
+ * @property {string[] | null} [venues]
+ */
+
+/**
+ * @typedef {object} StopTour
+ * @property {"stop_tour"} type
+ */
+
+/**
+ * Lock (nobody new may join, called venues excepted) or unlock the conference.
+ * @typedef {object} Lock
+ * @property {"lock"} type
+ * @property {boolean} locked
+ */
+
+/**
+ * Move the planned end later by `minutes`.
+ * @typedef {object} Extend
+ * @property {"extend"} type
+ * @property {number} minutes
+ */
+
+/**
+ * End the conference for everyone (everyone gets `ended`).
+ * @typedef {object} EndConference
+ * @property {"end_conference"} type
+ */
+
+/**
+ * Hand the chair to another admitted participant; the new chair may hand it on (or back).
+ * @typedef {object} HandOver
+ * @property {"hand_over"} type
+ * @property {string} participant
+ */
+
+/**
+ * Give the floor to a venue (from the queue or not): broadcast it and open its microphone.
+ * @typedef {object} GrantFloor
+ * @property {"grant_floor"} type
+ * @property {string} venue
+ */
+
+/**
+ * Take a venue's request off the queue without giving the floor.
+ * @typedef {object} DeclineFloor
+ * @property {"decline_floor"} type
+ * @property {string} venue
+ */
+
+/**
+ * Take the floor back: the venue that had it is muted again and the chair is broadcast.
+ * @typedef {object} EndFloor
+ * @property {"end_floor"} type
+ */
+
+/**
+ * Allow (or no longer allow) a venue to share content.
+ * @typedef {object} AllowContent
+ * @property {"allow_content"} type
+ * @property {string} venue
+ * @property {boolean} allowed
+ */
+
+/**
+ * 申请发言: join the queue of requests to speak.
+ * @typedef {object} RequestFloor
+ * @property {"request_floor"} type
+ */
+
+/**
+ * @typedef {object} CancelFloor
+ * @property {"cancel_floor"} type
+ */
+
+/**
+ * 签到: the venue is here with `people` people present (again to correct the number).
+ * @typedef {object} SignIn
+ * @property {"sign_in"} type
+ * @property {number} people
+ */
+
+/**
+ * The called venue answers the roll call ("到").
+ * @typedef {object} AnswerRollCall
+ * @property {"answer_roll_call"} type
+ */
+
+/**
+ * Start (`on` true) or stop sharing content on the `content` line (the chair, or a venue allowed to).
+ * @typedef {object} ShareContent
+ * @property {"share_content"} type
+ * @property {boolean} on
+ */
+
+/**
+ * What the venue's page reads from `getStats()` and its devices, every few seconds: the board shows it.
+ * @typedef {object} VenueStats
+ * @property {"venue_stats"} type
+ * @property {boolean} camera
+ * @property {boolean} microphone
+ * @property {"good" | "fair" | "poor" | "unknown"} quality
+ * @property {number | null} [rtt_ms]
+ * @property {number | null} [loss_pct]
+ * @property {number | null} [bitrate_kbps]
+ */
+
 /**
  * @typedef {Join | Offer | Ice | Admit | Deny | MediaState | SetPresenter | Remove | Leave | End | AcknowledgeRecording
- *   | Ping} ClientRequest
+ *   | Ping
+ *   | CallVenue | HangUp | AdmitAll | Mute | Unmute | MuteAll | UnmuteAll | SetLayout | Broadcast | Watch
+ *   | RollCall | VoiceSwitching | Tour | StopTour | Lock | Extend | EndConference | HandOver | GrantFloor
+ *   | DeclineFloor | EndFloor | AllowContent | RequestFloor | CancelFloor | SignIn | AnswerRollCall
+ *   | ShareContent | VenueStats} ClientRequest
  */
 /** @typedef {ClientRequest["type"]} ClientType */
 
@@ -244,6 +500,7 @@
  * @property {"stop_sending"} type
  * @property {RequestId | null} [id]
  * @property {"video"} kind
+ * @property {string} [line]  the send line: `camera`; in conferences also `camera_small` or `content`
  */
 
 /**
@@ -252,6 +509,7 @@
  * @property {"start_sending"} type
  * @property {RequestId | null} [id]
  * @property {"video"} kind
+ * @property {string} [line]  the send line: `camera`; in conferences also `camera_small` or `content`
  */
 
 /**
@@ -283,6 +541,32 @@
  */
 
 /**
+ * The conference as it is now, to everyone admitted: on joining, after every change, at most once a second for board updates.
+ * @typedef {object} Conference
+ * @property {"conference"} type
+ * @property {RequestId | null} [id]
+ * @property {number} conference
+ * @property {string} title
+ * @property {string | null} chair
+ * @property {BroadcastState} broadcast
+ * @property {"single" | "2x2" | "3x3" | "4x4"} layout
+ * @property {string[]} layout_venues
+ * @property {string | null} watch
+ * @property {MutedVenue[]} muted
+ * @property {string | null} floor
+ * @property {FloorRequest[]} requests
+ * @property {RollCallState | null} roll_call
+ * @property {boolean} voice_switching
+ * @property {TourState | null} tour
+ * @property {boolean} locked
+ * @property {string | null} ends_at
+ * @property {string | null} content
+ * @property {string[]} content_allowed
+ * @property {string[]} speaking
+ * @property {BoardRow[]} board
+ */
+
+/**
  * Every server message by its type.
  * @typedef {object} ServerMessages
  * @property {Joined} joined
@@ -303,6 +587,7 @@
  * @property {Recording} recording
  * @property {Ended} ended
  * @property {Closed} closed
+ * @property {Conference} conference
  */
 /** @typedef {keyof ServerMessages} ServerType */
 /** @typedef {ServerMessages[ServerType]} ServerMessage */
@@ -322,6 +607,34 @@
  * @property {Ok} end
  * @property {Ok} acknowledge_recording
  * @property {Pong} ping
+ * @property {Ok} call_venue
+ * @property {Ok} hang_up
+ * @property {Ok} admit_all
+ * @property {Ok} mute
+ * @property {Ok} unmute
+ * @property {Ok} mute_all
+ * @property {Ok} unmute_all
+ * @property {Ok} set_layout
+ * @property {Ok} broadcast
+ * @property {Ok} watch
+ * @property {Ok} roll_call
+ * @property {Ok} voice_switching
+ * @property {Ok} tour
+ * @property {Ok} stop_tour
+ * @property {Ok} lock
+ * @property {Ok} extend
+ * @property {Ok} end_conference
+ * @property {Ok} hand_over
+ * @property {Ok} grant_floor
+ * @property {Ok} decline_floor
+ * @property {Ok} end_floor
+ * @property {Ok} allow_content
+ * @property {Ok} request_floor
+ * @property {Ok} cancel_floor
+ * @property {Ok} sign_in
+ * @property {Ok} answer_roll_call
+ * @property {Ok} share_content
+ * @property {Ok} venue_stats
  */
 
 // ---- the names, as values ---------------------------------------------------------------------------------
@@ -344,6 +657,34 @@ export const CLIENT = {
   END: "end",
   ACKNOWLEDGE_RECORDING: "acknowledge_recording",
   PING: "ping",
+  CALL_VENUE: "call_venue",
+  HANG_UP: "hang_up",
+  ADMIT_ALL: "admit_all",
+  MUTE: "mute",
+  UNMUTE: "unmute",
+  MUTE_ALL: "mute_all",
+  UNMUTE_ALL: "unmute_all",
+  SET_LAYOUT: "set_layout",
+  BROADCAST: "broadcast",
+  WATCH: "watch",
+  ROLL_CALL: "roll_call",
+  VOICE_SWITCHING: "voice_switching",
+  TOUR: "tour",
+  STOP_TOUR: "stop_tour",
+  LOCK: "lock",
+  EXTEND: "extend",
+  END_CONFERENCE: "end_conference",
+  HAND_OVER: "hand_over",
+  GRANT_FLOOR: "grant_floor",
+  DECLINE_FLOOR: "decline_floor",
+  END_FLOOR: "end_floor",
+  ALLOW_CONTENT: "allow_content",
+  REQUEST_FLOOR: "request_floor",
+  CANCEL_FLOOR: "cancel_floor",
+  SIGN_IN: "sign_in",
+  ANSWER_ROLL_CALL: "answer_roll_call",
+  SHARE_CONTENT: "share_content",
+  VENUE_STATS: "venue_stats",
 };
 
 /**
@@ -369,6 +710,7 @@ export const SERVER = {
   RECORDING: "recording",
   ENDED: "ended",
   CLOSED: "closed",
+  CONFERENCE: "conference",
 };
 
 /**
@@ -393,4 +735,9 @@ export const ERROR_CODE = {
   MEDIA_FAILED: "media_failed",
   RATE_LIMITED: "rate_limited",
   INTERNAL: "internal",
+  NOT_CONFERENCE: "not_conference",
+  NOT_CHAIR: "not_chair",
+  MUTED_BY_CHAIR: "muted_by_chair",
+  LOCKED: "locked",
+  NOT_ALLOWED: "not_allowed",
 };

@@ -2,7 +2,7 @@
 // touch to check the camera, one to join; "please wait" in the lobby; after the call everything
 // of the previous person is cleared and the start screen comes back. No keyboard anywhere.
 
-import { Call } from "../room/call.js";
+import { ConferenceCall } from "../conference/conference_call.js";
 import { readConfig } from "../room/config.js";
 import { setCatalog, t } from "../room/i18n.js";
 import { part } from "../room/parts.js";
@@ -25,7 +25,7 @@ class Kiosk {
       video: part(this.root, "preview", HTMLVideoElement), meter: part(this.root, "meter"), cameraSelect: null,
       micSelect: null, status: part(this.root, "prejoin-status"),
     });
-    /** @type {Call | null} */
+    /** @type {ConferenceCall | null} a call, with a venue's panel when the call is a conference */
     this.call = null;
     /** @type {number | null} */
     this.chosen = null;
@@ -97,7 +97,7 @@ class Kiosk {
     // the legal notice before recording (recordings/notice.js) needs to know which session this is
     document.dispatchEvent(new CustomEvent("hub:session", { detail: { session: this.chosen } }));
     this.show("call-root");
-    this.call = new Call(config, part(this.root, "call-root"), (reason) => this.finished(reason));
+    this.call = new ConferenceCall(config, part(this.root, "call-root"), (reason) => this.finished(reason));
     try {
       await this.call.start(this.prejoin.take());
     } catch (error) {

@@ -9,6 +9,7 @@ import { part } from "./parts.js";
 import { measure } from "./quality.js";
 import { fetchSeat } from "./seat.js";
 import { Signaling, SignalingError } from "./signaling.js";
+import { audioLevels, SpeakerTracker } from "./speaker.js";
 
 /** @typedef {import("./config.js").RoomConfig} RoomConfig */
 /** @typedef {import("./seat.js").Seat} Seat */
@@ -24,6 +25,11 @@ import { Signaling, SignalingError } from "./signaling.js";
 const ADMITS = new Set(["host", "interviewer"]);
 const ENDS = new Set(["host"]);
 const QUALITY_MS = 2000;
+const SPEAKER_MS = 400;
+// the small picture of a conference's dual stream (the chair's wall, thumbnails)
+export const SMALL = { width: 320, height: 180, frameRate: 15 };
+// below this width the people list starts closed (a phone): the pictures get the screen
+const NARROW = "(max-width: 56rem)";
 const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000]; // then every LAST_RECONNECT_DELAY_MS
 const LAST_RECONNECT_DELAY_MS = 8000;
 const MAX_RECONNECT_MS = 5 * 60 * 1000;
@@ -56,11 +62,27 @@ export class Call {
     this.audioOn = true;
     this.videoOn = true;
     this.sending = true;
+    /** @type {MediaStreamTrack | null} the small clone of the camera (conferences) */
+    this.small = null;
+    /** @type {Set<string>} send lines the hub told to stop (stop_sending) */
+    this.stoppedLines = new Set();
     this.finished = false;
     this.reconnecting = false;
     this.counters = { lost: 0, received: 0 };
     this.qualityTimer = 0;
+    this.speakerTimer = 0;
     this.pingTimer = 0;
+    /** @type {string | null} our own participant id, from `joined` */
+    this.me = null;
+    /** @type {Participant | null} ourselves, as `joined` describes us */
+    this.you = null;
+    /** @type {string | null} */
+    this.role = null;
+    /** @type {string | null} who speaks now (a participant id, ours included) */
+    this.speaking = null;
+    this.speaker = new SpeakerTracker();
+    /** @type {Set<string>} the names of our audio receive slots */
+    this.audioSlots = new Set();
     this.bindControls();
   }
 
@@ -71,6 +93,42 @@ export class Call {
     const end = this.root.querySelector('[data-part="end"]');
     if (end) end.addEventListener("click", () => this.endForEveryone());
     part(this.root, "acknowledge").addEventListener("click", () => this.acknowledgeRecording());
+    const toggle = this.root.querySelector('[data-part="people-toggle"]');
+    if (toggle) toggle.addEventListener("click", () => this.setPeopleOpen(!this.peopleOpen()));
+    const fullscreen = part(this.root, "fullscreen");
+    fullscreen.hidden = !document.fullscreenEnabled;
+    fullscreen.addEventListener("click", () => this.toggleFullscreen());
+    document.addEventListener("fullscreenchange", () => this.renderFullscreen());
+  }
+
+  /** The people list beside the pictures (a wide screen) or below them (a phone), opened and closed by a button. */
+  peopleOpen() {
+    return part(this.root, "call").dataset.people === "open";
+  }
+
+  /** @param {boolean} open */
+  setPeopleOpen(open) {
+    const call = part(this.root, "call");
+    if (call.dataset.people === "closed" && !this.root.querySelector('[data-part="people-toggle"]')) return; // kiosk
+    call.dataset.people = open ? "open" : "closed";
+    const toggle = this.root.querySelector('[data-part="people-toggle"]');
+    if (toggle) toggle.setAttribute("aria-expanded", String(open));
+  }
+
+  async toggleFullscreen() {
+    try {
+      if (document.fullscreenElement) await document.exitFullscreen();
+      else await document.documentElement.requestFullscreen();
+    } catch (error) {
+      this.notice(t("Full screen is not available here."));
+    }
+  }
+
+  renderFullscreen() {
+    const button = part(this.root, "fullscreen");
+    const on = Boolean(document.fullscreenElement);
+    button.setAttribute("aria-pressed", String(on));
+    setLabel(button, on ? t("Leave full screen") : t("Full screen"));
   }
 
   /** @param {MediaStream | null} local */
@@ -119,8 +177,8 @@ export class Call {
       if (p) { p.audio = m.audio; p.video = m.video; this.renderPeople(); }
     });
     s.on(SERVER.SLOTS, (m) => { this.slots = m.slots; this.renderSlots(); });
-    s.on(SERVER.STOP_SENDING, () => { this.sending = false; this.peer && this.peer.setSending(false); });
-    s.on(SERVER.START_SENDING, () => { this.sending = true; this.peer && this.peer.setSending(this.videoOn); });
+    s.on(SERVER.STOP_SENDING, (m) => this.lineSending(m.line || "camera", false));
+    s.on(SERVER.START_SENDING, (m) => this.lineSending(m.line || "camera", true));
     s.on(SERVER.RECORDING, (m) => this.showRecording(m.active, m.reason ?? null, m.acknowledge ?? false));
     s.on(SERVER.ENDED, () => this.finish("ended"));
     s.on(SERVER.DENIED, () => this.finish("denied"));
@@ -132,11 +190,50 @@ export class Call {
     });
   }
 
+  /**
+   * The hub needs (or no longer needs) what a send line carries: the camera (and in conferences its small clone, or
+   * the shared content). The camera lines send only while our camera is on, too.
+   * @param {string} line @param {boolean} on
+   */
+  lineSending(line, on) {
+    if (on) this.stoppedLines.delete(line);
+    else this.stoppedLines.add(line);
+    this.sending = !this.stoppedLines.has("camera");
+    if (this.peer) this.peer.setSending(on && (line === "content" || this.videoOn), line);
+  }
+
+  /**
+   * The tracks of the send lines other than our camera and microphone: in a conference the small picture of the dual
+   * stream (`camera_small`: a clone of the camera at about 320×180, 15 fps) and the shared content (nothing until we
+   * share). Any send line nobody names here sends nothing.
+   * @param {Line[]} lines @returns {Record<string, MediaStreamTrack | null>}
+   */
+  lineSources(lines) {
+    /** @type {Record<string, MediaStreamTrack | null>} */
+    const sources = {};
+    for (const line of lines) {
+      if (line.direction !== "sendonly" || line.name === "camera" || line.name === "microphone") continue;
+      sources[line.name] = null;
+    }
+    if ("camera_small" in sources) {
+      if (this.small) this.small.stop();
+      const camera = this.local ? this.local.getVideoTracks()[0] : undefined;
+      this.small = camera ? camera.clone() : null;
+      if (this.small) this.small.applyConstraints(SMALL).catch(() => {}); // a camera that cannot go smaller sends as it is
+      sources.camera_small = this.small;
+    }
+    return sources;
+  }
+
   /** @param {Joined} m */
   async joined(m) {
     this.participants = new Map(m.participants.map((p) => [p.id, p]));
     this.slots = m.slots;
     this.role = m.you.role;
+    this.me = m.you.id;
+    this.you = m.you;
+    const call = part(this.root, "call");
+    if (call.dataset.people === "auto") this.setPeopleOpen(!window.matchMedia(NARROW).matches);
     this.show("call");
     this.showRecording(m.recording, null, false); // a `recording` event with the reason follows when it is off
     this.renderPeople();
@@ -144,10 +241,12 @@ export class Call {
     const end = this.root.querySelector('[data-part="end"]');
     if (end) end.toggleAttribute("hidden", !ENDS.has(m.you.role));
     if (!ADMITS.has(m.you.role)) part(this.root, "waiting").replaceChildren();
+    if (!ADMITS.has(m.you.role)) part(this.root, "waiting-section").hidden = true;
     if (this.peer) this.peer.close();
     const publishes = m.lines.some((l) => l.direction === "sendonly");
+    this.stoppedLines = new Set();
     this.peer = new RoomPeer(m.lines, publishes ? this.local : null, {
-      iceServers: m.ice_servers, iceAddresses: this.config.ice_addresses,
+      iceServers: m.ice_servers, iceAddresses: this.config.ice_addresses, sources: this.lineSources(m.lines),
     });
     const peer = this.peer;
     this.applyLocalState();
@@ -160,6 +259,7 @@ export class Call {
     await peer.accept(answer.sdp);
     if (!this.audioOn || !this.videoOn) await this.sendState();
     this.startQuality();
+    this.startSpeaker();
     this.setBanner(false);
     this.reconnecting = false;
   }
@@ -173,13 +273,16 @@ export class Call {
     const sounds = part(this.root, "sounds");
     stage.replaceChildren();
     sounds.replaceChildren();
+    this.audioSlots = new Set();
     for (const line of lines) {
       if (line.direction !== "recvonly") continue;
       const track = peer.slotTrack(line.name);
       if (!track) continue;
+      if (line.kind === "audio") this.audioSlots.add(line.name);
       if (line.kind === "video") {
         const tile = document.createElement("figure");
-        tile.className = `slot ${line.name === "main" ? "main" : "thumb"}`;
+        const place = line.name === "main" ? "main" : line.name === "content_view" ? "content" : "thumb";
+        tile.className = `slot ${place}`;
         tile.dataset.slot = line.name;
         const video = document.createElement("video");
         video.autoplay = true;
@@ -203,34 +306,97 @@ export class Call {
   }
 
   renderSlots() {
+    let shown = 0;
     this.root.querySelectorAll("figure.slot").forEach((node) => {
       const tile = /** @type {HTMLElement} */ (node);
       const who = this.slots[tile.dataset.slot || ""];
       const person = who ? this.participants.get(who) : undefined;
       tile.classList.toggle("empty", !who);
+      tile.classList.toggle("speaking", Boolean(who) && who === this.speaking);
+      tile.dataset.participant = who || "";
+      if (who) shown += 1;
       const caption = tile.querySelector("figcaption");
       if (caption) caption.textContent = person ? person.name : "";
     });
+    part(this.root, "stage-empty").hidden = shown > 0;
+    part(this.root, "stage").classList.toggle("has-content", Boolean(this.slots.content_view));
+    part(this.root, "self").classList.toggle("speaking", this.speaking !== null && this.speaking === this.me);
   }
 
   renderPeople() {
     const list = part(this.root, "people");
     list.replaceChildren();
-    for (const p of this.participants.values()) {
+    /** @type {Participant[]} */
+    const everyone = [...this.participants.values()];
+    if (this.you && !this.participants.has(this.you.id)) { // ourselves first, as the others see us
+      everyone.unshift({ ...this.you, audio: this.audioOn, video: this.videoOn });
+    }
+    for (const p of everyone) {
       const item = document.createElement("li");
+      item.dataset.participant = p.id;
       const parts = [p.name, roleLabel(p.role)];
+      if (p.id === this.me) parts.push(t("you"));
       if (!p.audio) parts.push(t("muted"));
       if (!p.video) parts.push(t("camera off"));
+      if (p.id === this.speaking) parts.push(t("speaking"));
+      item.classList.toggle("speaking", p.id === this.speaking);
       item.textContent = parts.join(" · ");
       list.append(item);
     }
     this.renderSlots();
   }
 
+  /** Who speaks, every SPEAKER_MS: highlighted on their picture and in the list, and named in the bar. */
+  startSpeaker() {
+    window.clearInterval(this.speakerTimer);
+    this.speakerTimer = window.setInterval(async () => {
+      const peer = this.peer;
+      if (!peer) return;
+      const byMid = new Map();
+      for (const [name, transceiver] of peer.transceivers) {
+        if (this.audioSlots.has(name) && transceiver.mid !== null) byMid.set(transceiver.mid, name);
+      }
+      const levels = await audioLevels(peer.pc, byMid).catch(() => null);
+      if (!levels || peer !== this.peer) return;
+      /** @type {Map<string, number>} */
+      const byPerson = new Map();
+      for (const [slot, level] of levels.slots) {
+        const who = this.slots[slot];
+        const person = who ? this.participants.get(who) : undefined;
+        if (who && (!person || person.audio)) byPerson.set(who, Math.max(level, byPerson.get(who) || 0));
+      }
+      if (this.me && this.audioOn && this.local) byPerson.set(this.me, levels.self);
+      const now = this.speaker.update(byPerson, Date.now());
+      if (now !== this.speaking) {
+        this.speaking = now;
+        this.renderSpeaking();
+      }
+    }, SPEAKER_MS);
+  }
+
+  renderSpeaking() {
+    const who = this.speaking;
+    const person = who ? this.participants.get(who) : undefined;
+    const bar = part(this.root, "speaking-now");
+    bar.dataset.participant = who || "";
+    if (who === null) bar.textContent = "";
+    else if (who === this.me) bar.textContent = t("You are speaking");
+    else bar.textContent = t("Speaking: %(name)s", { name: person ? person.name : t("someone") });
+    this.renderPeople();
+  }
+
   /** @param {Participant[]} waiting */
   renderWaiting(waiting) {
     const list = part(this.root, "waiting");
     list.replaceChildren();
+    const count = this.root.querySelector('[data-part="waiting-count"]');
+    if (count) {
+      const shown = ADMITS.has(this.role || "") ? waiting.length : 0;
+      count.textContent = String(shown);
+      count.toggleAttribute("hidden", shown === 0);
+      if (shown > 0) this.setPeopleOpen(true); // someone waits for the host: show them
+    }
+    part(this.root, "waiting-section").hidden = !ADMITS.has(this.role || "") || waiting.length === 0;
     if (!ADMITS.has(this.role || "")) return;
     waiting.forEach((p, index) => {
       const item = document.createElement("li");
@@ -301,22 +467,28 @@ export class Call {
     this.local.getVideoTracks().forEach((track) => { track.enabled = this.videoOn; });
     const mute = part(this.root, "mute");
     mute.setAttribute("aria-pressed", String(!this.audioOn));
-    mute.textContent = this.audioOn ? t("Mute") : t("Unmute");
+    setLabel(mute, this.audioOn ? t("Mute") : t("Unmute"));
     const camera = part(this.root, "camera");
     camera.setAttribute("aria-pressed", String(!this.videoOn));
-    camera.textContent = this.videoOn ? t("Camera off") : t("Camera on");
+    setLabel(camera, this.videoOn ? t("Camera off") : t("Camera on"));
   }
 
   async toggleAudio() {
     this.audioOn = !this.audioOn;
     this.applyLocalState();
+    this.renderPeople();
     await this.sendState();
   }
 
   async toggleVideo() {
     this.videoOn = !this.videoOn;
     this.applyLocalState();
-    if (this.peer && this.sending) await this.peer.setSending(this.videoOn);
+    this.renderPeople();
+    if (this.peer) {
+      for (const line of ["camera", "camera_small"]) {
+        if (!this.stoppedLines.has(line)) await this.peer.setSending(this.videoOn, line);
+      }
+    }
     await this.sendState();
   }
 
@@ -345,6 +517,7 @@ export class Call {
     this.reconnecting = true;
     this.setBanner(true);
     window.clearInterval(this.qualityTimer);
+    window.clearInterval(this.speakerTimer);
     const old = this.signaling;
     this.signaling = null;
     if (old) old.close();
@@ -408,12 +581,16 @@ export class Call {
     if (this.finished) return;
     this.finished = true;
     window.clearInterval(this.qualityTimer);
+    window.clearInterval(this.speakerTimer);
+    if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
     window.clearInterval(this.pingTimer);
     if (this.signaling) this.signaling.close();
     this.signaling = null;
     if (this.peer) this.peer.close();
     this.peer = null;
     if (this.local) this.local.getTracks().forEach((track) => track.stop());
+    if (this.small) this.small.stop();
+    this.small = null;
     this.local = null;
     this.root.querySelectorAll("video, audio").forEach((node) => { /** @type {HTMLMediaElement} */ (node).srcObject = null; });
     part(this.root, "stage").replaceChildren();
@@ -421,11 +598,20 @@ export class Call {
     part(this.root, "people").replaceChildren();
     part(this.root, "waiting").replaceChildren();
     part(this.root, "notice").textContent = "";
+    part(this.root, "speaking-now").textContent = "";
+    this.speaking = null;
     this.participants.clear();
     this.seat = null;
     this.setBanner(false);
     this.onFinished(reason);
   }
+}
+
+/** A control's words (the icon beside them stays). @param {Element} button @param {string} text */
+function setLabel(button, text) {
+  const label = button.querySelector(".label");
+  if (label) label.textContent = text;
+  else button.textContent = text;
 }
 
 /** @param {number} ms */
@@ -456,7 +642,7 @@ export function notRecordingReason(reason) {
 export function roleLabel(role) {
   const labels = {
     host: t("Host"), interviewer: t("Interviewer"), clerk: t("Clerk"), interviewee: t("Interviewee"),
-    petitioner: t("Petitioner"), witness: t("Witness (silent)"), kiosk: t("Kiosk"),
+    petitioner: t("Petitioner"), witness: t("Witness (silent)"), kiosk: t("Kiosk"), venue: t("Venue"),
   };
   return /** @type {Record<string, string>} */ (labels)[role] || role;
 }

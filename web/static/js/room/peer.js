@@ -10,7 +10,9 @@ export class RoomPeer {
   /**
    * @param {Line[]} lines
    * @param {MediaStream | null} local
-   * @param {{iceServers: RTCIceServer[], iceAddresses: string[]}} options
+   * @param {{iceServers: RTCIceServer[], iceAddresses: string[], sources?: Record<string, MediaStreamTrack | null>}} options
+   *   `sources`: the track of each send line by name where it is not simply the first local track of its kind
+   *   (a conference's `camera_small` clone, its `content` line that carries nothing until someone shares)
    */
   constructor(lines, local, options) {
     this.lines = lines;
@@ -21,12 +23,18 @@ export class RoomPeer {
     this.transceivers = new Map();
     /** @type {MediaStreamTrack | null} */
     this.cameraTrack = null;
+    /** @type {Map<string, MediaStreamTrack | null>} the track each send line carries while it sends */
+    this.sendTracks = new Map();
+    const sources = options.sources || {};
     for (const line of lines) {
       /** @type {RTCRtpTransceiver} */
       let transceiver;
       if (line.direction === "sendonly") {
-        const track = local ? (line.kind === "video" ? local.getVideoTracks()[0] : local.getAudioTracks()[0]) : undefined;
-        if (line.kind === "video" && track) this.cameraTrack = track;
+        const own = local ? (line.kind === "video" ? local.getVideoTracks()[0] : local.getAudioTracks()[0]) : undefined;
+        // the camera and microphone lines carry ours; any other send line only what `sources` gives it
+        const track = line.name in sources ? sources[line.name] ?? null : own || null;
+        if (line.name === "camera" && track) this.cameraTrack = track;
+        this.sendTracks.set(line.name, track);
         transceiver = this.pc.addTransceiver(track || line.kind, { direction: "sendonly", streams: local ? [local] : [] });
       } else {
         transceiver = this.pc.addTransceiver(line.kind, { direction: "recvonly" });
@@ -64,12 +72,22 @@ export class RoomPeer {
   }
 
   /**
-   * The server's stop_sending / start_sending: swap the camera track on its sender, no renegotiation.
+   * The server's stop_sending / start_sending: swap the track on a send line's sender, no renegotiation.
    * @param {boolean} video
+   * @param {string} [line]  the send line (`camera` unless said)
    */
-  async setSending(video) {
-    const transceiver = this.transceivers.get("camera");
-    if (transceiver) await transceiver.sender.replaceTrack(video ? this.cameraTrack : null);
+  async setSending(video, line = "camera") {
+    const transceiver = this.transceivers.get(line);
+    if (transceiver) await transceiver.sender.replaceTrack(video ? this.sendTracks.get(line) || null : null);
+  }
+
+  /**
+   * Give a send line another track (content sharing starts or stops); it goes out when the line sends.
+   * @param {string} line
+   * @param {MediaStreamTrack | null} track
+   */
+  setSource(line, track) {
+    this.sendTracks.set(line, track);
   }
 
   /** Close the connection; the local tracks belong to the call, which stops them. */
