@@ -22,6 +22,7 @@ from hub.http.keys import (
     HOME_TILES,
     HOME_TODOS,
     LABELS,
+    PAGE_PDF,
     POLICY,
     READINESS,
     SECRET,
@@ -134,7 +135,6 @@ def create_app(
     from hub.printouts import monday_file
     from hub.reports import setup as reports_setup
     from hub.reports.interface import MONDAY_FILE
-    from hub.reports.interface import PAGE_PDF as REPORT_PAGE_PDF
     from hub.rooms import setup as rooms_setup
     from hub.rooms.events import on_room_ended
     from hub.rooms.ice_config import parse_addresses, parse_ice_servers
@@ -150,7 +150,7 @@ def create_app(
     schedule_setup.setup(app)  # after rooms and cases: it needs both
     documents_setup.setup(app)  # after cases: it adds a section to the clue page
     reports_setup.setup(app)  # after cases: its ledger rule and office directory
-    app[REPORT_PAGE_PDF] = render_page_pdf  # the printable ledger's PDF, laid out by the documents part's renderer
+    app[PAGE_PDF] = render_page_pdf  # printable pages (the ledger, an attendance sheet) by the documents part's renderer
     app[MONDAY_FILE] = monday_file  # the Monday report's PDF and DOCX, as `hub report monday` builds them
     signaling_setup.setup(
         app,

@@ -1,10 +1,14 @@
-"""The conferences' JSON API: schedule one, list and read them, and the attendance sheet (docs/protocol.md)."""
+"""The conferences' JSON API: schedule one, list and read them, and the attendance sheet (docs/protocol.md); the
+attendance sheet as a page to print and as a PDF."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+from types import SimpleNamespace
 from typing import Any
 
+import aiohttp_jinja2
 from aiohttp import web
 from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy import select
@@ -13,7 +17,9 @@ from hub.conferences import service
 from hub.conferences.keys import CONSOLE_REGISTRY
 from hub.conferences.models import Attendance, Conference, ConsoleEvent
 from hub.http.context import policy_of
+from hub.http.keys import PAGE_PDF
 from hub.http.views import Call, Permission, Routes
+from hub.i18n import WEB_DIR
 
 routes = Routes()
 SEE = Permission("view", "conference")
@@ -135,4 +141,50 @@ async def events_api(call: Call[None]) -> web.Response:
     )
     return web.json_response(
         {"events": [{"at": _iso(e.at), "kind": e.kind, "actor": e.actor, "data": e.data} for e in found.all()]}
+    )
+
+
+async def _sheet(call: Call[None]) -> dict[str, Any]:
+    """The sheet's rows: everyone who came, then each invited venue that did not (absent)."""
+    conference = call.target
+    rows: list[Any] = list(await service.attendance(call.db, conference))
+    came = {r.name for r in rows}
+    for venue in conference.venues:
+        if venue.name not in came:
+            rows.append(SimpleNamespace(name=venue.name, invited=True, joined_at=None, left_at=None, people=None,
+                                        signed_in_at=None, roll_call_called_at=None, roll_call_answered_at=None))  # fmt: skip
+    present = [r for r in rows if r.joined_at is not None]
+    rooms = await service.room_names(call.db, [conference.main_room_id])
+    return {
+        "conference": {
+            "id": conference.id, "title": conference.title, "starts_at": conference.starts_at,
+            "ends_at": conference.ends_at, "main_room": {"name": rooms.get(conference.main_room_id, "")},
+        },
+        "rows": rows,
+        "totals": {
+            "venues_invited": len(conference.venues),
+            "venues_present": sum(1 for r in present if r.invited),
+            "people": sum(r.people or 0 for r in present),
+        },
+        "pdf_url": f"/conferences/{conference.id}/attendance.pdf",
+    }  # fmt: skip
+
+
+@routes.get(
+    "/conferences/{id}/attendance", permission=ATTENDANCE, template="conferences/attendance.html",
+    summary="A conference's attendance sheet (签到表), to print.",
+)  # fmt: skip
+async def attendance_page(call: Call[None]) -> dict[str, Any]:
+    return await _sheet(call)
+
+
+@routes.get("/conferences/{id}/attendance.pdf", permission=ATTENDANCE, summary="A conference's attendance sheet as a PDF (A4).")
+async def attendance_pdf(call: Call[None]) -> web.StreamResponse:
+    context = {**await _sheet(call), "pdf": True}
+    page = aiohttp_jinja2.render_string("conferences/attendance.html", call.request, context)
+    pdf = await asyncio.to_thread(call.app[PAGE_PDF], page, WEB_DIR / "static")
+    return web.Response(
+        body=pdf,
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="attendance-{call.target.id}.pdf"'},
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -81,6 +82,10 @@ class Readiness:
 ReadinessCheck = Callable[[], Awaitable[Readiness]]
 
 
+# (a page's HTML, the static folder) -> its PDF, A4 as the page's print CSS says; blocks: call in a thread. The wiring
+# sets the documents part's WeasyPrint renderer, which the parts beside or below documents may not import.
+PagePdf = Callable[[str, Path], bytes]
+PAGE_PDF: web.AppKey[PagePdf] = web.AppKey("page_pdf")
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 DB: web.AppKey[Database] = web.AppKey("db")
 POLICY: web.AppKey[Policy] = web.AppKey("policy")

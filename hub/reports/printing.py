@@ -1,16 +1,16 @@
-"""How the reports part lays out a page as PDF: a renderer the wiring gives it (the documents part's WeasyPrint
-renderer, ``hub.documents.interface.render_page_pdf``), since reports may not import documents (tests/test_layers.py)."""
+"""How the reports part prints: pages through the core's ``PAGE_PDF`` renderer (the documents part's, set by the wiring,
+since reports may not import documents: tests/test_layers.py), the Monday report through ``MONDAY_FILE``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
-PagePdf = Callable[[str, Path], bytes]  # (the page's HTML, the static folder) -> PDF; blocks: call in a thread
-PAGE_PDF: web.AppKey[PagePdf] = web.AppKey("report_page_pdf")
+from hub.http.keys import PAGE_PDF, PagePdf
+
+__all__ = ["MONDAY_FILE", "PAGE_PDF", "MondayFile", "PagePdf"]
 
 # (the report, its body as this reader may read it, "pdf" or "docx") -> the file; the wiring builds it with the same
 # document builder as `hub report monday --format pdf|docx`; blocks: call in a thread

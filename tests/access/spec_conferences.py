@@ -25,4 +25,6 @@ def probes(world: World) -> list[Probe]:
         Probe("GET", "/api/v1/conferences/{id}", f"/api/v1/conferences/{GUESSED_ID}", expect("/api/", staff=404), note="guessed id"),
         Probe("GET", "/api/v1/conferences/{id}/events", f"/api/v1/conferences/{GUESSED_ID}/events", expect("/api/", staff=404), note="guessed id"),
         Probe("GET", "/api/v1/conferences/{id}/attendance", f"/api/v1/conferences/{GUESSED_ID}/attendance", expect("/api/", staff=404), note="guessed id"),
+        Probe("GET", "/conferences/{id}/attendance", f"/conferences/{GUESSED_ID}/attendance", expect("/conferences", staff=404), note="guessed id"),
+        Probe("GET", "/conferences/{id}/attendance.pdf", f"/conferences/{GUESSED_ID}/attendance.pdf", expect("/conferences", staff=404), note="guessed id"),
     ]  # fmt: skip

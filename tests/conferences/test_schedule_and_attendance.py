@@ -144,3 +144,18 @@ async def test_an_invited_room_joins_directly_signs_in_answers_and_the_sheet_kee
     assert kept[1][1] == seat["participant"] and kept[1][2]["people"] == 9 and "broadcast" in kept[1][2]
     listed = await (await browser.get(f"/api/v1/conferences/{conference['id']}/events")).json()
     assert [e["kind"] for e in listed["events"]][:3] == kinds[:3]
+
+    # the sheet to print: who came (with the people signed in), each invited venue that did not (absent), and its PDF
+    page = await browser.get(f"/conferences/{conference['id']}/attendance")
+    assert page.status == 200, await page.text()
+    html = await page.text()
+    assert row["name"] in html and "缺席" in html and "签到表" in html
+    assert html.count('class="absent"') == len(TOWNS) - 1, "the five towns that did not join stand out as absent"
+    pdf = await browser.get(f"/conferences/{conference['id']}/attendance.pdf")
+    assert pdf.status == 200 and pdf.content_type == "application/pdf"
+    assert (await pdf.read()).startswith(b"%PDF")
+    # someone who does not see the conference's room session gets neither
+    stranger = Browser(await aiohttp_client(browser.client.server))
+    await stranger.sign_in("admin")
+    for path in (f"/conferences/{conference['id']}/attendance", f"/conferences/{conference['id']}/attendance.pdf"):
+        assert (await stranger.get(path)).status in (403, 404), path
