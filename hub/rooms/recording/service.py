@@ -240,6 +240,8 @@ async def recover_interrupted(s: AsyncSession, store: EvidenceStore, *, now: dt.
     for recording in rows:
         last_end = recording.started_at
         segments = (await s.scalars(select(RecordingSegment).where(RecordingSegment.recording_id == recording.id))).all()
+        if await _written_elsewhere(store, segments):
+            continue  # another process of the hub records it now (HUB_BUS=redis): not ours to close
         for segment in segments:
             if segment.status is SegmentStatus.WRITING:
                 segment.duration_ms = await recovered_duration(store, segment.file_id)
@@ -274,6 +276,18 @@ async def recovered_tracks(store: EvidenceStore, file_id: str) -> list[dict[str,
     except StoreError:
         return []
     return await asyncio.to_thread(track_descriptions, reader)
+
+
+async def _written_elsewhere(store: EvidenceStore, segments: Sequence[RecordingSegment]) -> bool:
+    """A segment still `writing` whose file a live writer holds (its lock): another process records it."""
+    for segment in segments:
+        if segment.status is SegmentStatus.WRITING:
+            try:
+                if await store.recover_one(segment.file_id) is None:
+                    return True
+            except (StoreError, OSError):
+                continue
+    return False
 
 
 async def recovered_duration(store: EvidenceStore, file_id: str) -> int:
