@@ -24,7 +24,8 @@ from sqlalchemy import func, select
 from hub.db import Database
 from hub.rooms.recording.models import Recording
 from hub.signaling.clip import Clip, encode_clip
-from tests.faults.harness import ROOT, SECRET, TimedClient, client, interview_session, wait_until
+from hub.rooms.tokens import issue_token
+from tests.faults.harness import ROOT, SECRET, TimedClient, interview_session, wait_until
 from tests.signaling.conftest import REDIS_URL
 
 pytestmark = pytest.mark.skipif(not REDIS_URL, reason="HUB_TEST_REDIS_URL is not set")
@@ -132,9 +133,8 @@ def clip() -> Clip:
 
 
 def on(workers: Workers, i: int, room: str, participant: str, role: str, clip: Clip) -> TimedClient:
-    c = client(None, room, participant, role, clip)  # type: ignore[arg-type]
-    c.url, c.origin = workers.ws(i), workers.origin(i)
-    return c
+    token = issue_token(SECRET.encode(), room=room, participant=participant, name=participant, role=role, ttl_seconds=600)
+    return TimedClient(workers.ws(i), token, room, origin=workers.origin(0), clip=clip, decode=False)  # one public origin
 
 
 async def test_three_processes_one_call_and_a_killed_node_comes_back(workers: Workers, database: Database, clip: Clip) -> None:
