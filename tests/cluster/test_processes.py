@@ -23,8 +23,8 @@ from sqlalchemy import func, select
 
 from hub.db import Database
 from hub.rooms.recording.models import Recording
-from hub.signaling.clip import Clip, encode_clip
 from hub.rooms.tokens import issue_token
+from hub.signaling.clip import Clip, encode_clip
 from tests.faults.harness import ROOT, SECRET, TimedClient, interview_session, wait_until
 from tests.signaling.conftest import REDIS_URL
 
