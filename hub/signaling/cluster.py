@@ -206,7 +206,8 @@ class Cluster:
         publishers = sum(
             1 for room in self.service.rooms.values() for m in room.members.values() if m.rights.speak and m.conn is not None
         )
-        nodes = await self.registry.heartbeat(rooms, publishers)
+        sockets = sum(1 for conn in self.service.connections if not isinstance(conn, RemoteConnection))
+        nodes = await self.registry.heartbeat(rooms, publishers, sockets)
         self.last_beat_ok = True
         # sockets relayed to a node that died: told to come back (their next join places the room on a live node)
         for conn, route in list(self._routes.items()):

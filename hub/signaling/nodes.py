@@ -42,6 +42,7 @@ class NodeInfo:
     draining: bool = False
     pid: int = 0
     at: float = 0.0
+    sockets: int = 0  # browsers' WebSockets open on this process (whichever node their room is on)
 
     @property
     def load(self) -> float:
@@ -58,6 +59,7 @@ class NodeInfo:
                 "draining": self.draining,
                 "pid": self.pid,
                 "at": self.at,
+                "sockets": self.sockets,
             }
         )
 
@@ -72,6 +74,7 @@ class NodeInfo:
             draining=bool(raw.get("draining", False)),
             pid=int(raw.get("pid", 0)),
             at=float(raw.get("at", 0.0)),
+            sockets=int(raw.get("sockets", 0)),
         )
 
 
@@ -113,10 +116,10 @@ class NodeRegistry:
         self._cpu_at = (now, cpu)
         return used / wall if wall > 0 else 0.0
 
-    async def heartbeat(self, rooms: dict[str, int], publishers: int) -> dict[str, NodeInfo]:
+    async def heartbeat(self, rooms: dict[str, int], publishers: int, sockets: int = 0) -> dict[str, NodeInfo]:
         """Write this node's load, read every live node's; returns (and keeps) the live nodes."""
         self.draining = bool(await self.redis.sismember(self._drain_key, self.node_id))  # type: ignore[misc]
-        me = NodeInfo(self.node_id, rooms, publishers, self.cpu_share(), self.draining, os.getpid(), time.time())
+        me = NodeInfo(self.node_id, rooms, publishers, self.cpu_share(), self.draining, os.getpid(), time.time(), sockets)
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.set(self._node_key(self.node_id), me.dump(), px=self.ttl_ms)
             pipe.sadd(f"{self.ns}:nodes", self.node_id)
