@@ -17,7 +17,7 @@ from hub.rooms.recording.models import Recording
 from hub.rooms.tokens import issue_token
 from hub.signaling.clip import Clip, encode_clip
 from tests.cluster.conftest import WORKERS, Workers
-from tests.faults.harness import SECRET, TimedClient, interview_session, wait_until
+from tests.faults.harness import SECRET, TimedClient, interview_session, recording_rows, wait_until
 from tests.signaling.conftest import REDIS_URL
 
 pytestmark = pytest.mark.skipif(not REDIS_URL, reason="HUB_TEST_REDIS_URL is not set")
@@ -79,6 +79,21 @@ async def test_three_processes_one_call_and_a_killed_node_comes_back(workers: Wo
     assert time.monotonic() - killed_at < 10
     moved = {n for n, info in (await workers.nodes()).items() if room in info["rooms"]}  # type: ignore[operator]
     assert moved and node not in moved
+    # the recording goes on as a new segment; the dead node's segment is finished and the time between is a gap
+    # whose cause is node_failed (written by the new node's take-over or by the restarted node's recovery)
+    await back.start_media()
+
+    async def recorded_again() -> bool:
+        _recording, segments, gaps = await recording_rows(database, rs.id)
+        return len(segments) >= 2 and any(g.cause.value == "node_failed" for g in gaps)
+
+    deadline = time.monotonic() + 20
+    while not await recorded_again():
+        assert time.monotonic() < deadline, await recording_rows(database, rs.id)
+        await asyncio.sleep(0.3)
+    _recording, segments, gaps = await recording_rows(database, rs.id)
+    assert segments[0].status.value == "recovered" and segments[0].close_cause == "node_failed"
+    assert [g.cause.value for g in gaps if g.participant is None] == ["node_failed"]
     await back.request({"type": "end"})
     await back.wait_event("_socket_closed", wait=10)
     for c in (host, guest, clerk, back):
