@@ -160,15 +160,22 @@ class Cluster:
         self._beat = asyncio.create_task(self._heartbeats(), name="node_heartbeat")
         log.info("node_started", node=self.node_id)
 
-    async def close(self) -> None:
+    async def leave(self) -> None:
+        """Stopping (SIGTERM): out of the registry before the sockets are told to come back, so that their next join
+        places the room on a live node instead of on this one."""
         if self._beat is not None:
             self._beat.cancel()
+            self._beat = None
         try:
+            await self.registry.leave()
             for room in list(self._owned):
                 await self.registry.release(room)
-            await self.registry.leave()
+            self._owned.clear()
         except (RedisError, OSError) as exc:
             log.warning("node_leave_failed", node=self.node_id, error=type(exc).__name__)
+
+    async def close(self) -> None:
+        await self.leave()
         await self.link.close()
         for remote in list(self.remotes.values()):
             remote.stop()

@@ -82,6 +82,7 @@ def setup(
     app.on_shutdown.append(close_sockets)
     app.cleanup_ctx.append(close_media)
     if CLUSTER in app:
+        app.on_shutdown.insert(0, _leave_cluster)  # before close_sockets tells every socket to come back
         app.cleanup_ctx.append(_run_cluster)  # after close_media: it is unwound first (the relays go before the media)
     return service
 
@@ -113,6 +114,10 @@ def _cluster(
     app[LIVE_CALLS] = ClusterCalls(cluster)
     if READINESS in app:
         app[READINESS].append(cluster.readiness)
+
+
+async def _leave_cluster(app: web.Application) -> None:
+    await app[CLUSTER].leave()
 
 
 async def _run_cluster(app: web.Application) -> AsyncIterator[None]:

@@ -21,6 +21,7 @@ from hub.signaling.client import HubClient, SignalingRefused
 from hub.signaling.clip import Clip, encode_clip
 from hub.signaling.cluster import Cluster, ClusterCalls
 from hub.signaling.keys import CLUSTER
+from hub.signaling.nodes import NodeRegistry
 from hub.signaling.service import RoomEvent, SignalingService
 from hub.signaling.setup import setup
 from tests.signaling.conftest import ORIGIN, REDIS_URL, SECRET
@@ -206,10 +207,10 @@ async def test_a_node_that_dies_takes_its_sockets_back_and_the_room_moves(cluste
 
 async def test_without_redis_a_join_is_refused_never_served_alone(cluster: Hub) -> None:
     b = cluster.nodes["b"]
-    await b.cluster.link.redis.aclose()
-    b.cluster.link.redis.connection_pool.connection_kwargs["port"] = 1  # nothing listens there
-    b.cluster.registry.redis = b.cluster.link.redis
-    await b.cluster.link.redis.connection_pool.disconnect()
+    dead = Redis.from_url("redis://127.0.0.1:1/0", decode_responses=True)  # nothing listens there: Redis is away
+    alive, b.cluster.link.redis = b.cluster.link.redis, dead
+    b.cluster.registry = NodeRegistry(dead, cluster.namespace, "b")
+    await alive.aclose()
     late = await cluster.client("b", "r5", "clerk", ParticipantRole.CLERK, join=False)
     with pytest.raises(SignalingRefused) as caught:
         await late.join()
