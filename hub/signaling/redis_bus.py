@@ -40,7 +40,9 @@ class RedisLink:
         self.url = url
         self.namespace = namespace
         self.node_id = node_id
-        self.redis: Redis = Redis.from_url(url, decode_responses=True, socket_connect_timeout=2.0, socket_timeout=5.0)
+        self.redis: Redis = Redis.from_url(
+            url, decode_responses=True, socket_connect_timeout=2.0, client_name=f"{namespace}:{node_id}"
+        )
         self._on_message = on_message
         self.on_lost: list[Callable[[str], None]] = []  # told why, whenever the link breaks
         self._out: asyncio.Queue[tuple[str, str]] = asyncio.Queue(QUEUE_LIMIT)

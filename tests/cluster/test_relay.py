@@ -218,3 +218,23 @@ async def test_without_redis_a_join_is_refused_never_served_alone(cluster: Hub) 
     assert "r5" not in b.service.rooms
     ready = await b.cluster.readiness()
     assert not ready.ok
+
+
+async def test_a_lost_redis_connection_is_told_and_the_link_comes_back(cluster: Hub) -> None:
+    """Redis drops the node's connections (a restart, a network cut): the sockets relayed through it are told to come
+    back, readiness says so, the link reconnects by itself, and relayed joins work again."""
+    a, b = cluster.nodes["a"], cluster.nodes["b"]
+    await cluster.client("a", "r6", "host", ParticipantRole.HOST)
+    clerk = await cluster.client("b", "r6", "clerk", ParticipantRole.CLERK)
+    redis = Redis.from_url(REDIS_URL, decode_responses=True)
+    name = f"{cluster.namespace}:b"
+    for line in await redis.client_list():
+        if line.get("name") == name:
+            await redis.client_kill_filter(_id=line["id"])
+    await redis.aclose()
+    closed = await clerk.wait_event("closed", wait=5.0)
+    assert closed["reason"] == "server_stopped"
+    await eventually(lambda: b.cluster.link.healthy)
+    assert (await b.cluster.readiness()).ok
+    again = await cluster.client("b", "r6", "clerk", ParticipantRole.CLERK)
+    assert again.joined is not None and "clerk" in a.service.rooms["r6"].members
