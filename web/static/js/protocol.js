@@ -393,4 +393,6 @@ export const ERROR_CODE = {
   MEDIA_FAILED: "media_failed",
   RATE_LIMITED: "rate_limited",
   INTERNAL: "internal",
+  // several processes: the room's process cannot be reached now (the page tries again)
+  NODE_UNREACHABLE: "node_unreachable",
 };
