@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
@@ -147,6 +147,7 @@ class Cluster:
         self._tasks: set[asyncio.Task[None]] = set()
         self._beat: asyncio.Task[None] | None = None
         self.last_beat_ok: bool = False
+        self.on_sessions_ended: Callable[[], Awaitable[None]] | None = None  # this process's check of its sockets
         service.on_room_ended.append(self._room_ended)
 
     # ---- lifecycle ---------------------------------------------------------------------------
@@ -455,6 +456,9 @@ class Cluster:
             room, who, why = str(message.get("r")), str(message.get("p")), str(message.get("why") or "removed")
             if room in self.service.rooms:
                 self._spawn(self._remove(room, who, why), "remove")
+        elif kind == "sessions":  # another process ended sessions: close this one's sockets of them now
+            if message.get("f") != self.node_id and self.on_sessions_ended is not None:
+                self._spawn(self.on_sessions_ended(), "sessions_ended")
         elif kind == "end":
             room, why = str(message.get("r")), str(message.get("why") or "ended")
             if message.get("f") == self.node_id:
@@ -462,6 +466,10 @@ class Cluster:
             self.service.ended.add(room)
             if room in self.service.rooms:
                 self._spawn(self.service.end_room(room, why), "end_room")
+
+    def sessions_ended(self) -> None:
+        """This process ended sessions: every other process checks the sockets it holds at once."""
+        self.link.send(None, {"k": "sessions", "f": self.node_id})
 
     async def _remove(self, room: str, who: str, why: str) -> None:
         await self.service.remove_participant(room, who, why)

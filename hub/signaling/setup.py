@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
+from hub.auth.interface import TELL_OTHERS, check_now
 from hub.clock import Clock
 from hub.http.keys import READINESS
 from hub.media.interface import MediaEngine, SlotLayout
@@ -112,6 +113,13 @@ def _cluster(
     )
     app[CLUSTER] = cluster
     app[LIVE_CALLS] = ClusterCalls(cluster)
+    # a sign-out (or disable, revoke) on any process closes the session's sockets on every process at once
+    app.setdefault(TELL_OTHERS, []).append(cluster.sessions_ended)
+
+    async def check_here() -> None:
+        await check_now(app, tell_others=False)
+
+    cluster.on_sessions_ended = check_here
     if READINESS in app:
         app[READINESS].append(cluster.readiness)
 
