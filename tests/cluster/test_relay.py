@@ -238,3 +238,19 @@ async def test_a_lost_redis_connection_is_told_and_the_link_comes_back(cluster: 
     assert (await b.cluster.readiness()).ok
     again = await cluster.client("b", "r6", "clerk", ParticipantRole.CLERK)
     assert again.joined is not None and "clerk" in a.service.rooms["r6"].members
+
+
+async def test_a_room_node_that_does_not_answer_refuses_the_join(cluster: Hub) -> None:
+    """The room's node is alive in Redis (heartbeats) but deaf (its subscriber is gone): a join relayed to it is
+    refused after JOIN_TIMEOUT with node_unreachable; b never hosts the room itself."""
+    a, b = cluster.nodes["a"], cluster.nodes["b"]
+    await cluster.client("a", "r7", "host", ParticipantRole.HOST)
+    subscriber = a.cluster.link._tasks[1]
+    subscriber.cancel()
+    late = await cluster.client("b", "r7", "clerk", ParticipantRole.CLERK, join=False)
+    started = time.monotonic()
+    with pytest.raises(SignalingRefused) as caught:
+        await late.join()
+    assert caught.value.code == "node_unreachable"
+    assert 4.0 < time.monotonic() - started < 8.0
+    assert "r7" not in b.service.rooms and set(a.service.rooms["r7"].members) == {"host"}
