@@ -5,6 +5,7 @@ nginx, and a signed-out session's sockets close on every process."""
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import signal
 import time
@@ -201,3 +202,61 @@ async def test_a_signed_out_session_closes_its_sockets_on_every_process(workers:
             message = await asyncio.wait_for(ws.receive(), 10)
             assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING)
         assert sum((await sockets_per_node(workers, 0)).values()) == 0
+
+
+async def test_behind_nginx_a_killed_room_node_comes_back_with_its_gap(
+    workers: Workers, front: str, database: Database, clip: Clip
+) -> None:
+    """kill -9 the room's node: every participant, wherever nginx had put their socket, comes back through nginx
+    (as the page does on `closed` or a dropped socket) and the room is back on a live process within 10 s; the
+    recording's stretch between is a gap of cause node_failed."""
+    from sqlalchemy import select
+
+    from hub.auth.models import User
+    from tests.faults.harness import recording_rows
+
+    async with database.transaction(write=False) as s:
+        host_id = await s.scalar(select(User.id).limit(1))
+    rs = await interview_session(database, int(host_id or 0))
+    room = rs.signaling_room
+    people = [through(front, room, "user-host", "host", clip), through(front, room, "clerk", "clerk", clip)]
+    for c in people:
+        await c.connect()
+        await c.join()
+        await c.start_media()
+    await people[0].wait_event("recording", wait=20)
+    await asyncio.sleep(2.0)  # a few seconds recorded, a heartbeat written
+    nodes = await workers.nodes()
+    (node,) = [n for n, info in nodes.items() if room in info["rooms"]]  # type: ignore[operator]
+    killed = time.monotonic()
+    os.kill(int(nodes[node]["pid"]), signal.SIGKILL)  # type: ignore[call-overload]
+    for c in people:  # told to come back (relayed) or simply cut off (its socket was on the dead process)
+        await wait_until(lambda c=c: any(e.get("type") in ("closed", "_socket_closed") for e in c.events), 10)
+    back = []
+    for participant, role in (("user-host", "host"), ("clerk", "clerk")):
+        while True:
+            c = through(front, room, participant, role, clip)
+            try:
+                await c.connect()
+                await c.join()
+                break
+            except Exception:
+                await c.close()
+                await asyncio.sleep(0.2)
+        back.append(c)
+    assert time.monotonic() - killed < 10
+    for c in back:
+        await c.start_media()
+    moved = {n for n, info in (await workers.nodes()).items() if room in info["rooms"]}  # type: ignore[operator]
+    assert moved and node not in moved
+
+    async def gap_logged() -> bool:
+        _recording, segments, gaps = await recording_rows(database, rs.id)
+        return len(segments) >= 2 and any(g.cause.value == "node_failed" for g in gaps)
+
+    deadline = time.monotonic() + 20
+    while not await gap_logged():
+        assert time.monotonic() < deadline, await recording_rows(database, rs.id)
+        await asyncio.sleep(0.3)
+    for c in people + back:
+        await c.close()
