@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import pytest
+from redis import Redis as SyncRedis
 from sqlalchemy import select
 
 from hub.auth import sessions
@@ -68,7 +69,13 @@ def settings(request, settings):  # type: ignore[no-untyped-def]
             pytest.skip("HUB_TEST_REDIS_URL is not set")
         settings.bus, settings.redis_url = "redis", REDIS_URL
         settings.redis_namespace, settings.node_id = f"test-{uuid.uuid4().hex[:10]}", "matrix"
-    return settings
+    yield settings
+    if request.param == "redis":  # what the node left in Redis goes with the test
+        redis = SyncRedis.from_url(REDIS_URL)
+        keys = list(redis.scan_iter(f"{settings.redis_namespace}:*"))
+        if keys:
+            redis.delete(*keys)
+        redis.close()
 
 
 @pytest.fixture
