@@ -152,6 +152,8 @@ def create_app(
     reports_setup.setup(app)  # after cases: its ledger rule and office directory
     app[PAGE_PDF] = render_page_pdf  # printable pages (the ledger, an attendance sheet) by the documents part's renderer
     app[MONDAY_FILE] = monday_file  # the Monday report's PDF and DOCX, as `hub report monday` builds them
+    if settings.bus == "redis" and not settings.redis_url:
+        raise ValueError("HUB_BUS=redis needs HUB_REDIS_URL")
     signaling_setup.setup(
         app,
         secret=app[SECRET],
@@ -162,6 +164,10 @@ def create_app(
         forwarding=settings.media_forwarding,
         on_room_ended=on_room_ended(app),
         clock=app[CLOCK],
+        redis_url=settings.redis_url if settings.bus == "redis" else None,
+        redis_namespace=settings.redis_namespace,
+        node_id=settings.effective_node_id,
+        heartbeat_seconds=settings.node_heartbeat_seconds,
     )
     recording_setup.setup(app)  # after signaling: it hooks into rooms as they start and end
     conferences_setup.setup(app)  # after signaling: the live console is signaling's conference hook

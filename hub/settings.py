@@ -146,6 +146,24 @@ class Settings(BaseSettings):
         "believed; the client is the last address before them. Empty: X-Forwarded-For is ignored.",
     )
 
+    bus: Literal["memory", "redis"] = Field(
+        "memory",
+        description="Signaling bus: memory (one process, the default) or redis (several processes or machines share "
+        "one hub through HUB_REDIS_URL; each room lives on one of them and the others relay to it).",
+    )
+    redis_url: str = Field("", description="Redis for HUB_BUS=redis, e.g. redis://127.0.0.1:6379/0.")
+    redis_namespace: str = Field(
+        "hub", description="Prefix of every Redis key and channel of this hub (two hubs may share one Redis)."
+    )
+    node_id: str = Field(
+        "",
+        description="This process's name among the hub's nodes (HUB_BUS=redis), e.g. host-a:8081; `hub node drain` "
+        "takes it. Empty: <host name>:<port>.",
+    )
+    node_heartbeat_seconds: float = Field(
+        1.0, gt=0, description="How often a node (HUB_BUS=redis) writes its load to Redis; it counts as dead after 3."
+    )
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:
@@ -171,6 +189,12 @@ class Settings(BaseSettings):
     @property
     def proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
         return _networks(self.trusted_proxies)
+
+    @property
+    def effective_node_id(self) -> str:
+        import socket
+
+        return self.node_id or f"{socket.gethostname()}:{self.port}"
 
     @property
     def effective_origin(self) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
 from hub.auth import accounts, key_metadata, security_keys
-from hub.auth.live import note_activity, watch_request
+from hub.auth.live import TELL_OTHERS, check_now, note_activity, watch_request
 from hub.auth.middleware import ACTOR_RESOLVERS
 from hub.auth.models import PortfolioEntry, User
 from hub.auth.passwords import hash_password
@@ -19,9 +19,11 @@ from hub.auth.staff import staff_actor_named
 
 __all__ = [
     "ACTOR_RESOLVERS",
+    "TELL_OTHERS",
     "PortfolioEntry",
     "User",
     "accounts",
+    "check_now",
     "hash_password",
     "issue_enrolment_code",
     "key_metadata",

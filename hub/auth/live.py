@@ -119,10 +119,19 @@ async def note_activity(request: web.Request) -> None:
         await request.app[SESSION_WATCH].activity(session_id)
 
 
-async def check_now(app: web.Application) -> None:
-    """After an ending this process caused (sign-out, disable, revoke): close its sockets without waiting."""
+# Whom to tell when this process ended sessions, so that the other processes of the hub close their sockets at once
+# too instead of at their next sweep (HUB_BUS=redis: signaling's cluster adds one at wiring).
+TELL_OTHERS: web.AppKey[list[Callable[[], None]]] = web.AppKey("session_endings_elsewhere", list)
+
+
+async def check_now(app: web.Application, *, tell_others: bool = True) -> None:
+    """After an ending this process caused (sign-out, disable, revoke): close its sockets without waiting, and tell
+    the hub's other processes to do the same with theirs."""
     if SESSION_WATCH in app:
         await app[SESSION_WATCH].check()
+    if tell_others:
+        for tell in app.get(TELL_OTHERS, []):
+            tell()
 
 
 def close_ended_sessions(call: Call[Any]) -> None:

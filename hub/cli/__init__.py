@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 
-from hub.cli import database, demo, keys, org, probe, report, serve, users, verify
+from hub.cli import database, demo, keys, nodes, org, probe, report, serve, users, verify
 
-DOMAINS = (serve, database, demo, users, keys, org, verify, probe, report)
+DOMAINS = (serve, nodes, database, demo, users, keys, org, verify, probe, report)
 
 
 def build_parser() -> argparse.ArgumentParser:

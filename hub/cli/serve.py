@@ -27,6 +27,10 @@ def serve(args: argparse.Namespace) -> int:
         config.host = args.host
     if args.port:
         config.port = args.port
+    if args.workers > 1:
+        from hub.cli.nodes import serve_workers
+
+        return serve_workers(args, config, args.workers)
     made = tls.context_from_args(args, config.var_dir, config.host)
     logs.configure(json=config.log_json, level=config.log_level)
     app = create_app(config)
@@ -47,5 +51,11 @@ def add_commands(sub: Subcommands) -> None:
     p = sub.add_parser("serve", help="serve the hub")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="run this many processes on consecutive ports from --port, one per core (HUB_BUS=redis; see hub node)",
+    )
     tls.add_arguments(p)
     p.set_defaults(func=serve)

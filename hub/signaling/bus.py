@@ -1,9 +1,10 @@
 """Presence and messages between a room's participants.
 
 The room's state lives on the node that holds its media; the bus only carries messages to the
-participants' connections and knows who is connected. `MemoryBus` serves one process. The interface is
-synchronous (delivery queues the message for the connection), which a bus that crosses processes cannot be: a Redis
-bus needs an asynchronous publish and a subscriber task, so this interface changes when one is built (issue 15).
+participants' connections and knows who is connected. `MemoryBus` serves one process, and it also serves each node
+of a hub of several processes (HUB_BUS=redis, `cluster.py`): every participant of a room is attached on the room's
+node, those whose socket is on another process through a `RemoteConnection` whose `deliver` enqueues the message onto
+the ordered Redis link (`redis_bus.py`). So the interface stays synchronous and `present` stays exact.
 """
 
 from __future__ import annotations

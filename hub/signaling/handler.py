@@ -7,7 +7,7 @@ from aiohttp import WSMsgType, web
 from hub.auth.interface import note_activity, watch_request
 from hub.http.context import actor_of
 from hub.signaling.connection import Connection
-from hub.signaling.keys import SIGNALING, allowed_origin
+from hub.signaling.keys import CLUSTER, SIGNALING, allowed_origin
 
 # Frames above MAX_MESSAGE_BYTES get an `error` and the connection lives on; only frames this large
 # (which no honest client sends) make aiohttp close the socket.
@@ -16,6 +16,8 @@ HARD_FRAME_LIMIT = 1024 * 1024
 
 async def websocket(request: web.Request) -> web.StreamResponse:
     service = request.app[SIGNALING]
+    cluster = request.app.get(CLUSTER)  # several processes: the room may live on another one (hub/signaling/cluster.py)
+    receive = cluster.receive if cluster is not None else service.receive
     if request.headers.get("Origin") != allowed_origin(request.app):
         raise web.HTTPForbidden(text="origin not allowed")
     ws = web.WebSocketResponse(max_msg_size=HARD_FRAME_LIMIT, heartbeat=30.0)
@@ -29,6 +31,9 @@ async def websocket(request: web.Request) -> web.StreamResponse:
 
     async def session_ended() -> None:
         # the staff session behind this socket ended (sign-out, timeout, disabled account, revoked key)
+        if cluster is not None:
+            await cluster.session_ended(conn)
+            return
         if conn.room and conn.participant:
             await service.remove_participant(conn.room, conn.participant, reason="signed_out")
         await conn.close()
@@ -38,11 +43,11 @@ async def websocket(request: web.Request) -> web.StreamResponse:
         async for frame in ws:
             if frame.type == WSMsgType.TEXT:
                 await note_activity(request)  # a live call keeps its staff session from going idle
-                await service.receive(conn, frame.data)
+                await receive(conn, frame.data)
             elif frame.type == WSMsgType.BINARY:
                 service.binary(conn)
     finally:
         unwatch()
-        await service.disconnected(conn)
+        await (cluster.disconnected(conn) if cluster is not None else service.disconnected(conn))
         await conn.close()
     return ws

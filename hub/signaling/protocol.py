@@ -315,5 +315,6 @@ ERROR_CODES: dict[str, str] = {
     "media_failed": "the offer could not be answered",
     "rate_limited": "too many messages: slow down (the socket closes if the burst goes on)",
     "internal": "the server failed; the request was not done",
+    "node_unreachable": "the process that holds the room cannot be reached now (several processes); try again",
     **CONFERENCE_ERRORS,
 }

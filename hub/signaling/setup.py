@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from aiohttp import web
 
+from hub.auth.interface import TELL_OTHERS, check_now
 from hub.clock import Clock
+from hub.http.keys import READINESS
 from hub.media.interface import MediaEngine, SlotLayout
 from hub.rooms.interface import LIVE_CALLS
 from hub.signaling.bus import Bus, MemoryBus
+from hub.signaling.cluster import Cluster, ClusterCalls
 from hub.signaling.handler import websocket
-from hub.signaling.keys import ALLOWED_ORIGIN, MEDIA, SIGNALING
+from hub.signaling.keys import ALLOWED_ORIGIN, CLUSTER, MEDIA, SIGNALING
 from hub.signaling.service import Hook, SignalingService
 
 
@@ -33,8 +38,14 @@ def setup(
     on_participant_joined: Hook | None = None,
     on_participant_left: Hook | None = None,
     on_room_ended: Hook | None = None,
+    redis_url: str | None = None,
+    redis_namespace: str = "hub",
+    node_id: str | None = None,
+    heartbeat_seconds: float = 1.0,
 ) -> SignalingService:
-    """Add `/ws`; returns the service (also at `app[SIGNALING]`) for ending rooms and removing people."""
+    """Add `/ws`; returns the service (also at `app[SIGNALING]`) for ending rooms and removing people.
+
+    With `redis_url` this process is one node of a hub of several (`hub.signaling.cluster`): `node_id` names it."""
     media = MediaEngine(
         ice_addresses=ice_addresses,
         ice_servers=ice_servers,
@@ -53,6 +64,8 @@ def setup(
             hooks.append(hook)
     app[SIGNALING] = service
     app[LIVE_CALLS] = service  # what rooms' views and recorder use of the calls (hub.rooms.live_calls)
+    if redis_url:
+        _cluster(app, service, redis_url, redis_namespace, node_id or _default_node_id(), secret, clock, heartbeat_seconds)
     app[MEDIA] = media
     app[ALLOWED_ORIGIN] = allowed_origin if callable(allowed_origin) else allowed_origin.rstrip("/")
     app.router.add_get("/ws", websocket)
@@ -69,4 +82,54 @@ def setup(
 
     app.on_shutdown.append(close_sockets)
     app.cleanup_ctx.append(close_media)
+    if CLUSTER in app:
+        app.on_shutdown.insert(0, _leave_cluster)  # before close_sockets tells every socket to come back
+        app.cleanup_ctx.append(_run_cluster)  # after close_media: it is unwound first (the relays go before the media)
     return service
+
+
+def _default_node_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _cluster(
+    app: web.Application,
+    service: SignalingService,
+    redis_url: str,
+    namespace: str,
+    node_id: str,
+    secret: str | bytes,
+    clock: Clock | None,
+    heartbeat_seconds: float,
+) -> None:
+    cluster = Cluster(
+        service,
+        redis_url=redis_url,
+        namespace=namespace,
+        node_id=node_id,
+        secret=secret,
+        clock=clock,
+        heartbeat_seconds=heartbeat_seconds,
+    )
+    app[CLUSTER] = cluster
+    app[LIVE_CALLS] = ClusterCalls(cluster)
+    # a sign-out (or disable, revoke) on any process closes the session's sockets on every process at once
+    app.setdefault(TELL_OTHERS, []).append(cluster.sessions_ended)
+
+    async def check_here() -> None:
+        await check_now(app, tell_others=False)
+
+    cluster.on_sessions_ended = check_here
+    if READINESS in app:
+        app[READINESS].append(cluster.readiness)
+
+
+async def _leave_cluster(app: web.Application) -> None:
+    await app[CLUSTER].leave()
+
+
+async def _run_cluster(app: web.Application) -> AsyncIterator[None]:
+    cluster = app[CLUSTER]
+    await cluster.start()
+    yield
+    await cluster.close()

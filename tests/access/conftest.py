@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import pytest
+from redis import Redis as SyncRedis
 from sqlalchemy import select
 
 from hub.auth import sessions
@@ -17,6 +20,8 @@ from hub.rooms.models import Room
 from tests.access.matrix import PENDING_USER, STAFF_USERS, seeders
 from tests.auth import keyflow
 from tests.support.clients import Browser
+
+REDIS_URL = os.environ.get("HUB_TEST_REDIS_URL", "")
 
 
 @dataclass
@@ -53,6 +58,24 @@ async def _enrolled_kiosk(database, now) -> str:  # type: ignore[no-untyped-def]
         issued = await devices.issue_enrolment_code(s, AuditActor(None, "matrix"), room, "matrix kiosk", now)
     async with database.transaction() as s:
         return (await devices.enrol(s, issued.code, now)).credential
+
+
+@pytest.fixture(params=["memory", "redis"])
+def settings(request, settings):  # type: ignore[no-untyped-def]
+    """The matrix runs on both buses: one process, and one node of a hub on Redis (HUB_TEST_REDIS_URL; skipped only
+    when it is unset, CI sets it)."""
+    if request.param == "redis":
+        if not REDIS_URL:
+            pytest.skip("HUB_TEST_REDIS_URL is not set")
+        settings.bus, settings.redis_url = "redis", REDIS_URL
+        settings.redis_namespace, settings.node_id = f"test-{uuid.uuid4().hex[:10]}", "matrix"
+    yield settings
+    if request.param == "redis":  # what the node left in Redis goes with the test
+        redis = SyncRedis.from_url(REDIS_URL)
+        keys = list(redis.scan_iter(f"{settings.redis_namespace}:*"))
+        if keys:
+            redis.delete(*keys)
+        redis.close()
 
 
 @pytest.fixture

@@ -191,7 +191,9 @@ class RecordingManager:
                     return None
                 self.kinds[room] = room_session.kind
                 case_id = await self.case_of(s, room_session)
-                resume = await service.begin(s, room_session_id=session_id, signaling_room=room, case_id=case_id, now=now)
+                resume = await service.begin(
+                    s, room_session_id=session_id, signaling_room=room, case_id=case_id, now=now, store=self.store
+                )
                 room_id = room_session.room_ids[0] if room_session.room_ids else None
         except Unavailable:
             self._cannot_start(room, GapCause.DATABASE_UNAVAILABLE)

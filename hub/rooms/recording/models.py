@@ -39,6 +39,7 @@ class GapCause(StrEnum):
     STORE_ERROR = "store_error"  # the store failed to write (other than full)
     DATABASE_UNAVAILABLE = "database_unavailable"  # the database did not answer when the recording had to start
     RECORDER_FAILED = "recorder_failed"  # the recorder itself failed (a bug): restarted into a new segment
+    NODE_FAILED = "node_failed"  # the hub process that held the room died (HUB_BUS=redis); another took the room over
 
 
 class NoticeDecision(StrEnum):
@@ -167,6 +168,7 @@ RECORDING_LABELS: dict[Enum, str] = {
     GapCause.STORE_ERROR: N_("Evidence store error"),
     GapCause.DATABASE_UNAVAILABLE: N_("Database unavailable"),
     GapCause.RECORDER_FAILED: N_("Recorder failed"),
+    GapCause.NODE_FAILED: N_("Server process failed"),
     NoticeDecision.ACKNOWLEDGED: N_("Acknowledged"),
     NoticeDecision.REFUSED: N_("Refused"),
     ExportStatus.REQUESTED: N_("Awaiting approval"),

@@ -43,9 +43,23 @@ class Resume:
     previous_file_id: str | None
 
 
-async def begin(s: AsyncSession, *, room_session_id: int, signaling_room: str, case_id: int | None, now: dt.datetime) -> Resume:
-    """Start recording a room session, or carry on its recording after the recorder stopped (restart, empty room)."""
+async def begin(
+    s: AsyncSession,
+    *,
+    room_session_id: int,
+    signaling_room: str,
+    case_id: int | None,
+    now: dt.datetime,
+    store: EvidenceStore | None = None,
+) -> Resume:
+    """Start recording a room session, or carry on its recording after the recorder stopped (restart, empty room).
+
+    With `store`: a recording still `recording` here was written by a hub process that died while holding the room
+    (HUB_BUS=redis; a live one would still hold it): its last segment is finished through the store's recovery and
+    the time until now becomes a gap of cause `node_failed`."""
     recording = await s.scalar(select(Recording).where(Recording.room_session_id == room_session_id))
+    if recording is not None and store is not None and recording.status is RecordingStatus.RECORDING:
+        await _take_over(s, store, recording, now)
     if recording is None:
         recording = Recording(
             room_session_id=room_session_id,
@@ -77,6 +91,29 @@ async def begin(s: AsyncSession, *, room_session_id: int, signaling_room: str, c
         select(RecordingSegment).where(RecordingSegment.recording_id == recording.id).order_by(RecordingSegment.position.desc())
     )
     return Resume(recording.id, (last.position + 1) if last else 1, last.file_id if last else None)
+
+
+async def _take_over(s: AsyncSession, store: EvidenceStore, recording: Recording, now: dt.datetime) -> None:
+    """The recording of a room whose node died: its unfinished segments are recovered and the gap since written."""
+    segments = (await s.scalars(select(RecordingSegment).where(RecordingSegment.recording_id == recording.id))).all()
+    if not any(segment.status is SegmentStatus.WRITING for segment in segments):
+        return  # stopped cleanly (everyone had left): the usual resume
+    if await _written_elsewhere(store, segments):
+        return  # a live writer holds it after all: never two recorders on one file
+    last_end = recording.started_at
+    for segment in segments:
+        if segment.status is SegmentStatus.WRITING:
+            segment.duration_ms = await recovered_duration(store, segment.file_id)
+            segment.ended_at = segment.started_at + dt.timedelta(milliseconds=segment.duration_ms)
+            segment.status = SegmentStatus.RECOVERED
+            segment.close_cause = GapCause.NODE_FAILED.value
+        if segment.ended_at is not None:
+            last_end = max(last_end, segment.ended_at)
+    s.add(RecordingGap(recording_id=recording.id, participant=None, started_at=last_end, cause=GapCause.NODE_FAILED))
+    await s.flush()
+    await audit.record(
+        s, SYSTEM, "recording.node_failed", OBJECT_TYPE, recording.id, {"unrecorded_from": last_end.isoformat()}, at=now
+    )
 
 
 async def finish(s: AsyncSession, recording_id: int, *, now: dt.datetime, reason: str) -> None:
@@ -229,8 +266,11 @@ async def adopt_orphans(s: AsyncSession, store: EvidenceStore) -> list[str]:
     return adopted
 
 
-async def recover_interrupted(s: AsyncSession, store: EvidenceStore, *, now: dt.datetime) -> list[int]:
-    """At start-up (after the store's recovery and reconcile): close what a crash left recording.
+async def recover_interrupted(
+    s: AsyncSession, store: EvidenceStore, *, now: dt.datetime, cause: GapCause = GapCause.SERVER_RESTART
+) -> list[int]:
+    """At start-up (after the store's recovery and reconcile): close what a crash left recording (`cause`:
+    `node_failed` in a hub of several processes, where what no live process writes was a dead node's).
 
     Each segment still `writing` gets its real end from the media the store recovered; the recording
     is marked interrupted, with a gap from its last media to (when it resumes) the next segment.
@@ -240,20 +280,24 @@ async def recover_interrupted(s: AsyncSession, store: EvidenceStore, *, now: dt.
     for recording in rows:
         last_end = recording.started_at
         segments = (await s.scalars(select(RecordingSegment).where(RecordingSegment.recording_id == recording.id))).all()
+        if await _written_elsewhere(store, segments):
+            continue  # another process of the hub records it now (HUB_BUS=redis): not ours to close
+        if cause is GapCause.NODE_FAILED and not any(seg.status is SegmentStatus.WRITING for seg in segments):
+            continue  # between segments on a live node (it just took the room over), or resumed at the next join
         for segment in segments:
             if segment.status is SegmentStatus.WRITING:
                 segment.duration_ms = await recovered_duration(store, segment.file_id)
                 segment.ended_at = segment.started_at + dt.timedelta(milliseconds=segment.duration_ms)
                 segment.status = SegmentStatus.RECOVERED
-                segment.close_cause = "server_restart"
+                segment.close_cause = cause.value
             if segment.ended_at is not None:
                 last_end = max(last_end, segment.ended_at)
         for gap in await _open_gaps(s, recording.id):
             gap.ended_at = max(last_end, gap.started_at)
         recording.status = RecordingStatus.INTERRUPTED
         recording.ended_at = last_end
-        recording.end_reason = "server_restart"
-        s.add(RecordingGap(recording_id=recording.id, participant=None, started_at=last_end, cause=GapCause.SERVER_RESTART))
+        recording.end_reason = cause.value
+        s.add(RecordingGap(recording_id=recording.id, participant=None, started_at=last_end, cause=cause))
         await s.flush()
         await audit.record(
             s,
@@ -274,6 +318,18 @@ async def recovered_tracks(store: EvidenceStore, file_id: str) -> list[dict[str,
     except StoreError:
         return []
     return await asyncio.to_thread(track_descriptions, reader)
+
+
+async def _written_elsewhere(store: EvidenceStore, segments: Sequence[RecordingSegment]) -> bool:
+    """A segment still `writing` whose file a live writer holds (its lock): another process records it."""
+    for segment in segments:
+        if segment.status is SegmentStatus.WRITING:
+            try:
+                if await store.recover_one(segment.file_id) is None:
+                    return True
+            except (StoreError, OSError):
+                continue
+    return False
 
 
 async def recovered_duration(store: EvidenceStore, file_id: str) -> int:

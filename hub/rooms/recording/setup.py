@@ -13,14 +13,14 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
-from hub.http.keys import CLOCK, DB, LABELS, POLICY, READINESS, Readiness
+from hub.http.keys import CLOCK, DB, LABELS, POLICY, READINESS, SETTINGS, Readiness
 from hub.rooms.live_calls import LIVE_CALLS
 from hub.rooms.recording import service, views
 from hub.rooms.recording.access import load_recording
 from hub.rooms.recording.copies import ReviewCopies
 from hub.rooms.recording.keys import CASE_RESOLVER, COPIES, READERS, RECORDINGS
 from hub.rooms.recording.manager import RecordingManager, no_case
-from hub.rooms.recording.models import RECORDING_LABELS, Recording
+from hub.rooms.recording.models import RECORDING_LABELS, GapCause, Recording
 from hub.rooms.recording.playback import ReaderCache
 from hub.rooms.recording.rules import RecordingRule
 from hub.store.interface import STORE, STORE_MONITOR
@@ -48,7 +48,9 @@ async def _recordings(app: web.Application) -> AsyncIterator[None]:
     app[COPIES] = ReviewCopies(app[DB], store)
     async with app[DB].transaction() as s:
         adopted = await service.adopt_orphans(s, store)
-        recovered = await service.recover_interrupted(s, store, now=app[CLOCK].now())
+        # several processes (HUB_BUS=redis): what no live process writes any more was a dead node's
+        cause = GapCause.NODE_FAILED if app[SETTINGS].bus == "redis" else GapCause.SERVER_RESTART
+        recovered = await service.recover_interrupted(s, store, now=app[CLOCK].now(), cause=cause)
     log.info("recordings_recovered", recordings=recovered, segments_adopted=adopted)
     manager: RecordingManager | None = None
     if LIVE_CALLS in app:

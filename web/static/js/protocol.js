@@ -740,4 +740,6 @@ export const ERROR_CODE = {
   MUTED_BY_CHAIR: "muted_by_chair",
   LOCKED: "locked",
   NOT_ALLOWED: "not_allowed",
+  // several processes: the room's process cannot be reached now (the page tries again)
+  NODE_UNREACHABLE: "node_unreachable",
 };

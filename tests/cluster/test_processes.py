@@ -1,0 +1,129 @@
+"""`hub serve --workers 3` on Redis: three real processes serve one hub. A call whose participants' sockets land on
+three different processes works end to end (lobby, admit, media both ways, one recorder, end); a killed room node's
+room comes back on another within 10 s; `hub node drain` keeps new rooms off a node."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from hub.db import Database
+from hub.rooms.recording.models import Recording
+from hub.rooms.tokens import issue_token
+from hub.signaling.clip import Clip, encode_clip
+from tests.cluster.conftest import WORKERS, Workers
+from tests.faults.harness import SECRET, TimedClient, interview_session, recording_rows, wait_until
+from tests.signaling.conftest import REDIS_URL
+
+pytestmark = pytest.mark.skipif(not REDIS_URL, reason="HUB_TEST_REDIS_URL is not set")
+
+
+@pytest.fixture(scope="module")
+def clip() -> Clip:
+    return encode_clip(320, 240, 15, seconds=1.0, keyframe_seconds=0.5)
+
+
+def on(workers: Workers, i: int, room: str, participant: str, role: str, clip: Clip) -> TimedClient:
+    token = issue_token(SECRET.encode(), room=room, participant=participant, name=participant, role=role, ttl_seconds=600)
+    return TimedClient(workers.ws(i), token, room, origin=workers.origin(0), clip=clip, decode=False)  # one public origin
+
+
+async def test_three_processes_one_call_and_a_killed_node_comes_back(workers: Workers, database: Database, clip: Clip) -> None:
+    nodes = await workers.nodes()
+    assert sorted(nodes) == [f"w:{workers.base + i}" for i in range(WORKERS)]
+    host_id = int(await database_scalar(database))
+    rs = await interview_session(database, host_id)
+    room = rs.signaling_room
+    host, guest, clerk = (
+        on(workers, 0, room, "user-host", "host", clip),
+        on(workers, 1, room, "device-9", "interviewee", clip),
+        on(workers, 2, room, "clerk", "clerk", clip),
+    )
+    for c in (host, guest, clerk):
+        await c.connect()
+    await host.join()
+    await host.start_media()
+    await host.wait_event("recording", wait=20)
+    assert (await guest.join())["type"] == "lobby"
+    waiting = await host.wait_event("lobby_waiting")
+    assert [p["id"] for p in waiting["waiting"]] == ["device-9"]
+    await host.request({"type": "admit", "participant": "device-9"})
+    await guest.wait_event("joined")
+    await clerk.join()
+    for c in (guest, clerk):
+        await c.start_media()
+    await wait_until(lambda: all(c.peer is not None and c.peer.stats["main"].frames >= 20 for c in (host, guest, clerk)), 20)
+    placed = {n for n, info in (await workers.nodes()).items() if room in info["rooms"]}  # type: ignore[operator]
+    assert len(placed) == 1  # one room node, whatever process each socket reached
+    async with database.transaction(write=False) as s:
+        assert await s.scalar(select(func.count()).select_from(Recording).where(Recording.room_session_id == rs.id)) == 1
+
+    # kill -9 the room's node: the others tell their sockets to come back; the room comes back on a live node
+    (node,) = placed
+    pid = int((await workers.nodes())[node]["pid"])  # type: ignore[call-overload]
+    survivors = [c for c, i in ((host, 0), (guest, 1), (clerk, 2)) if f"w:{workers.base + i}" != node]
+    killed_at = time.monotonic()
+    os.kill(pid, signal.SIGKILL)
+    for c in survivors:
+        closed = await c.wait_event("closed", wait=10)
+        assert closed["reason"] == "server_stopped"
+    index = next(i for i in range(WORKERS) if f"w:{workers.base + i}" != node)
+    back = on(workers, index, room, "clerk-again", "host", clip)
+    await back.connect()
+    await back.join()
+    assert time.monotonic() - killed_at < 10
+    moved = {n for n, info in (await workers.nodes()).items() if room in info["rooms"]}  # type: ignore[operator]
+    assert moved and node not in moved
+    # the recording goes on as a new segment; the dead node's segment is finished and the time between is a gap
+    # whose cause is node_failed (written by the new node's take-over or by the restarted node's recovery)
+    await back.start_media()
+
+    async def recorded_again() -> bool:
+        _recording, segments, gaps = await recording_rows(database, rs.id)
+        return len(segments) >= 2 and any(g.cause.value == "node_failed" for g in gaps)
+
+    deadline = time.monotonic() + 20
+    while not await recorded_again():
+        assert time.monotonic() < deadline, await recording_rows(database, rs.id)
+        await asyncio.sleep(0.3)
+    _recording, segments, gaps = await recording_rows(database, rs.id)
+    assert segments[0].status.value == "recovered" and segments[0].close_cause == "node_failed"
+    assert [g.cause.value for g in gaps if g.participant is None] == ["node_failed"]
+    await back.request({"type": "end"})
+    await back.wait_event("_socket_closed", wait=10)
+    for c in (host, guest, clerk, back):
+        await c.close()
+
+
+async def database_scalar(database: Database) -> int:
+    from hub.auth.models import User
+
+    async with database.transaction(write=False) as s:
+        found = await s.scalar(select(User.id).limit(1))
+    assert found is not None
+    return int(found)
+
+
+async def test_a_drained_node_takes_no_new_room(workers: Workers, database: Database, clip: Clip) -> None:
+    first = f"w:{workers.base}"
+    await workers.hub("node", "drain", first)
+    await wait_until(lambda: True)
+    await asyncio.sleep(2.5)  # its next heartbeats say so
+    rooms = []
+    for n in range(3):
+        rs = await interview_session(database, await database_scalar(database))
+        c = on(workers, 0, rs.signaling_room, f"host{n}", "host", clip)
+        await c.connect()
+        await c.join()
+        rooms.append((rs.signaling_room, c))
+    await asyncio.sleep(2.5)
+    nodes = await workers.nodes()
+    assert nodes[first]["draining"] is True and not nodes[first]["rooms"]
+    assert sum(len(info["rooms"]) for info in nodes.values()) == 3  # type: ignore[arg-type]
+    for _, c in rooms:
+        await c.close()

@@ -1,0 +1,256 @@
+"""Two signaling nodes sharing one Redis (in this process, each its own app and port): a room lives on exactly one
+node, sockets that land on the other are relayed to it, and nothing splits."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from redis.asyncio import Redis
+
+from hub.media import SlotLayout
+from hub.rooms.participants import ParticipantRole
+from hub.rooms.tokens import issue_token
+from hub.signaling.client import HubClient, SignalingRefused
+from hub.signaling.clip import Clip, encode_clip
+from hub.signaling.cluster import Cluster, ClusterCalls
+from hub.signaling.keys import CLUSTER
+from hub.signaling.nodes import NodeRegistry
+from hub.signaling.service import RoomEvent, SignalingService
+from hub.signaling.setup import setup
+from tests.signaling.conftest import ORIGIN, REDIS_URL, SECRET
+
+pytestmark = pytest.mark.skipif(not REDIS_URL, reason="HUB_TEST_REDIS_URL is not set")
+
+
+async def eventually(condition: Callable[[], bool], limit: float = 10.0) -> None:
+    deadline = time.monotonic() + limit
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.05)
+
+
+@dataclass
+class Node:
+    id: str
+    app: web.Application
+    server: TestServer
+    service: SignalingService
+    events: list[RoomEvent]
+
+    @property
+    def cluster(self) -> Cluster:
+        return self.app[CLUSTER]
+
+    @property
+    def url(self) -> str:
+        return str(self.server.make_url("/ws")).replace("http://", "ws://")
+
+
+@dataclass
+class Hub:
+    namespace: str
+    nodes: dict[str, Node] = field(default_factory=dict)
+    clients: list[HubClient] = field(default_factory=list)
+
+    async def start(self, node_id: str) -> Node:
+        app = web.Application()
+        events: list[RoomEvent] = []
+        service = setup(
+            app,
+            secret=SECRET,
+            allowed_origin=ORIGIN,
+            ice_addresses=["127.0.0.1"],
+            ice_servers=[],
+            layout=SlotLayout(thumbnails=1, audio=2),
+            reconnect_grace=0.5,
+            on_participant_joined=events.append,
+            on_participant_left=events.append,
+            on_room_ended=events.append,
+            redis_url=REDIS_URL,
+            redis_namespace=self.namespace,
+            node_id=node_id,
+            heartbeat_seconds=0.2,
+        )
+        server = TestServer(app, host="127.0.0.1")
+        await server.start_server()
+        node = self.nodes[node_id] = Node(node_id, app, server, service, events)
+        return node
+
+    async def client(
+        self, node: str, room: str, participant: str, role: ParticipantRole, *, clip: Clip | None = None, join: bool = True
+    ) -> HubClient:
+        token = issue_token(SECRET, room=room, participant=participant, name=participant, role=role, ttl_seconds=60)
+        client = HubClient(self.nodes[node].url, token, room, origin=ORIGIN, clip=clip)
+        self.clients.append(client)
+        await client.connect()
+        if join:
+            await client.join()
+        return client
+
+
+@pytest.fixture
+async def cluster() -> AsyncIterator[Hub]:
+    hub = Hub(f"test-{uuid.uuid4().hex[:10]}")
+    redis = Redis.from_url(REDIS_URL)
+    await redis.sadd(f"{hub.namespace}:drain", "b")  # type: ignore[misc]  # rooms go to a
+    await redis.aclose()
+    await hub.start("a")
+    await hub.start("b")
+    try:
+        yield hub
+    finally:
+        for client in hub.clients:
+            await client.close()
+        for node in hub.nodes.values():
+            await node.server.close()
+        redis = Redis.from_url(REDIS_URL)
+        keys = [key async for key in redis.scan_iter(f"{hub.namespace}:*")]
+        if keys:
+            await redis.delete(*keys)
+        await redis.aclose()
+
+
+@pytest.fixture(scope="module")
+def clip() -> Clip:
+    return encode_clip(320, 240, 15, seconds=1.0, keyframe_seconds=0.5)
+
+
+async def test_a_room_lives_on_one_node_and_the_other_relays(cluster: Hub, clip: Clip) -> None:
+    a, b = cluster.nodes["a"], cluster.nodes["b"]
+    host = await cluster.client("b", "r1", "host", ParticipantRole.HOST, clip=clip)  # socket on b, room on a
+    guest = await cluster.client("b", "r1", "guest", ParticipantRole.INTERVIEWEE, clip=clip, join=False)
+    assert (await guest.join())["type"] == "lobby"  # the interviewee waits in the lobby ...
+    waiting = await host.wait_event("lobby_waiting")
+    assert [p["id"] for p in waiting["waiting"]] == ["guest"]  # ... of the one room, which the host sees
+    assert set(a.service.rooms["r1"].members) == {"host", "guest"} and "r1" not in b.service.rooms
+    assert len(b.cluster._routes) == 2 and len(a.cluster.remotes) == 2
+    clerk = await cluster.client("a", "r1", "clerk", ParticipantRole.CLERK, clip=clip)  # on the room's node itself
+    await host.request({"type": "admit", "participant": "guest"})
+    await guest.wait_event("joined")
+    for client in (host, guest, clerk):
+        await client.start_media()
+    # media flows both ways between the media node and every client, wherever its socket landed
+    await eventually(lambda: all(c.peer is not None and c.peer.stats["main"].decoded >= 10 for c in (host, guest, clerk)))
+    await eventually(lambda: all(c.peer is not None and c.peer.stats["audio1"].decoded >= 10 for c in (host, guest, clerk)))
+    # the host ends the call from b: everyone leaves, on both nodes
+    await host.request({"type": "end"})
+    for client in (guest, clerk):
+        ended = await client.wait_event("ended")
+        assert ended["reason"] == "ended_by_host"
+    await eventually(lambda: "r1" not in a.service.rooms)
+    await eventually(lambda: [e.reason for e in a.events if e.participant is None] == ["ended_by_host"])
+    assert not b.events  # the room's hooks (the recorder's) ran on its node only
+    late = await cluster.client("b", "r1", "late", ParticipantRole.CLERK, join=False)
+    with pytest.raises(SignalingRefused) as caught:
+        await late.join()
+    assert caught.value.code == "room_ended"
+
+
+async def test_ending_and_removing_from_another_process_reach_the_room(cluster: Hub) -> None:
+    """What HTTP does (end a session, revoke a device) works from whichever process the request lands on."""
+    a, b = cluster.nodes["a"], cluster.nodes["b"]
+    await cluster.client("a", "r2", "host", ParticipantRole.HOST)
+    kiosk = await cluster.client("b", "r2", "device-7", ParticipantRole.INTERVIEWEE, join=False)
+    assert (await kiosk.join())["type"] == "lobby"
+    await eventually(lambda: "r2" in b.cluster.registry.nodes["a"].rooms)  # b has heard a's heartbeat
+    calls = b.app.get(CLUSTER) and ClusterCalls(b.cluster)
+    assert calls is not None and "r2" in calls.rooms
+    assert await calls.remove_participant("r2", "device-7", "revoked")
+    closed = await kiosk.wait_event("closed")
+    assert closed["reason"] == "revoked"
+    await eventually(lambda: "device-7" not in a.service.rooms["r2"].members)
+    clerk = await cluster.client("b", "r2", "clerk", ParticipantRole.CLERK)
+    await calls.end_room("r2", "ended_by_host")
+    assert (await clerk.wait_event("ended"))["reason"] == "ended_by_host"
+    await eventually(lambda: "r2" not in a.service.rooms and "r2" in a.service.ended)
+
+
+async def test_a_relayed_socket_whose_session_ends_leaves_at_once(cluster: Hub) -> None:
+    a, b = cluster.nodes["a"], cluster.nodes["b"]
+    await cluster.client("a", "r3", "host", ParticipantRole.HOST)
+    clerk = await cluster.client("b", "r3", "clerk", ParticipantRole.CLERK)
+    (conn,) = b.cluster._routes
+    await b.cluster.session_ended(conn)
+    await eventually(lambda: "clerk" not in a.service.rooms["r3"].members)
+    left = [e for e in a.events if e.participant == "clerk" and e.reason == "signed_out"]
+    assert left  # not a disconnect with a grace period: signed out, at once
+    await clerk.wait_event("_socket_closed")
+
+
+async def test_a_node_that_dies_takes_its_sockets_back_and_the_room_moves(cluster: Hub) -> None:
+    a, b = cluster.nodes["a"], cluster.nodes["b"]
+    redis = Redis.from_url(REDIS_URL)
+    await redis.srem(f"{cluster.namespace}:drain", "b")  # type: ignore[misc]
+    await cluster.client("a", "r4", "host", ParticipantRole.HOST)
+    clerk = await cluster.client("b", "r4", "clerk", ParticipantRole.CLERK)
+    assert "r4" in a.service.rooms
+    # a stops heartbeating (as a killed process does): its key expires, b tells its relayed sockets to come back
+    assert a.cluster._beat is not None
+    a.cluster._beat.cancel()
+    await redis.delete(f"{cluster.namespace}:nodekey:a")
+    closed = await clerk.wait_event("closed", wait=5.0)
+    assert closed["reason"] == "server_stopped"
+    # the client's usual path: a new token, a new join; the room is placed on b now
+    again = await cluster.client("b", "r4", "clerk", ParticipantRole.CLERK)
+    assert again.joined is not None and "r4" in b.service.rooms
+    assert await redis.get(f"{cluster.namespace}:room:r4") == b"b"
+    await redis.aclose()
+
+
+async def test_without_redis_a_join_is_refused_never_served_alone(cluster: Hub) -> None:
+    b = cluster.nodes["b"]
+    dead = Redis.from_url("redis://127.0.0.1:1/0", decode_responses=True)  # nothing listens there: Redis is away
+    alive, b.cluster.link.redis = b.cluster.link.redis, dead
+    b.cluster.registry = NodeRegistry(dead, cluster.namespace, "b")
+    await alive.aclose()
+    late = await cluster.client("b", "r5", "clerk", ParticipantRole.CLERK, join=False)
+    with pytest.raises(SignalingRefused) as caught:
+        await late.join()
+    assert caught.value.code == "node_unreachable"
+    assert "r5" not in b.service.rooms
+    ready = await b.cluster.readiness()
+    assert not ready.ok
+
+
+async def test_a_lost_redis_connection_is_told_and_the_link_comes_back(cluster: Hub) -> None:
+    """Redis drops the node's connections (a restart, a network cut): the sockets relayed through it are told to come
+    back, readiness says so, the link reconnects by itself, and relayed joins work again."""
+    a, b = cluster.nodes["a"], cluster.nodes["b"]
+    await cluster.client("a", "r6", "host", ParticipantRole.HOST)
+    clerk = await cluster.client("b", "r6", "clerk", ParticipantRole.CLERK)
+    redis = Redis.from_url(REDIS_URL, decode_responses=True)
+    name = f"{cluster.namespace}:b"
+    for line in await redis.client_list():
+        if line.get("name") == name:
+            await redis.client_kill_filter(_id=line["id"])
+    await redis.aclose()
+    closed = await clerk.wait_event("closed", wait=5.0)
+    assert closed["reason"] == "server_stopped"
+    await eventually(lambda: b.cluster.link.healthy)
+    assert (await b.cluster.readiness()).ok
+    again = await cluster.client("b", "r6", "clerk", ParticipantRole.CLERK)
+    assert again.joined is not None and "clerk" in a.service.rooms["r6"].members
+
+
+async def test_a_room_node_that_does_not_answer_refuses_the_join(cluster: Hub) -> None:
+    """The room's node is alive in Redis (heartbeats) but deaf (its subscriber is gone): a join relayed to it is
+    refused after JOIN_TIMEOUT with node_unreachable; b never hosts the room itself."""
+    a, b = cluster.nodes["a"], cluster.nodes["b"]
+    await cluster.client("a", "r7", "host", ParticipantRole.HOST)
+    subscriber = a.cluster.link._tasks[1]
+    subscriber.cancel()
+    late = await cluster.client("b", "r7", "clerk", ParticipantRole.CLERK, join=False)
+    started = time.monotonic()
+    with pytest.raises(SignalingRefused) as caught:
+        await late.join()
+    assert caught.value.code == "node_unreachable"
+    assert 4.0 < time.monotonic() - started < 8.0
+    assert "r7" not in b.service.rooms and set(a.service.rooms["r7"].members) == {"host"}
