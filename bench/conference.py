@@ -15,9 +15,10 @@ What is measured:
   worst_broadcast_frame_share
                             per venue: frames received on `main` / frames the broadcast source (the venue on everyone's
                             main, or the chair for the venue being broadcast) sent while it was on air; the lowest venue
-  switch_p95_ms             roll call and tour steps: from the command to the first keyframe of the new source at each
-                            venue (the hub starts a switched slot at a keyframe, which it requests at once, so the first
-                            keyframe is the first decodable frame of the new venue); p95 over every venue and switch
+  switch_p95_ms             roll call and tour steps: from the command to the first decoded frame of the new source at
+                            each venue (the hub starts a switched slot at a keyframe, which it requests at once; the
+                            generator decodes that keyframe with a fresh VP8 decoder, the only frame it decodes, and
+                            counts its arrival plus the decoding); p95 over every venue and switch
   bytes_in_per_s / bytes_out_per_s
                             RTP bytes the peers sent to the hub / the hub sent to the peers, per second
 The last line printed is one JSON object with the figures (`venues`, `server_cpu_pct`, `worst_broadcast_frame_share`,
@@ -38,6 +39,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+import av
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -159,6 +162,21 @@ def main_keyframes(client: HubClient) -> int:
     return client.peer.stats["main"].keyframes if client.peer else 0
 
 
+def decoded_at(client: HubClient) -> float | None:
+    """When the newest keyframe on `main` arrived plus the time to decode it with a fresh decoder (a keyframe needs no
+    earlier frame), or None when it does not decode to a picture."""
+    stats = client.peer.stats["main"] if client.peer else None
+    if stats is None or not stats.last_keyframe:
+        return None
+    decoder = av.CodecContext.create("vp8", "r")
+    began = time.monotonic()
+    try:
+        pictures = decoder.decode(av.Packet(stats.last_keyframe))
+    except av.error.FFmpegError:
+        return None
+    return stats.keyframe_at + (time.monotonic() - began) if pictures else None
+
+
 def percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -171,7 +189,7 @@ class Run:
         self.url, self.clip = url, clip
         self.names = [f"v{i}" for i in range(1, venues + 1)]
         self.clients: dict[str, HubClient] = {}
-        self.switches: list[float] = []  # seconds, command → first keyframe, per venue and switch
+        self.switches: list[float] = []  # seconds, command → first decoded frame, per venue and switch
         self.missed = 0  # venues that saw no new keyframe within the wait
         self.on_air: str = "chair"
         self.marks: list[tuple[str, dict[str, int]]] = []  # (who was on air from then, every camera's sent count)
@@ -200,11 +218,12 @@ class Run:
         waiting = {who for who in self.names if who != new}
         deadline = start + wait
         while waiting and time.monotonic() < deadline:
-            now = time.monotonic()
             for who in list(waiting):
                 if main_keyframes(self.clients[who]) > before[who]:
-                    self.switches.append(now - start)
-                    waiting.discard(who)
+                    at = decoded_at(self.clients[who])
+                    if at is not None:
+                        self.switches.append(at - start)
+                        waiting.discard(who)
             await asyncio.sleep(0.005)
         self.missed += len(waiting)
         if os.environ.get("BENCH_DEBUG"):

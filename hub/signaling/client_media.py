@@ -91,6 +91,8 @@ class SlotStats:
     width: int = 0
     height: int = 0
     latencies: list[float] = field(default_factory=list)
+    last_keyframe: bytes = b""  # with decode=False: the newest keyframe as it arrived, and when (time.monotonic())
+    keyframe_at: float = 0.0
 
 
 class ClientPeer:
@@ -169,6 +171,7 @@ class ClientPeer:
             stats.frames += 1
             if stats.kind == "video" and is_keyframe(codec.name, frame.data):
                 stats.keyframes += 1
+                stats.last_keyframe, stats.keyframe_at = frame.data, time.monotonic()
 
         return ReceiverTap(transceiver.receiver, on_frame, lambda: None)
 
