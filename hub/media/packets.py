@@ -60,7 +60,7 @@ from aiortc.rtp import (
     unpack_remb_fci,
 )
 
-from hub.media.tap import reset_jitter_buffer
+from hub.media.tap import JITTER_BUFFER_ATTR, reset_jitter_buffer
 
 if TYPE_CHECKING:
     from hub.media.tracks import PublishedStream
@@ -84,6 +84,7 @@ PRIVATE_NAMES = (
     ("RTCRtpSender", "_rtx_ssrc"),
     ("RTCRtpSender", "_send_rtcp"),
     ("RTCRtpReceiver", "_handle_rtp_packet"),
+    ("JitterBuffer", "_origin"),
 )
 
 AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
@@ -193,6 +194,11 @@ def _one_byte_extension(data: bytes, start: int, end: int, wanted: int) -> int |
     return None
 
 
+def _signed(delta: int) -> int:
+    """A difference of 16-bit sequence numbers as -32768..32767."""
+    return (delta + 0x8000) % 0x10000 - 0x8000
+
+
 def _abs_send_time(extension_id: int) -> bytes:
     # 6.18 fixed-point seconds, 24 bits (the abs-send-time extension), in a one-byte-header block.
     value = int(time.time() * 262144) & 0xFFFFFF
@@ -231,6 +237,7 @@ class PacketSource:
         self.nacks_sent = 0
         self.packets_in = 0
         self.feeding = False  # handing packets to aiortc's receiver too (a recorder needs frames)
+        self.feed_floor = 0  # the receiver is fed no packet before this sequence number (see `restart_frames`)
 
     # -- receive ----------------------------------------------------------------------------------
 
@@ -292,8 +299,6 @@ class PacketSource:
         payload = plain[start:]
         pt = plain[1] & 0x7F
         key = self.video and starts_keyframe(self.codecs.get(pt), payload)
-        if key:
-            self.stream.broken = False
         ts = int.from_bytes(plain[4:8])
         marker = plain[1] & 0x80
         padding = b0 & 0x20
@@ -303,12 +308,32 @@ class PacketSource:
             # A recorder taps this stream: aiortc's receiver assembles its frames (the frame path).
             if not self.feeding:
                 self.feeding = True  # what the receiver saw before (if anything) is stale
-                reset_jitter_buffer(self.receiver)
+                self.restart_frames(seq)
+            elif not self._feeds(seq):
+                return
             packet = RtpPacket.parse(plain, self.connection.dtls._rtp_header_extensions_map)
             task = asyncio.ensure_future(self.receiver._handle_rtp_packet(packet, arrival_time_ms=clock.current_ms()))
             self.connection.keep(task)
         else:
             self.feeding = False
+
+    def _feeds(self, seq: int) -> bool:
+        """Whether aiortc's receiver gets this packet: not one from before a restart of the frame path, nor one
+        behind where its jitter buffer stands (it would drop it, or start over at it when 100 behind, dropping
+        every frame it holds: a late repair of a hole it already gave up on)."""
+        origin = getattr(self.receiver, JITTER_BUFFER_ATTR)._origin
+        return _signed(seq - (self.feed_floor if origin is None else origin)) >= 0
+
+    def restart_frames(self, floor: int) -> None:
+        """Start aiortc's frame assembly afresh from sequence number `floor` on, as after a gap.
+
+        Whatever it held is dropped; the stream's frame gate (`PublishedStream.on_gap`) then lets no frame through
+        before a whole keyframe, so a recorder never gets the tail of a frame or a frame whose reference it lacks.
+        Only frames decide that: a keyframe's first *packet* seen here says nothing about the frames aiortc's
+        jitter buffer still holds before it (the recording bug: a partial frame released right before a keyframe)."""
+        self.feed_floor = floor & 0xFFFF
+        reset_jitter_buffer(self.receiver)
+        self.stream.on_gap()
 
     # -- repair and reports upstream ----------------------------------------------------------------
 
@@ -340,6 +365,8 @@ class PacketSource:
                 again.append(seq)
         if gave_up and self.video:
             self.want_keyframe()  # PLI only when repair failed
+            if self.feeding:  # aiortc's jitter buffer would wait a second at the hole: restart it past the hole
+                self.restart_frames(self.max_seq + 1)
         if not again:
             return []
         self.nacks_sent += 1

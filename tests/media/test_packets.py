@@ -26,6 +26,7 @@ from hub.media.packets import (
     PacketSource,
     starts_keyframe,
 )
+from hub.media.tap import JITTER_BUFFER_ATTR
 from hub.media.tracks import PublishedStream
 from hub.signaling.clip import Clip
 from tests.media.test_forwarding import connect, wait_for
@@ -47,6 +48,7 @@ async def test_the_private_names_we_hook_still_exist() -> None:
             "StunProtocol": aioice.ice.StunProtocol,
             "RTCRtpSender": transceiver.sender,
             "RTCRtpReceiver": transceiver.receiver,
+            "JitterBuffer": getattr(transceiver.receiver, JITTER_BUFFER_ATTR),
         }
         for owner, name in PRIVATE_NAMES:
             assert hasattr(owners[owner], name), f"{owner}.{name} is gone"
