@@ -95,6 +95,8 @@ NACK_RETRY_S = 0.12  # ask the publisher again after this long without the packe
 NACK_RETRY_MIN_S = 0.02  # retries follow the measured NACK→RTX round trip (×1.5), never faster than this
 NACK_GIVE_UP_S = 0.36  # after this long (and at least `NACK_TRIES` NACKs) the viewers need a keyframe
 NACK_TRIES = 3
+RTX_TWICE_LOSS = 0.02  # a viewer reporting this much loss gets each retransmission twice
+RTX_AGAIN_S = 0.01  # the second copy this long after the first (past a short burst of loss)
 NACK_MAX_TRIES = 8  # on a short round trip: at most this many NACKs for one packet
 NACK_TICK_S = 0.01  # the report loop's period while something is missing (NACK_RETRY_S / 2 otherwise)
 MAX_GAP = 200  # a larger jump in sequence numbers is a restart, not loss
@@ -439,6 +441,9 @@ class PacketLeg:
         self.octets = 0
         self.retransmitted = 0
         self.remb = 0
+        self.twice = 0  # retransmissions sent twice
+        self.loss = 0.0  # the share of packets this viewer says it lost lately (its receiver reports)
+        self.asked: list[int] = [-1] * HISTORY  # per history slot: the sequence number last NACKed by the viewer
         self.history: list[tuple[int, int, int, bytes] | None] = [None] * HISTORY  # seq, ts, marker|pt, payload
         self._sr_hook(sender)
 
@@ -503,20 +508,43 @@ class PacketLeg:
         self.rebase = False
 
     def nack(self, lost: list[int]) -> None:
-        """Answer a viewer's NACK from the history, as RTX (a plain resend would fail SRTP's replay check)."""
+        """Answer a viewer's NACK from the history, as RTX (a plain resend would fail SRTP's replay check).
+
+        On a lossy downlink the retransmission is lost as often as the packet was, and the viewer asks again only
+        when it notices another loss (aiortc) or after a round trip (browsers): a freeze. So the RTX goes twice,
+        `RTX_AGAIN_S` apart, when the viewer reports loss of `RTX_TWICE_LOSS` or more, or asks for a packet again."""
         rtx_pt_of = self.info.rtx
+        twice = self.loss >= RTX_TWICE_LOSS
         for seq in lost:
-            entry = self.history[seq & (HISTORY - 1)]
+            slot = seq & (HISTORY - 1)
+            entry = self.history[slot]
             if entry is None or entry[0] != seq:
+                if self.source is not None and self.kind == "video":
+                    self.source.want_keyframe()  # gone from the history: repair has failed (coalesced)
                 continue
             _, ts, mpt, payload = entry
             rtx_pt = rtx_pt_of.get(mpt & 0x7F)
             if rtx_pt is None or not self.rtx_ssrc:
                 continue
-            self.rtx_seq = (self.rtx_seq + 1) & 0xFFFF
-            packet = _HEADER.pack(0x80, (mpt & 0x80) | rtx_pt, self.rtx_seq, ts, self.rtx_ssrc) + seq.to_bytes(2) + payload
-            self.connection.send(packet)
-            self.retransmitted += 1
+            again = twice or self.asked[slot] == seq
+            self.asked[slot] = seq
+            self._retransmit(seq, ts, mpt, rtx_pt, payload)
+            if again:
+                self.twice += 1
+                loop = asyncio.get_running_loop()
+                loop.call_later(RTX_AGAIN_S, self._retransmit, seq, ts, mpt, rtx_pt, payload)
+
+    def _retransmit(self, seq: int, ts: int, mpt: int, rtx_pt: int, payload: bytes) -> None:
+        if self.connection.closed:
+            return
+        self.rtx_seq = (self.rtx_seq + 1) & 0xFFFF  # each copy its own RTX sequence number (SRTP replay check)
+        packet = _HEADER.pack(0x80, (mpt & 0x80) | rtx_pt, self.rtx_seq, ts, self.rtx_ssrc) + seq.to_bytes(2) + payload
+        self.connection.send(packet)
+        self.retransmitted += 1
+
+    def note_report(self, fraction_lost: int) -> None:
+        """A receiver report from the viewer about this leg: its loss, held a while (reports come once a second)."""
+        self.loss = max(fraction_lost / 256, self.loss * 0.5)
 
     def sender_report(self) -> RtcpSrPacket | None:
         """A sender report for the rewritten stream: the publisher's NTP ↔ RTP mapping moved by our offset."""
@@ -675,10 +703,15 @@ class PeerPackets:
 
     def _rtcp(self, packet: AnyRtcpPacket) -> bool:
         """Handle what concerns the packet path; False lets aiortc see it (too)."""
-        if isinstance(packet, RtcpSrPacket):
-            source = self._sources_by_ssrc.get(packet.ssrc)
-            if source is not None:
-                source.sr = (packet.sender_info.ntp_timestamp, packet.sender_info.rtp_timestamp, time.monotonic())
+        if isinstance(packet, (RtcpSrPacket, RtcpRrPacket)):
+            if isinstance(packet, RtcpSrPacket):
+                source = self._sources_by_ssrc.get(packet.ssrc)
+                if source is not None:
+                    source.sr = (packet.sender_info.ntp_timestamp, packet.sender_info.rtp_timestamp, time.monotonic())
+            for report in packet.reports:  # what this connection's viewer says about our legs
+                leg = self._legs_by_ssrc.get(report.ssrc)
+                if leg is not None:
+                    leg.note_report(report.fraction_lost)
             return False
         if isinstance(packet, RtcpRtpfbPacket) and packet.fmt == RTCP_RTPFB_NACK:
             leg = self._legs_by_ssrc.get(packet.media_ssrc)

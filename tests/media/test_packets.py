@@ -85,6 +85,7 @@ class FakeConnection:
 
     repair = True
     rtcp_ssrc = 1234
+    closed = False
 
     def __init__(self) -> None:
         self.sent: list[bytes] = []
@@ -162,6 +163,44 @@ async def test_a_leg_waits_for_a_keyframe_rewrites_and_answers_nack_with_rtx() -
     source.on_rtx(rtx, now)
     assert source.repaired == 1 and not source.missing
     assert struct.unpack("!BBHII", down.sent[-1][:12])[2] == (seqs[0] + 2) & 0xFFFF
+    source.stream.requester.close()
+
+
+async def test_a_viewer_on_a_lossy_link_gets_each_retransmission_twice() -> None:
+    down = FakeConnection()
+    requests: list[int] = []
+    source = make_source(FakeConnection(), "video", requests)
+    leg = make_leg(down, "video", 0x5555)
+    leg.switch(source)
+    now = time.monotonic()
+    source.on_rtp(rtp(11, 12000, vp8(0x10)), now)
+    for seq in range(12, 20):
+        source.on_rtp(rtp(seq, 12000 + 3000 * (seq - 11), vp8(0x10, p_bit=1)), now)
+    first = struct.unpack("!H", down.sent[0][2:4])[0]
+    down.sent.clear()
+
+    def copies() -> list[int]:
+        return [int.from_bytes(p[12:14]) for p in down.sent]
+
+    leg.nack([(first + 2) & 0xFFFF])  # a clean link: once
+    await asyncio.sleep(0.05)
+    assert copies() == [(first + 2) & 0xFFFF]
+    down.sent.clear()
+    leg.nack([(first + 2) & 0xFFFF])  # asked again: the first copy (or the NACK) was lost, so twice
+    await asyncio.sleep(0.05)
+    assert copies() == [(first + 2) & 0xFFFF] * 2
+    rtx_seqs = [int.from_bytes(p[2:4]) for p in down.sent]
+    assert rtx_seqs[1] == (rtx_seqs[0] + 1) & 0xFFFF  # each copy its own RTX sequence number (SRTP replay check)
+    down.sent.clear()
+    leg.note_report(13)  # the viewer reports 5 % loss: every retransmission twice
+    leg.nack([(first + 4) & 0xFFFF])
+    await asyncio.sleep(0.05)
+    assert copies() == [(first + 4) & 0xFFFF] * 2
+    down.sent.clear()
+    requests.clear()
+    leg.nack([(first - 600) & 0xFFFF])  # no longer held: repair failed, the viewer needs a keyframe
+    await asyncio.sleep(0.01)
+    assert down.sent == [] and requests
     source.stream.requester.close()
 
 
