@@ -3,6 +3,7 @@ and feedback on, and off as the baseline in the same run.
 
     .venv/bin/python bench/network.py                 # 60 s per condition, as issue 16 asks (about 12 minutes)
     .venv/bin/python bench/network.py --seconds 15    # a short run
+    .venv/bin/python bench/network.py --viewer-nack-retry   # viewers that ask again for what is missing, as browsers do
 
 Party `a` publishes 640x480 30 fps VP8 (replayed, 1.2 Mbit/s) + Opus through the proxy (`tests/support/udp_proxy.py`,
 every decision from one seed); party `b` publishes the same directly; each watches the other. Conditions: 5 % random
@@ -55,10 +56,19 @@ def party(participant: str) -> Person:
     return Person(participant, "party")
 
 
+VIEWER_NACK_RETRY = {"on": False}  # --viewer-nack-retry: the viewers ask again for what is missing, as browsers do
+
+
 async def offer(
     engine: MediaEngine, pid: str, clip: Clip, impairment: Impairment | None, seed: int
 ) -> tuple[ClientPeer, UdpProxy | None]:
-    peer = ClientPeer(engine.layout.describe(publish=True), clip=clip, ice_addresses=["127.0.0.1"], decode=False)
+    peer = ClientPeer(
+        engine.layout.describe(publish=True),
+        clip=clip,
+        ice_addresses=["127.0.0.1"],
+        decode=False,
+        nack_retry=VIEWER_NACK_RETRY["on"],
+    )
     if impairment is None:
         await peer.accept(await engine.room("call").connect(pid, await peer.offer(), publish=True))
         return peer, None
@@ -274,7 +284,8 @@ async def condition(clip: Clip, name: str, seconds: float, repair: bool, seed: i
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     load_start = os.getloadavg()[0]
     clip = await asyncio.to_thread(encode_clip, 640, 480, 30, 4.0, bitrate=1_200_000, keyframe_seconds=2.0)
-    results: dict[str, Any] = {"seconds_per_condition": args.seconds}
+    VIEWER_NACK_RETRY["on"] = args.viewer_nack_retry
+    results: dict[str, Any] = {"seconds_per_condition": args.seconds, "viewer_nack_retry": args.viewer_nack_retry}
     for name in args.conditions.split(","):
         for mode, repair in [m for m in (("hub", True), ("baseline", False)) if m[0] in args.modes.split(",")]:
             figures = await condition(clip, name, args.seconds, repair, args.seed)
@@ -312,6 +323,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="measured seconds per condition and mode")
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--modes", default="hub,baseline", help="hub (repair on), baseline (off), or both")
+    parser.add_argument(
+        "--viewer-nack-retry",
+        action="store_true",
+        help="viewers ask again every 50 ms for video packets still missing, as browsers do (aiortc asks once)",
+    )
     parser.add_argument("--conditions", default="loss5,delay150,burst2,outage,address_change")
     args = parser.parse_args()
     print(json.dumps(asyncio.run(run(args)), ensure_ascii=False))
