@@ -60,7 +60,7 @@ VIEWER_NACK_RETRY = {"on": False}  # --viewer-nack-retry: the viewers ask again 
 
 
 async def offer(
-    engine: MediaEngine, pid: str, clip: Clip, impairment: Impairment | None, seed: int
+    engine: MediaEngine, pid: str, clip: Clip, impairment: Impairment | None, seed: int, started: float | None = None
 ) -> tuple[ClientPeer, UdpProxy | None]:
     peer = ClientPeer(
         engine.layout.describe(publish=True),
@@ -75,6 +75,8 @@ async def offer(
     # Both ends' candidates name the proxy, so no pair can bypass it (tests/support/udp_proxy.py: route_through).
     proxy = UdpProxy(("127.0.0.1", 0), impairment, seed=seed)
     await proxy.start()
+    if started is not None:
+        proxy._started = started  # a reconnect through the same network: its outages stay where they were
     offer_sdp, _ = route_through(await peer.offer(), proxy.server_port)
     answer, port = route_through(await engine.room("call").connect(pid, offer_sdp, publish=True), proxy.client_port)
     proxy.server = ("127.0.0.1", port)
@@ -218,7 +220,25 @@ async def condition(clip: Clip, name: str, seconds: float, repair: bool, seed: i
             impairment.outages.append((offset, offset + outage))
             back_at = start + seconds / 4 + outage
             gap_window = (time.time() + seconds / 4, time.time() + seconds / 4 + outage)
-        await asyncio.sleep(seconds / 3 if name == "address_change" else seconds)
+        if name == "outage":
+            # 30 s without a single datagram ends ICE consent (RFC 7675): the client offers again when its connection
+            # failed, as the call page does (web/static/js/room/call.js), through the same (impaired) network.
+            reconnects = 0
+            while time.monotonic() < start + seconds:
+                await asyncio.sleep(0.1)
+                if holder["a"].pc.connectionState in ("failed", "closed"):
+                    reconnects += 1
+                    sent_a0 -= a.tracks["camera"].sent
+                    got_a0 -= a.stats["main"].frames
+                    await a.close()
+                    assert proxy is not None
+                    a, proxy2 = await offer(engine, "a", clip, impairment, seed + 1 + reconnects, started=proxy._started)
+                    holder["a"] = a
+                    peers.append(a)
+                    proxies.append(proxy2)
+            result["reconnects"] = reconnects
+        else:
+            await asyncio.sleep(seconds / 3 if name == "address_change" else seconds)
         if name == "address_change":
             # a's network changed: its packets come from elsewhere; the client offers again (a new connection).
             moved_at = time.monotonic()

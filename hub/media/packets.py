@@ -95,7 +95,11 @@ NACK_RETRY_S = 0.12  # ask the publisher again after this long without the packe
 NACK_RETRY_MIN_S = 0.02  # retries follow the measured NACK→RTX round trip (×1.5), never faster than this
 NACK_GIVE_UP_S = 0.36  # after this long (and at least `NACK_TRIES` NACKs) the viewers need a keyframe
 NACK_TRIES = 3
-RTX_TWICE_LOSS = 0.02  # a viewer reporting this much loss gets each retransmission twice
+REORDER_MAX_S = 0.05  # a packet this late after its gap was reordered, not repaired by a retry
+REORDER_FORGET_S = 5.0  # without reordering this long, NACKs go at the gap again
+RTX_TWICE_LOSS = 0.02  # a viewer reporting this much loss (up to RTX_TWICE_MAX) gets each retransmission twice
+RTX_TWICE_MAX = 0.15
+RTX_SUPPRESS_S = 0.05  # a packet resent to a viewer is not resent again sooner than this
 RTX_AGAIN_S = 0.01  # the second copy this long after the first (past a short burst of loss)
 NACK_MAX_TRIES = 8  # on a short round trip: at most this many NACKs for one packet
 NACK_TICK_S = 0.01  # the report loop's period while something is missing (NACK_RETRY_S / 2 otherwise)
@@ -234,6 +238,8 @@ class PacketSource:
         # repair upstream: sequence number → (first missed at, NACKs sent, last NACK at)
         self.missing: dict[int, tuple[float, int, float]] = {}
         self.rtt: float | None = None  # smoothed time from a NACK to its RTX (the repair round trip)
+        self.reorder_wait = 0.0  # how late packets out of order have come lately (0: NACK at the gap)
+        self.reorder_at = 0.0
         self.repaired = 0
         self.unrepaired = 0
         self.nacks_sent = 0
@@ -256,8 +262,13 @@ class PacketSource:
                 if 1 < delta <= MAX_GAP:
                     self._lost(self.max_seq, delta, now)
                 self.max_seq = seq
-            elif delta and self.missing.pop(seq, None) is not None:  # late, or repaired without RTX
-                self.repaired += 1
+            elif delta:
+                asked = self.missing.pop(seq, None)
+                if asked is not None:  # late, or repaired without RTX
+                    self.repaired += 1
+                    if now - asked[0] < REORDER_MAX_S:  # reordered on the way: wait that long before a NACK
+                        self.reorder_wait = max(now - asked[0] + 0.005, self.reorder_wait)
+                        self.reorder_at = now
         self.received += 1
         self._forward(plain, seq, now)
 
@@ -343,6 +354,12 @@ class PacketSource:
         lost = [(last + i) & 0xFFFF for i in range(1, delta)]
         if not self.connection.repair:
             return
+        if self.reorder_wait:
+            # Packets have been arriving out of order: they are NACKed once they are later than that
+            # (`check_missing`), so a reordering link does not cost a retransmission of every late packet.
+            for seq in lost:
+                self.missing[seq] = (now, 0, now)
+            return
         for seq in lost:
             self.missing[seq] = (now, 1, now)
         self.nacks_sent += 1
@@ -355,7 +372,14 @@ class PacketSource:
         again: list[int] = []
         gave_up = False
         retry = self.retry_interval()
+        if self.reorder_wait and now - self.reorder_at > REORDER_FORGET_S:
+            self.reorder_wait = 0.0  # no packet came out of order for a while: NACK at the gap again
         for seq, (since, tries, last) in list(self.missing.items()):
+            if not tries:
+                if now - since >= self.reorder_wait:
+                    self.missing[seq] = (since, 1, now)
+                    again.append(seq)
+                continue
             if now - last < retry:
                 continue
             if tries >= NACK_MAX_TRIES or (tries >= NACK_TRIES and now - since >= NACK_GIVE_UP_S):
@@ -443,7 +467,8 @@ class PacketLeg:
         self.remb = 0
         self.twice = 0  # retransmissions sent twice
         self.loss = 0.0  # the share of packets this viewer says it lost lately (its receiver reports)
-        self.asked: list[int] = [-1] * HISTORY  # per history slot: the sequence number last NACKed by the viewer
+        # per history slot: the sequence number last resent and when
+        self.asked: list[tuple[int, float]] = [(-1, 0.0)] * HISTORY
         self.history: list[tuple[int, int, int, bytes] | None] = [None] * HISTORY  # seq, ts, marker|pt, payload
         self._sr_hook(sender)
 
@@ -512,9 +537,13 @@ class PacketLeg:
 
         On a lossy downlink the retransmission is lost as often as the packet was, and the viewer asks again only
         when it notices another loss (aiortc) or after a round trip (browsers): a freeze. So the RTX goes twice,
-        `RTX_AGAIN_S` apart, when the viewer reports loss of `RTX_TWICE_LOSS` or more, or asks for a packet again."""
+        `RTX_AGAIN_S` apart, while the viewer's receiver reports say it loses `RTX_TWICE_LOSS` to `RTX_TWICE_MAX`
+        (never more: that much loss is congestion, which a second copy would feed). A packet is not resent again
+        within `RTX_SUPPRESS_S`: a viewer that sees packets reordered (aiortc NACKs at once, and lists everything
+        still missing in every NACK) would otherwise have each late packet sent two or three times."""
         rtx_pt_of = self.info.rtx
-        twice = self.loss >= RTX_TWICE_LOSS
+        twice = RTX_TWICE_LOSS <= self.loss <= RTX_TWICE_MAX
+        now = time.monotonic()
         for seq in lost:
             slot = seq & (HISTORY - 1)
             entry = self.history[slot]
@@ -526,10 +555,12 @@ class PacketLeg:
             rtx_pt = rtx_pt_of.get(mpt & 0x7F)
             if rtx_pt is None or not self.rtx_ssrc:
                 continue
-            again = twice or self.asked[slot] == seq
-            self.asked[slot] = seq
+            asked = self.asked[slot]
+            if asked[0] == seq and now - asked[1] < RTX_SUPPRESS_S:
+                continue
+            self.asked[slot] = (seq, now)
             self._retransmit(seq, ts, mpt, rtx_pt, payload)
-            if again:
+            if twice:
                 self.twice += 1
                 loop = asyncio.get_running_loop()
                 loop.call_later(RTX_AGAIN_S, self._retransmit, seq, ts, mpt, rtx_pt, payload)

@@ -183,19 +183,23 @@ async def test_a_viewer_on_a_lossy_link_gets_each_retransmission_twice() -> None
         return [int.from_bytes(p[12:14]) for p in down.sent]
 
     leg.nack([(first + 2) & 0xFFFF])  # a clean link: once
-    await asyncio.sleep(0.05)
+    leg.nack([(first + 2) & 0xFFFF])  # asked again at once (a reordering viewer lists it again): not resent again
+    await asyncio.sleep(0.06)
     assert copies() == [(first + 2) & 0xFFFF]
-    down.sent.clear()
-    leg.nack([(first + 2) & 0xFFFF])  # asked again: the first copy (or the NACK) was lost, so twice
-    await asyncio.sleep(0.05)
+    leg.nack([(first + 2) & 0xFFFF])  # asked again later: the copy (or the NACK) was lost
     assert copies() == [(first + 2) & 0xFFFF] * 2
-    rtx_seqs = [int.from_bytes(p[2:4]) for p in down.sent]
-    assert rtx_seqs[1] == (rtx_seqs[0] + 1) & 0xFFFF  # each copy its own RTX sequence number (SRTP replay check)
     down.sent.clear()
     leg.note_report(13)  # the viewer reports 5 % loss: every retransmission twice
     leg.nack([(first + 4) & 0xFFFF])
     await asyncio.sleep(0.05)
     assert copies() == [(first + 4) & 0xFFFF] * 2
+    rtx_seqs = [int.from_bytes(p[2:4]) for p in down.sent]
+    assert rtx_seqs[1] == (rtx_seqs[0] + 1) & 0xFFFF  # each copy its own RTX sequence number (SRTP replay check)
+    down.sent.clear()
+    leg.note_report(128)  # 50 %: congestion, not random loss: no second copy to feed it
+    leg.nack([(first + 5) & 0xFFFF])
+    await asyncio.sleep(0.05)
+    assert copies() == [(first + 5) & 0xFFFF]
     down.sent.clear()
     requests.clear()
     leg.nack([(first - 600) & 0xFFFF])  # no longer held: repair failed, the viewer needs a keyframe
@@ -225,6 +229,25 @@ async def test_upstream_nack_goes_at_the_gap_and_retries_follow_the_measured_rou
     assert source.unrepaired == 1 and not source.missing and source.nacks_sent <= 1 + NACK_MAX_TRIES
     await asyncio.sleep(0.01)
     assert requests  # PLI only once repair failed
+    source.stream.requester.close()
+
+
+async def test_on_a_reordering_link_the_nack_waits_as_long_as_packets_come_late() -> None:
+    up = FakeConnection()
+    source = make_source(up, "video", [])
+    t = 100.0
+    source.on_rtp(rtp(1, 3000, vp8(0x10)), t)
+    source.on_rtp(rtp(3, 6000, vp8(0x10, p_bit=1)), t)  # 2 missing: NACKed at once (no reordering seen yet)
+    source.on_rtp(rtp(2, 6000, vp8(0x10, p_bit=1)), t + 0.02)  # it was only late: the link reorders
+    assert [p.lost for p in up.rtcp] == [[2]] and source.reorder_wait == pytest.approx(0.025)
+    source.on_rtp(rtp(5, 9000, vp8(0x10, p_bit=1)), t + 0.1)  # 4 missing: no NACK yet
+    assert len(up.rtcp) == 1 and source.check_missing(t + 0.11) == []
+    assert [p.lost for p in source.check_missing(t + 0.13)] == [[4]]  # later than any reordering seen: lost
+    source.on_rtp(rtp(7, 9000, vp8(0x10, p_bit=1)), t + 0.2)  # 6 missing, and it comes late: never NACKed
+    source.on_rtp(rtp(6, 9000, vp8(0x10, p_bit=1)), t + 0.21)
+    assert source.check_missing(t + 0.3) == [] and not source.missing
+    source.check_missing(t + 6.0)
+    assert source.reorder_wait == 0.0  # forgotten after 5 s without reordering
     source.stream.requester.close()
 
 
