@@ -548,9 +548,9 @@ class PacketLeg:
             slot = seq & (HISTORY - 1)
             entry = self.history[slot]
             if entry is None or entry[0] != seq:
-                if self.source is not None and self.kind == "video":
+                if self.source is not None and self.kind == "video" and _signed(self.last_seq - seq) >= HISTORY:
                     self.source.want_keyframe()  # gone from the history: repair has failed (coalesced)
-                continue
+                continue  # (within it: not received from the publisher yet, its repair upstream is under way)
             _, ts, mpt, payload = entry
             rtx_pt = rtx_pt_of.get(mpt & 0x7F)
             if rtx_pt is None or not self.rtx_ssrc:

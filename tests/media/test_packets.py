@@ -202,7 +202,10 @@ async def test_a_viewer_on_a_lossy_link_gets_each_retransmission_twice() -> None
     assert copies() == [(first + 5) & 0xFFFF]
     down.sent.clear()
     requests.clear()
-    leg.nack([(first - 600) & 0xFFFF])  # no longer held: repair failed, the viewer needs a keyframe
+    leg.nack([(first + 12) & 0xFFFF])  # not received from the publisher yet: its repair upstream is under way
+    await asyncio.sleep(0.01)
+    assert down.sent == [] and not requests
+    leg.nack([(first - 1100) & 0xFFFF])  # older than the history: repair failed, the viewer needs a keyframe
     await asyncio.sleep(0.01)
     assert down.sent == [] and requests
     source.stream.requester.close()
