@@ -214,6 +214,7 @@ async def condition(clip: Clip, name: str, seconds: float, repair: bool, seed: i
         sent_a0, sent_b0 = a.tracks["camera"].sent, b.tracks["camera"].sent
         got_b0, got_a0 = b.stats["main"].frames, a.stats["main"].frames
         back_at = None
+        outage_reconnects = 0
         if name == "outage":
             assert proxy is not None
             offset = time.monotonic() - proxy._started + seconds / 4
@@ -236,7 +237,7 @@ async def condition(clip: Clip, name: str, seconds: float, repair: bool, seed: i
                     holder["a"] = a
                     peers.append(a)
                     proxies.append(proxy2)
-            result["reconnects"] = reconnects
+            outage_reconnects = reconnects
         else:
             await asyncio.sleep(seconds / 3 if name == "address_change" else seconds)
         if name == "address_change":
@@ -276,6 +277,7 @@ async def condition(clip: Clip, name: str, seconds: float, repair: bool, seed: i
             result["recover_s"] = round(recover, 2) if recover is not None else None
             if name == "outage":
                 result["outage_s"] = outage
+                result["reconnects"] = outage_reconnects  # offers again after the connection failed
         result["proxy_dropped"] = sum(p.dropped for p in proxies if p is not None)
         await recorder.stop("ended")
         # The recording: a's gaps (the party behind the proxy) against what happened to its network.
