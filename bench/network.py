@@ -3,6 +3,7 @@ and feedback on, and off as the baseline in the same run.
 
     .venv/bin/python bench/network.py                 # 60 s per condition, as issue 16 asks (about 12 minutes)
     .venv/bin/python bench/network.py --seconds 15    # a short run
+    .venv/bin/python bench/network.py --viewer-nack-retry   # viewers that ask again for what is missing, as browsers do
 
 Party `a` publishes 640x480 30 fps VP8 (replayed, 1.2 Mbit/s) + Opus through the proxy (`tests/support/udp_proxy.py`,
 every decision from one seed); party `b` publishes the same directly; each watches the other. Conditions: 5 % random
@@ -13,45 +14,73 @@ packet: the viewers do not decode, to keep this machine's CPU for the hub), free
 count and total time, time to the first frame after the network came back. The audio/video skew at viewer b (a's
 sound against a's picture, from the sender reports b receives: `tests/support/av_skew.py`) per condition as
 `av_skew_ms_b`; `av_skew_ms` is the largest of loss5, delay150 and burst2 (positive: the audio would play late).
-Not measured here: the recording's gap. The last line is one JSON object.
+The call is recorded (the hub's recorder into a throw-away evidence store): per condition the recorder's logged gaps
+for party a (`recording_gaps_s`, absences of 2 s or more, beside `outage_s`), the longest stretch without a's video in
+the file around the event (`recording_hole_s`), the segments, and how many recorded video frames PyAV cannot decode
+(`recording_undecodable_frames`, 0 expected). The last line is one JSON object.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import io
+import itertools
 import json
 import os
-import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import av
+
 from hub.media import MediaEngine, SlotLayout
+from hub.rooms.recording.recorder import Person, Recorder
 from hub.signaling.client_media import ClientPeer
 from hub.signaling.clip import Clip, encode_clip
+from hub.store.keys import StoreKeys
+from hub.store.manifest import Labels
+from hub.store.store import EvidenceStore
+from tests.rooms.recording.support import MemoryLog, plaintext
 from tests.support.av_skew import SkewMeter
-from tests.support.udp_proxy import Impairment, UdpProxy
+from tests.support.udp_proxy import Impairment, UdpProxy, route_through
 
 FREEZE_S = 0.2
 
 
+def party(participant: str) -> Person:
+    return Person(participant, "party")
+
+
+VIEWER_NACK_RETRY = {"on": False}  # --viewer-nack-retry: the viewers ask again for what is missing, as browsers do
+
+
 async def offer(
-    engine: MediaEngine, pid: str, clip: Clip, impairment: Impairment | None, seed: int
+    engine: MediaEngine, pid: str, clip: Clip, impairment: Impairment | None, seed: int, started: float | None = None
 ) -> tuple[ClientPeer, UdpProxy | None]:
-    peer = ClientPeer(engine.layout.describe(publish=True), clip=clip, ice_addresses=["127.0.0.1"], decode=False)
-    answer = await engine.room("call").connect(pid, await peer.offer(), publish=True)
+    peer = ClientPeer(
+        engine.layout.describe(publish=True),
+        clip=clip,
+        ice_addresses=["127.0.0.1"],
+        decode=False,
+        nack_retry=VIEWER_NACK_RETRY["on"],
+    )
     if impairment is None:
-        await peer.accept(answer)
+        await peer.accept(await engine.room("call").connect(pid, await peer.offer(), publish=True))
         return peer, None
-    found = re.search(r"a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 (\d+) typ host", answer)
-    assert found is not None
-    proxy = UdpProxy(("127.0.0.1", int(found.group(1))), impairment, seed=seed)
+    # Both ends' candidates name the proxy, so no pair can bypass it (tests/support/udp_proxy.py: route_through).
+    proxy = UdpProxy(("127.0.0.1", 0), impairment, seed=seed)
     await proxy.start()
-    await peer.accept(answer.replace(f" 127.0.0.1 {found.group(1)} typ host", f" 127.0.0.1 {proxy.client_port} typ host"))
+    if started is not None:
+        proxy._started = started  # a reconnect through the same network: its outages stay where they were
+    offer_sdp, _ = route_through(await peer.offer(), proxy.server_port)
+    answer, port = route_through(await engine.room("call").connect(pid, offer_sdp, publish=True), proxy.client_port)
+    proxy.server = ("127.0.0.1", port)
+    await peer.accept(answer)
     return peer, proxy
 
 
@@ -96,8 +125,65 @@ class Watch:
         return None
 
 
+def recording_figures(log: MemoryLog, participant: str, window: tuple[float, float] | None) -> dict[str, Any]:
+    """The recorder's gaps for `participant` (seconds; those that overlap `window`, unix times, when given)."""
+    gaps = []
+    for who, started, ended, cause in log.gaps.values():
+        if who != participant or ended is None:
+            continue
+        start, end = started.timestamp(), ended.timestamp()
+        if window is None or (start < window[1] + 5 and end > window[0] - 5):
+            gaps.append((round(end - start, 2), str(cause.value if hasattr(cause, "value") else cause)))
+    return {"recording_gaps_s": [g for g, _ in gaps], "recording_gap_s": round(sum(g for g, _ in gaps), 2)}
+
+
+async def check_recording(store: EvidenceStore, log: MemoryLog, participant: str) -> tuple[int, list[float]]:
+    """(video frames PyAV cannot decode, each segment from its start; unix times of `participant`'s video frames)."""
+    bad = 0
+    times: list[float] = []
+    for segment in log.segments:
+        if not segment.duration_ms:
+            continue
+        data = await plaintext(store, segment.opened.file_id)
+        zero = segment.started_at.timestamp()
+        mine = [t["track"] for t in segment.tracks if t["participant"] == participant and t["kind"] == "video"]
+
+        def check(data: bytes = data, zero: float = zero, mine: list[int] = mine) -> int:
+            errors = 0
+            with av.open(io.BytesIO(data)) as container:
+                for stream in [s for s in container.streams if s.type == "video"]:
+                    with av.open(io.BytesIO(data)) as reader:
+                        video = reader.streams[stream.index]
+                        for packet in reader.demux(video):
+                            if not packet.size:
+                                continue
+                            if stream.index in mine and packet.pts is not None:
+                                times.append(zero + float(packet.pts * packet.time_base))
+                            try:
+                                video.codec_context.decode(packet)
+                            except av.error.InvalidDataError:
+                                errors += 1
+            return errors
+
+        bad += await asyncio.to_thread(check)
+    return bad, sorted(times)
+
+
+def largest_hole(times: list[float], window: tuple[float, float] | None) -> float | None:
+    """The longest stretch without a frame that overlaps `window` (± 5 s), in seconds."""
+    if window is None or len(times) < 2:
+        return None
+    holes = [b - a for a, b in itertools.pairwise(times) if a < window[1] + 5 and b > window[0] - 5]
+    return round(max(holes), 2) if holes else None
+
+
 async def condition(clip: Clip, name: str, seconds: float, repair: bool, seed: int) -> dict[str, Any]:
     engine = MediaEngine(ice_addresses=["127.0.0.1"], layout=SlotLayout(thumbnails=0, audio=1), repair=repair)
+    folder = tempfile.TemporaryDirectory(prefix="bench-network-")
+    store = EvidenceStore(Path(folder.name), StoreKeys.generate())
+    log = MemoryLog()
+    recorder = Recorder(engine.room("call"), store, log, Labels(case_id=1, room_id=1, room_session_id=1), party)
+    gap_window: tuple[float, float] | None = None
     outage = min(30.0, seconds / 2)
     impairment = {
         "loss5": Impairment(loss=0.05),
@@ -121,20 +207,43 @@ async def condition(clip: Clip, name: str, seconds: float, repair: bool, seed: i
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{name}: the call did not start")
             await asyncio.sleep(0.1)
+        recorder.start()  # a recorded call, as interviews are
+        await asyncio.sleep(1.0)
         start = time.monotonic()
         skew_b.reset()
         sent_a0, sent_b0 = a.tracks["camera"].sent, b.tracks["camera"].sent
         got_b0, got_a0 = b.stats["main"].frames, a.stats["main"].frames
         back_at = None
+        outage_reconnects = 0
         if name == "outage":
             assert proxy is not None
             offset = time.monotonic() - proxy._started + seconds / 4
             impairment.outages.append((offset, offset + outage))
             back_at = start + seconds / 4 + outage
-        await asyncio.sleep(seconds / 3 if name == "address_change" else seconds)
+            gap_window = (time.time() + seconds / 4, time.time() + seconds / 4 + outage)
+        if name == "outage":
+            # 30 s without a single datagram ends ICE consent (RFC 7675): the client offers again when its connection
+            # failed, as the call page does (web/static/js/room/call.js), through the same (impaired) network.
+            reconnects = 0
+            while time.monotonic() < start + seconds:
+                await asyncio.sleep(0.1)
+                if holder["a"].pc.connectionState in ("failed", "closed"):
+                    reconnects += 1
+                    sent_a0 -= a.tracks["camera"].sent
+                    got_a0 -= a.stats["main"].frames
+                    await a.close()
+                    assert proxy is not None
+                    a, proxy2 = await offer(engine, "a", clip, impairment, seed + 1 + reconnects, started=proxy._started)
+                    holder["a"] = a
+                    peers.append(a)
+                    proxies.append(proxy2)
+            outage_reconnects = reconnects
+        else:
+            await asyncio.sleep(seconds / 3 if name == "address_change" else seconds)
         if name == "address_change":
             # a's network changed: its packets come from elsewhere; the client offers again (a new connection).
             moved_at = time.monotonic()
+            gap_window = (time.time(), time.time())
             sent_a0 -= a.tracks["camera"].sent  # count what the old connection sent so far
             got_a0 -= a.stats["main"].frames
             await a.close()
@@ -156,6 +265,8 @@ async def condition(clip: Clip, name: str, seconds: float, repair: bool, seed: i
             "frame_share_a_sees_b": round(got_a / sent_b, 3) if sent_b else None,
             "freezes": freezes_a[0] + freezes_b[0],
             "freeze_s": round(freezes_a[1] + freezes_b[1], 2),
+            "freeze_s_at_a": round(freezes_a[1], 2),  # b's video to a, whose whole connection crosses the proxy
+            "freeze_s_at_b": round(freezes_b[1], 2),  # a's video to b: lossy upstream only
             "freeze_share": round((freezes_a[1] + freezes_b[1]) / (2 * (end - start)), 4),
             "seconds": round(end - start, 1),
         }
@@ -166,8 +277,20 @@ async def condition(clip: Clip, name: str, seconds: float, repair: bool, seed: i
             result["recover_s"] = round(recover, 2) if recover is not None else None
             if name == "outage":
                 result["outage_s"] = outage
+                result["reconnects"] = outage_reconnects  # offers again after the connection failed
         result["proxy_dropped"] = sum(p.dropped for p in proxies if p is not None)
+        await recorder.stop("ended")
+        # The recording: a's gaps (the party behind the proxy) against what happened to its network.
+        result.update(recording_figures(log, "a", gap_window))
+        result["recording_segments"] = len(log.segments)
+        bad, times = await check_recording(store, log, "a")
+        result["recording_undecodable_frames"] = bad
+        # What the file shows: a's longest stretch without video around the event (the logged gaps above are the
+        # absences the recorder wrote down: only those of `drop_after` = 2 s or more).
+        result["recording_hole_s"] = largest_hole(times, gap_window)
     finally:
+        if not recorder._stopping:
+            await recorder.stop("ended")
         watch_a.task.cancel()
         watch_b.task.cancel()
         for p in proxies:
@@ -176,15 +299,17 @@ async def condition(clip: Clip, name: str, seconds: float, repair: bool, seed: i
         for peer in peers:
             await peer.close()
         await engine.close()
+        folder.cleanup()
     return result
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     load_start = os.getloadavg()[0]
     clip = await asyncio.to_thread(encode_clip, 640, 480, 30, 4.0, bitrate=1_200_000, keyframe_seconds=2.0)
-    results: dict[str, Any] = {"seconds_per_condition": args.seconds}
+    VIEWER_NACK_RETRY["on"] = args.viewer_nack_retry
+    results: dict[str, Any] = {"seconds_per_condition": args.seconds, "viewer_nack_retry": args.viewer_nack_retry}
     for name in args.conditions.split(","):
-        for mode, repair in (("hub", True), ("baseline", False)):
+        for mode, repair in [m for m in (("hub", True), ("baseline", False)) if m[0] in args.modes.split(",")]:
             figures = await condition(clip, name, args.seconds, repair, args.seed)
             results.setdefault(name, {})[mode] = figures
             print(f"{name} {mode}: {figures}", flush=True)
@@ -195,6 +320,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     )
     results["loss5_freeze_share"] = loss5.get("freeze_share")
     results["recover_max_s"] = max((r for r in recover if r is not None), default=None)
+    outage = results.get("outage", {}).get("hub", {})
+    results["outage_s"] = outage.get("outage_s")
+    results["outage_recording_gap_s"] = outage.get("recording_gap_s")  # the gap the recorder wrote down
+    results["outage_recording_hole_s"] = outage.get("recording_hole_s")  # the stretch without a's video in the file
+    change = results.get("address_change", {}).get("hub", {})
+    results["address_change_recording_hole_s"] = change.get("recording_hole_s")
+    runs = [r for c in results.values() if isinstance(c, dict) for r in c.values() if isinstance(r, dict)]
+    results["recording_undecodable_frames"] = sum(r.get("recording_undecodable_frames") or 0 for r in runs)
     # Lip sync where the network only degrades (the outage and the address change restart the streams).
     skews = [results[n]["hub"].get("av_skew_ms_b") for n in ("loss5", "delay150", "burst2") if n in results]
     skews = [s for s in skews if s is not None]
@@ -211,6 +344,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=60.0, help="measured seconds per condition and mode")
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--modes", default="hub,baseline", help="hub (repair on), baseline (off), or both")
+    parser.add_argument(
+        "--viewer-nack-retry",
+        action="store_true",
+        help="viewers ask again every 50 ms for video packets still missing, as browsers do (aiortc asks once)",
+    )
     parser.add_argument("--conditions", default="loss5,delay150,burst2,outage,address_change")
     args = parser.parse_args()
     print(json.dumps(asyncio.run(run(args)), ensure_ascii=False))

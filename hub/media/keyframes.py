@@ -19,6 +19,21 @@ def is_keyframe(codec_name: str, data: bytes) -> bool:
     return True  # audio: every frame stands alone
 
 
+def plausible_frame(codec_name: str, data: bytes) -> bool:
+    """Whether an assembled frame can be a whole one. VP8 (RFC 6386 §9.1): a version of 0..3 and a first partition
+    that fits in the data after the frame header; a keyframe also has its start code. The tail of a frame fails
+    this almost always (19 random bits of partition size against a frame of a few kilobytes)."""
+    if codec_name != "VP8":
+        return bool(data)
+    if len(data) < 3:
+        return False
+    tag = data[0] | data[1] << 8 | data[2] << 16
+    header = 3 if tag & 1 else 10
+    if (tag >> 1) & 7 > 3 or (tag >> 5) > len(data) - header:
+        return False
+    return bool(tag & 1) or data[3:6] == b"\x9d\x01\x2a"
+
+
 def _h264_has_idr(data: bytes) -> bool:
     # aiortc's depayloader emits Annex B: NAL units after 00 00 01 start codes.
     start = data.find(b"\x00\x00\x01")

@@ -60,7 +60,7 @@ from aiortc.rtp import (
     unpack_remb_fci,
 )
 
-from hub.media.tap import reset_jitter_buffer
+from hub.media.tap import JITTER_BUFFER_ATTR, reset_jitter_buffer
 
 if TYPE_CHECKING:
     from hub.media.tracks import PublishedStream
@@ -84,6 +84,7 @@ PRIVATE_NAMES = (
     ("RTCRtpSender", "_rtx_ssrc"),
     ("RTCRtpSender", "_send_rtcp"),
     ("RTCRtpReceiver", "_handle_rtp_packet"),
+    ("JitterBuffer", "_origin"),
 )
 
 AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
@@ -94,6 +95,12 @@ NACK_RETRY_S = 0.12  # ask the publisher again after this long without the packe
 NACK_RETRY_MIN_S = 0.02  # retries follow the measured NACK→RTX round trip (×1.5), never faster than this
 NACK_GIVE_UP_S = 0.36  # after this long (and at least `NACK_TRIES` NACKs) the viewers need a keyframe
 NACK_TRIES = 3
+REORDER_MAX_S = 0.05  # a packet this late after its gap was reordered, not repaired by a retry
+REORDER_FORGET_S = 5.0  # without reordering this long, NACKs go at the gap again
+RTX_TWICE_LOSS = 0.02  # a viewer reporting this much loss (up to RTX_TWICE_MAX) gets each retransmission twice
+RTX_TWICE_MAX = 0.15
+RTX_SUPPRESS_S = 0.05  # a packet resent to a viewer is not resent again sooner than this
+RTX_AGAIN_S = 0.01  # the second copy this long after the first (past a short burst of loss)
 NACK_MAX_TRIES = 8  # on a short round trip: at most this many NACKs for one packet
 NACK_TICK_S = 0.01  # the report loop's period while something is missing (NACK_RETRY_S / 2 otherwise)
 MAX_GAP = 200  # a larger jump in sequence numbers is a restart, not loss
@@ -193,6 +200,11 @@ def _one_byte_extension(data: bytes, start: int, end: int, wanted: int) -> int |
     return None
 
 
+def _signed(delta: int) -> int:
+    """A difference of 16-bit sequence numbers as -32768..32767."""
+    return (delta + 0x8000) % 0x10000 - 0x8000
+
+
 def _abs_send_time(extension_id: int) -> bytes:
     # 6.18 fixed-point seconds, 24 bits (the abs-send-time extension), in a one-byte-header block.
     value = int(time.time() * 262144) & 0xFFFFFF
@@ -226,11 +238,14 @@ class PacketSource:
         # repair upstream: sequence number → (first missed at, NACKs sent, last NACK at)
         self.missing: dict[int, tuple[float, int, float]] = {}
         self.rtt: float | None = None  # smoothed time from a NACK to its RTX (the repair round trip)
+        self.reorder_wait = 0.0  # how late packets out of order have come lately (0: NACK at the gap)
+        self.reorder_at = 0.0
         self.repaired = 0
         self.unrepaired = 0
         self.nacks_sent = 0
         self.packets_in = 0
         self.feeding = False  # handing packets to aiortc's receiver too (a recorder needs frames)
+        self.feed_floor = 0  # the receiver is fed no packet before this sequence number (see `restart_frames`)
 
     # -- receive ----------------------------------------------------------------------------------
 
@@ -247,8 +262,13 @@ class PacketSource:
                 if 1 < delta <= MAX_GAP:
                     self._lost(self.max_seq, delta, now)
                 self.max_seq = seq
-            elif delta and self.missing.pop(seq, None) is not None:  # late, or repaired without RTX
-                self.repaired += 1
+            elif delta:
+                asked = self.missing.pop(seq, None)
+                if asked is not None:  # late, or repaired without RTX
+                    self.repaired += 1
+                    if now - asked[0] < REORDER_MAX_S:  # reordered on the way: wait that long before a NACK
+                        self.reorder_wait = max(now - asked[0] + 0.005, self.reorder_wait)
+                        self.reorder_at = now
         self.received += 1
         self._forward(plain, seq, now)
 
@@ -292,8 +312,6 @@ class PacketSource:
         payload = plain[start:]
         pt = plain[1] & 0x7F
         key = self.video and starts_keyframe(self.codecs.get(pt), payload)
-        if key:
-            self.stream.broken = False
         ts = int.from_bytes(plain[4:8])
         marker = plain[1] & 0x80
         padding = b0 & 0x20
@@ -303,18 +321,44 @@ class PacketSource:
             # A recorder taps this stream: aiortc's receiver assembles its frames (the frame path).
             if not self.feeding:
                 self.feeding = True  # what the receiver saw before (if anything) is stale
-                reset_jitter_buffer(self.receiver)
+                self.restart_frames(seq)
+            elif not self._feeds(seq):
+                return
             packet = RtpPacket.parse(plain, self.connection.dtls._rtp_header_extensions_map)
             task = asyncio.ensure_future(self.receiver._handle_rtp_packet(packet, arrival_time_ms=clock.current_ms()))
             self.connection.keep(task)
         else:
             self.feeding = False
 
+    def _feeds(self, seq: int) -> bool:
+        """Whether aiortc's receiver gets this packet: not one from before a restart of the frame path, nor one
+        behind where its jitter buffer stands (it would drop it, or start over at it when 100 behind, dropping
+        every frame it holds: a late repair of a hole it already gave up on)."""
+        origin = getattr(self.receiver, JITTER_BUFFER_ATTR)._origin
+        return _signed(seq - (self.feed_floor if origin is None else origin)) >= 0
+
+    def restart_frames(self, floor: int) -> None:
+        """Start aiortc's frame assembly afresh from sequence number `floor` on, as after a gap.
+
+        Whatever it held is dropped; the stream's frame gate (`PublishedStream.on_gap`) then lets no frame through
+        before a whole keyframe, so a recorder never gets the tail of a frame or a frame whose reference it lacks.
+        Only frames decide that: a keyframe's first *packet* seen here says nothing about the frames aiortc's
+        jitter buffer still holds before it (the recording bug: a partial frame released right before a keyframe)."""
+        self.feed_floor = floor & 0xFFFF
+        reset_jitter_buffer(self.receiver)
+        self.stream.on_gap()
+
     # -- repair and reports upstream ----------------------------------------------------------------
 
     def _lost(self, last: int, delta: int, now: float) -> None:
         lost = [(last + i) & 0xFFFF for i in range(1, delta)]
         if not self.connection.repair:
+            return
+        if self.reorder_wait:
+            # Packets have been arriving out of order: they are NACKed once they are later than that
+            # (`check_missing`), so a reordering link does not cost a retransmission of every late packet.
+            for seq in lost:
+                self.missing[seq] = (now, 0, now)
             return
         for seq in lost:
             self.missing[seq] = (now, 1, now)
@@ -328,7 +372,14 @@ class PacketSource:
         again: list[int] = []
         gave_up = False
         retry = self.retry_interval()
+        if self.reorder_wait and now - self.reorder_at > REORDER_FORGET_S:
+            self.reorder_wait = 0.0  # no packet came out of order for a while: NACK at the gap again
         for seq, (since, tries, last) in list(self.missing.items()):
+            if not tries:
+                if now - since >= self.reorder_wait:
+                    self.missing[seq] = (since, 1, now)
+                    again.append(seq)
+                continue
             if now - last < retry:
                 continue
             if tries >= NACK_MAX_TRIES or (tries >= NACK_TRIES and now - since >= NACK_GIVE_UP_S):
@@ -340,6 +391,8 @@ class PacketSource:
                 again.append(seq)
         if gave_up and self.video:
             self.want_keyframe()  # PLI only when repair failed
+            if self.feeding:  # aiortc's jitter buffer would wait a second at the hole: restart it past the hole
+                self.restart_frames(self.max_seq + 1)
         if not again:
             return []
         self.nacks_sent += 1
@@ -412,6 +465,10 @@ class PacketLeg:
         self.octets = 0
         self.retransmitted = 0
         self.remb = 0
+        self.twice = 0  # retransmissions sent twice
+        self.loss = 0.0  # the share of packets this viewer says it lost lately (its receiver reports)
+        # per history slot: the sequence number last resent and when
+        self.asked: list[tuple[int, float]] = [(-1, 0.0)] * HISTORY
         self.history: list[tuple[int, int, int, bytes] | None] = [None] * HISTORY  # seq, ts, marker|pt, payload
         self._sr_hook(sender)
 
@@ -476,20 +533,49 @@ class PacketLeg:
         self.rebase = False
 
     def nack(self, lost: list[int]) -> None:
-        """Answer a viewer's NACK from the history, as RTX (a plain resend would fail SRTP's replay check)."""
+        """Answer a viewer's NACK from the history, as RTX (a plain resend would fail SRTP's replay check).
+
+        On a lossy downlink the retransmission is lost as often as the packet was, and the viewer asks again only
+        when it notices another loss (aiortc) or after a round trip (browsers): a freeze. So the RTX goes twice,
+        `RTX_AGAIN_S` apart, while the viewer's receiver reports say it loses `RTX_TWICE_LOSS` to `RTX_TWICE_MAX`
+        (never more: that much loss is congestion, which a second copy would feed). A packet is not resent again
+        within `RTX_SUPPRESS_S`: a viewer that sees packets reordered (aiortc NACKs at once, and lists everything
+        still missing in every NACK) would otherwise have each late packet sent two or three times."""
         rtx_pt_of = self.info.rtx
+        twice = RTX_TWICE_LOSS <= self.loss <= RTX_TWICE_MAX
+        now = time.monotonic()
         for seq in lost:
-            entry = self.history[seq & (HISTORY - 1)]
+            slot = seq & (HISTORY - 1)
+            entry = self.history[slot]
             if entry is None or entry[0] != seq:
-                continue
+                if self.source is not None and self.kind == "video" and _signed(self.last_seq - seq) >= HISTORY:
+                    self.source.want_keyframe()  # gone from the history: repair has failed (coalesced)
+                continue  # (within it: not received from the publisher yet, its repair upstream is under way)
             _, ts, mpt, payload = entry
             rtx_pt = rtx_pt_of.get(mpt & 0x7F)
             if rtx_pt is None or not self.rtx_ssrc:
                 continue
-            self.rtx_seq = (self.rtx_seq + 1) & 0xFFFF
-            packet = _HEADER.pack(0x80, (mpt & 0x80) | rtx_pt, self.rtx_seq, ts, self.rtx_ssrc) + seq.to_bytes(2) + payload
-            self.connection.send(packet)
-            self.retransmitted += 1
+            asked = self.asked[slot]
+            if asked[0] == seq and now - asked[1] < RTX_SUPPRESS_S:
+                continue
+            self.asked[slot] = (seq, now)
+            self._retransmit(seq, ts, mpt, rtx_pt, payload)
+            if twice:
+                self.twice += 1
+                loop = asyncio.get_running_loop()
+                loop.call_later(RTX_AGAIN_S, self._retransmit, seq, ts, mpt, rtx_pt, payload)
+
+    def _retransmit(self, seq: int, ts: int, mpt: int, rtx_pt: int, payload: bytes) -> None:
+        if self.connection.closed:
+            return
+        self.rtx_seq = (self.rtx_seq + 1) & 0xFFFF  # each copy its own RTX sequence number (SRTP replay check)
+        packet = _HEADER.pack(0x80, (mpt & 0x80) | rtx_pt, self.rtx_seq, ts, self.rtx_ssrc) + seq.to_bytes(2) + payload
+        self.connection.send(packet)
+        self.retransmitted += 1
+
+    def note_report(self, fraction_lost: int) -> None:
+        """A receiver report from the viewer about this leg: its loss, held a while (reports come once a second)."""
+        self.loss = max(fraction_lost / 256, self.loss * 0.5)
 
     def sender_report(self) -> RtcpSrPacket | None:
         """A sender report for the rewritten stream: the publisher's NTP ↔ RTP mapping moved by our offset."""
@@ -648,10 +734,15 @@ class PeerPackets:
 
     def _rtcp(self, packet: AnyRtcpPacket) -> bool:
         """Handle what concerns the packet path; False lets aiortc see it (too)."""
-        if isinstance(packet, RtcpSrPacket):
-            source = self._sources_by_ssrc.get(packet.ssrc)
-            if source is not None:
-                source.sr = (packet.sender_info.ntp_timestamp, packet.sender_info.rtp_timestamp, time.monotonic())
+        if isinstance(packet, (RtcpSrPacket, RtcpRrPacket)):
+            if isinstance(packet, RtcpSrPacket):
+                source = self._sources_by_ssrc.get(packet.ssrc)
+                if source is not None:
+                    source.sr = (packet.sender_info.ntp_timestamp, packet.sender_info.rtp_timestamp, time.monotonic())
+            for report in packet.reports:  # what this connection's viewer says about our legs
+                leg = self._legs_by_ssrc.get(report.ssrc)
+                if leg is not None:
+                    leg.note_report(report.fraction_lost)
             return False
         if isinstance(packet, RtcpRtpfbPacket) and packet.fmt == RTCP_RTPFB_NACK:
             leg = self._legs_by_ssrc.get(packet.media_ssrc)

@@ -73,9 +73,10 @@ class ReceiverTap:
         def handle_rtp(packet: Any, arrival_time_ms: int) -> Any:
             # A plain function returning aiortc's coroutine: no extra coroutine frame per packet.
             nonlocal last_packet_ms, last_frame_ms
-            last_packet_ms = arrival_time_ms
             if video:
-                if not last_frame_ms:
+                if not last_frame_ms or arrival_time_ms - last_packet_ms > STALL_MS:
+                    # The first packet, or the first after a pause in the flow (an outage, a paused camera): the
+                    # packets held before it may still be repaired, so the wait for a frame starts again here.
                     last_frame_ms = arrival_time_ms
                 elif arrival_time_ms - last_frame_ms > STALL_MS:
                     last_frame_ms = arrival_time_ms
@@ -86,6 +87,7 @@ class ReceiverTap:
                 level = packet.extensions.audio_level
                 if level is not None:
                     on_audio_level(level[1])
+            last_packet_ms = arrival_time_ms
             return original_handle(packet, arrival_time_ms)
 
         receiver._handle_rtp_packet = handle_rtp  # type: ignore[method-assign]

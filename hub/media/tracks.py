@@ -19,7 +19,7 @@ from aiortc.jitterbuffer import JitterFrame
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 
-from hub.media.keyframes import KeyframeRequester, is_keyframe
+from hub.media.keyframes import KeyframeRequester, is_keyframe, plausible_frame
 
 # A slow viewer is cut back to the next keyframe rather than fed frames it cannot decode in order.
 MAX_QUEUED = {"video": 30, "audio": 50}
@@ -51,6 +51,10 @@ class PublishedStream:
         self.frames_in += 1
         self.codec_name = name = codec.name
         data = frame.data
+        if self.kind == "video" and not plausible_frame(name, data):
+            self.frames_dropped += 1  # not a whole frame: a gap the jitter buffer did not report
+            self.on_gap()
+            return
         key = self.kind == "audio" or is_keyframe(name, data)
         if self.broken:
             if not key:

@@ -80,6 +80,56 @@ class ReplayTrack(MediaStreamTrack):
         return packet
 
 
+NACK_GENERATOR_ATTR = "_RTCRtpReceiver__nack_generator"
+
+
+class NackRetry:
+    """Asks again for video packets still missing, as browsers do (WebRTC's NACK module resends each request every
+    round trip, up to 10 times); aiortc's receiver asks once, and again only when it notices another loss, so a lost
+    NACK on a lossy link costs a freeze. Touches aiortc 1.16's receiver `NACK_GENERATOR_ATTR` and `_send_rtcp_nack`."""
+
+    def __init__(self, receiver: Any, interval: float = 0.05, tries: int = 10) -> None:
+        self.receiver = receiver
+        self.interval = interval
+        self.tries = tries
+        self.sent = 0
+        self._media_ssrc: int | None = None
+        self._asked: dict[int, tuple[float, int]] = {}  # sequence number → (last asked, times)
+        original = receiver._send_rtcp_nack
+
+        async def send_nack(media_ssrc: int, lost: list[int]) -> None:
+            self._media_ssrc = media_ssrc
+            now = time.monotonic()
+            for seq in lost:
+                self._asked[seq] = (now, self._asked.get(seq, (now, 0))[1] + 1)
+            await original(media_ssrc, lost)
+
+        receiver._send_rtcp_nack = send_nack
+        self._send = original
+        self.task = asyncio.ensure_future(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval / 2)
+            generator = getattr(self.receiver, NACK_GENERATOR_ATTR, None)
+            if generator is None or self._media_ssrc is None:
+                continue
+            missing = generator.missing
+            now = time.monotonic()
+            for seq in [s for s in self._asked if s not in missing]:
+                del self._asked[seq]
+            again = [s for s, (at, n) in self._asked.items() if now - at >= self.interval and n < self.tries]
+            if again:
+                for seq in again:
+                    self._asked[seq] = (now, self._asked[seq][1] + 1)
+                self.sent += 1
+                with contextlib.suppress(ConnectionError):
+                    await self._send(self._media_ssrc, sorted(again))
+
+    def stop(self) -> None:
+        self.task.cancel()
+
+
 @dataclass
 class SlotStats:
     """What one receive slot got."""
@@ -111,6 +161,7 @@ class ClientPeer:
         ice_addresses: list[str],
         ice_servers: list[dict[str, Any]] | None = None,
         decode: bool = True,
+        nack_retry: bool = False,
         on_video_frame: Callable[[VideoFrame], None] | None = None,
         on_sent: Callable[[bytes, float], None] | None = None,
     ) -> None:
@@ -124,6 +175,7 @@ class ClientPeer:
         self._on_video_frame = on_video_frame
         self._tasks: list[asyncio.Task[None]] = []
         self._taps: list[ReceiverTap] = []
+        self._retries: list[NackRetry] = []
         for line in lines:
             name, kind = line["name"], line["kind"]
             if line["direction"] == "sendonly":
@@ -139,6 +191,8 @@ class ClientPeer:
             else:
                 transceiver = self.pc.addTransceiver(kind, direction="recvonly")
                 self.stats[name] = SlotStats(kind)
+                if nack_retry and kind == "video":
+                    self._retries.append(NackRetry(transceiver.receiver))
                 if not decode:
                     self._taps.append(self._count_frames(transceiver, self.stats[name]))
             self.transceivers[name] = transceiver
@@ -187,6 +241,8 @@ class ClientPeer:
                         self._on_video_frame(frame)
 
     async def close(self) -> None:
+        for retry in self._retries:
+            retry.stop()
         for task in self._tasks:
             task.cancel()
         for track in self.tracks.values():

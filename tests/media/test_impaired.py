@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import re
+from typing import ClassVar
 
 import pytest
 
 from hub.media import MediaEngine, SlotLayout
-from hub.signaling.client_media import ClientPeer
+from hub.signaling.client_media import NACK_GENERATOR_ATTR, ClientPeer, NackRetry
 from hub.signaling.clip import Clip
 from tests.media.test_forwarding import connect, wait_for
 from tests.support.udp_proxy import Impairment, UdpProxy
@@ -60,3 +61,32 @@ async def test_five_percent_loss_upstream_is_repaired(clip: Clip) -> None:
     assert dropped > 20  # the proxy did lose packets
     assert repaired >= 0.95
     assert baseline < repaired
+
+
+async def test_a_viewer_asks_again_for_what_is_still_missing() -> None:
+    """The Python client's `NackRetry` (bench/network.py --viewer-nack-retry): a browser-like viewer re-sends its
+    NACK every interval while a packet stays missing, at most `tries` times, and stops once it arrived."""
+    sent: list[tuple[int, list[int]]] = []
+
+    class Missing:
+        missing: ClassVar[set[int]] = set()
+
+    class Receiver:
+        async def _send_rtcp_nack(self, media_ssrc: int, lost: list[int]) -> None:
+            sent.append((media_ssrc, lost))
+
+    receiver = Receiver()
+    setattr(receiver, NACK_GENERATOR_ATTR, Missing())
+    retry = NackRetry(receiver, interval=0.02, tries=3)
+    try:
+        Missing.missing = {7, 8}
+        await receiver._send_rtcp_nack(0xAB, [7, 8])  # aiortc's own first NACK, as its receiver sends it
+        await asyncio.sleep(0.03)
+        Missing.missing = {8}  # 7 came (repaired): only 8 is asked for again
+        await asyncio.sleep(0.2)
+    finally:
+        retry.stop()
+    assert sent[0] == (0xAB, [7, 8])
+    again = [lost for _, lost in sent[1:]]
+    assert again and all(lost in ([7, 8], [8]) for lost in again)
+    assert sum(8 in lost for _, lost in sent) == 3  # at most `tries` requests for one packet, the first included

@@ -26,6 +26,7 @@ from hub.media.packets import (
     PacketSource,
     starts_keyframe,
 )
+from hub.media.tap import JITTER_BUFFER_ATTR
 from hub.media.tracks import PublishedStream
 from hub.signaling.clip import Clip
 from tests.media.test_forwarding import connect, wait_for
@@ -47,6 +48,7 @@ async def test_the_private_names_we_hook_still_exist() -> None:
             "StunProtocol": aioice.ice.StunProtocol,
             "RTCRtpSender": transceiver.sender,
             "RTCRtpReceiver": transceiver.receiver,
+            "JitterBuffer": getattr(transceiver.receiver, JITTER_BUFFER_ATTR),
         }
         for owner, name in PRIVATE_NAMES:
             assert hasattr(owners[owner], name), f"{owner}.{name} is gone"
@@ -83,6 +85,7 @@ class FakeConnection:
 
     repair = True
     rtcp_ssrc = 1234
+    closed = False
 
     def __init__(self) -> None:
         self.sent: list[bytes] = []
@@ -163,6 +166,51 @@ async def test_a_leg_waits_for_a_keyframe_rewrites_and_answers_nack_with_rtx() -
     source.stream.requester.close()
 
 
+async def test_a_viewer_on_a_lossy_link_gets_each_retransmission_twice() -> None:
+    down = FakeConnection()
+    requests: list[int] = []
+    source = make_source(FakeConnection(), "video", requests)
+    leg = make_leg(down, "video", 0x5555)
+    leg.switch(source)
+    now = time.monotonic()
+    source.on_rtp(rtp(11, 12000, vp8(0x10)), now)
+    for seq in range(12, 20):
+        source.on_rtp(rtp(seq, 12000 + 3000 * (seq - 11), vp8(0x10, p_bit=1)), now)
+    first = struct.unpack("!H", down.sent[0][2:4])[0]
+    down.sent.clear()
+
+    def copies() -> list[int]:
+        return [int.from_bytes(p[12:14]) for p in down.sent]
+
+    leg.nack([(first + 2) & 0xFFFF])  # a clean link: once
+    leg.nack([(first + 2) & 0xFFFF])  # asked again at once (a reordering viewer lists it again): not resent again
+    await asyncio.sleep(0.06)
+    assert copies() == [(first + 2) & 0xFFFF]
+    leg.nack([(first + 2) & 0xFFFF])  # asked again later: the copy (or the NACK) was lost
+    assert copies() == [(first + 2) & 0xFFFF] * 2
+    down.sent.clear()
+    leg.note_report(13)  # the viewer reports 5 % loss: every retransmission twice
+    leg.nack([(first + 4) & 0xFFFF])
+    await asyncio.sleep(0.05)
+    assert copies() == [(first + 4) & 0xFFFF] * 2
+    rtx_seqs = [int.from_bytes(p[2:4]) for p in down.sent]
+    assert rtx_seqs[1] == (rtx_seqs[0] + 1) & 0xFFFF  # each copy its own RTX sequence number (SRTP replay check)
+    down.sent.clear()
+    leg.note_report(128)  # 50 %: congestion, not random loss: no second copy to feed it
+    leg.nack([(first + 5) & 0xFFFF])
+    await asyncio.sleep(0.05)
+    assert copies() == [(first + 5) & 0xFFFF]
+    down.sent.clear()
+    requests.clear()
+    leg.nack([(first + 12) & 0xFFFF])  # not received from the publisher yet: its repair upstream is under way
+    await asyncio.sleep(0.01)
+    assert down.sent == [] and not requests
+    leg.nack([(first - 1100) & 0xFFFF])  # older than the history: repair failed, the viewer needs a keyframe
+    await asyncio.sleep(0.01)
+    assert down.sent == [] and requests
+    source.stream.requester.close()
+
+
 async def test_upstream_nack_goes_at_the_gap_and_retries_follow_the_measured_round_trip() -> None:
     up = FakeConnection()
     requests: list[int] = []
@@ -184,6 +232,25 @@ async def test_upstream_nack_goes_at_the_gap_and_retries_follow_the_measured_rou
     assert source.unrepaired == 1 and not source.missing and source.nacks_sent <= 1 + NACK_MAX_TRIES
     await asyncio.sleep(0.01)
     assert requests  # PLI only once repair failed
+    source.stream.requester.close()
+
+
+async def test_on_a_reordering_link_the_nack_waits_as_long_as_packets_come_late() -> None:
+    up = FakeConnection()
+    source = make_source(up, "video", [])
+    t = 100.0
+    source.on_rtp(rtp(1, 3000, vp8(0x10)), t)
+    source.on_rtp(rtp(3, 6000, vp8(0x10, p_bit=1)), t)  # 2 missing: NACKed at once (no reordering seen yet)
+    source.on_rtp(rtp(2, 6000, vp8(0x10, p_bit=1)), t + 0.02)  # it was only late: the link reorders
+    assert [p.lost for p in up.rtcp] == [[2]] and source.reorder_wait == pytest.approx(0.025)
+    source.on_rtp(rtp(5, 9000, vp8(0x10, p_bit=1)), t + 0.1)  # 4 missing: no NACK yet
+    assert len(up.rtcp) == 1 and source.check_missing(t + 0.11) == []
+    assert [p.lost for p in source.check_missing(t + 0.13)] == [[4]]  # later than any reordering seen: lost
+    source.on_rtp(rtp(7, 9000, vp8(0x10, p_bit=1)), t + 0.2)  # 6 missing, and it comes late: never NACKed
+    source.on_rtp(rtp(6, 9000, vp8(0x10, p_bit=1)), t + 0.21)
+    assert all(6 not in p.lost for p in source.check_missing(t + 0.3)) and 6 not in source.missing
+    source.check_missing(t + 6.0)
+    assert source.reorder_wait == 0.0  # forgotten after 5 s without reordering
     source.stream.requester.close()
 
 

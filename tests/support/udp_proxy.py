@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,21 @@ class Impairment:
     delay: float = 0.0  # seconds added to every datagram
     jitter: float = 0.0  # ± seconds at random (reorders datagrams when larger than their spacing)
     outages: list[tuple[float, float]] = field(default_factory=list)  # (start, end) seconds after start(): all lost
+
+
+CANDIDATE = re.compile(r"(a=candidate:\S+ 1 udp \d+ 127\.0\.0\.1 )(\d+)( typ host)")
+
+
+def route_through(sdp: str, port: int) -> tuple[str, int]:
+    """`sdp` with its loopback host candidate moved to `port`, and the port it had.
+
+    Both ends' candidates must name the proxy (the offer its `server_port`, the answer its `client_port`): when only
+    one did, the other end's connectivity checks reached the client directly, which learnt a peer-reflexive candidate
+    and could nominate a pair that bypasses the proxy (no loss at all in some runs)."""
+    found = CANDIDATE.search(sdp)
+    if found is None:
+        raise ValueError("no 127.0.0.1 host candidate in the description")
+    return CANDIDATE.sub(lambda m: f"{m.group(1)}{port}{m.group(3)}", sdp), int(found.group(2))
 
 
 class _Side(asyncio.DatagramProtocol):
@@ -43,6 +59,7 @@ class UdpProxy:
         self.random = random.Random(seed)
         self.client: tuple[str, int] | None = None
         self.client_port = 0
+        self.server_port = 0  # where the server's datagrams to the client must go (see `route_through`)
         self.forwarded = 0
         self.dropped = 0
         self._burst = 0
@@ -56,6 +73,8 @@ class UdpProxy:
         _, self._back = await loop.create_datagram_endpoint(lambda: _Side(self._from_server), local_addr=("127.0.0.1", 0))
         assert self._front.transport is not None
         self.client_port = self._front.transport.get_extra_info("sockname")[1]
+        assert self._back.transport is not None
+        self.server_port = self._back.transport.get_extra_info("sockname")[1]
         self._started = time.monotonic()
 
     def _from_client(self, data: bytes, addr: tuple[str, int]) -> None:

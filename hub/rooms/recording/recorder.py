@@ -327,10 +327,15 @@ class Recorder:
 
     def _live(self, now: float) -> list[StreamKey]:
         """The streams that flow now and are placed on the timeline, in a stable order."""
+        # A stream of a new connection (a reconnect, a network change) that continues a track of the open segment
+        # stays in it while its timing is being decided: a short change is not a cut.
+        settle = self.tuning.report_wait + self.tuning.tick
         alive = [
             key
             for key, s in self._streams.items()
-            if s.sync and now - s.last_arrival < self.tuning.drop_after and (s.kind == "audio" or s.width)
+            if now - s.last_arrival < self.tuning.drop_after
+            and (s.kind == "audio" or s.width)
+            and (s.sync or (key in self.segment_keys and now - s.first_arrival <= settle))
         ]
         return sorted(alive)
 

@@ -4,6 +4,7 @@ with its cause, the next segment starts when media returns, and the segments are
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import av
@@ -105,6 +106,33 @@ async def test_a_network_drop_cuts_the_segment_and_writes_the_gap(tmp_path: Path
         assert len(reports) == len(segment.tracks) and all(r.frames > 0 for r in reports)
     total = sum((s.duration_ms or 0) for s in log.segments) / 1000
     assert abs(total - 10.0) < 0.6, total
+
+
+async def test_a_network_change_keeps_the_segment(tmp_path: Path, small_clip: Clip) -> None:
+    """b's address changes: half a second without b's media, then b's new connection (a new offer) sends again.
+    The recording goes on in the same segment, with no gap written (shorter than `drop_after`), and plays."""
+    store = EvidenceStore(tmp_path / "store", StoreKeys.generate())
+    log = MemoryLog()
+    people = {"a": Person("李四", "interviewer"), "b": Person("张三", "interviewee")}
+    room = FakeRoom()
+    room.peers = {"a": SimpleNamespace(slots={}, streams={}), "b": SimpleNamespace(slots={}, streams={})}
+    recorder = Recorder(room, store, log, Labels(case_id=3, room_session_id=5), people.__getitem__,
+                        tuning=RecorderTuning(report_wait=0.3), now=lambda: T0)  # fmt: skip
+    feed = Feed(recorder, small_clip)
+    await feed.play(feed.frames("a", 0, 3) + feed.frames("b", 0, 3), until=3.0)
+    room.peers["b"] = SimpleNamespace(slots={}, streams={})  # the new connection: its frames start at a keyframe (the tap)
+    feed.sent["b"] = 30
+    await feed.play(feed.frames("a", 3, 7) + feed.frames("b", 3.5, 7), until=7.0)
+    recorder.now = lambda: T0 + 7.0
+    await recorder.stop("ended")
+
+    assert [(len(s.tracks), s.cause) for s in log.segments] == [(4, "ended")]
+    assert not [g for g in log.gaps.values() if g[0] == "b"]
+    reports = analyse(await plaintext(store, log.segments[0].opened.file_id))
+    assert len(reports) == 4 and all(r.frames > 0 for r in reports)
+    track_b = next(t["track"] for t in log.segments[0].tracks if (t["participant"], t["kind"]) == ("b", "video"))
+    video_b = reports[track_b]
+    assert video_b.frames >= (3 + 3.5) * 30 - 15  # b before and after the change, all of it decodes
 
 
 async def test_a_participant_who_left_is_a_gap_with_that_cause(tmp_path: Path, small_clip: Clip) -> None:
