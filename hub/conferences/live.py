@@ -123,6 +123,7 @@ class Live:
     watchers: set[str] = field(default_factory=set)  # viewers whose own main picture was set
     connected: frozenset[str] = frozenset()  # whose media was connected at the last look
     dirty: bool = False
+    ending: bool = False  # the chair ended it: the room ends once the request is answered
     told_at: float = 0.0
     task: asyncio.Task[None] | None = None
 
@@ -275,6 +276,13 @@ class ConferenceConsole:
             self._tell(live)
         else:
             live.dirty = True
+        if live.ending:
+            # Started with no await left before the caller answers: the `ok` is queued before the room (and the chair's
+            # socket) ends. Started in the handler, it ran during the event's database write and the `ok` was lost.
+            task = asyncio.get_running_loop().create_task(self.controls.end_room(live.room, "ended_by_chair"))
+            self._ending.add(task)
+            task.add_done_callback(self._ending.discard)
+            task.add_done_callback(_log_failure)
 
     # ---- the console -----------------------------------------------------------------------------------------------
 
@@ -391,12 +399,8 @@ class ConferenceConsole:
         if self.store is not None:
             await self.store.extended(live.info.conference_id, live.ends_at)
 
-    async def _end_conference(self, live: Live, member: MemberView, msg: cp.EndConference) -> None:
-        # the chair's own socket closes with the room: end it as a task, after the `ok`
-        task = asyncio.get_running_loop().create_task(self.controls.end_room(live.room, "ended_by_chair"))
-        self._ending.add(task)
-        task.add_done_callback(self._ending.discard)
-        task.add_done_callback(_log_failure)
+    def _end_conference(self, live: Live, member: MemberView, msg: cp.EndConference) -> None:
+        live.ending = True  # the chair's own socket closes with the room: `handle` ends it after the `ok`
 
     def _hand_over(self, live: Live, member: MemberView, msg: cp.HandOver) -> None:
         target = self._member(live, msg.participant)

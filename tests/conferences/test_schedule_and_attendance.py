@@ -9,11 +9,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import aiohttp
 import pytest
 from sqlalchemy import select
 
 from hub.clock import LOCAL_TZ
 from hub.conferences.models import ConsoleEvent
+from hub.demo.venues import SignedInClient
 from hub.signaling.client import HubClient
 from hub.signaling.keys import ALLOWED_ORIGIN
 from tests.rooms.factories import enrolled_device, room_id
@@ -144,6 +146,20 @@ async def test_an_invited_room_joins_directly_signs_in_answers_and_the_sheet_kee
     assert kept[1][1] == seat["participant"] and kept[1][2]["people"] == 9 and "broadcast" in kept[1][2]
     listed = await (await browser.get(f"/api/v1/conferences/{conference['id']}/events")).json()
     assert [e["kind"] for e in listed["events"]][:3] == kinds[:3]
+
+    # the chair ends the conference: its request is answered before the room (and the chair's own socket) ends, also
+    # when the console's event is written to the database first (the `ok` was lost that way on the demo)
+    jar = aiohttp.CookieJar(unsafe=True)  # the chair's own session (its cookies), closed with the chair
+    jar.update_cookies(browser.client.session.cookie_jar.filter_cookies(browser.client.make_url("/")))
+    http = aiohttp.ClientSession(cookie_jar=jar)
+    chair = SignedInClient(http, url, host_seat["token"], host_seat["room"], origin="http://127.0.0.1")
+    await chair.connect()
+    try:
+        assert (await chair.join())["type"] == "joined"
+        assert (await chair.request({"type": "end_conference"}))["type"] == "ok"
+        assert (await chair.wait_event("ended"))["reason"] == "ended_by_chair"
+    finally:
+        await chair.close()
 
     # the sheet to print: who came (with the people signed in), each invited venue that did not (absent), and its PDF
     page = await browser.get(f"/conferences/{conference['id']}/attendance")
