@@ -146,15 +146,20 @@ class HubClient:
                 self.peer.set_sending(kind == "start_sending", line)
 
     async def close(self) -> None:
-        if self.peer is not None:
-            await self.peer.close()
-        if self._ws is not None:
-            await self._ws.close()
-        if self._reader is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reader
-        if self._session is not None:
-            await self._session.close()
+        """Close the peer connection, the socket and the session, each even if closing one before it failed."""
+        try:
+            if self.peer is not None:
+                await self.peer.close()
+        finally:
+            try:
+                if self._ws is not None:
+                    await self._ws.close()
+                if self._reader is not None:
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await self._reader
+            finally:
+                if self._session is not None:
+                    await self._session.close()
 
 
 @dataclass

@@ -11,6 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 import av
+import structlog
 from aiortc import RTCPeerConnection, RTCRtpTransceiver, RTCSessionDescription
 from aiortc.jitterbuffer import JitterFrame
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
@@ -19,6 +20,10 @@ from av.video.frame import VideoFrame
 
 from hub.media.interface import CLOCK_RATE, ReceiverTap, is_keyframe, peer_configuration, restrict_host_addresses
 from hub.signaling.clip import Clip
+
+log = structlog.get_logger("hub.signaling.client")
+
+CLOSE_SECONDS = 5.0  # a peer connection's close that takes longer is cut short (see ClientPeer.close)
 
 
 class ReplayTrack(MediaStreamTrack):
@@ -240,11 +245,23 @@ class ClientPeer:
                     if self._on_video_frame is not None:
                         self._on_video_frame(frame)
 
-    async def close(self) -> None:
+    async def close(self, wait: float = CLOSE_SECONDS) -> None:
+        """Close the connection within `wait` seconds.
+
+        aiortc's close stops every sender and receiver in turn; should it hang (a transport that never answers), the
+        receivers' decoder threads are stopped here all the same: they are not daemon threads, and one left running
+        keeps the whole Python process from exiting. The close itself goes on in the background."""
         for retry in self._retries:
             retry.stop()
         for task in self._tasks:
             task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         for track in self.tracks.values():
             track.stop()
-        await asyncio.shield(self.pc.close())
+        closing = asyncio.ensure_future(self.pc.close())
+        try:
+            await asyncio.wait_for(asyncio.shield(closing), wait)
+        except TimeoutError:
+            log.warning("client_peer_close_timeout", seconds=wait)
+            for transceiver in self.pc.getTransceivers():
+                transceiver.receiver._handle_disconnect()  # puts the end marker in the decoder's queue

@@ -154,11 +154,22 @@ class Cluster:
 
     async def start(self) -> None:
         await self.link.start()
+        rejoin_after = 0.0
         try:
-            await self._heartbeat_once()
+            if await self.registry.served_before():
+                # A restart under the same name (`hub serve --workers` respawns a killed worker within seconds): stay
+                # out of the registry until every other node has had a heartbeat without this name. Otherwise a
+                # node whose beats fell between the old key's expiry and this process's first beat never sees the
+                # death, keeps relaying its sockets to a process that knows nothing of them (never telling them to
+                # come back), and the dead incarnation's rooms stay placed here instead of moving.
+                await self.registry.leave()
+                rejoin_after = self.registry.ttl_ms / 1000 + 2 * self.heartbeat_seconds
+                log.warning("node_restarted", node=self.node_id, rejoin_after_s=rejoin_after)
+            else:
+                await self._heartbeat_once()
         except (RedisError, OSError) as exc:
             log.error("node_heartbeat_failed", node=self.node_id, error=type(exc).__name__)
-        self._beat = asyncio.create_task(self._heartbeats(), name="node_heartbeat")
+        self._beat = asyncio.create_task(self._heartbeats(rejoin_after), name="node_heartbeat")
         log.info("node_started", node=self.node_id)
 
     async def leave(self) -> None:
@@ -194,13 +205,20 @@ class Cluster:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _heartbeats(self) -> None:
+    async def _heartbeats(self, first_after: float = 0.0) -> None:
+        await asyncio.sleep(first_after)
         while True:
             await asyncio.sleep(self.heartbeat_seconds)
             try:
-                await self._heartbeat_once()
+                # bounded: the Redis client has no read timeout, and a beat stuck on a half-dead connection would
+                # stop this node from ever noticing that another died (its relayed sockets never told)
+                await asyncio.wait_for(self._heartbeat_once(), max(2 * self.heartbeat_seconds, 1.0))
             except asyncio.CancelledError:
                 raise
+            except TimeoutError:
+                if self.last_beat_ok:
+                    log.error("node_heartbeat_failed", node=self.node_id, error="timeout")
+                self.last_beat_ok = False
             except (RedisError, OSError) as exc:
                 if self.last_beat_ok:
                     log.error("node_heartbeat_failed", node=self.node_id, error=f"{type(exc).__name__}: {exc}"[:200])

@@ -139,6 +139,11 @@ class NodeRegistry:
                 live[node_id] = NodeInfo.load_json(str(value))
         return live
 
+    async def served_before(self) -> bool:
+        """This node's name was in the hub before this process started: a restart (kill -9 and respawn, or a unit
+        restarted), not a new node."""
+        return bool(await self.redis.sismember(f"{self.ns}:nodes", self.node_id))  # type: ignore[misc]
+
     async def leave(self) -> None:
         """A node that stops cleanly: its key goes at once, so its rooms move at the next join."""
         await self.redis.delete(self._node_key(self.node_id))

@@ -19,6 +19,7 @@ import pytest
 from redis.asyncio import Redis
 
 from hub.db import Database
+from hub.signaling.client import HubClient
 from tests.faults.harness import ROOT, SECRET
 from tests.signaling.conftest import REDIS_URL
 
@@ -121,6 +122,21 @@ async def workers(
         if keys:
             await redis.delete(*keys)
         await redis.aclose()
+
+
+@pytest.fixture
+async def people(workers: Workers) -> AsyncIterator[list[HubClient]]:
+    """The test's clients, closed when it ends (passed or failed) and before the processes stop: a peer connection
+    left open keeps aiortc's decoder threads, which are not daemon threads, and pytest would never exit."""
+    opened: list[HubClient] = []
+    yield opened
+    failed = []
+    for client in opened:
+        try:
+            await client.close()
+        except Exception as exc:  # the others are closed all the same
+            failed.append(repr(exc))
+    assert not failed, failed
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ import pytest
 from hub.db import Database
 from hub.demo.org import DEMO_PASSWORD
 from hub.rooms.tokens import issue_token
+from hub.signaling.client import HubClient
 from hub.signaling.clip import Clip, encode_clip
 from tests.cluster.conftest import WORKERS, Workers, free_ports
 from tests.faults.harness import ROOT, SECRET, TimedClient, interview_session, wait_until
@@ -116,8 +117,15 @@ async def front(workers: Workers, front_port: int, tmp_path: Path) -> AsyncItera
                 await asyncio.sleep(0.2)
         yield origin
     finally:
-        proc.send_signal(signal.SIGQUIT)
-        await asyncio.wait_for(proc.wait(), 10)
+        # SIGTERM, nginx's fast shutdown: SIGQUIT (graceful) would wait for every proxied WebSocket to end, up to
+        # proxy_read_timeout, and a test that failed with sockets open would hang here
+        proc.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(proc.wait(), 10)
+        except TimeoutError:
+            proc.kill()
+            await proc.wait()
+            raise
 
 
 @pytest.fixture(scope="module")
@@ -125,9 +133,11 @@ def clip() -> Clip:
     return encode_clip(320, 240, 15, seconds=1.0, keyframe_seconds=0.5)
 
 
-def through(front: str, room: str, participant: str, role: str, clip: Clip) -> TimedClient:
+def through(front: str, people: list[HubClient], room: str, participant: str, role: str, clip: Clip) -> TimedClient:
     token = issue_token(SECRET.encode(), room=room, participant=participant, name=participant, role=role, ttl_seconds=600)
-    return TimedClient(front.replace("http://", "ws://") + "/ws", token, room, origin=front, clip=clip, decode=False)
+    client = TimedClient(front.replace("http://", "ws://") + "/ws", token, room, origin=front, clip=clip, decode=False)
+    people.append(client)  # closed by the fixture, whatever happens
+    return client
 
 
 async def sockets_per_node(workers: Workers, expected: int) -> dict[str, int]:
@@ -140,7 +150,7 @@ async def sockets_per_node(workers: Workers, expected: int) -> dict[str, int]:
 
 
 async def test_a_call_spread_over_three_processes_behind_nginx(
-    workers: Workers, front: str, database: Database, clip: Clip
+    workers: Workers, front: str, database: Database, clip: Clip, people: list[HubClient]
 ) -> None:
     async with aiohttp.ClientSession() as http, http.get(f"{front}/static/css/hub.css") as resp:
         assert resp.status == 200 and resp.headers.get("X-Served-By") == "nginx"
@@ -153,34 +163,28 @@ async def test_a_call_spread_over_three_processes_behind_nginx(
     rs = await interview_session(database, int(host_id or 0))
     room = rs.signaling_room
     host, guest, clerk = (
-        through(front, room, "user-host", "host", clip),
-        through(front, room, "device-9", "interviewee", clip),
-        through(front, room, "clerk", "clerk", clip),
+        through(front, people, room, "user-host", "host", clip),
+        through(front, people, room, "device-9", "interviewee", clip),
+        through(front, people, room, "clerk", "clerk", clip),
     )
-    try:
-        for c in (host, guest, clerk):
-            await c.connect()
-        # least_conn: three long sockets, three processes
-        assert sorted((await sockets_per_node(workers, 3)).values()) == [1, 1, 1]
-        await host.join()
-        await host.start_media()
-        assert (await guest.join())["type"] == "lobby"
-        await host.wait_event("lobby_waiting")
-        await host.request({"type": "admit", "participant": "device-9"})
-        await guest.wait_event("joined")
-        await clerk.join()
-        for c in (guest, clerk):
-            await c.start_media()
-        await wait_until(lambda: all(c.peer is not None and c.peer.stats["main"].frames >= 20 for c in (host, guest, clerk)), 30)
-        await wait_until(
-            lambda: all(c.peer is not None and c.peer.stats["audio1"].frames >= 20 for c in (host, guest, clerk)), 30
-        )
-        await host.request({"type": "end"})
-        for c in (guest, clerk):
-            assert (await c.wait_event("ended"))["reason"] == "ended_by_host"
-    finally:
-        for c in (host, guest, clerk):
-            await c.close()
+    for c in (host, guest, clerk):
+        await c.connect()
+    # least_conn: three long sockets, three processes
+    assert sorted((await sockets_per_node(workers, 3)).values()) == [1, 1, 1]
+    await host.join()
+    await host.start_media()
+    assert (await guest.join())["type"] == "lobby"
+    await host.wait_event("lobby_waiting")
+    await host.request({"type": "admit", "participant": "device-9"})
+    await guest.wait_event("joined")
+    await clerk.join()
+    for c in (guest, clerk):
+        await c.start_media()
+    await wait_until(lambda: all(c.peer is not None and c.peer.stats["main"].frames >= 20 for c in (host, guest, clerk)), 30)
+    await wait_until(lambda: all(c.peer is not None and c.peer.stats["audio1"].frames >= 20 for c in (host, guest, clerk)), 30)
+    await host.request({"type": "end"})
+    for c in (guest, clerk):
+        assert (await c.wait_event("ended"))["reason"] == "ended_by_host"
 
 
 async def test_a_signed_out_session_closes_its_sockets_on_every_process(workers: Workers, front: str) -> None:
@@ -205,7 +209,7 @@ async def test_a_signed_out_session_closes_its_sockets_on_every_process(workers:
 
 
 async def test_behind_nginx_a_killed_room_node_comes_back_with_its_gap(
-    workers: Workers, front: str, database: Database, clip: Clip
+    workers: Workers, front: str, database: Database, clip: Clip, people: list[HubClient]
 ) -> None:
     """kill -9 the room's node: every participant, wherever nginx had put their socket, comes back through nginx
     (as the page does on `closed` or a dropped socket) and the room is back on a live process within 10 s; the
@@ -219,23 +223,23 @@ async def test_behind_nginx_a_killed_room_node_comes_back_with_its_gap(
         host_id = await s.scalar(select(User.id).limit(1))
     rs = await interview_session(database, int(host_id or 0))
     room = rs.signaling_room
-    people = [through(front, room, "user-host", "host", clip), through(front, room, "clerk", "clerk", clip)]
-    for c in people:
+    first = [through(front, people, room, "user-host", "host", clip), through(front, people, room, "clerk", "clerk", clip)]
+    for c in first:
         await c.connect()
         await c.join()
         await c.start_media()
-    await people[0].wait_event("recording", wait=20)
+    await first[0].wait_event("recording", wait=20)
     await asyncio.sleep(2.0)  # a few seconds recorded, a heartbeat written
     nodes = await workers.nodes()
     (node,) = [n for n, info in nodes.items() if room in info["rooms"]]  # type: ignore[operator]
     killed = time.monotonic()
     os.kill(int(nodes[node]["pid"]), signal.SIGKILL)  # type: ignore[call-overload]
-    for c in people:  # told to come back (relayed) or simply cut off (its socket was on the dead process)
+    for c in first:  # told to come back (relayed) or simply cut off (its socket was on the dead process)
         await wait_until(lambda c=c: any(e.get("type") in ("closed", "_socket_closed") for e in c.events), 10)
     back = []
     for participant, role in (("user-host", "host"), ("clerk", "clerk")):
         while True:
-            c = through(front, room, participant, role, clip)
+            c = through(front, people, room, participant, role, clip)
             try:
                 await c.connect()
                 await c.join()
@@ -258,5 +262,3 @@ async def test_behind_nginx_a_killed_room_node_comes_back_with_its_gap(
     while not await gap_logged():
         assert time.monotonic() < deadline, await recording_rows(database, rs.id)
         await asyncio.sleep(0.3)
-    for c in people + back:
-        await c.close()

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from hub.db import Database
 from hub.rooms.recording.models import Recording
 from hub.rooms.tokens import issue_token
+from hub.signaling.client import HubClient
 from hub.signaling.clip import Clip, encode_clip
 from tests.cluster.conftest import WORKERS, Workers
 from tests.faults.harness import SECRET, TimedClient, interview_session, recording_rows, wait_until
@@ -28,21 +29,25 @@ def clip() -> Clip:
     return encode_clip(320, 240, 15, seconds=1.0, keyframe_seconds=0.5)
 
 
-def on(workers: Workers, i: int, room: str, participant: str, role: str, clip: Clip) -> TimedClient:
+def on(workers: Workers, people: list[HubClient], i: int, room: str, participant: str, role: str, clip: Clip) -> TimedClient:
     token = issue_token(SECRET.encode(), room=room, participant=participant, name=participant, role=role, ttl_seconds=600)
-    return TimedClient(workers.ws(i), token, room, origin=workers.origin(0), clip=clip, decode=False)  # one public origin
+    client = TimedClient(workers.ws(i), token, room, origin=workers.origin(0), clip=clip, decode=False)  # one public origin
+    people.append(client)  # closed by the fixture, whatever happens
+    return client
 
 
-async def test_three_processes_one_call_and_a_killed_node_comes_back(workers: Workers, database: Database, clip: Clip) -> None:
+async def test_three_processes_one_call_and_a_killed_node_comes_back(
+    workers: Workers, database: Database, clip: Clip, people: list[HubClient]
+) -> None:
     nodes = await workers.nodes()
     assert sorted(nodes) == [f"w:{workers.base + i}" for i in range(WORKERS)]
     host_id = int(await database_scalar(database))
     rs = await interview_session(database, host_id)
     room = rs.signaling_room
     host, guest, clerk = (
-        on(workers, 0, room, "user-host", "host", clip),
-        on(workers, 1, room, "device-9", "interviewee", clip),
-        on(workers, 2, room, "clerk", "clerk", clip),
+        on(workers, people, 0, room, "user-host", "host", clip),
+        on(workers, people, 1, room, "device-9", "interviewee", clip),
+        on(workers, people, 2, room, "clerk", "clerk", clip),
     )
     for c in (host, guest, clerk):
         await c.connect()
@@ -73,7 +78,7 @@ async def test_three_processes_one_call_and_a_killed_node_comes_back(workers: Wo
         closed = await c.wait_event("closed", wait=10)
         assert closed["reason"] == "server_stopped"
     index = next(i for i in range(WORKERS) if f"w:{workers.base + i}" != node)
-    back = on(workers, index, room, "clerk-again", "host", clip)
+    back = on(workers, people, index, room, "clerk-again", "host", clip)
     await back.connect()
     await back.join()
     assert time.monotonic() - killed_at < 10
@@ -96,8 +101,6 @@ async def test_three_processes_one_call_and_a_killed_node_comes_back(workers: Wo
     assert [g.cause.value for g in gaps if g.participant is None] == ["node_failed"]
     await back.request({"type": "end"})
     await back.wait_event("_socket_closed", wait=10)
-    for c in (host, guest, clerk, back):
-        await c.close()
 
 
 async def database_scalar(database: Database) -> int:
@@ -109,7 +112,9 @@ async def database_scalar(database: Database) -> int:
     return int(found)
 
 
-async def test_a_drained_node_takes_no_new_room(workers: Workers, database: Database, clip: Clip) -> None:
+async def test_a_drained_node_takes_no_new_room(
+    workers: Workers, database: Database, clip: Clip, people: list[HubClient]
+) -> None:
     first = f"w:{workers.base}"
     await workers.hub("node", "drain", first)
     await wait_until(lambda: True)
@@ -117,7 +122,7 @@ async def test_a_drained_node_takes_no_new_room(workers: Workers, database: Data
     rooms = []
     for n in range(3):
         rs = await interview_session(database, await database_scalar(database))
-        c = on(workers, 0, rs.signaling_room, f"host{n}", "host", clip)
+        c = on(workers, people, 0, rs.signaling_room, f"host{n}", "host", clip)
         await c.connect()
         await c.join()
         rooms.append((rs.signaling_room, c))
@@ -125,5 +130,3 @@ async def test_a_drained_node_takes_no_new_room(workers: Workers, database: Data
     nodes = await workers.nodes()
     assert nodes[first]["draining"] is True and not nodes[first]["rooms"]
     assert sum(len(info["rooms"]) for info in nodes.values()) == 3  # type: ignore[arg-type]
-    for _, c in rooms:
-        await c.close()
