@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from types import SimpleNamespace
-from typing import Any
+from typing import Annotated, Any
 
 import aiohttp_jinja2
 from aiohttp import web
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 from sqlalchemy import select
 
 from hub.conferences import service
@@ -26,13 +26,27 @@ SEE = Permission("view", "conference")
 ATTENDANCE = Permission("attendance", "conference")
 
 
+RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]  # the tables' integer keys: a larger number is refused, not a 500
+
+
+def _plausible(value: dt.datetime) -> dt.datetime:
+    """A time in the years 2000 to 2099, read from its own fields (year 1 with a positive offset cannot even be turned
+    into UTC, nor compared with a time that is)."""
+    if not 2000 <= value.year <= 2099:
+        raise ValueError("a conference is held between 2000 and 2100")
+    return value
+
+
+When = Annotated[AwareDatetime, AfterValidator(_plausible)]
+
+
 class ConferenceCreate(BaseModel):
     title: str = Field(min_length=1, max_length=200)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
-    main_room: int
-    venue_rooms: list[int] = Field(default_factory=list, max_length=64)
-    people: list[int] = Field(default_factory=list, max_length=64)
+    starts_at: When
+    ends_at: When
+    main_room: RowId
+    venue_rooms: list[RowId] = Field(default_factory=list, max_length=64)
+    people: list[RowId] = Field(default_factory=list, max_length=64)
 
 
 def _iso(value: dt.datetime | None) -> str | None:

@@ -81,7 +81,11 @@ async def test_joined_call_hides_the_camera_check_and_fills_the_screen(chromium,
     assert await host.is_visible('[data-part="fullscreen"]')
     await host.click('[data-part="fullscreen"]')
     await until(lambda: host.evaluate("() => document.fullscreenElement !== null"), "full screen")
-    assert await host.inner_text('[data-part="fullscreen"]') == "退出全屏"
+    # the label follows the browser's fullscreenchange event, which may come a moment after fullscreenElement is set
+    await until(
+        lambda: host.evaluate("() => document.querySelector('[data-part=\"fullscreen\"]').innerText === '退出全屏'"),
+        "the button saying 退出全屏",
+    )
     await host.click('[data-part="fullscreen"]')
     await until(lambda: host.evaluate("() => document.fullscreenElement === null"), "full screen left")
 
