@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -39,7 +40,9 @@ class FrameTiming:
 
 
 class RoomTap(Protocol):
-    """Receives every encoded frame of a room, like a participant that sees everyone (the recorder)."""
+    """Receives every encoded frame of a room, like a participant that sees everyone (the recorder).
+
+    `kind` is "audio", "video" (the camera's large picture) or "content" (a shared screen, a video stream)."""
 
     def on_frame(self, participant_id: str, kind: str, packet: av.Packet[Any], timing: FrameTiming) -> None: ...
 
@@ -58,6 +61,7 @@ class _TapSink:
     def __init__(self, tap: RoomTap) -> None:
         self.tap = tap
         self.started: set[int] = set()
+        self.content: weakref.WeakSet[PublishedStream] = weakref.WeakSet()  # told to the tap as kind "content"
 
     def push(self, stream: PublishedStream, data: bytes, timestamp: int, keyframe: bool) -> None:
         if id(stream) not in self.started:
@@ -70,7 +74,8 @@ class _TapSink:
         packet.pts = timestamp
         packet.time_base = Fraction(1, rate)
         timing = FrameTiming(time.time(), timestamp, rate, keyframe, stream.codec_name)
-        self.tap.on_frame(stream.participant_id, stream.kind, packet, timing)
+        kind = CONTENT if stream in self.content else stream.kind
+        self.tap.on_frame(stream.participant_id, kind, packet, timing)
 
 
 class MediaRoom:
@@ -217,10 +222,12 @@ class MediaRoom:
     def _attach_taps(self) -> None:
         for peer in self.peers.values():
             for key, stream in peer.streams.items():
-                if key in (SMALL, CONTENT):
-                    continue  # the recorder keeps the camera's large picture
+                if key == SMALL:
+                    continue  # the recorder keeps the camera's large picture (and the shared content)
                 for sink in self._taps:
                     if sink not in stream.sinks:
+                        if key == CONTENT:
+                            sink.content.add(stream)
                         stream.sinks.append(sink)
                         stream.requester.request()
 
@@ -260,8 +267,10 @@ class MediaRoom:
             if mapping.get(CONTENT_VIEW) is not None:
                 shown.add(str(mapping[CONTENT_VIEW]))
         self._attach_taps()
-        if self._taps:
+        if self._taps:  # the recorder takes every camera, and the content while it is shared
             watched.update(p.participant_id for p in publishers)
+            if self.content is not None and self.content in self.peers:
+                shown.add(self.content)
         for p in publishers:
             dual = SMALL in p.streams
             wanted = {"camera": p.participant_id in watched or (not dual and p.participant_id in small)}

@@ -156,6 +156,8 @@ class ClientPeer:
     `decode=True` lets aiortc decode what arrives (proves the stream decodes, costs CPU);
     `decode=False` counts assembled frames only (the benchmark's viewers, so the load generator
     stays cheap). `on_video_frame(frame)` sees every decoded video frame (latency measurement).
+    `content_clip` is what the `content` line shares (the camera's clip if None); `microphone`, a live audio track
+    that aiortc encodes (and so sends its RFC 6464 audio level with), replaces the clip's pre-encoded Opus.
     """
 
     def __init__(
@@ -169,11 +171,14 @@ class ClientPeer:
         nack_retry: bool = False,
         on_video_frame: Callable[[VideoFrame], None] | None = None,
         on_sent: Callable[[bytes, float], None] | None = None,
+        content_clip: Clip | None = None,
+        microphone: MediaStreamTrack | None = None,
     ) -> None:
         self.pc = RTCPeerConnection(peer_configuration(ice_servers or []))
         self.lines = lines
         self.stats: dict[str, SlotStats] = {}
         self.tracks: dict[str, ReplayTrack] = {}
+        self.microphone = microphone
         self.transceivers: dict[str, RTCRtpTransceiver] = {}
         self._ice_addresses = ice_addresses
         self._decode = decode
@@ -186,8 +191,13 @@ class ClientPeer:
             if line["direction"] == "sendonly":
                 if clip is None:
                     raise ValueError("a publishing client needs a clip")
+                if kind == "audio" and microphone is not None:
+                    transceiver = self.pc.addTransceiver(microphone, direction="sendonly")
+                    self.transceivers[name] = transceiver
+                    continue
                 if kind == "video":
-                    track = ReplayTrack("video", clip.video, 1 / clip.fps, clip.codec, on_sent)
+                    shown = content_clip if name == "content" and content_clip is not None else clip
+                    track = ReplayTrack("video", shown.video, 1 / shown.fps, shown.codec, on_sent)
                 else:
                     track = ReplayTrack("audio", clip.audio, 0.02, on_sent=on_sent)
                 self.tracks[name] = track
@@ -258,6 +268,8 @@ class ClientPeer:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         for track in self.tracks.values():
             track.stop()
+        if self.microphone is not None:
+            self.microphone.stop()
         closing = asyncio.ensure_future(self.pc.close())
         try:
             await asyncio.wait_for(asyncio.shield(closing), wait)

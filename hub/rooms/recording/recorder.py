@@ -5,10 +5,11 @@ the moment its publisher captured it (`sync.ReportWatch`: RTCP sender reports), 
 clock by one fixed offset per publisher (so one publisher's audio and video stay exactly as its reports
 say), held `hold` seconds so the tracks can be put in order, and muxed into the open segment.
 
-A segment holds the tracks of everyone whose media flows when it opens. When a publisher's media stops
-for `drop_after` seconds (a network drop, or they left) or a new one starts, the segment closes and the
-next opens with the tracks that flow now; the absence is written down as a gap (from, to, cause).
-Nobody can pause it: the recorder has no pause.
+A segment holds the tracks of everyone whose media flows when it opens: each one's camera and microphone, and the
+content (a shared screen) of whoever shares it, as a video track of its own whose metadata says "content". When a
+publisher's media stops for `drop_after` seconds (a network drop, or they left) or a new one starts (a screen
+shared, too), the segment closes and the next opens with the tracks that flow now; the absence is written down as a
+gap (from, to, cause). Nobody can pause it: the recorder has no pause.
 
 A recorder that fails (the disk is full, the store fails, a bug) stops at once: it aborts its open segment,
 keeps its open gaps, and calls `on_failed`; the manager (`manager.py`) tells the room, writes the gap with its
@@ -38,9 +39,10 @@ from hub.store.interface import EvidenceStore, Labels, OpenedFile, SignedManifes
 
 log = structlog.get_logger("hub.recorder")
 
-StreamKey = tuple[str, str]  # (participant, kind)
-SLOT_OF = {"video": "camera", "audio": "microphone"}
-CLOCK_RATE = {"video": 90000, "audio": 48000}
+StreamKey = tuple[str, str]  # (participant, kind): kind "audio", "video" (the camera) or "content" (a shared screen)
+SLOT_OF = {"video": "camera", "audio": "microphone", "content": "content"}
+CLOCK_RATE = {"video": 90000, "audio": 48000, "content": 90000}
+STREAM_OF = {"video": "video", "content": "content"}  # a video track's stream among its publisher's (keyframe requests)
 
 
 def utc(unix: float) -> dt.datetime:
@@ -199,7 +201,7 @@ class Recorder:
             stream = self._streams[key] = self._new_stream(participant_id, kind, peer, timing.arrival)
         stream.last_arrival = timing.arrival
         stream.codec = "opus" if kind == "audio" else timing.codec
-        if kind == "video" and timing.keyframe:
+        if kind != "audio" and timing.keyframe:
             if timing.codec == "H264":
                 stream.keyframe = bytes(packet)
                 if not stream.width:
@@ -221,8 +223,8 @@ class Recorder:
         return stream
 
     def _has_other_stream(self, participant: str, kind: str, peer: Any) -> bool:
-        other = self._streams.get((participant, "audio" if kind == "video" else "video"))
-        return other is not None and other.peer is peer and bool(other.sync)
+        """Another stream of this connection is placed already (its content starting, say): its clock stays."""
+        return any(p == participant and k != kind and s.peer is peer and bool(s.sync) for (p, k), s in self._streams.items())
 
     def _place(self, stream: _Stream) -> None:
         """Move `stream.pending` onto the server's timeline (the stream's sync is decided)."""
@@ -434,8 +436,8 @@ class Recorder:
 
     def _request_keyframes(self, segment: SegmentFile) -> None:
         for i in segment.waiting_for_keyframe():
-            participant = segment.tracks[i].spec.participant
-            peer = self.room.peers.get(participant)
-            stream = peer.streams.get("video") if peer is not None else None
+            spec = segment.tracks[i].spec
+            peer = self.room.peers.get(spec.participant)
+            stream = peer.streams.get(STREAM_OF[spec.kind]) if peer is not None else None
             if stream is not None:
                 stream.requester.request()  # coalesced by the publisher's requester

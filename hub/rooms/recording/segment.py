@@ -34,7 +34,7 @@ class TrackSpec:
     participant: str
     name: str
     role: str
-    kind: str  # "audio" | "video"
+    kind: str  # "audio" | "video" (the camera) | "content" (a shared screen: a video track too)
     codec: str  # "VP8" | "H264" | "opus"
     width: int = 0
     height: int = 0
@@ -126,7 +126,7 @@ class SegmentFile:
             for spec in specs:
                 if spec.codec == "H264":
                     stream = _h264_stream(container, spec.keyframe)
-                elif spec.kind == "video":
+                elif spec.kind != "audio":
                     stream = container.add_mux_stream(spec.codec.lower(), rate=30, width=spec.width, height=spec.height)
                 else:
                     # An encoder that is opened but never used writes the OpusHead Matroska needs.
@@ -134,7 +134,7 @@ class SegmentFile:
                     stream.layout = "stereo"  # type: ignore[union-attr]
                 # each track says whose it is in the file too: segments whose rows were lost get them back from it
                 stream.metadata["title"] = json.dumps(spec.describe(len(tracks)), ensure_ascii=False)
-                tracks.append(_Track(spec, stream, need_key=spec.kind == "video"))
+                tracks.append(_Track(spec, stream, need_key=spec.kind != "audio"))
             container.start_encoding()
         except BaseException:
             await writer.abort()
@@ -156,7 +156,7 @@ class SegmentFile:
         packet.pts = packet.dts = pts
         packet.time_base = MS
         packet.stream = track.stream
-        if keyframe and track.spec.kind == "video":
+        if keyframe and track.spec.kind != "audio":
             packet.is_keyframe = True
         self.container.mux_one(packet)
         track.packets += 1
