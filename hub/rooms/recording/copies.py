@@ -3,7 +3,8 @@
 A segment holds every participant's tracks, which is what the evidence should be; but a browser's player
 plays one audio track of a file, so on a recording page only one side would be heard. A review copy is that
 segment remuxed (no decoding) down to one participant's audio and video, on the same time zero, so the page
-plays one player per participant side by side and in step. It is made on first playback, encrypted into
+plays one player per participant side by side and in step (and one more for a participant's shared content, a
+second video track a player would not show). It is made on first playback, encrypted into
 the store like the original (with its own manifest, in the audit chain), and kept.
 """
 
@@ -18,7 +19,7 @@ from sqlalchemy import select
 
 from hub.db import Database
 from hub.rooms.recording.loop_sink import LoopSink
-from hub.rooms.recording.models import RecordingSegment, ReviewCopy
+from hub.rooms.recording.models import CONTENT_COPY, RecordingSegment, ReviewCopy, TrackKind
 from hub.rooms.recording.probe import PlainFile
 from hub.store.interface import EvidenceStore, FileKind, FileReader, Labels, StreamWriter, record_closed, register_file
 
@@ -31,22 +32,28 @@ class ReviewCopies:
         self.store = store
         self._making: dict[tuple[int, str], asyncio.Future[str]] = {}
 
-    async def file_of(self, segment: RecordingSegment, participant: str) -> str:
+    async def file_of(self, segment: RecordingSegment, participant: str, *, content: bool = False) -> str:
+        """The copy of `participant`'s camera and sound, or (`content`) of the content they shared."""
+        copy_of = participant + CONTENT_COPY if content else participant
         async with self.db.transaction(write=False) as s:
             existing = await s.scalar(
-                select(ReviewCopy.file_id).where(ReviewCopy.segment_id == segment.id, ReviewCopy.participant == participant)
+                select(ReviewCopy.file_id).where(ReviewCopy.segment_id == segment.id, ReviewCopy.participant == copy_of)
             )
         if existing is not None:
             return existing
-        key = (segment.id, participant)
+        key = (segment.id, copy_of)
         making = self._making.get(key)
         if making is None:
-            making = self._making[key] = asyncio.ensure_future(self._make(segment, participant))
+            making = self._making[key] = asyncio.ensure_future(self._make(segment, participant, content))
             making.add_done_callback(lambda _: self._making.pop(key, None))
         return await asyncio.shield(making)
 
-    async def _make(self, segment: RecordingSegment, participant: str) -> str:
-        indexes = [track["track"] for track in json.loads(segment.tracks) if track["participant"] == participant]
+    async def _make(self, segment: RecordingSegment, participant: str, content: bool) -> str:
+        indexes = [
+            track["track"]
+            for track in json.loads(segment.tracks)
+            if track["participant"] == participant and (track["kind"] == TrackKind.CONTENT) == content
+        ]
         if not indexes:
             raise LookupError(participant)
         original = await self.store.open_reader(segment.file_id)
@@ -64,7 +71,8 @@ class ReviewCopies:
         signed = await writer.close(participants=(participant,))
         async with self.db.transaction() as s:
             await record_closed(s, signed)
-            s.add(ReviewCopy(segment_id=segment.id, participant=participant, file_id=signed.manifest.file_id))
+            copy_of = participant + CONTENT_COPY if content else participant
+            s.add(ReviewCopy(segment_id=segment.id, participant=copy_of, file_id=signed.manifest.file_id))
         return signed.manifest.file_id
 
 

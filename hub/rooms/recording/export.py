@@ -1,10 +1,9 @@
 """Export packages of a case's recordings: asked for by one person, approved by a second with rights to the case.
 
 The package is a ZIP of every segment decrypted (`.webm`/`.mkv`), each segment's signed manifest, a
-`recordings.json` (tracks, gaps, notices) and `VERIFY.txt` (how to check every file by hand). It is built
-straight into the evidence store as a document, so the decrypted media never touches the disk here;
-whoever downloads it carries it out.
-"""
+`recordings.json` (tracks, each named in words: sound, camera picture, shared content; gaps, notices) and
+`VERIFY.txt` (how to check every file by hand). It is built straight into the evidence store as a document, so the
+decrypted media never touches the disk here; whoever downloads it carries it out."""
 
 from __future__ import annotations
 
@@ -42,6 +41,8 @@ from hub.store.interface import (
 )
 
 OBJECT_TYPE = "recording_export"
+# what each track holds, in words, beside its `kind` in recordings.json (the package is read outside the hub)
+TRACK_WORDS = {"audio": "声音 / sound", "video": "摄像画面 / camera picture", "content": "共享内容 / shared content"}
 
 
 async def request_export(s: AsyncSession, actor: Actor, case_id: int, reason: str, now: dt.datetime) -> RecordingExport:
@@ -201,7 +202,7 @@ def _describe(recording: Recording, segments: Sequence[RecordingSegment]) -> dic
                 "ended_at": _iso(s.ended_at),
                 "duration_ms": s.duration_ms,
                 "status": s.status.value,
-                "tracks": json.loads(s.tracks),
+                "tracks": [{**t, "what": TRACK_WORDS.get(t["kind"], t["kind"])} for t in json.loads(s.tracks)],
             }
             for s in segments
         ],

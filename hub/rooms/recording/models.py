@@ -16,6 +16,8 @@ from hub.db import Base, UTCDateTime
 from hub.enums import enum_column
 from hub.i18n import N_
 
+CONTENT_COPY = "#content"  # ReviewCopy.participant of a participant's shared content (ids never hold "#")
+
 
 class RecordingStatus(StrEnum):
     RECORDING = "recording"
@@ -51,6 +53,23 @@ class ExportStatus(StrEnum):
     REQUESTED = "requested"
     APPROVED = "approved"  # the package is built and may be downloaded
     REJECTED = "rejected"
+
+
+class TrackKind(StrEnum):
+    """What a segment's track holds (its `kind` in the track descriptions): a shared screen is a video track of its
+    own, kept beside the sharer's camera (issue 12)."""
+
+    AUDIO = "audio"
+    VIDEO = "video"
+    CONTENT = "content"
+
+
+def track_kind(value: str) -> TrackKind | str:
+    """The kind as its enum member (the ``label`` filter names it: 声音, 摄像画面, 共享内容); an unknown one as it is."""
+    try:
+        return TrackKind(value)
+    except ValueError:
+        return value
 
 
 class Recording(Base):
@@ -93,7 +112,8 @@ class RecordingSegment(Base):
 
 class ReviewCopy(Base):
     """One participant's tracks of a segment, remuxed from it for playback (a browser plays one audio track per
-    file). Derived, encrypted like the original; the original segment stays the evidence."""
+    file). Derived, encrypted like the original; the original segment stays the evidence. A participant's shared
+    content has a copy of its own (a player shows one video track), kept under `participant` + `CONTENT_COPY`."""
 
     __tablename__ = "recording_review_copies"
     __table_args__ = (UniqueConstraint("segment_id", "participant", name="uq_recording_review_copies_segment_participant"),)
@@ -174,4 +194,7 @@ RECORDING_LABELS: dict[Enum, str] = {
     ExportStatus.REQUESTED: N_("Awaiting approval"),
     ExportStatus.APPROVED: N_("Approved"),
     ExportStatus.REJECTED: N_("Rejected"),
+    TrackKind.AUDIO: N_("Sound"),
+    TrackKind.VIDEO: N_("Camera picture"),
+    TrackKind.CONTENT: N_("Shared content"),
 }

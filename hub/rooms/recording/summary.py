@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.rooms.models import RoomSession
 from hub.rooms.participants import ParticipantRole
-from hub.rooms.recording.models import Recording, RecordingSegment, RecordingStatus
+from hub.rooms.recording.models import Recording, RecordingSegment, RecordingStatus, TrackKind
 from hub.store.interface import StoredFile, grouped
 
 
@@ -26,6 +26,7 @@ class RecordingBrief:
     media_seconds: int
     people: list[tuple[str, ParticipantRole | str]] = field(default_factory=list)  # (name, role) in order of appearance
     fingerprints: list[str] = field(default_factory=list)  # one per segment, grouped for reading aloud
+    shared_content: list[str] = field(default_factory=list)  # names of those whose shared screen is recorded too
 
 
 def role_of(value: str) -> ParticipantRole | str:
@@ -74,9 +75,12 @@ async def _briefs(s: AsyncSession, which: ColumnElement[bool]) -> list[Recording
     for r in recordings:
         mine = [x for x in segments if x.recording_id == r.id]
         people: dict[str, tuple[str, ParticipantRole | str]] = {}
+        shared: dict[str, str] = {}
         for x in mine:
             for track in json.loads(x.tracks):
                 people.setdefault(track["participant"], (track["name"], role_of(track["role"])))
+                if track["kind"] == TrackKind.CONTENT:
+                    shared.setdefault(track["participant"], track["name"])
         briefs.append(
             RecordingBrief(
                 id=r.id,
@@ -87,6 +91,7 @@ async def _briefs(s: AsyncSession, which: ColumnElement[bool]) -> list[Recording
                 media_seconds=sum(x.duration_ms or 0 for x in mine) // 1000,
                 people=list(people.values()),
                 fingerprints=[grouped(str(files[x.file_id])) for x in mine if files.get(x.file_id)],
+                shared_content=list(shared.values()),
             )
         )
     return briefs

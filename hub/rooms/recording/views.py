@@ -23,7 +23,7 @@ from hub.rooms.models import Room, RoomSession
 from hub.rooms.recording import export, service
 from hub.rooms.recording.access import require_case, require_recordings_of, require_segment
 from hub.rooms.recording.keys import COPIES, READERS
-from hub.rooms.recording.models import ExportStatus, NoticeDecision, Recording
+from hub.rooms.recording.models import ExportStatus, NoticeDecision, Recording, TrackKind, track_kind
 from hub.rooms.recording.notice import NOTICE_LABELS, NOTICE_ROLES, NOTICE_TEXT, NOTICE_TITLE, answer, notice_sha256, notices_of
 from hub.rooms.recording.playback import serve
 from hub.rooms.recording.summary import role_of
@@ -46,18 +46,25 @@ async def _recording_view(s: Any, recording: Recording) -> dict[str, Any]:
     people: dict[str, dict[str, Any]] = {}
     rows: list[dict[str, Any]] = []
     for segment in segments:
-        tracks: list[dict[str, Any]] = [{**track, "role": role_of(track["role"])} for track in json.loads(segment.tracks)]
+        tracks: list[dict[str, Any]] = [
+            {**track, "role": role_of(track["role"]), "kind": track_kind(track["kind"])} for track in json.loads(segment.tracks)
+        ]
         for track in tracks:
             people.setdefault(track["participant"], {"name": track["name"], "role": role_of(track["role"])})
         file = files.get(segment.file_id)
         participants: dict[str, dict[str, Any]] = {}
+        contents: dict[str, dict[str, Any]] = {}  # whose shared content the segment holds: a player of its own
         for track in tracks:
-            participants.setdefault(track["participant"], {"name": track["name"], "role": role_of(track["role"])})
+            if track["kind"] is TrackKind.CONTENT:
+                contents[track["participant"]] = {"name": track["name"], "role": role_of(track["role"])}
+            else:
+                participants.setdefault(track["participant"], {"name": track["name"], "role": role_of(track["role"])})
         rows.append(
             {
                 "segment": segment,
                 "tracks": tracks,
                 "participants": participants,
+                "contents": contents,
                 "file": file,
                 "fingerprint": grouped(file.manifest_sha256) if file is not None and file.manifest_sha256 else "",
             }
@@ -161,7 +168,21 @@ async def segment_media(call: Call[None]) -> web.StreamResponse:
     summary="One participant's tracks of a segment, by range.",
 )
 async def participant_media(call: Call[None]) -> web.StreamResponse:
-    """One participant's tracks of a segment (a review copy, made on first use), with range requests."""
+    """One participant's camera and sound in a segment (a review copy, made on first use), with range requests."""
+    return await _review_copy(call, content=False)
+
+
+@routes.get(
+    "/recordings/{id}/segments/{position}/participants/{participant}/content/media",
+    tx=False,
+    summary="The content a participant shared in a segment, by range.",
+)
+async def content_media(call: Call[None]) -> web.StreamResponse:
+    """The screen a participant shared (a conference), as a review copy of its own, with range requests."""
+    return await _review_copy(call, content=True)
+
+
+async def _review_copy(call: Call[None], *, content: bool) -> web.StreamResponse:
     actor, request = call.actor, call.request
     recording_id, position = call.int("id"), call.int("position")
     participant = request.match_info["participant"]
@@ -169,18 +190,18 @@ async def participant_media(call: Call[None]) -> web.StreamResponse:
 
     async def work(s: Any) -> Any:
         _recording, segment = await require_segment(s, request.app, actor, recording_id, position)
-        if participant not in {track["participant"] for track in json.loads(segment.tracks)}:
+        kinds = {track["kind"] for track in json.loads(segment.tracks) if track["participant"] == participant}
+        if not (TrackKind.CONTENT in kinds if content else kinds - {TrackKind.CONTENT}):
             raise NotFound("recording")
         if starts:
-            await audit.record(
-                s, actor.audit, "recording.played", "recording_segment", segment.id,
-                {"recording_id": recording_id, "position": position, "participant": participant}, at=call.now,
-            )  # fmt: skip
+            played = {"recording_id": recording_id, "position": position, "participant": participant}
+            await audit.record(s, actor.audit, "recording.played", "recording_segment", segment.id,
+                               played | ({"content": True} if content else {}), at=call.now)  # fmt: skip
         return segment
 
     segment = await in_transaction(request, work, write=starts)
     try:
-        file_id = await request.app[COPIES].file_of(segment, participant)
+        file_id = await request.app[COPIES].file_of(segment, participant, content=content)
         reader = await request.app[READERS].get(file_id)
         return await serve(request, reader, reader.manifest.media_type)
     except StoreError as exc:  # the original (or the copy) is damaged: nothing is served (verify names it)

@@ -60,18 +60,24 @@ async def write_segment(
     labels: Labels,
     clip: Clip,
     previous: str | None = None,
+    content: Clip | None = None,
 ) -> str:
-    """A real segment (two tracks, 2 s), written as the recorder writes it, and logged in the database."""
+    """A real segment (two tracks, 2 s; a third with `content`: 李四's shared screen), written as the recorder writes
+    it, and logged in the database."""
     specs = [
         TrackSpec("user-1", "李四", "interviewer", "video", "VP8", clip.width, clip.height),
         TrackSpec("user-1", "李四", "interviewer", "audio", "opus"),
     ]
+    if content is not None:
+        specs.append(TrackSpec("user-1", "李四", "interviewer", "content", "VP8", content.width, content.height))
     t0 = time.time()
     segment = await SegmentFile.open(app[STORE], Labels(**{**labels.__dict__, "previous_segment_id": previous}), specs, t0)
     log = service.DbRecordingLog(db, recording_id)
     await log.segment_opened(position, segment.opened, dt.datetime.fromtimestamp(t0, dt.UTC), segment.describe())
     frames = [(i / clip.fps, 0, f, is_keyframe("VP8", f)) for i, f in enumerate(clip.video)]
     frames += [(i * 0.02, 1, f, True) for i, f in enumerate(clip.audio)]
+    if content is not None:
+        frames += [(i / content.fps, 2, f, is_keyframe("VP8", f)) for i, f in enumerate(content.video)]
     for at, track, data, key in sorted(frames, key=lambda x: x[0]):
         segment.write(track, data, t0 + at, key)
     signed = await segment.close()
@@ -80,8 +86,9 @@ async def write_segment(
 
 
 async def make_case_recording(
-    app: web.Application, db: Database, clock: FakeClock, clip: Clip, segments: int = 1
+    app: web.Application, db: Database, clock: FakeClock, clip: Clip, segments: int = 1, content: Clip | None = None
 ) -> CaseRecording:
+    """A case's recording of `segments` segments; with `content`, the last holds a shared screen too."""
     kit = await make_kit(db, clock)
     clue = await kit.register_clue()
     async with db.transaction() as s:
@@ -95,9 +102,9 @@ async def make_case_recording(
     labels = Labels(case_id=clue.id, room_session_id=rs.id)
     file_ids: list[str] = []
     for position in range(1, segments + 1):
-        file_ids.append(
-            await write_segment(app, db, resume.recording_id, position, labels, clip, file_ids[-1] if file_ids else None)
-        )
+        shown = content if position == segments else None
+        previous = file_ids[-1] if file_ids else None
+        file_ids.append(await write_segment(app, db, resume.recording_id, position, labels, clip, previous, shown))
     async with db.transaction() as s:
         await service.finish(s, resume.recording_id, now=clock.now(), reason="ended_by_host")
     return CaseRecording(clue.id, rs.id, resume.recording_id, file_ids)

@@ -16,7 +16,9 @@ from sqlalchemy import select
 from hub.audit import AuditEntry
 from hub.clock import FakeClock
 from hub.db import Database
-from hub.signaling.clip import Clip
+from hub.rooms.recording import export, service
+from hub.rooms.recording.models import Recording
+from hub.signaling.clip import Clip, encode_clip
 from hub.store.interface import STORE
 from tests.rooms.recording.conftest import CaseRecording, make_case_recording
 from tests.rooms.recording.support import plaintext
@@ -202,3 +204,39 @@ async def test_each_participant_plays_from_a_review_copy_of_their_own_tracks(
     assert (await b.get(path.replace("user-1", "user-999"))).status == 404
     outsider = await signed_in(new_browser, "huhemudu1")
     assert (await outsider.get(path)).status == 404
+
+
+async def test_shared_content_is_named_and_played_on_its_own(
+    new_browser: NewBrowser, app: web.Application, database: Database, clock: FakeClock, small_clip: Clip
+) -> None:
+    """A conference's recording keeps the shared screen as a track of its own (issue 12): the pages name it in words,
+    it plays in a player of its own, the sharer's own player keeps the camera, and the export names it too."""
+    screen = encode_clip(480, 272, 10, seconds=2.0, keyframe_seconds=1.0, bitrate=300_000)
+    recorded = await make_case_recording(app, database, clock, small_clip, segments=2, content=screen)
+    b = await signed_in(new_browser, "casemgmt1")
+    html = await (await b.get(f"/recordings/{recorded.recording_id}")).text()
+    assert "李四 的共享内容" in html and "<td>共享内容</td>" in html and "<td>摄像画面</td>" in html
+    assert "<td>content</td>" not in html and "<td>video</td>" not in html  # words, not codes
+    base = f"/recordings/{recorded.recording_id}/segments"
+    assert f"{base}/2/participants/user-1/content/media" in html
+    assert f"{base}/1/participants/user-1/content/media" not in html  # the first segment has no shared screen
+
+    shared = await b.get(f"{base}/2/participants/user-1/content/media")
+    assert shared.status == 200
+    with av.open(io.BytesIO(await shared.read())) as container:
+        assert [(s.type, s.codec_context.width) for s in container.streams] == [("video", 480)]
+        assert sum(1 for _ in container.decode(video=0)) == len(screen.video)
+    camera = await b.get(f"{base}/2/participants/user-1/media")
+    with av.open(io.BytesIO(await camera.read())) as container:
+        assert sorted(s.type for s in container.streams) == ["audio", "video"]
+        assert container.streams.video[0].codec_context.width == 320
+    assert (await b.get(f"{base}/1/participants/user-1/content/media")).status == 404
+
+    case_page = await (await b.get(f"/clues/{recorded.case_id}")).text()
+    assert "共享内容: 李四" in case_page
+    async with database.transaction(write=False) as s:
+        recording = await s.get(Recording, recorded.recording_id)
+        assert recording is not None
+        described = export._describe(recording, await service.segments_of(s, recording.id))
+    whats = [t["what"] for t in described["segments"][1]["tracks"]]
+    assert whats == ["摄像画面 / camera picture", "声音 / sound", "共享内容 / shared content"]
