@@ -196,6 +196,50 @@ async def attendance(session: AsyncSession, conference: Conference) -> list[Atte
     )
 
 
+@dataclass(frozen=True)
+class AbsentVenue:
+    """An invited venue that did not come: a row of the attendance sheet with its name only."""
+
+    name: str
+    invited: bool = True
+    joined_at: dt.datetime | None = None
+    left_at: dt.datetime | None = None
+    people: int | None = None
+    signed_in_at: dt.datetime | None = None
+    roll_call_called_at: dt.datetime | None = None
+    roll_call_answered_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """The attendance sheet (签到表): who came (in order of joining), the invited venues that did not, the totals."""
+
+    attended: list[Attendance]
+    absent: list[AbsentVenue]
+    venues_invited: int
+
+    @property
+    def rows(self) -> list[Attendance | AbsentVenue]:
+        return [*self.attended, *self.absent]
+
+    @property
+    def totals(self) -> dict[str, int]:
+        present = [r for r in self.attended if r.joined_at is not None]
+        return {
+            "venues_invited": self.venues_invited,
+            "venues_present": sum(1 for r in present if r.invited),
+            "people": sum(r.people or 0 for r in present),
+        }
+
+
+async def sheet(session: AsyncSession, conference: Conference) -> Sheet:
+    """The attendance sheet, as the JSON API, the page and its PDF show it."""
+    attended = await attendance(session, conference)
+    came = {r.name for r in attended}
+    absent = [AbsentVenue(v.name) for v in conference.venues if v.name not in came]
+    return Sheet(attended, absent, len(conference.venues))
+
+
 async def live_conferences(session: AsyncSession) -> list[Conference]:
     """Conferences that may still be joined: registered with the console at start-up."""
     return list((await session.scalars(select(Conference).where(Conference.status != ConferenceStatus.ENDED))).all())

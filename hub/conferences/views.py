@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from types import SimpleNamespace
 from typing import Annotated, Any
 
 import aiohttp_jinja2
@@ -131,18 +130,13 @@ async def detail_api(call: Call[None]) -> web.Response:
 @routes.get("/api/v1/conferences/{id}/attendance", permission=ATTENDANCE, summary="A conference's attendance sheet.")
 async def attendance_api(call: Call[None]) -> web.Response:
     conference = call.target
-    rows = await service.attendance(call.db, conference)
+    found = await service.sheet(call.db, conference)
     rooms = await service.room_names(call.db, [conference.main_room_id])
-    present = [r for r in rows if r.joined_at is not None]
     return web.json_response(
         {
             "conference": conference_json(conference, rooms),
-            "rows": [attendance_json(r) for r in rows],
-            "totals": {
-                "venues_invited": len(conference.venues),
-                "venues_present": sum(1 for r in present if r.invited),
-                "people": sum(r.people or 0 for r in present),
-            },
+            "rows": [attendance_json(r) for r in found.attended],
+            "totals": found.totals,
         }
     )
 
@@ -159,27 +153,17 @@ async def events_api(call: Call[None]) -> web.Response:
 
 
 async def _sheet(call: Call[None]) -> dict[str, Any]:
-    """The sheet's rows: everyone who came, then each invited venue that did not (absent)."""
+    """The sheet's page (and PDF): everyone who came, then each invited venue that did not (absent)."""
     conference = call.target
-    rows: list[Any] = list(await service.attendance(call.db, conference))
-    came = {r.name for r in rows}
-    for venue in conference.venues:
-        if venue.name not in came:
-            rows.append(SimpleNamespace(name=venue.name, invited=True, joined_at=None, left_at=None, people=None,
-                                        signed_in_at=None, roll_call_called_at=None, roll_call_answered_at=None))  # fmt: skip
-    present = [r for r in rows if r.joined_at is not None]
+    found = await service.sheet(call.db, conference)
     rooms = await service.room_names(call.db, [conference.main_room_id])
     return {
         "conference": {
             "id": conference.id, "title": conference.title, "starts_at": conference.starts_at,
             "ends_at": conference.ends_at, "main_room": {"name": rooms.get(conference.main_room_id, "")},
         },
-        "rows": rows,
-        "totals": {
-            "venues_invited": len(conference.venues),
-            "venues_present": sum(1 for r in present if r.invited),
-            "people": sum(r.people or 0 for r in present),
-        },
+        "rows": found.rows,
+        "totals": found.totals,
         "pdf_url": f"/conferences/{conference.id}/attendance.pdf",
     }  # fmt: skip
 
