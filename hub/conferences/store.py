@@ -14,6 +14,7 @@ from sqlalchemy import select
 from hub.conferences import live
 from hub.conferences.models import Attendance, Conference, ConferenceStatus, ConsoleEvent
 from hub.db import Database
+from hub.rooms.interface import RoomSession
 
 
 class DatabaseStore:
@@ -45,10 +46,14 @@ class DatabaseStore:
             s.add(ConsoleEvent(conference_id=conference_id, at=at, kind=kind, actor=actor, data=data))
 
     async def extended(self, conference_id: int, ends_at: dt.datetime) -> None:
+        """The conference and its room session end later: the rooms stay booked for the extension too."""
         async with self.db.transaction() as s:
             conference = await s.get(Conference, conference_id)
             if conference is not None:
                 conference.ends_at = ends_at
+                room_session = await s.get(RoomSession, conference.session_id)
+                if room_session is not None:
+                    room_session.planned_end = ends_at
 
     async def ended(self, conference_id: int, at: dt.datetime) -> None:
         async with self.db.transaction() as s:

@@ -15,7 +15,9 @@ from sqlalchemy import select
 
 from hub.clock import LOCAL_TZ
 from hub.conferences.models import ConsoleEvent
+from hub.conferences.store import DatabaseStore
 from hub.demo.venues import SignedInClient
+from hub.rooms.models import RoomSession
 from hub.signaling.client import HubClient
 from hub.signaling.keys import ALLOWED_ORIGIN
 from tests.rooms.factories import enrolled_device, room_id
@@ -86,6 +88,25 @@ async def test_schedule_refuses_bad_input_and_double_bookings(browser, new_brows
     township = await new_browser()
     await township.sign_in("xini1")
     assert (await _schedule(township, database, starts_at=_at(18), ends_at=_at(19))).status == 403
+
+
+async def test_an_extended_conference_keeps_its_rooms_booked(browser, database, seeded):
+    """The chair extends the meeting by half an hour: its rooms stay booked for that half hour too (the room session's
+    planned end, which bookings read, follows the conference's end)."""
+    await browser.sign_in("group1.1")
+    made = await _schedule(browser, database)
+    assert made.status == 201, await made.text()
+    conference = await made.json()
+    longer = dt.datetime.fromisoformat(_at(16, 30))
+    await DatabaseStore(database).extended(conference["id"], longer)
+    async with database.transaction(write=False) as s:
+        room_session = await s.get(RoomSession, conference["session"])
+        assert room_session is not None and room_session.planned_end == longer
+    xini = [await room_id(database, "xini.interview")]
+    clash = await _schedule(browser, database, starts_at=_at(16), ends_at=_at(17), venue_rooms=xini)
+    assert clash.status == 409, await clash.text()
+    after = await _schedule(browser, database, starts_at=_at(16, 30), ends_at=_at(17), venue_rooms=xini)
+    assert after.status == 201, await after.text()
 
 
 async def test_an_invited_room_joins_directly_signs_in_answers_and_the_sheet_keeps_it(aiohttp_client, wired, database, clock):
