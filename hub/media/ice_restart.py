@@ -127,6 +127,8 @@ class RestartableConnection:
         return getattr(self._data, name)
 
     async def add_remote_candidate(self, candidate: Candidate | None) -> None:
+        if self._ice._remote_candidates_end:
+            return  # as RTCIceTransport does: nothing after end-of-candidates (a failed restart's late candidates)
         await self._ice.add_remote_candidate(candidate)
 
     async def gather_candidates(self) -> None:
@@ -174,8 +176,10 @@ class RestartableConnection:
         generation's, and remote candidates go to it."""
         if self._closing:
             raise RestartError("the connection is closed")
+        if self._data._closed:
+            raise RestartError("the connection's ICE has ended (consent expired or closed): offer a new connection")
         if not self._data._nominated:
-            raise RestartError("the connection never connected: nothing to restart")
+            raise RestartError("the connection has not connected yet: nothing to restart")
         await self._drop_unfinished()
         old = self._data
         new = Connection(

@@ -122,18 +122,28 @@ async def test_address_change_restarts_ice_on_the_same_connection(tmp_path: Path
         await b.close()
         await engine.close()
 
-    # The recording kept its one segment (a's silence stayed shorter than a cut); its hole in a's track is short.
-    assert [s.cause for s in log.segments] == ["ended"], [(s.cause, s.duration_ms) for s in log.segments]
+    # The recording's gaps are honest: none logged (a's silence stayed shorter than the recorder's 2 s). With packet
+    # forwarding (the default) it kept its one segment, with a short hole in a's track. The frame path resumes about
+    # 1 s after the new pair is nominated (aiortc's receive path after a hole, as after any outage), which can take a's
+    # silence past 2 s: the recorder may then cut the segment there.
+    causes = [s.cause for s in log.segments]
+    assert causes[-1] == "ended" and (forwarding == "frames" or causes == ["ended"]), causes
     assert not log.gaps
-    data = await plaintext(store, log.segments[0].opened.file_id)
-    decoded, problems = check_video(data, clip)
-    assert not problems and decoded > 60
-    track_a = next(t["track"] for t in log.segments[0].tracks if (t["participant"], t["kind"]) == ("a", "video"))
-    with av.open(io.BytesIO(data)) as container:
-        times = [float(p.pts * p.time_base) for p in container.demux(container.streams[track_a]) if p.pts is not None]
-    hole = max(later - earlier for earlier, later in itertools.pairwise(sorted(times)))
-    print(f"a's hole in the recorded segment: {hole:.2f} s (the path was cut 0.5 s before the restart offer)")
-    assert hole < 2.0
+    decoded = 0
+    for segment in log.segments:
+        if segment.duration_ms:
+            frames, problems = check_video(await plaintext(store, segment.opened.file_id), clip)
+            assert not problems
+            decoded += frames
+    assert decoded > 60
+    if len(log.segments) == 1:
+        data = await plaintext(store, log.segments[0].opened.file_id)
+        track_a = next(t["track"] for t in log.segments[0].tracks if (t["participant"], t["kind"]) == ("a", "video"))
+        with av.open(io.BytesIO(data)) as container:
+            times = [float(p.pts * p.time_base) for p in container.demux(container.streams[track_a]) if p.pts is not None]
+        hole = max(later - earlier for earlier, later in itertools.pairwise(sorted(times)))
+        print(f"a's hole in the recorded segment: {hole:.2f} s (the path was cut 0.5 s before the restart offer)")
+        assert hole < 2.0
 
 
 async def test_a_restart_that_cannot_be_done_is_refused_precisely(clip: Clip) -> None:
@@ -155,4 +165,39 @@ async def test_a_restart_that_cannot_be_done_is_refused_precisely(clip: Clip) ->
     finally:
         await a.close()
         await other.close()
+        await engine.close()
+
+
+async def test_a_restart_that_does_not_connect_leaves_media_on_the_old_pair(
+    clip: Clip, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr("hub.media.ice_restart.CONNECT_SECONDS", 1.5)
+    engine = MediaEngine(ice_addresses=["127.0.0.1"], layout=SlotLayout(thumbnails=0, audio=1))
+    room = engine.room("r1")
+    a = ClientPeer(engine.layout.describe(publish=True), clip=clip, ice_addresses=["127.0.0.1"], decode=False)
+    restrict_host_addresses(a.pc, ["127.0.0.1"])
+    make_restartable(a.pc)
+    b = await connect(engine, "r1", "b", None, decode=False)
+    try:
+        first_answer = await room.connect("a", await a.offer(), publish=True)
+        await a.accept(first_answer)
+        await wait_for(lambda: b.stats["main"].frames >= 10, limit=15)
+        peer = room.peers["a"]
+        server_ice = restartable(peer.pc)
+        old_pair = server_ice.current._nominated[1]
+        # The client offers a restart but never runs its side of the checks (it lost the answer, say).
+        await prepare_restart(a.pc)
+        await a.pc.setLocalDescription(await a.pc.createOffer())
+        answer = await peer.restart(a.pc.localDescription.sdp)
+        assert ice_credentials(answer) != ice_credentials(first_answer)
+        assert server_ice.restarting
+        await wait_for(lambda: not server_ice.restarting, limit=5)  # given up after CONNECT_SECONDS
+        assert server_ice.generation == 0 and server_ice.current._nominated[1] is old_pair
+        assert "ice restart of a failed" in caplog.text
+        got = b.stats["main"].frames
+        await wait_for(lambda: b.stats["main"].frames >= got + 15, limit=5)  # media went on over the old pair
+        assert room.peers["a"] is peer and peer.pc.connectionState == "connected"
+    finally:
+        await a.close()
+        await b.close()
         await engine.close()
