@@ -122,8 +122,17 @@ class RestartableConnection:
         """The generation that carries datagrams now."""
         return self._data
 
+    # The hub's packet path reads these per packet (hub/media/packets.py): plain properties, not __getattr__.
+    @property
+    def _nominated(self) -> dict[int, Any]:
+        return self._data._nominated
+
+    @property
+    def _protocols(self) -> list[Any]:
+        return self._data._protocols
+
     def __getattr__(self, name: str) -> Any:
-        # Anything else (the hub's packet path reads `_protocols` and `_nominated`) is the data generation's.
+        # Anything else is the data generation's.
         return getattr(self._data, name)
 
     async def add_remote_candidate(self, candidate: Candidate | None) -> None:
