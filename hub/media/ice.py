@@ -45,10 +45,11 @@ def restrict_host_addresses(pc: RTCPeerConnection, addresses: list[str]) -> None
     """
     for transceiver in pc.getTransceivers():
         connection = transceiver.sender.transport.transport.iceGatherer._connection
-        _limit(connection, list(addresses))
+        limit_connection(connection, list(addresses))
 
 
-def _limit(connection: Connection, addresses: list[str]) -> None:
+def limit_connection(connection: Connection, addresses: list[str]) -> None:
+    """Make one aioice connection gather host candidates on exactly `addresses` (also each ICE restart's)."""
     if getattr(connection, "_hub_addresses", None) is not None:
         return
     connection._hub_addresses = addresses  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from hub.media import FrameTiming, MediaEngine, MediaRoom, SlotLayout
 from hub.media.ice import peer_configuration, restrict_host_addresses
 from hub.media.keyframes import is_keyframe
-from hub.media.peer import MediaError
+from hub.media.peer import MediaError, RestartFailed
 from hub.media.tap import ReceiverTap
 from hub.media.tracks import CLOCK_RATE
 
@@ -18,6 +18,7 @@ __all__ = [
     "MediaError",
     "MediaRoom",
     "ReceiverTap",
+    "RestartFailed",
     "SlotLayout",
     "is_keyframe",
     "peer_configuration",

@@ -23,6 +23,7 @@ from aiortc.mediastreams import MediaStreamTrack
 from aiortc.rtcrtpparameters import RTCRtpCodecCapability
 
 from hub.media.ice import peer_configuration, restrict_host_addresses
+from hub.media.ice_restart import RestartError, make_restartable, prepare_restart
 from hub.media.keyframes import KeyframeRequester
 from hub.media.packets import PacketLeg, PacketSource, PeerPackets, line_infos
 from hub.media.slots import SOURCE_KEYS
@@ -39,6 +40,10 @@ VIDEO_CODECS = ("VP8", "H264")
 
 class MediaError(Exception):
     """An offer the server cannot answer (wrong shape, no common codec, garbage SDP)."""
+
+
+class RestartFailed(MediaError):
+    """A re-offer that asks for an ICE restart the server cannot do on this connection (the reason says why)."""
 
 
 def offered_video_codec(description: aiortc_sdp.SessionDescription) -> str | None:
@@ -98,6 +103,7 @@ class MediaPeer:
 
         self._create_transceivers(expected)
         restrict_host_addresses(self.pc, self.room.engine.ice_addresses)
+        make_restartable(self.pc)
         try:
             await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
             self._note_media_ssrcs(description)
@@ -111,6 +117,55 @@ class MediaPeer:
         if self.room.engine.forwarding == "packets" and not self.room.engine.baseline_relay:
             self._start_packets(expected, description, aiortc_sdp.SessionDescription.parse(answer))
         return answer
+
+    async def restart(self, offer_sdp: str) -> str:
+        """Answer a re-offer of this same connection that restarts ICE (RFC 8445 §9): new credentials and host
+        candidates in the answer, new checks against the offer's candidates (and those trickled after it); the DTLS
+        session, the SRTP keys, every transceiver and the slots carry on. Media keeps flowing on the old pair until
+        the new one is nominated (see hub/media/ice_restart.py)."""
+        try:
+            offer = aiortc_sdp.SessionDescription.parse(offer_sdp)
+        except Exception as exc:  # aiortc's parser raises whatever it trips on
+            raise MediaError(f"unreadable offer: {exc.__class__.__name__}") from exc
+        current = self.pc.remoteDescription
+        if self.closed or current is None:
+            raise RestartFailed("no connection to restart: offer without restart")
+        before = aiortc_sdp.SessionDescription.parse(current.sdp)
+        if [(m.kind, m.rtp.muxId) for m in offer.media] != [(m.kind, m.rtp.muxId) for m in before.media]:
+            raise RestartFailed("a restart offer must keep the m-lines (kinds and mids) of the connection")
+        if not offer.media or not offer.media[0].dtls or not before.media[0].dtls:
+            raise RestartFailed("the offer has no DTLS fingerprint")
+        if offer.media[0].dtls.fingerprints != before.media[0].dtls.fingerprints:
+            raise RestartFailed("the DTLS fingerprint changed: that is a new connection, offer it without restart")
+        ice, previous = offer.media[0].ice, before.media[0].ice
+        if ice is None or previous is None or not ice.usernameFragment or not ice.password:
+            raise RestartFailed("the offer has no ice-ufrag or ice-pwd")
+        if ice.usernameFragment == previous.usernameFragment or ice.password == previous.password:
+            raise RestartFailed("the offer keeps the ICE credentials: a restart needs a new ice-ufrag and ice-pwd")
+        try:
+            connection = await prepare_restart(self.pc)
+        except RestartError as exc:
+            raise RestartFailed(str(exc)) from None
+        if self.packets is not None:  # the packet path reads the new generation's sockets too
+            for protocol in connection.newest._protocols:
+                self.packets._hook(protocol)
+        try:
+            await self.pc.setRemoteDescription(RTCSessionDescription(sdp=offer_sdp, type="offer"))
+            await self.pc.setLocalDescription(await self.pc.createAnswer())
+        except Exception as exc:  # OperationError, ValueError, InvalidStateError
+            raise RestartFailed(f"cannot answer the restart offer: {exc}") from exc
+        task = connection.start(ice.usernameFragment, ice.password, lite=ice.iceLite)
+        task.add_done_callback(self._restart_done)
+        return self.pc.localDescription.sdp
+
+    def _restart_done(self, task: asyncio.Task[None]) -> None:
+        if task.cancelled():
+            return
+        error = task.exception()
+        if error is not None:  # the old pair still carries media; the client falls back to a new connection
+            log.warning("ice restart of %s failed: %s", self.participant_id, error)
+        else:
+            log.info("ice restart of %s done", self.participant_id)
 
     def _start_packets(
         self,

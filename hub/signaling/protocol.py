@@ -28,10 +28,15 @@ class Join(Request):
 
 
 class Offer(Request):
-    """The client's SDP offer, with the m-lines `joined.lines` lists, in that order. Reply: `answer`."""
+    """The client's SDP offer, with the m-lines `joined.lines` lists, in that order. Reply: `answer`.
+
+    `restart: true`: a re-offer of the same connection with new ICE credentials (`restartIce()`): the answer restarts
+    ICE on it (same DTLS session, transceivers and slots), or the reply is `restart_failed`. Without it, an offer is a
+    new connection that replaces the one before."""
 
     type: Literal["offer"] = "offer"
     sdp: Sdp
+    restart: bool = False
 
 
 class IceCandidate(BaseModel):
@@ -313,6 +318,7 @@ ERROR_CODES: dict[str, str] = {
     "not_found": "no such participant in this room",
     "recording_unacknowledged": "the interview is not being recorded and its host has not acknowledged it yet",
     "media_failed": "the offer could not be answered",
+    "restart_failed": "the ICE restart cannot be done on this connection (the message says why): offer a new one",
     "rate_limited": "too many messages: slow down (the socket closes if the burst goes on)",
     "internal": "the server failed; the request was not done",
     "node_unreachable": "the process that holds the room cannot be reached now (several processes); try again",

@@ -23,7 +23,7 @@ from aiortc.sdp import candidate_from_sdp
 from pydantic import ValidationError
 
 from hub.clock import Clock
-from hub.media.interface import MediaEngine, MediaError, MediaRoom
+from hub.media.interface import MediaEngine, MediaError, MediaRoom, RestartFailed
 from hub.rooms.interface import RIGHTS, CallHook, ParticipantRole, Rights, TokenError, verify_token
 from hub.signaling import protocol as p
 from hub.signaling.bus import Bus
@@ -369,8 +369,17 @@ class SignalingService:
     async def _offer(self, conn: Connection, msg: p.Offer) -> None:
         room, member = self._member(conn)
         async with member.lock:
+            media = self.media.room(room.id)
             try:
-                answer = await self.media.room(room.id).connect(member.id, msg.sdp, publish=member.rights.speak)
+                if msg.restart:
+                    peer = media.peers.get(member.id)
+                    if peer is None:
+                        raise RestartFailed("no connection to restart: offer without restart")
+                    answer = await peer.restart(msg.sdp)
+                else:
+                    answer = await media.connect(member.id, msg.sdp, publish=member.rights.speak)
+            except RestartFailed as exc:
+                raise SignalingError("restart_failed", str(exc)[:300]) from None
             except MediaError as exc:
                 raise SignalingError("media_failed", str(exc)[:300]) from None
         if member.conn is conn:
@@ -381,7 +390,9 @@ class SignalingService:
         peer = self.media.room(room.id).peers.get(member.id)
         if peer is None:
             raise SignalingError("out_of_order", "send an offer first")
-        if msg.candidate is not None and msg.candidate.candidate:
+        if msg.candidate is None:  # end-of-candidates: lets ICE fail early once every pair has failed
+            await peer.pc.addIceCandidate(None)
+        elif msg.candidate.candidate:
             candidate = parse_candidate(msg.candidate.candidate)
             candidate.sdpMid = msg.candidate.sdpMid
             candidate.sdpMLineIndex = msg.candidate.sdpMLineIndex

@@ -171,7 +171,7 @@ _CANDIDATE = st.none() | st.fixed_dictionaries(
 # Valid fields for each request type (built once: building strategies per draw is slow).
 VALID_FIELDS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "join": st.fixed_dictionaries({"room": st.text(min_size=1, max_size=20), "token": st.text(min_size=1, max_size=200)}),
-    "offer": st.fixed_dictionaries({"sdp": st.text(min_size=1, max_size=200)}),
+    "offer": st.fixed_dictionaries({"sdp": st.text(min_size=1, max_size=200), "restart": st.booleans()}),
     "ice": st.fixed_dictionaries({"candidate": _CANDIDATE}),
     "admit": st.fixed_dictionaries({"participant": participants}),
     "deny": st.fixed_dictionaries({"participant": participants}),

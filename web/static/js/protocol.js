@@ -45,13 +45,16 @@
 
 /**
  * The client's SDP offer, with the m-lines `joined.lines` lists, in that order. Reply: `answer`.
+ * `restart`: a re-offer of the same connection with new ICE credentials (an ICE restart); refused with
+ * `restart_failed` when it cannot be done.
  * @typedef {object} Offer
  * @property {"offer"} type
  * @property {string} sdp
+ * @property {boolean} [restart]
  */
 
 /**
- * A trickled ICE candidate (null ends the candidates). Reply: `ok`. (This client puts them in the offer.)
+ * A trickled ICE candidate (null ends the candidates), sent after the offer it belongs to. Reply: `ok`.
  * @typedef {object} Ice
  * @property {"ice"} type
  * @property {IceCandidate | null} candidate
@@ -733,6 +736,8 @@ export const ERROR_CODE = {
   NOT_FOUND: "not_found",
   RECORDING_UNACKNOWLEDGED: "recording_unacknowledged",
   MEDIA_FAILED: "media_failed",
+  // an ICE restart the server cannot do on this connection (the page falls back to a new connection)
+  RESTART_FAILED: "restart_failed",
   RATE_LIMITED: "rate_limited",
   INTERNAL: "internal",
   NOT_CONFERENCE: "not_conference",

@@ -34,6 +34,10 @@ const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000]; // then every LAST_RECONNEC
 const LAST_RECONNECT_DELAY_MS = 8000;
 const MAX_RECONNECT_MS = 5 * 60 * 1000;
 const PING_MS = 20000;
+// A network change (docs/protocol.md, "Reconnecting"): ICE `disconnected` this long, or `failed`, restarts ICE on the
+// same connection; a restart not connected within RESTART_WAIT_MS falls back to a new connection.
+const RESTART_AFTER_MS = 2000;
+const RESTART_WAIT_MS = 8000;
 // join refusals that another attempt cannot change (a token error just means: fetch a new one)
 const FINAL_CODES = new Set(["room_ended", "wrong_room", "forbidden"]);
 
@@ -68,6 +72,10 @@ export class Call {
     this.stoppedLines = new Set();
     this.finished = false;
     this.reconnecting = false;
+    this.restarting = false;
+    this.restartTimer = 0;
+    /** ICE restarts that brought the media back (shown as `data-ice-restarts` on the root, for tests) */
+    this.iceRestarts = 0;
     this.counters = { lost: 0, received: 0 };
     this.qualityTimer = 0;
     this.speakerTimer = 0;
@@ -251,11 +259,17 @@ export class Call {
     const peer = this.peer;
     this.applyLocalState();
     this.attachSlots(peer, m.lines);
+    peer.pc.addEventListener("iceconnectionstatechange", () => this.watchIce(peer));
     peer.pc.addEventListener("connectionstatechange", () => {
-      if (peer === this.peer && peer.pc.connectionState === "failed" && !this.finished) this.reconnect();
+      // ICE failures restart ICE (watchIce); a DTLS failure needs a new connection
+      if (peer !== this.peer || this.finished || peer.pc.connectionState !== "failed") return;
+      if (peer.pc.iceConnectionState === "failed") this.restartIce(peer);
+      else this.reconnect();
     });
     const signaling = /** @type {Signaling} */ (this.signaling);
-    const answer = await signaling.request({ type: CLIENT.OFFER, sdp: await peer.offer() });
+    const sent = signaling.request({ type: CLIENT.OFFER, sdp: await peer.offer() });
+    peer.trickleTo((candidate) => this.sendCandidate(signaling, candidate));
+    const answer = await sent;
     await peer.accept(answer.sdp);
     if (!this.audioOn || !this.videoOn) await this.sendState();
     this.startQuality();
@@ -543,6 +557,65 @@ export class Call {
     if (!this.finished) this.finish("lost");
   }
 
+  /**
+   * Trickle one of our ICE candidates (null: gathering is over) to the server.
+   * @param {Signaling} signaling
+   * @param {import("./peer.js").Candidate} candidate
+   */
+  sendCandidate(signaling, candidate) {
+    signaling.request({ type: CLIENT.ICE, candidate }).catch((error) => console.warn("ICE candidate refused", error));
+  }
+
+  /**
+   * Follow our ICE connection: `disconnected` for RESTART_AFTER_MS, or `failed`, is a network change.
+   * @param {RoomPeer} peer
+   */
+  watchIce(peer) {
+    if (peer !== this.peer || this.finished) return;
+    const state = peer.pc.iceConnectionState;
+    if (state === "failed") {
+      this.restartIce(peer);
+    } else if (state === "disconnected") {
+      if (!this.restartTimer) {
+        this.restartTimer = window.setTimeout(() => {
+          this.restartTimer = 0;
+          if (peer === this.peer && peer.pc.iceConnectionState === "disconnected") this.restartIce(peer);
+        }, RESTART_AFTER_MS);
+      }
+    } else {
+      window.clearTimeout(this.restartTimer);
+      this.restartTimer = 0;
+    }
+  }
+
+  /**
+   * Restart ICE on the same connection (new credentials, new candidates; DTLS, transceivers and slots carry on).
+   * Falls back to a new connection (`reconnect`) when the hub refuses or the new path does not connect in time.
+   * @param {RoomPeer} peer
+   */
+  async restartIce(peer) {
+    if (this.restarting || this.reconnecting || this.finished || peer !== this.peer || !this.signaling) return;
+    this.restarting = true;
+    this.setBanner(true);
+    const signaling = this.signaling;
+    try {
+      const sdp = await peer.restart();
+      const sent = signaling.request({ type: CLIENT.OFFER, sdp, restart: true }, RESTART_WAIT_MS);
+      peer.trickleTo((candidate) => this.sendCandidate(signaling, candidate));
+      const answer = await sent;
+      await peer.accept(answer.sdp);
+      await iceConnected(peer.pc, RESTART_WAIT_MS);
+      this.iceRestarts += 1;
+      this.root.dataset.iceRestarts = String(this.iceRestarts);
+      if (peer === this.peer) this.setBanner(false);
+    } catch (error) {
+      console.warn("ICE restart failed: a new connection instead", error);
+      if (peer === this.peer && !this.finished) this.reconnect();
+    } finally {
+      this.restarting = false;
+    }
+  }
+
   /** @param {boolean} visible */
   setBanner(visible) {
     part(this.root, "reconnect").toggleAttribute("hidden", !visible);
@@ -612,6 +685,30 @@ function setLabel(button, text) {
   const label = button.querySelector(".label");
   if (label) label.textContent = text;
   else button.textContent = text;
+}
+
+/**
+ * Resolve once ICE is connected, reject after `ms`.
+ * @param {RTCPeerConnection} pc
+ * @param {number} ms
+ * @returns {Promise<void>}
+ */
+function iceConnected(pc, ms) {
+  const connected = () => pc.iceConnectionState === "connected" || pc.iceConnectionState === "completed";
+  if (connected()) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = window.setTimeout(() => {
+      pc.removeEventListener("iceconnectionstatechange", check);
+      reject(new Error(`ICE not connected after ${ms} ms`));
+    }, ms);
+    function check() {
+      if (!connected()) return;
+      window.clearTimeout(timer);
+      pc.removeEventListener("iceconnectionstatechange", check);
+      resolve();
+    }
+    pc.addEventListener("iceconnectionstatechange", check);
+  });
 }
 
 /** @param {number} ms */

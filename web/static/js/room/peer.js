@@ -3,8 +3,7 @@
 // transceivers never change afterwards; the server switches what each slot carries.
 
 /** @typedef {import("../protocol.js").Line} Line */
-
-const GATHER_TIMEOUT_MS = 4000;
+/** @typedef {{candidate: string, sdpMid: string | null, sdpMLineIndex: number | null} | null} Candidate */
 
 export class RoomPeer {
   /**
@@ -19,6 +18,13 @@ export class RoomPeer {
     this.local = local;
     this.iceAddresses = options.iceAddresses;
     this.pc = new RTCPeerConnection({ iceServers: options.iceServers, bundlePolicy: "max-bundle" });
+    // Trickle ICE (docs/protocol.md, "Candidates"): each gathered candidate goes to the server as it comes, but
+    // only after the offer it belongs to was sent; until `trickleTo` they wait here.
+    /** @type {Candidate[]} */
+    this.heldCandidates = [];
+    /** @type {((candidate: Candidate) => void) | null} */
+    this.sendCandidate = null;
+    this.pc.addEventListener("icecandidate", (event) => this.gathered(event.candidate));
     /** @type {Map<string, RTCRtpTransceiver>} */
     this.transceivers = new Map();
     /** @type {MediaStreamTrack | null} */
@@ -55,15 +61,58 @@ export class RoomPeer {
   }
 
   /**
-   * Our offer, sent once gathering is done (the server takes candidates from the SDP).
+   * Our offer, at once (candidates are trickled after it: call `trickleTo` once it is sent).
    * @returns {Promise<string>}
    */
   async offer() {
+    this.sendCandidate = null;
     await this.pc.setLocalDescription(await this.pc.createOffer());
-    await gathered(this.pc);
+    return this.localSdp();
+  }
+
+  /**
+   * A re-offer of this connection with new ICE credentials (an ICE restart after a network change): send it as
+   * `offer` with `restart: true`, then `trickleTo` again. DTLS, transceivers and slots carry on.
+   * @returns {Promise<string>}
+   */
+  async restart() {
+    this.sendCandidate = null; // the new generation's candidates wait for the restart offer to be sent
+    this.heldCandidates = [];
+    this.pc.restartIce();
+    await this.pc.setLocalDescription(await this.pc.createOffer());
+    return this.localSdp();
+  }
+
+  /** @returns {string} */
+  localSdp() {
     const description = this.pc.localDescription;
     if (!description) throw new Error("no local description");
     return filterCandidates(description.sdp, this.iceAddresses);
+  }
+
+  /**
+   * Send every candidate gathered so far, and each one to come, with `send` (the offer they belong to was sent).
+   * @param {(candidate: Candidate) => void} send
+   */
+  trickleTo(send) {
+    this.sendCandidate = send;
+    const held = this.heldCandidates;
+    this.heldCandidates = [];
+    for (const candidate of held) send(candidate);
+  }
+
+  /** @param {RTCIceCandidate | null} candidate */
+  gathered(candidate) {
+    /** @type {Candidate} */
+    let message = null; // null: gathering is over (end-of-candidates)
+    if (candidate && candidate.candidate) {
+      if (!allowedCandidate(candidate.candidate, this.iceAddresses)) return;
+      message = { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex };
+    } else if (candidate) {
+      return; // an empty candidate string: the end of one generation, the null event follows
+    }
+    if (this.sendCandidate) this.sendCandidate(message);
+    else this.heldCandidates.push(message);
   }
 
   /** @param {string} sdp */
@@ -107,24 +156,6 @@ function preferVp8(transceiver) {
 }
 
 /**
- * @param {RTCPeerConnection} pc
- * @returns {Promise<void>}
- */
-function gathered(pc) {
-  if (pc.iceGatheringState === "complete") return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      if (pc.iceGatheringState === "complete") {
-        pc.removeEventListener("icegatheringstatechange", done);
-        resolve();
-      }
-    };
-    pc.addEventListener("icegatheringstatechange", done);
-    setTimeout(resolve, GATHER_TIMEOUT_MS); // STUN/TURN may be slow: go with what we have
-  });
-}
-
-/**
  * Keep only candidates on the allowed host addresses (tests pin media to 127.0.0.1).
  * @param {string} sdp
  * @param {string[]} allowed
@@ -134,10 +165,19 @@ export function filterCandidates(sdp, allowed) {
   if (!allowed.length) return sdp;
   return sdp
     .split("\r\n")
-    .filter((line) => {
-      if (!line.startsWith("a=candidate:")) return true;
-      const address = line.split(" ")[4]; // a=candidate:<foundation> <component> <protocol> <priority> <address> ...
-      return address !== undefined && allowed.includes(address);
-    })
+    .filter((line) => !line.startsWith("a=candidate:") || allowedCandidate(line.slice(2), allowed))
     .join("\r\n");
+}
+
+/**
+ * Whether a candidate (`candidate:<foundation> <component> <protocol> <priority> <address> ...`) is on an allowed
+ * host address (all are when none is configured).
+ * @param {string} candidate
+ * @param {string[]} allowed
+ * @returns {boolean}
+ */
+export function allowedCandidate(candidate, allowed) {
+  if (!allowed.length) return true;
+  const address = candidate.split(" ")[4];
+  return address !== undefined && allowed.includes(address);
 }
