@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 import pylibsrtp
 from aiortc import RTCRtpReceiver, RTCRtpSender, clock
 from aiortc import sdp as aiortc_sdp
+from aiortc.jitterbuffer import JitterBuffer
 from aiortc.rtcdtlstransport import RTCDtlsTransport, State
 from aiortc.rtp import (
     RTCP_PSFB_APP,
@@ -249,6 +250,9 @@ class PacketSource:
         self.packets_in = 0
         self.feeding = False  # handing packets to aiortc's receiver too (a recorder needs frames)
         self.feed_floor = 0  # the receiver is fed no packet before this sequence number (see `restart_frames`)
+        # aiortc's jitter buffer for this receiver, looked up once: it is only ever emptied in place
+        # (`tap.reset_jitter_buffer`), so the per-packet path reads where it stands without probing the receiver.
+        self.jitter: JitterBuffer | None = getattr(receiver, JITTER_BUFFER_ATTR, None)
 
     # -- receive ----------------------------------------------------------------------------------
 
@@ -337,7 +341,8 @@ class PacketSource:
         """Whether aiortc's receiver gets this packet: not one from before a restart of the frame path, nor one
         behind where its jitter buffer stands (it would drop it, or start over at it when 100 behind, dropping
         every frame it holds: a late repair of a hole it already gave up on)."""
-        origin = getattr(self.receiver, JITTER_BUFFER_ATTR)._origin
+        jitter = self.jitter
+        origin = None if jitter is None else jitter._origin
         return _signed(seq - (self.feed_floor if origin is None else origin)) >= 0
 
     def restart_frames(self, floor: int) -> None:
