@@ -4,6 +4,9 @@ and feedback on, and off as the baseline in the same run.
     .venv/bin/python bench/network.py                 # 60 s per condition, as issue 16 asks (about 12 minutes)
     .venv/bin/python bench/network.py --seconds 15    # a short run
     .venv/bin/python bench/network.py --viewer-nack-retry   # viewers that ask again for what is missing, as browsers do
+    .venv/bin/python bench/network.py --conditions loss5 --modes hub --trace   # where the freeze time comes from
+    .venv/bin/python bench/network.py --conditions loss5 --no-poll    # without polling lossy viewers (--rtx-once: no
+                                                                      # second copy of a retransmission)
 
 Party `a` publishes 640x480 30 fps VP8 (replayed, 1.2 Mbit/s) + Opus through the proxy (`tests/support/udp_proxy.py`,
 every decision from one seed); party `b` publishes the same directly; each watches the other. Conditions: 5 % random
@@ -17,7 +20,10 @@ sound against a's picture, from the sender reports b receives: `tests/support/av
 The call is recorded (the hub's recorder into a throw-away evidence store): per condition the recorder's logged gaps
 for party a (`recording_gaps_s`, absences of 2 s or more, beside `outage_s`), the longest stretch without a's video in
 the file around the event (`recording_hole_s`), the segments, and how many recorded video frames PyAV cannot decode
-(`recording_undecodable_frames`, 0 expected). The last line is one JSON object.
+(`recording_undecodable_frames`, 0 expected). At 5 % loss, `repair_cost_at_a` says what the downlink repair towards a
+costs: bytes resent against payload bytes sent, polls, and NACKs a sent (with an upper bound of their bytes). With
+`--trace`, `trace_at_a` follows each packet a lost and each freeze at a to its cause (`bench/repair_trace.py`), and
+times each keyframe wanted at the hub to its PLI and to the keyframe's arrival at a. The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import av
 
 from bench.repair_trace import RepairTrace
-from hub.media import MediaEngine, SlotLayout
+from hub.media import MediaEngine, SlotLayout, packets
 from hub.rooms.recording.recorder import Person, Recorder
 from hub.signaling.client_media import ClientPeer
 from hub.signaling.clip import Clip, encode_clip
@@ -340,7 +346,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     clip = await asyncio.to_thread(encode_clip, 640, 480, 30, 4.0, bitrate=1_200_000, keyframe_seconds=2.0)
     VIEWER_NACK_RETRY["on"] = args.viewer_nack_retry
     TRACE["on"] = args.trace
+    # Variants of the hub's downlink repair, to weigh what each part buys against what it costs (same run, same load).
+    if args.no_poll:
+        packets.POLL_LOSS = 2.0  # never: the viewer's NACKs are not polled
+    if args.rtx_once:
+        packets.RTX_TWICE_LOSS = 2.0  # never a second copy of a retransmission
     results: dict[str, Any] = {"seconds_per_condition": args.seconds, "viewer_nack_retry": args.viewer_nack_retry}
+    results["no_poll"], results["rtx_once"] = args.no_poll, args.rtx_once
     for name in args.conditions.split(","):
         for mode, repair in [m for m in (("hub", True), ("baseline", False)) if m[0] in args.modes.split(",")]:
             figures = await condition(clip, name, args.seconds, repair, args.seed)
@@ -383,6 +395,8 @@ def main() -> None:
         action="store_true",
         help="viewers ask again every 50 ms for video packets still missing, as browsers do (aiortc asks once)",
     )
+    parser.add_argument("--no-poll", action="store_true", help="the hub does not poll lossy viewers for their NACKs")
+    parser.add_argument("--rtx-once", action="store_true", help="the hub sends each retransmission once")
     parser.add_argument("--trace", action="store_true", help="trace the repair of b's video to a (bench/repair_trace.py)")
     parser.add_argument("--conditions", default="loss5,delay150,burst2,outage,address_change")
     args = parser.parse_args()

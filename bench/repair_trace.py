@@ -15,6 +15,8 @@ import time
 from collections import defaultdict
 from typing import Any
 
+from hub.media.packets import starts_keyframe
+
 
 class RepairTrace:
     def __init__(self) -> None:
@@ -25,7 +27,8 @@ class RepairTrace:
         self.viewer_plis: list[float] = []
         self.hub_nacks: list[tuple[float, list[int]]] = []
         self.hub_rtx: dict[int, list[float]] = defaultdict(list)
-        self.hub_plis: list[float] = []
+        self.hub_plis: list[float] = []  # keyframe requests sent to the publisher (coalesced, rate-limited)
+        self.hub_requests: list[float] = []  # keyframe wanted (before coalescing)
         self.keyframes_at_viewer: list[float] = []
         self._base: int | None = None
         self._media: int | None = None
@@ -62,6 +65,8 @@ class RepairTrace:
                             self.first_after[s] = now
                     self.max_seq = seq
             self.arrivals[seq].append((now, rtx))
+            if not rtx and starts_keyframe("VP8", packet.payload):
+                self.keyframes_at_viewer.append(now)
             return original(packet, arrival_time_ms)
 
         receiver._handle_rtp_packet = handle
@@ -103,6 +108,13 @@ class RepairTrace:
         leg._retransmit = on_retransmit
 
     def hook_requester(self, requester: Any) -> None:
+        request = requester.request
+
+        def on_request() -> None:
+            self.hub_requests.append(time.monotonic())
+            request()
+
+        requester.request = on_request
         send = requester._send
 
         async def on_send() -> None:
@@ -188,6 +200,21 @@ class RepairTrace:
                 }
             )
         delays = sorted(r["delay"] for r in rows if r["delay"] is not None)
+        # From a keyframe wanted at the hub to the PLI sent upstream (the rate limit), and to the keyframe's first
+        # packet at the viewer (the publisher's answer and the way down).
+        keyframes = []
+        for asked in self.hub_requests:
+            if not start - 1 <= asked <= end:
+                continue
+            sent = next((t for t in self.hub_plis if t >= asked - 0.001), None)
+            seen = next((t for t in self.keyframes_at_viewer if t >= asked), None)
+            keyframes.append(
+                {
+                    "at": round(asked - start, 2),
+                    "pli_after_ms": round(1000 * (sent - asked), 1) if sent is not None else None,
+                    "keyframe_after_ms": round(1000 * (seen - asked), 1) if seen is not None else None,
+                }
+            )
         return {
             "lost_down": len(rows),
             "repair_p50_ms": round(1000 * delays[len(delays) // 2], 1) if delays else None,
@@ -199,4 +226,5 @@ class RepairTrace:
             "viewer_plis": len(self.viewer_plis),
             "hub_plis": len(self.hub_plis),
             "freezes": held,
+            "keyframes": keyframes[:20],
         }
