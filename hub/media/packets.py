@@ -480,6 +480,7 @@ class PacketLeg:
         self.polls = 0  # packets sent one place late to have the viewer list what it misses (`_poll`)
         self.poll_at = 0.0
         self.held: bytes | None = None
+        self.polled = kind == "video" and connection.repair  # (no NACK for audio in aiortc; repair off: NACKs unanswered)
         self.loss = 0.0  # the share of packets this viewer says it lost lately (its receiver reports)
         # per history slot: the sequence number last resent and when
         self.asked: list[tuple[int, float]] = [(-1, 0.0)] * HISTORY
@@ -532,7 +533,7 @@ class PacketLeg:
             self.held = None
             self.connection.send(packet)
             self.connection.send(held)
-        elif not marker and now >= self.poll_at and POLL_LOSS <= self.loss <= RTX_TWICE_MAX and self.kind == "video":
+        elif not marker and now >= self.poll_at and POLL_LOSS <= self.loss <= RTX_TWICE_MAX and self.polled:
             self._poll(seq, packet, now)
         else:
             self.connection.send(packet)

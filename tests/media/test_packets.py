@@ -428,4 +428,13 @@ async def test_a_lossy_viewer_is_polled_for_what_it_misses() -> None:
     assert seqs() == [first + 5] and leg.polls == 2
     await asyncio.sleep(0.03)
     assert seqs() == [first + 5, first + 6]
+    # With repair off (the benchmark's baseline) the viewer's NACKs go unanswered: no polls either.
+    off = FakeConnection()
+    off.repair = False
+    quiet = make_leg(off, "video", 0x6666)
+    quiet.switch(source)
+    quiet.note_report(13)
+    source.on_rtp(rtp(18, 18000, vp8(0x10)), now + 0.3)
+    source.on_rtp(rtp(19, 18000, b"\x00f"), now + 0.3)
+    assert quiet.polls == 0 and len(off.sent) == 2
     source.stream.requester.close()
