@@ -551,8 +551,9 @@ class PacketLeg:
         reports loss makes it say again what it misses: a lost NACK costs at most `POLL_S` plus a round trip.
         Costs no bytes downstream (the same packets, one pair swapped; a non-final packet of a frame, whose next
         packet follows within a millisecond), one NACK upstream per poll. The NACK for the held packet itself is
-        not answered (`asked`, as a packet just resent). Browsers ask again every round trip by themselves, and
-        their NACK module waits out a one-place reordering before asking, so to them this is a harmless swap."""
+        not answered (`asked`, as a packet just resent). Browsers ask again every round trip by themselves; to
+        them this is a one-place reordering, which their NACK module learns (its reordering histogram) and then waits
+        out before asking: at worst an early NACK that is not answered."""
         self.held = packet
         self.poll_at = now + POLL_S
         self.polls += 1
