@@ -78,35 +78,57 @@ async def serve(port: int, baseline: bool, forwarding: str) -> None:
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     print("READY", flush=True)
+    # What the server itself saw, so a loss can be placed: before the server, in it, or after it. The peers are gone by
+    # the time the server stops (the generator closed them), so each object's counters are sampled while it lives and
+    # its last sample is summed (before, the sum was taken at the stop only and came out all 0).
+    seen: dict[int, tuple[object, dict[str, int]]] = {}
+
+    def sample() -> None:
+        for room in service.media.rooms.values():
+            for peer in room.peers.values():
+                if peer.packets is not None:
+                    for source in peer.packets.sources.values():
+                        seen[id(source)] = (source, {"packets_in": source.packets_in, "repaired_upstream": source.repaired})
+                    for leg in peer.packets.legs.values():
+                        seen[id(leg)] = (leg, {"packets_out": leg.packets, "retransmitted": leg.retransmitted})
+                for stream in peer.streams.values():
+                    seen[id(stream)] = (
+                        stream,
+                        {
+                            "keyframe_requests": stream.requester.sent,
+                            "frames_in": stream.frames_in,
+                            "frames_dropped_waiting_keyframe": stream.frames_dropped,
+                        },
+                    )
+                for track in peer.forwarded.values():
+                    seen[id(track)] = (track, {"frames_out": track.frames_out, "frames_skipped": track.frames_skipped})
+
+    async def sampler() -> None:
+        while True:
+            await asyncio.sleep(0.5)
+            sample()
+
+    sampling = asyncio.ensure_future(sampler())
     await stop.wait()
-    # What the server itself saw, so a loss can be placed: before the server, in it, or after it.
-    counters = {
-        "frames_in": 0,
-        "frames_dropped_waiting_keyframe": 0,
-        "frames_out": 0,
-        "frames_skipped": 0,
-        "packets_in": 0,
-        "packets_out": 0,
-        "retransmitted": 0,
-        "repaired_upstream": 0,
-        "keyframe_requests": 0,
-    }
-    for room in service.media.rooms.values():
-        for peer in room.peers.values():
-            if peer.packets is not None:
-                for source in peer.packets.sources.values():
-                    counters["packets_in"] += source.packets_in
-                    counters["repaired_upstream"] += source.repaired
-                for leg in peer.packets.legs.values():
-                    counters["packets_out"] += leg.packets
-                    counters["retransmitted"] += leg.retransmitted
-            for stream in peer.streams.values():
-                counters["keyframe_requests"] += stream.requester.sent
-                counters["frames_in"] += stream.frames_in
-                counters["frames_dropped_waiting_keyframe"] += stream.frames_dropped
-            for track in peer.forwarded.values():
-                counters["frames_out"] += track.frames_out
-                counters["frames_skipped"] += track.frames_skipped
+    sampling.cancel()
+    sample()
+    counters = dict.fromkeys(
+        (
+            "frames_in",
+            "frames_dropped_waiting_keyframe",
+            "frames_out",
+            "frames_skipped",
+            "packets_in",
+            "packets_out",
+            "retransmitted",
+            "repaired_upstream",
+            "keyframe_requests",
+        ),
+        0,
+    )
+    for _, values in seen.values():
+        for key, value in values.items():
+            counters[key] += value
     print(json.dumps(counters), flush=True)
     await runner.cleanup()
 

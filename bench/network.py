@@ -4,6 +4,9 @@ and feedback on, and off as the baseline in the same run.
     .venv/bin/python bench/network.py                 # 60 s per condition, as issue 16 asks (about 12 minutes)
     .venv/bin/python bench/network.py --seconds 15    # a short run
     .venv/bin/python bench/network.py --viewer-nack-retry   # viewers that ask again for what is missing, as browsers do
+    .venv/bin/python bench/network.py --conditions loss5 --modes hub --trace   # where the freeze time comes from
+    .venv/bin/python bench/network.py --conditions loss5 --no-poll    # without polling lossy viewers (--rtx-once: no
+                                                                      # second copy of a retransmission)
 
 Party `a` publishes 640x480 30 fps VP8 (replayed, 1.2 Mbit/s) + Opus through the proxy (`tests/support/udp_proxy.py`,
 every decision from one seed); party `b` publishes the same directly; each watches the other. Conditions: 5 % random
@@ -17,7 +20,10 @@ sound against a's picture, from the sender reports b receives: `tests/support/av
 The call is recorded (the hub's recorder into a throw-away evidence store): per condition the recorder's logged gaps
 for party a (`recording_gaps_s`, absences of 2 s or more, beside `outage_s`), the longest stretch without a's video in
 the file around the event (`recording_hole_s`), the segments, and how many recorded video frames PyAV cannot decode
-(`recording_undecodable_frames`, 0 expected). The last line is one JSON object.
+(`recording_undecodable_frames`, 0 expected). At 5 % loss, `repair_cost_at_a` says what the downlink repair towards a
+costs: bytes resent against payload bytes sent, polls, and NACKs a sent (with an upper bound of their bytes). With
+`--trace`, `trace_at_a` follows each packet a lost and each freeze at a to its cause (`bench/repair_trace.py`), and
+times each keyframe wanted at the hub to its PLI and to the keyframe's arrival at a. The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -38,7 +44,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import av
 
-from hub.media import MediaEngine, SlotLayout
+from bench.repair_trace import RepairTrace
+from hub.media import MediaEngine, SlotLayout, packets
 from hub.rooms.recording.recorder import Person, Recorder
 from hub.signaling.client_media import ClientPeer
 from hub.signaling.clip import Clip, encode_clip
@@ -57,6 +64,7 @@ def party(participant: str) -> Person:
 
 
 VIEWER_NACK_RETRY = {"on": False}  # --viewer-nack-retry: the viewers ask again for what is missing, as browsers do
+TRACE = {"on": False}  # --trace: where the freeze time at viewer a comes from (bench/repair_trace.py)
 
 
 async def offer(
@@ -98,21 +106,23 @@ class Watch:
             await asyncio.sleep(0.01)
 
     def freezes(self, start: float, end: float) -> tuple[int, float]:
-        count, total, last_change = 0, 0.0, start
+        spans = self.freeze_spans(start, end)
+        return len(spans), sum(b - a for a, b in spans)
+
+    def freeze_spans(self, start: float, end: float) -> list[tuple[float, float]]:
+        spans, last_change = [], start
         previous = None
         for at, frames in self.samples:
             if not start <= at <= end:
                 continue
             if previous is not None and frames != previous:
-                gap = at - last_change
-                if gap > FREEZE_S:
-                    count += 1
-                    total += gap
+                if at - last_change > FREEZE_S:
+                    spans.append((last_change, at))
                 last_change = at
             previous = frames
         if end - last_change > FREEZE_S:
-            count, total = count + 1, total + (end - last_change)
-        return count, total
+            spans.append((last_change, end))
+        return spans
 
     def first_frame_after(self, moment: float) -> float | None:
         base = None
@@ -201,6 +211,14 @@ async def condition(clip: Clip, name: str, seconds: float, repair: bool, seed: i
     holder = {"a": a}
     watch_a = Watch(lambda: holder["a"].stats["main"].frames)  # b's video, to a through the proxy
     result: dict[str, Any] = {}
+    trace = RepairTrace() if TRACE["on"] else None
+    if trace is not None:  # b's video to a, whose whole connection crosses the proxy
+        trace.hook_viewer(a.transceivers["main"].receiver)
+        hub_a = engine.room("call").peers["a"].packets
+        if hub_a is not None:
+            trace.hook_leg(hub_a.legs["main"])
+        hub_b = engine.room("call").peers["b"]
+        trace.hook_requester(hub_b.streams["video"].requester)
     try:
         deadline = time.monotonic() + 20
         while b.stats["main"].frames < 10 or a.stats["main"].frames < 10:
@@ -270,6 +288,26 @@ async def condition(clip: Clip, name: str, seconds: float, repair: bool, seed: i
             "freeze_share": round((freezes_a[1] + freezes_b[1]) / (2 * (end - start)), 4),
             "seconds": round(end - start, 1),
         }
+        hub_a = engine.room("call").peers["a"].packets
+        leg_a = hub_a.legs.get("main") if hub_a is not None else None
+        if leg_a is not None and name == "loss5":
+            # What repair costs towards a (its last connection): bytes resent against bytes sent, NACKs asked of a.
+            # A NACK message as a sends it, at most: RTCP header 12, 4 per listed sequence number (an upper bound:
+            # aiortc packs up to 17 neighbours into one 4-byte PID+BLP), SRTCP index and tag 14, UDP/IPv4 28.
+            nack_bytes = leg_a.nacks_in * (12 + 14 + 28) + 4 * leg_a.nacked
+            result["repair_cost_at_a"] = {
+                "payload_bytes": leg_a.octets,
+                "rtx_bytes": leg_a.rtx_octets,
+                "rtx_share": round(leg_a.rtx_octets / leg_a.octets, 4) if leg_a.octets else None,
+                "rtx_packets": leg_a.retransmitted,
+                "second_copies": leg_a.twice,
+                "polls": leg_a.polls,
+                "viewer_nacks": leg_a.nacks_in,
+                "viewer_nack_bytes_est": nack_bytes,
+                "viewer_nack_share": round(nack_bytes / leg_a.octets, 4) if leg_a.octets else None,
+            }
+        if trace is not None:
+            result["trace_at_a"] = trace.summary(watch_a.freeze_spans(start, end), start, end, watch_a.samples)
         skew = skew_b.skew_ms()
         result["av_skew_ms_b"] = round(skew, 1) if skew is not None else None
         if back_at is not None:
@@ -307,7 +345,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     load_start = os.getloadavg()[0]
     clip = await asyncio.to_thread(encode_clip, 640, 480, 30, 4.0, bitrate=1_200_000, keyframe_seconds=2.0)
     VIEWER_NACK_RETRY["on"] = args.viewer_nack_retry
+    TRACE["on"] = args.trace
+    # Variants of the hub's downlink repair, to weigh what each part buys against what it costs (same run, same load).
+    if args.no_poll:
+        packets.POLL_LOSS = 2.0  # never: the viewer's NACKs are not polled
+    if args.rtx_once:
+        packets.RTX_TWICE_LOSS = 2.0  # never a second copy of a retransmission
     results: dict[str, Any] = {"seconds_per_condition": args.seconds, "viewer_nack_retry": args.viewer_nack_retry}
+    results["no_poll"], results["rtx_once"] = args.no_poll, args.rtx_once
     for name in args.conditions.split(","):
         for mode, repair in [m for m in (("hub", True), ("baseline", False)) if m[0] in args.modes.split(",")]:
             figures = await condition(clip, name, args.seconds, repair, args.seed)
@@ -350,6 +395,9 @@ def main() -> None:
         action="store_true",
         help="viewers ask again every 50 ms for video packets still missing, as browsers do (aiortc asks once)",
     )
+    parser.add_argument("--no-poll", action="store_true", help="the hub does not poll lossy viewers for their NACKs")
+    parser.add_argument("--rtx-once", action="store_true", help="the hub sends each retransmission once")
+    parser.add_argument("--trace", action="store_true", help="trace the repair of b's video to a (bench/repair_trace.py)")
     parser.add_argument("--conditions", default="loss5,delay150,burst2,outage,address_change")
     args = parser.parse_args()
     print(json.dumps(asyncio.run(run(args)), ensure_ascii=False))

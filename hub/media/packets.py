@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 import pylibsrtp
 from aiortc import RTCRtpReceiver, RTCRtpSender, clock
 from aiortc import sdp as aiortc_sdp
+from aiortc.jitterbuffer import JitterBuffer
 from aiortc.rtcdtlstransport import RTCDtlsTransport, State
 from aiortc.rtp import (
     RTCP_PSFB_APP,
@@ -101,6 +102,9 @@ RTX_TWICE_LOSS = 0.02  # a viewer reporting this much loss (up to RTX_TWICE_MAX)
 RTX_TWICE_MAX = 0.15
 RTX_SUPPRESS_S = 0.05  # a packet resent to a viewer is not resent again sooner than this
 RTX_AGAIN_S = 0.01  # the second copy this long after the first (past a short burst of loss)
+POLL_LOSS = 0.01  # a viewer reporting this much loss (up to RTX_TWICE_MAX) is asked what it misses (`PacketLeg._poll`)
+POLL_S = 0.1  # that often
+HOLD_MAX_S = 0.01  # a packet held back for a poll goes out after this long if no packet follows it
 NACK_MAX_TRIES = 8  # on a short round trip: at most this many NACKs for one packet
 NACK_TICK_S = 0.01  # the report loop's period while something is missing (NACK_RETRY_S / 2 otherwise)
 MAX_GAP = 200  # a larger jump in sequence numbers is a restart, not loss
@@ -246,6 +250,9 @@ class PacketSource:
         self.packets_in = 0
         self.feeding = False  # handing packets to aiortc's receiver too (a recorder needs frames)
         self.feed_floor = 0  # the receiver is fed no packet before this sequence number (see `restart_frames`)
+        # aiortc's jitter buffer for this receiver, looked up once: it is only ever emptied in place
+        # (`tap.reset_jitter_buffer`), so the per-packet path reads where it stands without probing the receiver.
+        self.jitter: JitterBuffer | None = getattr(receiver, JITTER_BUFFER_ATTR, None)
 
     # -- receive ----------------------------------------------------------------------------------
 
@@ -334,7 +341,8 @@ class PacketSource:
         """Whether aiortc's receiver gets this packet: not one from before a restart of the frame path, nor one
         behind where its jitter buffer stands (it would drop it, or start over at it when 100 behind, dropping
         every frame it holds: a late repair of a hole it already gave up on)."""
-        origin = getattr(self.receiver, JITTER_BUFFER_ATTR)._origin
+        jitter = self.jitter
+        origin = None if jitter is None else jitter._origin
         return _signed(seq - (self.feed_floor if origin is None else origin)) >= 0
 
     def restart_frames(self, floor: int) -> None:
@@ -466,6 +474,13 @@ class PacketLeg:
         self.retransmitted = 0
         self.remb = 0
         self.twice = 0  # retransmissions sent twice
+        self.rtx_octets = 0  # payload bytes resent (both copies)
+        self.nacks_in = 0  # NACK messages from the viewer, and the sequence numbers they listed
+        self.nacked = 0
+        self.polls = 0  # packets sent one place late to have the viewer list what it misses (`_poll`)
+        self.poll_at = 0.0
+        self.held: bytes | None = None
+        self.polled = kind == "video" and connection.repair  # (no NACK for audio in aiortc; repair off: NACKs unanswered)
         self.loss = 0.0  # the share of packets this viewer says it lost lately (its receiver reports)
         # per history slot: the sequence number last resent and when
         self.asked: list[tuple[int, float]] = [(-1, 0.0)] * HISTORY
@@ -513,11 +528,43 @@ class PacketLeg:
             packet = _HEADER.pack(0x90 | padding, mpt, seq, ts, self.ssrc) + _abs_send_time(self.abs_id) + payload
         else:
             packet = _HEADER.pack(0x80 | padding, mpt, seq, ts, self.ssrc) + payload
-        self.connection.send(packet)
+        held = self.held
+        if held is not None:  # the packet held back for a poll goes right after this one
+            self.held = None
+            self.connection.send(packet)
+            self.connection.send(held)
+        elif not marker and now >= self.poll_at and POLL_LOSS <= self.loss <= RTX_TWICE_MAX and self.polled:
+            self._poll(seq, packet, now)
+        else:
+            self.connection.send(packet)
         if (seq - self.last_seq) & 0xFFFF < 0x8000:
             self.last_seq, self.last_ts, self.last_time = seq, ts, now
         self.packets += 1
         self.octets += len(payload)
+
+    def _poll(self, seq: int, packet: bytes, now: float) -> None:
+        """Hold this packet back until the next one is sent, so that the viewer sees a hole for a moment and NACKs:
+        aiortc's receiver lists *everything* it still misses in each NACK, but sends one only when it notices a new
+        hole. On a lossy uplink that NACK itself is lost as often as a packet (5 % at 5 % loss), and the hole then
+        stays open until the viewer's next loss (a freeze of 0.2-1 s: bench/repair_trace.py found every remaining
+        freeze at 5 % loss to be such a lost NACK). One packet sent one place late every `POLL_S` while the viewer
+        reports loss makes it say again what it misses: a lost NACK costs at most `POLL_S` plus a round trip.
+        Costs no bytes downstream (the same packets, one pair swapped; a non-final packet of a frame, whose next
+        packet follows within a millisecond), one NACK upstream per poll. The NACK for the held packet itself is
+        not answered (`asked`, as a packet just resent). Browsers ask again every round trip by themselves; to
+        them this is a one-place reordering, which their NACK module learns (its reordering histogram) and then waits
+        out before asking: at worst an early NACK that is not answered."""
+        self.held = packet
+        self.poll_at = now + POLL_S
+        self.polls += 1
+        self.asked[seq & (HISTORY - 1)] = (seq, now)
+        asyncio.get_running_loop().call_later(HOLD_MAX_S, self._release, packet)
+
+    def _release(self, packet: bytes) -> None:
+        if self.held is packet:  # no packet followed (lost upstream, or the stream paused)
+            self.held = None
+            if not self.connection.closed:
+                self.connection.send(packet)
 
     def _rebase(self, seq: int, ts: int, now: float) -> None:
         # Continue this leg's own numbering and timeline across a change of source (or start one).
@@ -541,6 +588,8 @@ class PacketLeg:
         (never more: that much loss is congestion, which a second copy would feed). A packet is not resent again
         within `RTX_SUPPRESS_S`: a viewer that sees packets reordered (aiortc NACKs at once, and lists everything
         still missing in every NACK) would otherwise have each late packet sent two or three times."""
+        self.nacks_in += 1
+        self.nacked += len(lost)
         rtx_pt_of = self.info.rtx
         twice = RTX_TWICE_LOSS <= self.loss <= RTX_TWICE_MAX
         now = time.monotonic()
@@ -572,6 +621,7 @@ class PacketLeg:
         packet = _HEADER.pack(0x80, (mpt & 0x80) | rtx_pt, self.rtx_seq, ts, self.rtx_ssrc) + seq.to_bytes(2) + payload
         self.connection.send(packet)
         self.retransmitted += 1
+        self.rtx_octets += len(payload)
 
     def note_report(self, fraction_lost: int) -> None:
         """A receiver report from the viewer about this leg: its loss, held a while (reports come once a second)."""

@@ -34,9 +34,13 @@ FrameCallback = Callable[[RTCRtpCodecParameters, JitterFrame], None]
 
 
 def reset_jitter_buffer(receiver: RTCRtpReceiver) -> None:
-    """Start the receiver's jitter buffer afresh (packets fed again after a pause, see packets.py)."""
-    old = getattr(receiver, JITTER_BUFFER_ATTR)
-    setattr(receiver, JITTER_BUFFER_ATTR, JitterBuffer(capacity=old._capacity, is_video=old._is_video))
+    """Start the receiver's jitter buffer afresh (packets fed again after a pause, a stall; see packets.py).
+
+    The same object is emptied in place (its constructor run again with its capacity and kind), never replaced: the
+    packet path holds it from the start (`PacketSource.jitter`) and reads where it stands per packet without
+    looking it up on the receiver again."""
+    buffer: JitterBuffer = getattr(receiver, JITTER_BUFFER_ATTR)
+    JitterBuffer.__init__(buffer, capacity=buffer._capacity, is_video=buffer._is_video)  # no prefetch, as before
 
 
 class ReceiverTap:
@@ -81,7 +85,7 @@ class ReceiverTap:
                 elif arrival_time_ms - last_frame_ms > STALL_MS:
                     last_frame_ms = arrival_time_ms
                     self.stalls += 1
-                    setattr(receiver, JITTER_BUFFER_ATTR, JitterBuffer(capacity=512, is_video=True))
+                    reset_jitter_buffer(receiver)
                     on_gap()
             elif on_audio_level is not None:
                 level = packet.extensions.audio_level

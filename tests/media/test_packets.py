@@ -392,3 +392,49 @@ async def test_a_reconnecting_viewer_keeps_its_slots(small_clip: Clip) -> None:
             if peer is not None:
                 await peer.close()
         await engine.close()
+
+
+async def test_a_lossy_viewer_is_polled_for_what_it_misses() -> None:
+    """aiortc's receiver NACKs only when it sees a new hole, listing everything it misses; a lost NACK left a hole
+    open until its next loss (a freeze). A viewer reporting loss gets a non-final packet one place late every
+    POLL_S: it NACKs that hole and lists the others again. The held packet's own NACK is not answered."""
+    down = FakeConnection()
+    source = make_source(FakeConnection(), "video", [])
+    leg = make_leg(down, "video", 0x5555)
+    leg.switch(source)
+    now = time.monotonic()
+
+    def seqs() -> list[int]:  # the media stream's (not the retransmissions')
+        return [int.from_bytes(p[2:4]) for p in down.sent if int.from_bytes(p[8:12]) == 0x5555]
+
+    source.on_rtp(rtp(11, 12000, vp8(0x10)), now)
+    source.on_rtp(rtp(12, 12000, b"\x00a"), now)
+    first = seqs()[0]
+    assert seqs() == [first, first + 1] and leg.polls == 0  # no loss reported: in order
+    leg.note_report(13)  # 5 %
+    source.on_rtp(rtp(13, 12000, b"\x00b", marker=True), now)  # the end of a frame is never held
+    assert seqs()[-1] == first + 2
+    source.on_rtp(rtp(14, 15000, vp8(0x10, p_bit=1)), now)  # held back ...
+    assert seqs()[-1] == first + 2 and leg.polls == 1
+    source.on_rtp(rtp(15, 15000, b"\x00c"), now)  # ... and sent right after the next
+    assert seqs()[-2:] == [first + 4, first + 3]
+    leg.nack([first + 3, first + 1])  # the viewer NACKs the held one (and lists a real hole): only the hole is resent
+    await asyncio.sleep(0)
+    assert [int.from_bytes(p[12:14]) for p in down.sent if int.from_bytes(p[8:12]) == 0x5556] == [first + 1]
+    down.sent.clear()
+    source.on_rtp(rtp(16, 15000, b"\x00d"), now + 0.05)  # within POLL_S: no poll
+    assert seqs() == [first + 5]
+    source.on_rtp(rtp(17, 15000, b"\x00e"), now + 0.11)  # held; no packet follows: sent after HOLD_MAX_S
+    assert seqs() == [first + 5] and leg.polls == 2
+    await asyncio.sleep(0.03)
+    assert seqs() == [first + 5, first + 6]
+    # With repair off (the benchmark's baseline) the viewer's NACKs go unanswered: no polls either.
+    off = FakeConnection()
+    off.repair = False
+    quiet = make_leg(off, "video", 0x6666)
+    quiet.switch(source)
+    quiet.note_report(13)
+    source.on_rtp(rtp(18, 18000, vp8(0x10)), now + 0.3)
+    source.on_rtp(rtp(19, 18000, b"\x00f"), now + 0.3)
+    assert quiet.polls == 0 and len(off.sent) == 2
+    source.stream.requester.close()

@@ -10,9 +10,11 @@ import pytest
 from aiortc import RTCPeerConnection, RTCRtpReceiver
 from aiortc.jitterbuffer import JitterBuffer, JitterFrame
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+from aiortc.rtp import RtpPacket
 
 from hub.media.ice import restrict_host_addresses
-from hub.media.tap import DECODER_QUEUE_ATTR, JITTER_BUFFER_ATTR
+from hub.media.packets import PacketSource
+from hub.media.tap import DECODER_QUEUE_ATTR, JITTER_BUFFER_ATTR, reset_jitter_buffer
 from hub.signaling.client_media import ReplayTrack
 from hub.signaling.clip import Clip
 
@@ -27,7 +29,7 @@ async def test_decoder_queue_carries_codec_and_jitter_frame(small_clip: Clip) ->
     assert isinstance(receiver, RTCRtpReceiver)
     decoder_queue = getattr(receiver, DECODER_QUEUE_ATTR)
     assert isinstance(decoder_queue, queue.Queue)
-    # The stall reset swaps this one for a fresh buffer of the same kind.
+    # The stall reset empties this one in place (the packet path holds it: see the test below).
     jitter_buffer = getattr(receiver, JITTER_BUFFER_ATTR)
     assert isinstance(jitter_buffer, JitterBuffer) and jitter_buffer._is_video and jitter_buffer.capacity == 512
     items: list[object] = []
@@ -65,3 +67,22 @@ async def test_decoder_queue_carries_codec_and_jitter_frame(small_clip: Clip) ->
         await sender_pc.close()
         await receiver_pc.close()
     assert items[-1] is None  # closing passes None through so the decoder thread ends
+
+
+async def test_a_reset_empties_the_jitter_buffer_the_packet_path_holds() -> None:
+    """The packet path looks the receiver's jitter buffer up once (`PacketSource.jitter`) and reads where it stands
+    per packet: a reset (restart of the frame path, a stall) must empty that same object, not swap in another."""
+    pc = RTCPeerConnection()
+    pc.addTransceiver("video", direction="recvonly")
+    receiver = pc.getTransceivers()[0].receiver
+    source = PacketSource(None, "video", None, receiver)  # type: ignore[arg-type]
+    held = getattr(receiver, JITTER_BUFFER_ATTR)
+    assert source.jitter is held
+    held.add(RtpPacket(sequence_number=500, timestamp=1))
+    assert source._feeds(499) is False and source._feeds(500) is True  # behind where the buffer stands: not fed
+    source.feed_floor = 400
+    reset_jitter_buffer(receiver)
+    assert getattr(receiver, JITTER_BUFFER_ATTR) is held and held._origin is None
+    assert held._is_video and held.capacity == 512
+    assert source._feeds(450) is True and source._feeds(399) is False  # the floor decides until a packet comes
+    await pc.close()
