@@ -39,7 +39,7 @@ from hub.signaling import protocol as p
 from hub.signaling.connection import Connection, RateLimit
 from hub.signaling.nodes import NodeRegistry
 from hub.signaling.redis_bus import RedisLink
-from hub.signaling.service import SignalingService
+from hub.signaling.service import SignalingError, SignalingService
 
 log = structlog.get_logger("hub.signaling.cluster")
 
@@ -108,6 +108,31 @@ class RemoteConnection(Connection):
         self._task.cancel()
 
 
+class RedisTokens:
+    """Room tokens are single use across the whole hub: a token's nonce is claimed in Redis (SET NX, expiring with
+    the token), so a token that joined on one process is refused on every other, as it is on one process."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self._cluster = cluster
+
+    def _key(self, nonce: str) -> str:
+        return f"{self._cluster.registry.ns}:token:{nonce}"
+
+    async def claim(self, nonce: str, expires: int) -> bool:
+        redis = self._cluster.link.redis
+        try:
+            return bool(await redis.set(self._key(nonce), self._cluster.node_id, nx=True, exat=max(int(expires), 1)))
+        except (RedisError, OSError) as exc:
+            log.error("token_claim_failed", error=type(exc).__name__)
+            raise SignalingError("node_unreachable", UNREACHABLE) from None
+
+    async def release(self, nonce: str) -> None:
+        try:
+            await self._cluster.link.redis.delete(self._key(nonce))
+        except (RedisError, OSError) as exc:
+            log.warning("token_release_failed", error=type(exc).__name__)
+
+
 class _Route:
     """A socket of this process relayed to the room's node."""
 
@@ -149,6 +174,7 @@ class Cluster:
         self.last_beat_ok: bool = False
         self.on_sessions_ended: Callable[[], Awaitable[None]] | None = None  # this process's check of its sockets
         service.on_room_ended.append(self._room_ended)
+        service.shared_tokens = RedisTokens(self)
 
     # ---- lifecycle ---------------------------------------------------------------------------
 

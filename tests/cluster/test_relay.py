@@ -259,3 +259,36 @@ async def test_a_room_node_that_does_not_answer_refuses_the_join(cluster: Hub) -
     assert caught.value.code == "node_unreachable"
     assert 4.0 < time.monotonic() - started < 8.0
     assert "r7" not in b.service.rooms and set(a.service.rooms["r7"].members) == {"host"}
+
+
+async def test_a_room_token_joins_once_on_the_whole_hub(cluster: Hub) -> None:
+    """A token spent on one process is refused on another, with the error one process gives: here the room emptied
+    on a and was placed afresh on b (as after a failover or a drain), where a per-process memory knew nothing of it."""
+    a, b = cluster.nodes["a"], cluster.nodes["b"]
+    token = issue_token(SECRET, room="r8", participant="clerk", name="clerk", role=ParticipantRole.CLERK, ttl_seconds=60)
+    first = HubClient(a.url, token, "r8", origin=ORIGIN)
+    cluster.clients.append(first)
+    await first.connect()
+    assert (await first.join())["type"] == "joined"
+    assert "r8" in a.service.rooms
+    await first.close()
+    redis = Redis.from_url(REDIS_URL)
+    await redis.sadd(f"{cluster.namespace}:drain", "a")  # type: ignore[misc]
+    await redis.srem(f"{cluster.namespace}:drain", "b")  # type: ignore[misc]
+    await eventually(lambda: "r8" not in a.service.rooms)
+    deadline = time.monotonic() + 10
+    while await redis.exists(f"{cluster.namespace}:room:r8"):  # a lets the empty room go
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.05)
+    await eventually(lambda: a.cluster.registry.draining and not b.cluster.registry.draining)
+    replay = HubClient(b.url, token, "r8", origin=ORIGIN)
+    cluster.clients.append(replay)
+    await replay.connect()
+    with pytest.raises(SignalingRefused) as caught:
+        await replay.join()
+    assert caught.value.code == "token_used"
+    assert caught.value.reply["reason"] == "this room token has already joined; fetch a new one"
+    assert "r8" not in b.service.rooms or "clerk" not in b.service.rooms["r8"].members
+    fresh = await cluster.client("b", "r8", "clerk", ParticipantRole.CLERK)  # a new token joins, now on b
+    assert fresh.joined is not None and "clerk" in b.service.rooms["r8"].members
+    await redis.aclose()
