@@ -292,3 +292,33 @@ async def test_a_room_token_joins_once_on_the_whole_hub(cluster: Hub) -> None:
     fresh = await cluster.client("b", "r8", "clerk", ParticipantRole.CLERK)  # a new token joins, now on b
     assert fresh.joined is not None and "clerk" in b.service.rooms["r8"].members
     await redis.aclose()
+
+
+async def test_a_node_past_its_lease_answers_nothing_of_its_room_and_closes_it(cluster: Hub) -> None:
+    """Fencing in one process: a stands still (its heartbeats and watchdog stop, its key expires), the room moves to b;
+    the first message a's socket sends after is not served but fences a: its people are told `closed` and the room
+    is gone from a, whose readiness says why; b's room goes on."""
+    a, b = cluster.nodes["a"], cluster.nodes["b"]
+    redis = Redis.from_url(REDIS_URL)
+    host = await cluster.client("a", "r10", "host", ParticipantRole.HOST)
+    assert "r10" in a.service.rooms
+    for task in (a.cluster._beat, getattr(a.cluster, "_watchdog", None)):  # a stands still
+        if task is not None:
+            task.cancel()
+    await redis.delete(f"{cluster.namespace}:nodekey:a")
+    a.cluster.registry.lease_until = 0.0  # the lease ran out while it stood
+    await redis.srem(f"{cluster.namespace}:drain", "b")  # type: ignore[misc]
+    await eventually(lambda: "a" not in b.cluster.registry.nodes)
+    other = await cluster.client("b", "r10", "clerk", ParticipantRole.CLERK)
+    assert other.joined is not None and "r10" in b.service.rooms  # the room moved to b
+    seen = len(host.events)
+    await host.send_raw('{"type": "media_state", "id": 777, "audio": true, "video": false}')
+    closed = await host.wait_event("closed", since=seen)
+    assert closed["reason"] == "server_stopped"
+    await host.wait_event("_socket_closed", since=seen)
+    assert not [e for e in host.events[seen:] if e.get("id") == 777]
+    await eventually(lambda: "r10" not in a.service.rooms)
+    ready = await a.cluster.readiness()
+    assert ready.detail["last_fenced"]["cause"] == "lease_lost" and ready.detail["last_fenced"]["rooms"] == ["r10"]
+    assert (await other.request({"type": "ping"}))["type"] == "pong" and "clerk" in b.service.rooms["r10"].members
+    await redis.aclose()
