@@ -104,7 +104,7 @@ class RemoteConnection(Connection):
                     if join is not None and not await self.cluster.placed_here(join[0]):
                         self.send(p.Error(id=join[1], code="node_unreachable", reason=UNREACHABLE))
                         continue
-                    if join is None and self.room is not None and not await self.cluster.may_act():
+                    if join is None and self.room is not None and not await self.cluster.may_act_for(self.room):
                         continue  # fenced: the room is closed here and its people told so
                     await service.receive(self, text)
                     continue
@@ -267,7 +267,11 @@ class Cluster:
                 raise
             except LeaseLost:
                 self.last_beat_ok = False
-                await self._fence("lease_lost")  # the next beat comes back as a node without rooms
+                try:
+                    await self._readmit()
+                except (RedisError, OSError) as exc:
+                    log.error("node_readmit_failed", node=self.node_id, error=type(exc).__name__)
+                    await self._fence(f"lease_unconfirmed ({type(exc).__name__})")
             except TimeoutError:
                 if self.last_beat_ok:
                     log.error("node_heartbeat_failed", node=self.node_id, error="timeout")
@@ -330,17 +334,33 @@ class Cluster:
             self._lease_check = asyncio.ensure_future(self._check_lease())
         return await asyncio.shield(self._lease_check)
 
+    async def may_act_for(self, room: str) -> bool:
+        """... and `room` is still this node's (not fenced while the lease was checked)."""
+        return await self.may_act() and room in self.service.rooms and room not in self._fencing
+
     async def _check_lease(self) -> bool:
         try:
             if await asyncio.wait_for(self.registry.renew(), LEASE_CHECK_TIMEOUT):
                 return True
-            why = "lease_lost"
+            return await asyncio.wait_for(self._readmit(), LEASE_CHECK_TIMEOUT)
         except (RedisError, OSError, TimeoutError) as exc:
             if self.registry.lease_valid():  # a heartbeat renewed it meanwhile
                 return True
-            why = f"lease_unconfirmed ({type(exc).__name__})"
-        await self._fence(why)
-        return False
+            await self._fence(f"lease_unconfirmed ({type(exc).__name__})")
+            return False
+
+    async def _readmit(self) -> bool:
+        """The lease was lost (the key expired while this process stood still): a new one, keeping the rooms nobody
+        took meanwhile (atomically: once the key is back no other node moves them); the others are fenced."""
+        kept = await self.registry.readmit(dict(self._epochs))
+        if kept is None:
+            await self._fence("lease_taken")
+            return False
+        lost = [room for room in self.service.rooms if room not in kept]
+        log.warning("node_lease_renewed_after_loss", node=self.node_id, kept=sorted(kept), lost=sorted(lost))
+        if lost:
+            await self._fence("lease_lost", lost)
+        return True
 
     async def _watch_lease(self) -> None:
         """A process that wakes from a stall past its lease fences itself here, before its next heartbeat (asyncio
@@ -505,7 +525,7 @@ class Cluster:
             if self._rate_ok(conn):
                 self._forward(conn, route, text)
             return
-        if conn.room is not None and conn.room in self.service.rooms and not await self.may_act():
+        if conn.room is not None and conn.room in self.service.rooms and not await self.may_act_for(conn.room):
             return  # fenced: the room is closed here and this socket told so
         await self.service.receive(conn, text)
 

@@ -58,6 +58,24 @@ if not current or cjson.decode(current)['incarnation'] ~= ARGV[2] then return 0 
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return 1
 """
+# A lease lost (the key expired while the process stood still): take a new one and keep, atomically, the rooms still
+# placed here at the epoch this node placed them at (nobody took them meanwhile, and nobody can once the key is back).
+# KEYS[1] the node's key, KEYS[2] the set of node names, KEYS[3 .. 2+n] the rooms' keys, KEYS[3+n .. 2+2n] their
+# epochs'; ARGV[1] the load, ARGV[2] the lifetime (ms), ARGV[3] the node, ARGV[4] the incarnation, ARGV[5] n,
+# ARGV[6 ..] the epochs; returns the indexes (1-based) of the rooms kept, or -1 when another incarnation has the name
+_READMIT = """
+local current = redis.call('GET', KEYS[1])
+if current and cjson.decode(current)['incarnation'] ~= ARGV[4] then return -1 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[3])
+local n = tonumber(ARGV[5])
+local kept = {}
+for i = 1, n do
+  local epoch = tonumber(redis.call('GET', KEYS[2 + n + i]) or '0')
+  if redis.call('GET', KEYS[2 + i]) == ARGV[3] and epoch == tonumber(ARGV[5 + i]) then table.insert(kept, i) end
+end
+return kept
+"""
 # KEYS[1] the room's key, KEYS[2] its epoch's; ARGV[1] the node, ARGV[2] the epoch it placed the room at
 _HOLDS = """
 if redis.call('GET', KEYS[1]) == ARGV[1] and tonumber(redis.call('GET', KEYS[2]) or '0') == tonumber(ARGV[2]) then
@@ -149,6 +167,7 @@ class NodeRegistry:
         self._beat = redis.register_script(_BEAT)
         self._renew = redis.register_script(_RENEW)
         self._holds = redis.register_script(_HOLDS)
+        self._readmit = redis.register_script(_READMIT)
         self.incarnation = secrets.token_hex(8)
         self.leased = False  # this process holds its node's key (its lease)
         self.lease_until = 0.0  # time.monotonic() until which it may act without asking Redis
@@ -214,6 +233,28 @@ class NodeRegistry:
             return True
         self.leased = False
         return False
+
+    async def readmit(self, epochs: dict[str, int]) -> set[str] | None:
+        """After a lease was lost: a new lease, keeping the rooms of `epochs` (room -> epoch) that nobody took
+        meanwhile; returns those kept, or None when another process has this node's name (keep nothing)."""
+        rooms = sorted(epochs)
+        me = self.nodes.get(self.node_id) or NodeInfo(self.node_id, pid=os.getpid(), at=time.time())
+        me.incarnation = self.incarnation
+        sent = time.monotonic()
+        got = await self._readmit(
+            keys=[
+                self._node_key(self.node_id),
+                f"{self.ns}:nodes",
+                *[self._room_key(r) for r in rooms],
+                *[self._epoch_key(r) for r in rooms],
+            ],
+            args=[me.dump(), self.ttl_ms, self.node_id, self.incarnation, len(rooms), *[epochs[r] for r in rooms]],
+        )
+        if got == -1:
+            self.leased = False
+            return None
+        self._leased_at(sent)
+        return {rooms[int(i) - 1] for i in got}
 
     async def holds(self, room: str, epoch: int) -> bool:
         """`room` is still placed on this node at `epoch` (no other node took it since)."""

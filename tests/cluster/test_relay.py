@@ -322,3 +322,20 @@ async def test_a_node_past_its_lease_answers_nothing_of_its_room_and_closes_it(c
     assert ready.detail["last_fenced"]["cause"] == "lease_lost" and ready.detail["last_fenced"]["rooms"] == ["r10"]
     assert (await other.request({"type": "ping"}))["type"] == "pong" and "clerk" in b.service.rooms["r10"].members
     await redis.aclose()
+
+
+async def test_a_node_past_its_lease_keeps_the_rooms_nobody_took(cluster: Hub) -> None:
+    """A stall that nobody acted on (the key expired, but no join moved the room): the node takes a new lease and
+    keeps, atomically, the rooms still placed on it at its epoch; nobody is dropped."""
+    a = cluster.nodes["a"]
+    redis = Redis.from_url(REDIS_URL)
+    host = await cluster.client("a", "r11", "host", ParticipantRole.HOST)
+    for task in (a.cluster._beat, a.cluster._watchdog):
+        assert task is not None
+        task.cancel()
+    await redis.delete(f"{cluster.namespace}:nodekey:a")
+    a.cluster.registry.lease_until = 0.0
+    assert (await host.request({"type": "media_state", "audio": True, "video": False}))["type"] == "ok"
+    assert "r11" in a.service.rooms and not a.cluster.fenced
+    assert await redis.exists(f"{cluster.namespace}:nodekey:a") and a.cluster.registry.lease_valid()
+    await redis.aclose()
