@@ -56,7 +56,7 @@ JOIN_TIMEOUT = 5.0  # seconds a relayed join waits for the room's node before it
 RELEASE_AFTER = 2  # heartbeats a room stays placed on this node after it emptied (a join may be on its way)
 UNREACHABLE = "the room's server cannot be reached now; try again in a moment"
 LEASE_CHECK_TIMEOUT = 1.0  # seconds a node past its lease waits for Redis before it fences itself
-WATCH_SHARE = 0.1  # the lease watchdog looks this often (share of a heartbeat)
+WATCH_SHARE = 0.25  # the lease watchdog looks this often (share of a heartbeat)
 
 
 class RemoteConnection(Connection):
