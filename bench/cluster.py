@@ -8,7 +8,11 @@ over 127.0.0.1, aiortc clients in this process (320x240 VP8 + Opus, not decoded)
 
   relay     `hub serve --workers 2`, worker 2 draining so the room lives on worker 1: a participant joins with its
             socket on the room's node, or on the other node (relayed over Redis). Join = `join` sent to `joined`
-            received; answer = `offer` sent to `answer` received (the media node's SDP with its own candidates)
+            received; answer = `offer` sent to `answer` received (the media node's SDP with its own candidates);
+            first frame = `join` sent to the first decoded frame of the host's camera (the joiner decodes, aiortc VP8:
+            join, offer/answer, ICE, DTLS, the host's next keyframe, the decode). The host's clip has a keyframe
+            every second and cannot make one on request, so each join starts at a random point of that second
+            (seeded): the first frame includes 0-1 s of waiting for a keyframe, the same for both kinds of join
   cpu       the same R two-party rooms with media both ways for S seconds: on one process (HUB_BUS=memory), then
             spread over 2 workers (HUB_BUS=redis, every other socket relayed). CPU per room = the hub processes'
             CPU seconds (user+system, /proc) ÷ R ÷ S. Ratio = two processes ÷ one (target ≤ 1.10)
@@ -25,6 +29,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import signal
 import socket
 import statistics
@@ -169,26 +174,50 @@ class Hub:
             await redis.delete(*keys)
         await redis.aclose()
 
-    def client(self, port: int, room: str, participant: str, role: str, clip: Clip | None = None) -> HubClient:
+    def client(self, port: int, room: str, participant: str, role: str, clip: Clip | None = None, **decoding: Any) -> HubClient:
+        """A participant (`decoding`: decode=True and on_video_frame= to time the first decoded frame)."""
         token = issue_token(SECRET.encode(), room=room, participant=participant, name=participant, role=role, ttl_seconds=600)
-        return HubClient(f"ws://127.0.0.1:{port}/ws", token, room, origin=self.origin, clip=clip, decode=False)
+        options: dict[str, Any] = {"decode": False, **decoding}
+        return HubClient(f"ws://127.0.0.1:{port}/ws", token, room, origin=self.origin, clip=clip, **options)
 
 
 async def relay(hub: Hub, joins: int, clip: Clip) -> dict[str, list[float]]:
-    times: dict[str, list[float]] = {"join_on": [], "join_relay": [], "answer_on": [], "answer_relay": []}
-    host = hub.client(hub.ports[0], "bench-relay", "host", "host")
+    times: dict[str, list[float]] = {
+        "join_on": [],
+        "join_relay": [],
+        "answer_on": [],
+        "answer_relay": [],
+        "frame_on": [],
+        "frame_relay": [],
+    }
+    host = hub.client(hub.ports[0], "bench-relay", "host", "host", clip)  # its camera is what joiners see first
     await host.connect()
     await host.join()
+    await host.start_media()
+    phase = random.Random(15)
     for n in range(joins):
         for where, port in (("on", hub.ports[0]), ("relay", hub.ports[1])):
-            c = hub.client(port, "bench-relay", f"p{where}{n}", "clerk", clip)
+            first: list[float] = []
+
+            def seen(_frame: Any, first: list[float] = first) -> None:
+                if not first:
+                    first.append(time.perf_counter())
+
+            c = hub.client(port, "bench-relay", f"p{where}{n}", "clerk", clip, decode=True, on_video_frame=seen)
             await c.connect()
+            await asyncio.sleep(phase.uniform(0.0, 1.0))  # anywhere in the host's keyframe interval
             started = time.perf_counter()
             await c.join()
             times[f"join_{where}"].append((time.perf_counter() - started) * 1000)
-            started = time.perf_counter()
+            answering = time.perf_counter()
             await c.start_media()  # offer → answer, then ICE and DTLS
-            times[f"answer_{where}"].append((time.perf_counter() - started) * 1000)
+            times[f"answer_{where}"].append((time.perf_counter() - answering) * 1000)
+            deadline = time.monotonic() + 15
+            while not first:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"no decoded frame for p{where}{n} in 15 s")
+                await asyncio.sleep(0.002)
+            times[f"frame_{where}"].append((first[0] - started) * 1000)
             await c.request({"type": "leave"})
             await c.close()
     await host.close()
@@ -298,6 +327,10 @@ async def main() -> None:
         "on_node_join_p95_ms": round(pct(times["join_on"], 0.95), 2),
         "relay_media_p95_ms": round(pct(times["answer_relay"], 0.95), 1),
         "on_node_media_p95_ms": round(pct(times["answer_on"], 0.95), 1),
+        "relay_first_frame_p50_ms": round(pct(times["frame_relay"], 0.5), 1),
+        "relay_first_frame_p95_ms": round(pct(times["frame_relay"], 0.95), 1),
+        "on_node_first_frame_p50_ms": round(pct(times["frame_on"], 0.5), 1),
+        "on_node_first_frame_p95_ms": round(pct(times["frame_on"], 0.95), 1),
         "rooms": args.rooms,
         "cpu_per_room_one": round(cpu_one, 4),
         "cpu_per_room_two": round(cpu_two, 4),

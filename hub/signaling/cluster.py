@@ -16,8 +16,16 @@ media packet (bench/cluster.py measures it).
 No split room: a process that cannot reach Redis, or whose room node does not answer a join within
 `JOIN_TIMEOUT`, refuses the join with the signaling error `node_unreachable`; a node accepts a relayed join only for
 a room placed on it. When a node dies its key expires; the sockets relayed to it are told `closed` (`server_stopped`)
-and reconnect by their usual path, and their next join places the room on a live node. A node that finds one of its
-rooms placed elsewhere (it was presumed dead) hands its people over the same way.
+and reconnect by their usual path, and their next join places the room on a live node.
+
+Fencing (a node that stalls but lives: SIGSTOP, a long pause, a blocked loop). A node acts for a room (takes a join,
+handles a frame of the room's sockets, keeps its media and recorder) only while it holds its lease (`nodes.py`): a local
+check while the lease runs, one Redis round trip when it has run out. A lease found lost (the key expired while the
+process stood still: other nodes may have placed its rooms elsewhere) or that cannot be confirmed fences the node: every
+room it held is closed at once, its people told `closed` (`server_stopped`, so browsers reconnect and land on the
+room's new node), its recorder stopped with the unrecorded time written as a `node_failed` gap (`on_room_fenced`), and
+the cause logged (`node_fenced`). A watchdog looks at the lease several times a heartbeat, so a process that wakes
+fences before its next heartbeat; a room whose epoch was superseded is fenced the same way.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -37,15 +46,17 @@ from hub.media.interface import MediaRoom
 from hub.rooms.interface import TokenError, verify_token
 from hub.signaling import protocol as p
 from hub.signaling.connection import Connection, RateLimit
-from hub.signaling.nodes import NodeRegistry
+from hub.signaling.nodes import LeaseLost, NodeRegistry
 from hub.signaling.redis_bus import RedisLink
-from hub.signaling.service import SignalingService
+from hub.signaling.service import RoomEvent, SignalingError, SignalingService
 
 log = structlog.get_logger("hub.signaling.cluster")
 
 JOIN_TIMEOUT = 5.0  # seconds a relayed join waits for the room's node before it is refused
 RELEASE_AFTER = 2  # heartbeats a room stays placed on this node after it emptied (a join may be on its way)
 UNREACHABLE = "the room's server cannot be reached now; try again in a moment"
+LEASE_CHECK_TIMEOUT = 1.0  # seconds a node past its lease waits for Redis before it fences itself
+WATCH_SHARE = 0.25  # the lease watchdog looks this often (share of a heartbeat)
 
 
 class RemoteConnection(Connection):
@@ -89,10 +100,12 @@ class RemoteConnection(Connection):
             kind, text = await self._inbox.get()
             try:
                 if kind == "frame":
-                    join = self.cluster.peek_join(text)
+                    join = self.cluster.peek_join(text) if self.participant is None else None
                     if join is not None and not await self.cluster.placed_here(join[0]):
                         self.send(p.Error(id=join[1], code="node_unreachable", reason=UNREACHABLE))
                         continue
+                    if join is None and self.room is not None and not await self.cluster.may_act_for(self.room):
+                        continue  # fenced: the room is closed here and its people told so
                     await service.receive(self, text)
                     continue
                 # the socket closed on its process ("disconnected") or its staff session ended ("signed_out")
@@ -106,6 +119,31 @@ class RemoteConnection(Connection):
 
     def stop(self) -> None:
         self._task.cancel()
+
+
+class RedisTokens:
+    """Room tokens are single use across the whole hub: a token's nonce is claimed in Redis (SET NX, expiring with
+    the token), so a token that joined on one process is refused on every other, as it is on one process."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self._cluster = cluster
+
+    def _key(self, nonce: str) -> str:
+        return f"{self._cluster.registry.ns}:token:{nonce}"
+
+    async def claim(self, nonce: str, expires: int) -> bool:
+        redis = self._cluster.link.redis
+        try:
+            return bool(await redis.set(self._key(nonce), self._cluster.node_id, nx=True, exat=max(int(expires), 1)))
+        except (RedisError, OSError) as exc:
+            log.error("token_claim_failed", error=type(exc).__name__)
+            raise SignalingError("node_unreachable", UNREACHABLE) from None
+
+    async def release(self, nonce: str) -> None:
+        try:
+            await self._cluster.link.redis.delete(self._key(nonce))
+        except (RedisError, OSError) as exc:
+            log.warning("token_release_failed", error=type(exc).__name__)
 
 
 class _Route:
@@ -144,11 +182,18 @@ class Cluster:
         self._by_id: dict[str, Connection] = {}
         self.remotes: dict[str, RemoteConnection] = {}
         self._owned: dict[str, int] = {}  # rooms placed on this node -> heartbeats it has been empty
+        self._epochs: dict[str, int] = {}  # rooms placed on this node -> the placement's epoch (fencing token)
+        self._lease_check: asyncio.Future[bool] | None = None
+        self._fencing: set[str] = set()  # rooms being given up now
+        self._watchdog: asyncio.Task[None] | None = None
+        self.fenced: list[tuple[float, str, list[str]]] = []  # (unix time, cause, rooms) of each fencing
+        self.on_room_fenced: list[Callable[[RoomEvent], Awaitable[None]]] = []  # the recorder stops, writes the gap
         self._tasks: set[asyncio.Task[None]] = set()
         self._beat: asyncio.Task[None] | None = None
         self.last_beat_ok: bool = False
         self.on_sessions_ended: Callable[[], Awaitable[None]] | None = None  # this process's check of its sockets
         service.on_room_ended.append(self._room_ended)
+        service.shared_tokens = RedisTokens(self)
 
     # ---- lifecycle ---------------------------------------------------------------------------
 
@@ -170,6 +215,7 @@ class Cluster:
         except (RedisError, OSError) as exc:
             log.error("node_heartbeat_failed", node=self.node_id, error=type(exc).__name__)
         self._beat = asyncio.create_task(self._heartbeats(rejoin_after), name="node_heartbeat")
+        self._watchdog = asyncio.create_task(self._watch_lease(), name="node_lease_watchdog")
         log.info("node_started", node=self.node_id)
 
     async def leave(self) -> None:
@@ -178,11 +224,15 @@ class Cluster:
         if self._beat is not None:
             self._beat.cancel()
             self._beat = None
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
         try:
             await self.registry.leave()
             for room in list(self._owned):
                 await self.registry.release(room)
             self._owned.clear()
+            self._epochs.clear()
         except (RedisError, OSError) as exc:
             log.warning("node_leave_failed", node=self.node_id, error=type(exc).__name__)
 
@@ -215,6 +265,13 @@ class Cluster:
                 await asyncio.wait_for(self._heartbeat_once(), max(2 * self.heartbeat_seconds, 1.0))
             except asyncio.CancelledError:
                 raise
+            except LeaseLost:
+                self.last_beat_ok = False
+                try:
+                    await self._readmit()
+                except (RedisError, OSError) as exc:
+                    log.error("node_readmit_failed", node=self.node_id, error=type(exc).__name__)
+                    await self._fence(f"lease_unconfirmed ({type(exc).__name__})")
             except TimeoutError:
                 if self.last_beat_ok:
                     log.error("node_heartbeat_failed", node=self.node_id, error="timeout")
@@ -250,25 +307,110 @@ class Cluster:
             self._owned[room_id] += 1
             if self._owned[room_id] >= RELEASE_AFTER:
                 del self._owned[room_id]
+                self._epochs.pop(room_id, None)
                 await self.registry.release(room_id)
         for room_id in list(self.service.rooms):
+            epoch = self._epochs.get(room_id)
+            if epoch is not None:
+                if not await self.registry.holds(room_id, epoch):
+                    await self._fence("epoch_superseded", [room_id])
+                continue
             placed = await self.registry.placed(room_id)
             if placed is not None and placed != self.node_id:
-                log.error("room_placed_elsewhere", room=room_id, node=placed)
-                await self._hand_over(room_id)
+                await self._fence("placed_elsewhere", [room_id])
             elif placed is None:
-                await self.registry.owner(room_id, prefer=self.node_id)
-                self._owned.setdefault(room_id, 0)
+                placement = await self.registry.owner(room_id, prefer=self.node_id)
+                if placement is not None and placement.node == self.node_id:
+                    self._took(room_id, None, placement.epoch)
 
-    async def _hand_over(self, room_id: str) -> None:
-        room = self.service.rooms.get(room_id)
-        if room is None:
+    # ---- fencing -----------------------------------------------------------------------------
+
+    async def may_act(self) -> bool:
+        """This node may act for its rooms now: its lease runs (checked locally), or Redis renews it at once. A lease
+        lost or not confirmed fences the node before this answers False."""
+        if self.registry.lease_valid():
+            return True
+        if self._lease_check is None or self._lease_check.done():
+            self._lease_check = asyncio.ensure_future(self._check_lease())
+        return await asyncio.shield(self._lease_check)
+
+    async def may_act_for(self, room: str) -> bool:
+        """... and `room` is still this node's (not fenced while the lease was checked)."""
+        return await self.may_act() and room in self.service.rooms and room not in self._fencing
+
+    async def _check_lease(self) -> bool:
+        try:
+            if await asyncio.wait_for(self.registry.renew(), LEASE_CHECK_TIMEOUT):
+                return True
+            return await asyncio.wait_for(self._readmit(), LEASE_CHECK_TIMEOUT)
+        except (RedisError, OSError, TimeoutError) as exc:
+            if self.registry.lease_valid():  # a heartbeat renewed it meanwhile
+                return True
+            await self._fence(f"lease_unconfirmed ({type(exc).__name__})")
+            return False
+
+    async def _readmit(self) -> bool:
+        """The lease was lost (the key expired while this process stood still): a new one, keeping the rooms nobody
+        took meanwhile (atomically: once the key is back no other node moves them); the others are fenced."""
+        kept = await self.registry.readmit(dict(self._epochs))
+        if kept is None:
+            await self._fence("lease_taken")
+            return False
+        lost = [room for room in self.service.rooms if room not in kept]
+        log.warning("node_lease_renewed_after_loss", node=self.node_id, kept=sorted(kept), lost=sorted(lost))
+        if lost:
+            await self._fence("lease_lost", lost)
+        return True
+
+    async def _watch_lease(self) -> None:
+        """A process that wakes from a stall past its lease fences itself here, before its next heartbeat (asyncio
+        runs this overdue timer in the first turn of the loop after the wake)."""
+        while True:
+            await asyncio.sleep(self.heartbeat_seconds * WATCH_SHARE)
+            try:
+                if self.service.rooms and not self.registry.lease_valid():
+                    await self.may_act()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("lease_watch_failed", node=self.node_id)
+
+    async def _fence(self, why: str, rooms: list[str] | None = None) -> None:
+        """Give up `rooms` (None: every room here) at once: another node holds them, or may."""
+        wanted = list(self.service.rooms) if rooms is None else rooms
+        targets = sorted(r for r in wanted if r in self.service.rooms and r not in self._fencing)
+        for room_id in list(self._owned) if rooms is None else rooms:
+            self._owned.pop(room_id, None)
+            self._epochs.pop(room_id, None)
+        if not targets:
             return
-        for member in list(room.members.values()):
-            if member.conn is not None:
-                member.conn.send(p.Closed(reason="server_stopped"))
-            await self.service.remove_participant(room_id, member.id, reason="server_stopped")
-        self._owned.pop(room_id, None)
+        self._fencing.update(targets)
+        self.fenced.append((time.time(), why, targets))
+        log.error("node_fenced", node=self.node_id, cause=why, rooms=targets)
+        try:
+            for room_id in targets:
+                room = self.service.rooms.get(room_id)
+                if room is None:
+                    continue
+                for member in room.members.values():  # everyone told first, at once
+                    if member.conn is not None:
+                        member.conn.send(p.Closed(reason="server_stopped"))
+                        member.conn.close_soon()
+            for room_id in targets:
+                for hook in self.on_room_fenced:  # the recorder stops before the media goes
+                    try:
+                        await hook(RoomEvent(room_id, None, None, why))
+                    except Exception:
+                        log.exception("room_fenced_hook_failed", room=room_id)
+                room = self.service.rooms.get(room_id)
+                for member_id in list(room.members) if room is not None else []:
+                    await self.service.remove_participant(room_id, member_id, reason="server_stopped")
+        finally:
+            self._fencing.difference_update(targets)
+
+    def holds(self, room: str) -> bool:
+        """This node may act for `room` now (its lease runs and it is not giving the room up): the recorder asks."""
+        return self.registry.lease_valid() and room not in self._fencing
 
     async def _room_ended(self, event: Any) -> None:
         """A room ended here (its host, or HTTP): no process lets anyone into it again."""
@@ -327,10 +469,13 @@ class Cluster:
             return False
         if placement is None or placement.node != self.node_id:
             return False
-        self._took(room, placement.moved_from)
+        if not await self.may_act():
+            return False
+        self._took(room, placement.moved_from, placement.epoch)
         return True
 
-    def _took(self, room: str, moved_from: str | None) -> None:
+    def _took(self, room: str, moved_from: str | None, epoch: int) -> None:
+        self._epochs[room] = epoch
         if room not in self._owned:
             self._owned[room] = 0
             if moved_from is not None:
@@ -359,7 +504,10 @@ class Cluster:
             if placement.node == self.node_id:
                 if route is not None:
                     self._unroute(conn)
-                self._took(room, placement.moved_from)
+                if not await self.may_act():
+                    conn.send(p.Error(id=request_id, code="node_unreachable", reason=UNREACHABLE))
+                    return
+                self._took(room, placement.moved_from, placement.epoch)
                 conn.rate.tokens += 1  # the service takes this frame's token again
                 await self.service.receive(conn, text)
                 return
@@ -377,6 +525,8 @@ class Cluster:
             if self._rate_ok(conn):
                 self._forward(conn, route, text)
             return
+        if conn.room is not None and conn.room in self.service.rooms and not await self.may_act_for(conn.room):
+            return  # fenced: the room is closed here and this socket told so
         await self.service.receive(conn, text)
 
     def _rate_ok(self, conn: Connection) -> bool:
@@ -505,6 +655,10 @@ class Cluster:
             detail["error"] = f"{type(exc).__name__}: {exc}"[:200]
         if not self.link.healthy:
             detail["link"] = self.link.last_error
+        detail["lease"] = self.registry.lease_valid()
+        if self.fenced:
+            at, why, rooms = self.fenced[-1]
+            detail["last_fenced"] = {"at": round(at, 3), "cause": why, "rooms": rooms[:20]}
         detail["rooms_here"] = len(self.service.rooms)
         detail["relayed_out"] = len(self._routes)
         detail["relayed_in"] = len(self.remotes)
@@ -531,6 +685,8 @@ class ClusterCalls:
         self.on_participant_left = service.on_participant_left
         self.on_room_ended = service.on_room_ended
         self.on_recording_acknowledged = service.on_recording_acknowledged
+        self.on_room_fenced = cluster.on_room_fenced  # this process lost the room (fencing): the recorder stops
+        self.holds_room = cluster.holds  # ... and writes nothing while this process may not act for the room
 
     @property
     def rooms(self) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import structlog
 from aiortc import RTCIceCandidate
@@ -30,6 +30,9 @@ from hub.signaling.bus import Bus
 from hub.signaling.connection import Connection
 from hub.signaling.console import ConsoleError, ConsoleHook, RoomControls
 from hub.signaling.console import handlers as console_handlers
+
+if TYPE_CHECKING:
+    from hub.rooms.tokens import RoomToken
 
 log = structlog.get_logger(__name__)
 
@@ -51,6 +54,18 @@ class RoomEvent:
     participant: str | None
     role: ParticipantRole | None
     reason: str
+
+
+class SharedTokens(Protocol):
+    """Spent room tokens shared by every process of the hub (hub.signaling.nodes.RedisTokens)."""
+
+    async def claim(self, nonce: str, expires: int) -> bool:
+        """Spend `nonce` until `expires` (Unix seconds); False when some process spent it already."""
+        ...
+
+    async def release(self, nonce: str) -> None:
+        """Un-spend a claim whose join was refused for another reason."""
+        ...
 
 
 Hook = CallHook  # called with a RoomEvent (hub.rooms.live_calls declares what rooms may rely on)
@@ -184,6 +199,10 @@ class SignalingService:
         # room tokens are single use: the nonce of every token that joined, until it expires (bounded by the TTL)
         self._used_tokens: dict[str, int] = {}
         self._used_expiries: list[tuple[int, str]] = []
+        # several processes (HUB_BUS=redis): spent nonces are also claimed in Redis, so that a token that joined on one
+        # process is refused on every other (a room that moved to another node after a failover, or emptied and was
+        # placed afresh); None = this process is the whole hub
+        self.shared_tokens: SharedTokens | None = None
         self.connections: set[Connection] = set()
         self.on_participant_joined: list[Hook] = []
         self.on_participant_left: list[Hook] = []
@@ -284,6 +303,17 @@ class SignalingService:
         if token.room in self.ended:
             raise SignalingError("room_ended", "the room has ended")
         self._refuse_spent(token.nonce)
+        shared = self.shared_tokens
+        if shared is not None and not await shared.claim(token.nonce, token.expires):
+            raise SignalingError("token_used", "this room token has already joined; fetch a new one")
+        try:
+            await self._join_token(conn, msg, token)
+        except SignalingError:
+            if shared is not None and token.nonce not in self._used_tokens:
+                await shared.release(token.nonce)  # refused before it went ahead: the token stays unspent
+            raise
+
+    async def _join_token(self, conn: Connection, msg: p.Join, token: RoomToken) -> None:
         room = self.rooms.get(token.room)
         if room is None:
             room = self.rooms[token.room] = RoomState(token.room)

@@ -1,4 +1,5 @@
-"""A hub of three real processes on Redis (`hub serve --workers 3`), for the cluster tests."""
+"""A hub of three real processes on Redis (`hub serve --workers 3`), for the cluster tests, on SQLite (one file) and,
+when HUB_TEST_POSTGRES_URL is set, on one PostgreSQL."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 from redis.asyncio import Redis
+from sqlalchemy import make_url, text
 
 from hub.db import Database
 from hub.signaling.client import HubClient
@@ -74,13 +76,21 @@ class Workers:
 async def workers(
     database: Database, seeded: dict[str, int], tmp_path: Path, worker_env: dict[str, str]
 ) -> AsyncIterator[Workers]:
-    if not database.is_sqlite:
-        pytest.skip("the processes share the SQLite file here; PostgreSQL is the same code")
     base = free_ports(WORKERS)
     namespace = f"test-{uuid.uuid4().hex[:10]}"
+    url, role = database.url, None
+    if not database.is_sqlite:
+        # One PostgreSQL for every process, as in production. The tests' database lives in a private schema, which
+        # a URL cannot name (asyncpg takes no `options`): the workers log in as a throwaway role whose search path
+        # is that schema.
+        role = f"hub_{namespace.replace('-', '_')}"
+        async with database.engine.begin() as conn:
+            await conn.execute(text(f'CREATE ROLE "{role}" LOGIN SUPERUSER'))
+            await conn.execute(text(f'ALTER ROLE "{role}" SET search_path = "{database.schema}"'))
+        url = make_url(database.url).set(username=role).render_as_string(hide_password=False)
     env = {
         **os.environ,
-        "HUB_DATABASE_URL": database.url,
+        "HUB_DATABASE_URL": url,
         "HUB_VAR_DIR": str(tmp_path / "var"),
         "HUB_HOST": "127.0.0.1",
         "HUB_PORT": str(base),
@@ -122,6 +132,13 @@ async def workers(
         if keys:
             await redis.delete(*keys)
         await redis.aclose()
+        if role is not None:
+            async with database.engine.begin() as conn:
+                await conn.execute(
+                    text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :role"), {"role": role}
+                )
+                await conn.execute(text(f'DROP OWNED BY "{role}"'))
+                await conn.execute(text(f'DROP ROLE "{role}"'))
 
 
 @pytest.fixture

@@ -1,19 +1,27 @@
-"""Three hub processes behind Debian's nginx and one Redis: the browser sees one address. A call whose sockets
-nginx spreads over the three processes works end to end (lobby, admit, media both ways, end), static files come from
-nginx, and a signed-out session's sockets close on every process."""
+"""Three hub processes behind Debian's nginx and one Redis: the browser sees one address, on TLS (a throwaway
+self-signed certificate made for the test, which the clients verify). A call whose sockets nginx spreads over the three
+processes works end to end over wss (lobby, admit, media both ways, end), static files come from nginx over https, and
+a signed-out session's sockets close on every process."""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import ipaddress
 import os
 import shutil
 import signal
+import ssl
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from hub.db import Database
 from hub.demo.org import DEMO_PASSWORD
@@ -30,7 +38,7 @@ pytestmark = [
     pytest.mark.skipif(not Path(NGINX).exists(), reason="nginx is not installed (apt-get install nginx)"),
 ]
 
-# deploy/nginx/hub-cluster.conf's locations, on plain HTTP and a free port (TLS needs the county's certificate)
+# deploy/nginx/hub-cluster.conf's TLS server and locations, on a free port with the test's certificate
 CONFIG = """
 worker_processes 1;
 daemon off;
@@ -48,13 +56,17 @@ http {{
     }}
     map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
     server {{
-        listen 127.0.0.1:{port};
+        listen 127.0.0.1:{port} ssl;
+        ssl_certificate     {dir}/hub.crt;
+        ssl_certificate_key {dir}/hub.key;
+        ssl_protocols TLSv1.2 TLSv1.3;
         location /ws {{
             proxy_pass http://hub_pages;
             proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
             proxy_set_header Host $host;
             proxy_read_timeout 3600s;
         }}
@@ -69,6 +81,7 @@ http {{
             proxy_http_version 1.1;
             proxy_set_header Connection "";
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
             proxy_set_header Host $host;
             proxy_buffering off;
         }}
@@ -82,10 +95,59 @@ def front_port() -> int:
     return free_ports(1)
 
 
+def self_signed(folder: Path) -> None:
+    """A throwaway certificate for 127.0.0.1 (hub.crt, hub.key in `folder`), valid for a day."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "hub test")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    (folder / "hub.crt").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (folder / "hub.key").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    (folder / "hub.key").chmod(0o600)
+
+
+@pytest.fixture
+def tls_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "nginx"
+    folder.mkdir()
+    self_signed(folder)
+    return folder
+
+
+@pytest.fixture
+def trust(tls_folder: Path) -> ssl.SSLContext:
+    """What the clients trust: the test's certificate only (verified, host name included)."""
+    return ssl.create_default_context(cafile=str(tls_folder / "hub.crt"))
+
+
+class TlsClient(TimedClient):
+    """A participant whose socket is wss, verified against the test's certificate."""
+
+    trust: ssl.SSLContext
+
+    async def connect(self) -> None:
+        self._session = aiohttp.ClientSession()
+        self._ws = await self._session.ws_connect(self.url, origin=self.origin, max_msg_size=4 * 1024 * 1024, ssl=self.trust)
+        self._reader = asyncio.ensure_future(self._read())
+
+
 @pytest.fixture
 def worker_env(front_port: int) -> dict[str, str]:
     return {
-        "HUB_PUBLIC_ORIGIN": f"http://127.0.0.1:{front_port}",
+        "HUB_PUBLIC_ORIGIN": f"https://127.0.0.1:{front_port}",
         "HUB_TRUSTED_PROXIES": "127.0.0.1",
         "HUB_SESSION_CHECK_SECONDS": "600",  # no sweep in time: a sign-out reaches the other processes over Redis
         "HUB_DEMO": "true",
@@ -93,18 +155,18 @@ def worker_env(front_port: int) -> dict[str, str]:
 
 
 @pytest.fixture
-async def front(workers: Workers, front_port: int, tmp_path: Path) -> AsyncIterator[str]:
-    folder = tmp_path / "nginx"
-    folder.mkdir()
+async def front(workers: Workers, front_port: int, tls_folder: Path, trust: ssl.SSLContext) -> AsyncIterator[str]:
+    folder = tls_folder
+    TlsClient.trust = trust
     servers = "\n".join(f"        server 127.0.0.1:{workers.base + i};" for i in range(WORKERS))
     (folder / "nginx.conf").write_text(
         CONFIG.format(dir=folder, servers=servers, port=front_port, static=ROOT / "web" / "static"), encoding="utf-8"
     )
     proc = await asyncio.create_subprocess_exec(NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"))
-    origin = f"http://127.0.0.1:{front_port}"
+    origin = f"https://127.0.0.1:{front_port}"
     try:
         deadline = time.monotonic() + 20
-        async with aiohttp.ClientSession() as http:
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=trust)) as http:
             while True:
                 assert proc.returncode is None, (folder / "error.log").read_text()
                 try:
@@ -135,7 +197,7 @@ def clip() -> Clip:
 
 def through(front: str, people: list[HubClient], room: str, participant: str, role: str, clip: Clip) -> TimedClient:
     token = issue_token(SECRET.encode(), room=room, participant=participant, name=participant, role=role, ttl_seconds=600)
-    client = TimedClient(front.replace("http://", "ws://") + "/ws", token, room, origin=front, clip=clip, decode=False)
+    client = TlsClient(front.replace("https://", "wss://") + "/ws", token, room, origin=front, clip=clip, decode=False)
     people.append(client)  # closed by the fixture, whatever happens
     return client
 
@@ -152,8 +214,14 @@ async def sockets_per_node(workers: Workers, expected: int) -> dict[str, int]:
 async def test_a_call_spread_over_three_processes_behind_nginx(
     workers: Workers, front: str, database: Database, clip: Clip, people: list[HubClient]
 ) -> None:
-    async with aiohttp.ClientSession() as http, http.get(f"{front}/static/css/hub.css") as resp:
+    async with (
+        aiohttp.ClientSession(connector=aiohttp.TCPConnector(ssl=TlsClient.trust)) as http,
+        http.get(f"{front}/static/css/hub.css") as resp,
+    ):
         assert resp.status == 200 and resp.headers.get("X-Served-By") == "nginx"
+    with pytest.raises(aiohttp.ClientConnectorCertificateError):  # the clients really verify: another certificate fails
+        async with aiohttp.ClientSession() as http, http.get(f"{front}/healthz"):
+            pass
     from sqlalchemy import select
 
     from hub.auth.models import User
@@ -189,14 +257,14 @@ async def test_a_call_spread_over_three_processes_behind_nginx(
 
 async def test_a_signed_out_session_closes_its_sockets_on_every_process(workers: Workers, front: str) -> None:
     jar = aiohttp.CookieJar(unsafe=True)
-    async with aiohttp.ClientSession(cookie_jar=jar) as http:
+    async with aiohttp.ClientSession(cookie_jar=jar, connector=aiohttp.TCPConnector(ssl=TlsClient.trust)) as http:
         async with http.get(f"{front}/signin") as resp:
             await resp.read()
         csrf = next(c.value for c in jar if c.key == "hub_csrf")
         form = {"username": "petition1", "password": DEMO_PASSWORD, "csrf_token": csrf, "next": "/home"}
         async with http.post(f"{front}/signin", data=form, headers={"Origin": front}, allow_redirects=False) as resp:
             assert resp.status in (302, 303), await resp.text()
-        sockets = [await http.ws_connect(f"{front.replace('http', 'ws')}/ws", origin=front) for _ in range(WORKERS)]
+        sockets = [await http.ws_connect(f"{front.replace('https', 'wss')}/ws", origin=front) for _ in range(WORKERS)]
         assert sorted((await sockets_per_node(workers, WORKERS)).values()) == [1] * WORKERS
         csrf = next(c.value for c in jar if c.key == "hub_csrf")  # rotated at sign-in
         signout = http.post(f"{front}/signout", data={"csrf_token": csrf}, headers={"Origin": front}, allow_redirects=False)

@@ -259,3 +259,83 @@ async def test_a_room_node_that_does_not_answer_refuses_the_join(cluster: Hub) -
     assert caught.value.code == "node_unreachable"
     assert 4.0 < time.monotonic() - started < 8.0
     assert "r7" not in b.service.rooms and set(a.service.rooms["r7"].members) == {"host"}
+
+
+async def test_a_room_token_joins_once_on_the_whole_hub(cluster: Hub) -> None:
+    """A token spent on one process is refused on another, with the error one process gives: here the room emptied
+    on a and was placed afresh on b (as after a failover or a drain), where a per-process memory knew nothing of it."""
+    a, b = cluster.nodes["a"], cluster.nodes["b"]
+    token = issue_token(SECRET, room="r8", participant="clerk", name="clerk", role=ParticipantRole.CLERK, ttl_seconds=60)
+    first = HubClient(a.url, token, "r8", origin=ORIGIN)
+    cluster.clients.append(first)
+    await first.connect()
+    assert (await first.join())["type"] == "joined"
+    assert "r8" in a.service.rooms
+    await first.close()
+    redis = Redis.from_url(REDIS_URL)
+    await redis.sadd(f"{cluster.namespace}:drain", "a")  # type: ignore[misc]
+    await redis.srem(f"{cluster.namespace}:drain", "b")  # type: ignore[misc]
+    await eventually(lambda: "r8" not in a.service.rooms)
+    deadline = time.monotonic() + 10
+    while await redis.exists(f"{cluster.namespace}:room:r8"):  # a lets the empty room go
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.05)
+    await eventually(lambda: a.cluster.registry.draining and not b.cluster.registry.draining)
+    replay = HubClient(b.url, token, "r8", origin=ORIGIN)
+    cluster.clients.append(replay)
+    await replay.connect()
+    with pytest.raises(SignalingRefused) as caught:
+        await replay.join()
+    assert caught.value.code == "token_used"
+    assert caught.value.reply["reason"] == "this room token has already joined; fetch a new one"
+    assert "r8" not in b.service.rooms or "clerk" not in b.service.rooms["r8"].members
+    fresh = await cluster.client("b", "r8", "clerk", ParticipantRole.CLERK)  # a new token joins, now on b
+    assert fresh.joined is not None and "clerk" in b.service.rooms["r8"].members
+    await redis.aclose()
+
+
+async def test_a_node_past_its_lease_answers_nothing_of_its_room_and_closes_it(cluster: Hub) -> None:
+    """Fencing in one process: a stands still (its heartbeats and watchdog stop, its key expires), the room moves to b;
+    the first message a's socket sends after is not served but fences a: its people are told `closed` and the room
+    is gone from a, whose readiness says why; b's room goes on."""
+    a, b = cluster.nodes["a"], cluster.nodes["b"]
+    redis = Redis.from_url(REDIS_URL)
+    host = await cluster.client("a", "r10", "host", ParticipantRole.HOST)
+    assert "r10" in a.service.rooms
+    for task in (a.cluster._beat, getattr(a.cluster, "_watchdog", None)):  # a stands still
+        if task is not None:
+            task.cancel()
+    await redis.delete(f"{cluster.namespace}:nodekey:a")
+    a.cluster.registry.lease_until = 0.0  # the lease ran out while it stood
+    await redis.srem(f"{cluster.namespace}:drain", "b")  # type: ignore[misc]
+    await eventually(lambda: "a" not in b.cluster.registry.nodes)
+    other = await cluster.client("b", "r10", "clerk", ParticipantRole.CLERK)
+    assert other.joined is not None and "r10" in b.service.rooms  # the room moved to b
+    seen = len(host.events)
+    await host.send_raw('{"type": "media_state", "id": 777, "audio": true, "video": false}')
+    closed = await host.wait_event("closed", since=seen)
+    assert closed["reason"] == "server_stopped"
+    await host.wait_event("_socket_closed", since=seen)
+    assert not [e for e in host.events[seen:] if e.get("id") == 777]
+    await eventually(lambda: "r10" not in a.service.rooms)
+    ready = await a.cluster.readiness()
+    assert ready.detail["last_fenced"]["cause"] == "lease_lost" and ready.detail["last_fenced"]["rooms"] == ["r10"]
+    assert (await other.request({"type": "ping"}))["type"] == "pong" and "clerk" in b.service.rooms["r10"].members
+    await redis.aclose()
+
+
+async def test_a_node_past_its_lease_keeps_the_rooms_nobody_took(cluster: Hub) -> None:
+    """A stall that nobody acted on (the key expired, but no join moved the room): the node takes a new lease and
+    keeps, atomically, the rooms still placed on it at its epoch; nobody is dropped."""
+    a = cluster.nodes["a"]
+    redis = Redis.from_url(REDIS_URL)
+    host = await cluster.client("a", "r11", "host", ParticipantRole.HOST)
+    for task in (a.cluster._beat, a.cluster._watchdog):
+        assert task is not None
+        task.cancel()
+    await redis.delete(f"{cluster.namespace}:nodekey:a")
+    a.cluster.registry.lease_until = 0.0
+    assert (await host.request({"type": "media_state", "audio": True, "video": False}))["type"] == "ok"
+    assert "r11" in a.service.rooms and not a.cluster.fenced
+    assert await redis.exists(f"{cluster.namespace}:nodekey:a") and a.cluster.registry.lease_valid()
+    await redis.aclose()

@@ -127,6 +127,8 @@ class RecordingManager:
         self._ending: list[tuple[Recorder, int]] = []  # entries being stopped
         self._closing = False
         self.on_fault: list[Callable[[str, Fault], None]] = []  # told when a room stops being recorded (benchmarks)
+        # several processes: whether this one may act for a room now (a lease; hub.signaling.cluster fencing)
+        self.holds_room: Callable[[str], bool] | None = None
 
     # ---- hooks (the calls' room events, see hub.rooms.live_calls) --
 
@@ -150,6 +152,20 @@ class RecordingManager:
         self._stopping.add(task)
         task.add_done_callback(self._stopping.discard)
         await asyncio.shield(task)
+
+    async def on_room_fenced(self, event: Any) -> None:
+        """Several processes: this one lost the room (it stood still past its lease and another node took it over).
+        The recorder stops at once (the new node records on in a new segment) and the time between is a gap."""
+        room = str(event.room)
+        entry = self.recorders.get(room)
+        if entry is None:
+            return
+        recorder, recording_id = entry
+        log.error("recording_fenced", room=room, recording=recording_id, cause=str(event.reason))
+        await self.stop(room, "node_fenced", final=False)
+        file_id, now = recorder.previous_file_id, self.clock.now()
+        backlog = self._backlog(room)
+        backlog.later("node_failed", lambda: self._in_unit(lambda s: service.fenced(s, recording_id, file_id, now=now)))
 
     async def on_recording_acknowledged(self, event: Any) -> None:
         room = str(event.room)
@@ -231,7 +247,14 @@ class RecordingManager:
             on_failed=lambda recorder, exc: self._spawn(self._failed(room, recorder, exc)),
             on_segment=lambda recorder: self._segment_opened(room, recorder),
             room_gap=gap,
+            holds=self._holds(room),
         )
+
+    def _holds(self, room: str) -> Callable[[], bool] | None:
+        holds_room = self.holds_room
+        if holds_room is None:
+            return None
+        return lambda: holds_room(room)
 
     def _backlog(self, room: str) -> RowBacklog:
         return self.backlogs[room]  # made when the room's recording began

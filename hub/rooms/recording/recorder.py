@@ -114,8 +114,10 @@ class Recorder:
         on_failed: Callable[[Recorder, BaseException], None] | None = None,
         on_segment: Callable[[Recorder], None] | None = None,
         room_gap: int | None = None,
+        holds: Callable[[], bool] | None = None,
     ) -> None:
         self.room = room
+        self.holds = holds  # several processes: False while this one may not act for the room (it steps nothing)
         self.store = store
         self.log = log_to
         self.labels = labels
@@ -270,6 +272,8 @@ class Recorder:
                 await asyncio.sleep(self.tuning.tick)
                 if self._inject is not None:
                     raise self._inject
+                if self.holds is not None and not self.holds():
+                    continue  # a process waking from a stall: its room may be another's now (fencing decides)
                 await self._step(self.now())
         except asyncio.CancelledError:
             raise

@@ -116,6 +116,39 @@ async def _take_over(s: AsyncSession, store: EvidenceStore, recording: Recording
     )
 
 
+async def fenced(s: AsyncSession, recording_id: int, file_id: str | None, *, now: dt.datetime) -> None:
+    """This process lost the room while it stood still (HUB_BUS=redis, fencing) and has just closed its segment
+    `file_id`; the node that took the room over found that segment locked and could not write the gap: the time from
+    the segment's end to the next segment (the new node's; open until one starts) is a gap of cause `node_failed`."""
+    ours = None
+    if file_id is not None:
+        ours = await s.scalar(
+            select(RecordingSegment).where(RecordingSegment.recording_id == recording_id, RecordingSegment.file_id == file_id)
+        )
+    started = ours.ended_at if ours is not None and ours.ended_at is not None else now
+    after = None
+    if ours is not None:
+        after = await s.scalar(
+            select(RecordingSegment)
+            .where(RecordingSegment.recording_id == recording_id, RecordingSegment.position > ours.position)
+            .order_by(RecordingSegment.position)
+        )
+    ended = max(after.started_at, started) if after is not None else None
+    cause = GapCause.NODE_FAILED
+    gap = RecordingGap(recording_id=recording_id, participant=None, started_at=started, ended_at=ended, cause=cause)
+    s.add(gap)
+    await s.flush()
+    await audit.record(
+        s,
+        SYSTEM,
+        "recording.node_failed",
+        OBJECT_TYPE,
+        recording_id,
+        {"unrecorded_from": started.isoformat(), "fenced": True},
+        at=now,
+    )
+
+
 async def finish(s: AsyncSession, recording_id: int, *, now: dt.datetime, reason: str) -> None:
     recording = await s.get(Recording, recording_id)
     if recording is None or recording.status is RecordingStatus.ENDED:

@@ -68,6 +68,10 @@ async def _recordings(app: web.Application) -> AsyncIterator[None]:
         signaling.on_participant_left.append(manager.on_participant_left)
         signaling.on_room_ended.append(manager.on_room_ended)
         signaling.on_recording_acknowledged.append(manager.on_recording_acknowledged)
+        fenced = getattr(signaling, "on_room_fenced", None)  # several processes (hub.signaling.cluster.ClusterCalls)
+        if fenced is not None:
+            fenced.append(manager.on_room_fenced)
+            manager.holds_room = signaling.holds_room  # type: ignore[attr-defined]
         app[RECORDINGS] = manager
         app[READINESS].append(lambda: _recorders_ready(manager))
     yield
