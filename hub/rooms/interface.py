@@ -14,7 +14,7 @@ from hub.rooms.recording.keys import CASE_RESOLVER
 from hub.rooms.recording.models import Recording
 from hub.rooms.recording.summary import RecordingBrief, case_recordings, petition_recordings
 from hub.rooms.recording.verify import unfinished_causes, verify_recordings
-from hub.rooms.tokens import TokenError, issue_token, verify_token
+from hub.rooms.tokens import RoomToken, TokenError, issue_token, verify_token
 
 __all__ = [
     "CASE_CHOICES",
@@ -31,6 +31,7 @@ __all__ = [
     "Room",
     "RoomKind",
     "RoomSession",
+    "RoomToken",
     "SessionKind",
     "SessionStatus",
     "TokenError",

@@ -32,7 +32,7 @@ from hub.signaling.console import ConsoleError, ConsoleHook, RoomControls
 from hub.signaling.console import handlers as console_handlers
 
 if TYPE_CHECKING:
-    from hub.rooms.tokens import RoomToken
+    from hub.rooms.interface import RoomToken
 
 log = structlog.get_logger(__name__)
 
