@@ -252,7 +252,9 @@ async def test_a_conference_recording_shows_who_was_broadcast_when(  # type: ign
     mute_all, floor = line("全场静音"), line("锡尼镇谈话室 获准发言")
     again = line("点名：锡尼镇谈话室")
     end = line("主席结束会议")
-    assert "旗纪委" in content_on["text"] or "group1.1" not in content_on["text"]  # the chair named by name
+    async with database.transaction(write=False) as s:
+        chair_name = await s.scalar(select(User.display_name).where(User.username == "group1.1"))
+    assert chair_name and f"{chair_name} 开始共享内容" in content_on["text"], "the chair, by name"
     order = [broadcast, roll, answer, content_on, content_off, mute_all, floor, again, end]
     assert [lines.index(x) for x in order] == sorted(lines.index(x) for x in order), texts
     assert all(x["where"] == "recorded" for x in order[:-1]), [(x["text"], x["where"]) for x in order]
