@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.access.actor import Actor
 from hub.clock import LOCAL_TZ, to_local
-from hub.conferences import service, views
+from hub.conferences import service, timeline, views
 from hub.conferences.keys import CONSOLE_REGISTRY
 from hub.conferences.live import ConferenceConsole, ConferenceInfo
 from hub.conferences.models import CONFERENCE_LABELS, Conference, ConferenceStatus, ConferenceVenue
@@ -23,7 +23,7 @@ from hub.conferences.store import DatabaseStore
 from hub.errors import NotFound
 from hub.http.keys import CLOCK, DB, HOME_TODOS, LABELS, POLICY, TodoItem
 from hub.i18n import N_
-from hub.rooms.interface import Device
+from hub.rooms.interface import TIMELINES, Device
 from hub.signaling.interface import SIGNALING
 
 CONSOLE: web.AppKey[ConferenceConsole] = web.AppKey("conference_console")
@@ -85,6 +85,7 @@ def setup(app: web.Application) -> None:
     app[LABELS].update(CONFERENCE_LABELS)
     app[HOME_TODOS].append(conference_todos)
     app.router.add_routes(views.routes.table)
+    app[TIMELINES] = timeline.moments  # a conference's recording shows who was broadcast when
     if SIGNALING not in app:
         return
     console = ConferenceConsole(app[SIGNALING].controls, clock=app[CLOCK], store=DatabaseStore(app[DB]))

@@ -13,6 +13,7 @@ from hub.rooms.recording import service as recordings
 from hub.rooms.recording.keys import CASE_RESOLVER
 from hub.rooms.recording.models import Recording
 from hub.rooms.recording.summary import RecordingBrief, case_recordings, petition_recordings
+from hub.rooms.recording.timeline import TIMELINES, Moment, TimelineSource, Words
 from hub.rooms.recording.verify import unfinished_causes, verify_recordings
 from hub.rooms.tokens import RoomToken, TokenError, issue_token, verify_token
 
@@ -21,9 +22,11 @@ __all__ = [
     "CASE_RESOLVER",
     "LIVE_CALLS",
     "RIGHTS",
+    "TIMELINES",
     "CallHook",
     "CaseChoices",
     "Device",
+    "Moment",
     "ParticipantRole",
     "Recording",
     "RecordingBrief",
@@ -34,7 +37,9 @@ __all__ = [
     "RoomToken",
     "SessionKind",
     "SessionStatus",
+    "TimelineSource",
     "TokenError",
+    "Words",
     "case_recordings",
     "issue_token",
     "petition_recordings",

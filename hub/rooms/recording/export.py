@@ -1,7 +1,8 @@
 """Export packages of a case's recordings: asked for by one person, approved by a second with rights to the case.
 
 The package is a ZIP of every segment decrypted (`.webm`/`.mkv`), each segment's signed manifest, a
-`recordings.json` (tracks, each named in words: sound, camera picture, shared content; gaps, notices) and
+`recordings.json` (tracks, each named in words: sound, camera picture, shared content; gaps, notices; a conference's
+timeline: who was broadcast when, each moment with its segment and position, in Chinese and English) and
 `VERIFY.txt` (how to check every file by hand). It is built straight into the evidence store as a document, so the
 decrypted media never touches the disk here; whoever downloads it carries it out."""
 
@@ -24,11 +25,13 @@ from hub import audit
 from hub.access.actor import Actor
 from hub.auth.interface import User
 from hub.errors import Conflict, Forbidden, NotFound
-from hub.i18n import N_
+from hub.i18n import N_, Catalogs
+from hub.rooms.models import RoomSession
 from hub.rooms.recording import service
 from hub.rooms.recording.loop_sink import LoopSink
 from hub.rooms.recording.models import ExportStatus, Recording, RecordingExport, RecordingSegment
 from hub.rooms.recording.notice import notices_of
+from hub.rooms.recording.timeline import TimelineSource, described, place
 from hub.store.interface import (
     EvidenceStore,
     FileKind,
@@ -102,7 +105,15 @@ class _Item:
     data: bytes = b""
 
 
-async def build_package(s: AsyncSession, store: EvidenceStore, row: RecordingExport, now: dt.datetime) -> SignedManifest:
+async def build_package(
+    s: AsyncSession,
+    store: EvidenceStore,
+    row: RecordingExport,
+    now: dt.datetime,
+    *,
+    timelines: TimelineSource | None = None,
+    catalogs: Catalogs | None = None,
+) -> SignedManifest:
     """Build the approved package into the store, register it and point the export at it."""
     items: list[_Item] = []
     described: list[dict[str, Any]] = []
@@ -119,6 +130,8 @@ async def build_package(s: AsyncSession, store: EvidenceStore, row: RecordingExp
              "at": _iso(n.decided_at), "notice_sha256": n.notice_sha256}
             for n in await notices_of(s, recording.room_session_id)
         ]  # fmt: skip
+        if timelines is not None:
+            entry["timeline"] = await _timeline(s, recording, segments, timelines, catalogs or Catalogs())
         described.append(entry)
         for segment in segments:
             reader = await store.open_reader(segment.file_id)
@@ -143,6 +156,18 @@ async def build_package(s: AsyncSession, store: EvidenceStore, row: RecordingExp
     await audit.record(s, audit.SYSTEM, "recording.export_built", OBJECT_TYPE, row.id,
                        {"file_id": row.file_id, "files": digests, "package_manifest_sha256": signed.sha256}, at=now)  # fmt: skip
     return signed
+
+
+async def _timeline(
+    s: AsyncSession, recording: Recording, segments: Sequence[RecordingSegment], source: TimelineSource, catalogs: Catalogs
+) -> list[dict[str, Any]]:
+    """Who was broadcast when (a conference), so that playback outside the hub knows it: words in both locales."""
+    room_session = await s.get(RoomSession, recording.room_session_id)
+    moments = await source(s, room_session) if room_session is not None else []
+    placed = place(moments, segments)
+    chinese = described(placed, catalogs.get("zh_CN").gettext)
+    english = described(placed, catalogs.get("en").gettext)
+    return [{**zh, "what_en": en["what"], "shown_en": en["shown"]} for zh, en in zip(chinese, english, strict=True)]
 
 
 def _write_zip(

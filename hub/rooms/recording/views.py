@@ -27,6 +27,7 @@ from hub.rooms.recording.models import ExportStatus, NoticeDecision, Recording, 
 from hub.rooms.recording.notice import NOTICE_LABELS, NOTICE_ROLES, NOTICE_TEXT, NOTICE_TITLE, answer, notice_sha256, notices_of
 from hub.rooms.recording.playback import serve
 from hub.rooms.recording.summary import role_of
+from hub.rooms.recording.timeline import TIMELINES, described, timeline_of
 from hub.rooms.tokens import TokenError, verify_token
 from hub.store.interface import StoredFile, StoreError, grouped
 
@@ -36,7 +37,7 @@ SEE_CASE = Permission("view", "clue")  # the cases part's loader: recusals inclu
 SEE_RECORDING = Permission("view", "recording")
 
 
-async def _recording_view(s: Any, recording: Recording) -> dict[str, Any]:
+async def _recording_view(s: Any, recording: Recording, app: web.Application | None = None) -> dict[str, Any]:
     segments = await service.segments_of(s, recording.id)
     files = {f.id: f for f in (await s.scalars(select(StoredFile).where(StoredFile.id.in_([x.file_id for x in segments])))).all()}
     room_session = await s.get(RoomSession, recording.room_session_id)
@@ -70,6 +71,8 @@ async def _recording_view(s: Any, recording: Recording) -> dict[str, Any]:
             }
         )
     ended = recording.ended_at
+    placed = await timeline_of(app, s, room_session, segments) if app is not None else None
+    timeline = described(placed, app[CATALOGS].gettext) if app is not None and placed else None
     duration = sum((r["segment"].duration_ms or 0) for r in rows) // 1000
     return {
         "recording": recording,
@@ -79,6 +82,7 @@ async def _recording_view(s: Any, recording: Recording) -> dict[str, Any]:
         "segments": rows,
         "gaps": await service.gaps_of(s, recording.id),
         "notices": await notices_of(s, recording.room_session_id),
+        "timeline": timeline,
         "total_size": sum((r["file"].plaintext_size or 0) for r in rows if r["file"] is not None),
         "media_seconds": duration,
         "span_seconds": int((ended - recording.started_at).total_seconds()) if ended else None,
@@ -110,7 +114,7 @@ async def case_recordings(call: Call[None]) -> dict[str, Any]:
 )
 async def recording_page(call: Call[None]) -> dict[str, Any]:
     recording: Recording = call.target
-    view = await _recording_view(call.db, recording)
+    view = await _recording_view(call.db, recording, call.app)
     await audit.record(call.db, call.actor.audit, "recording.viewed", service.OBJECT_TYPE, recording.id, {}, at=call.now)
     return view
 
@@ -234,7 +238,9 @@ async def export_decide(call: Call[None]) -> str:
     await require_case(call.db, call.app, call.actor, row.case_id, "approve_export")
     await export.decide(call.db, call.actor, row, approve, call.now)
     if approve:
-        await export.build_package(call.db, call.app[READERS].store, row, call.now)
+        await export.build_package(
+            call.db, call.app[READERS].store, row, call.now, timelines=call.app.get(TIMELINES), catalogs=call.app[CATALOGS]
+        )
     return f"/cases/{row.case_id}/recordings"
 
 
