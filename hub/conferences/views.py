@@ -19,6 +19,7 @@ from hub.http.context import policy_of
 from hub.http.keys import PAGE_PDF
 from hub.http.views import Call, Permission, Routes
 from hub.i18n import WEB_DIR
+from hub.rooms.interface import Recording, session_recordings
 
 routes = Routes()
 SEE = Permission("view", "conference")
@@ -173,7 +174,11 @@ async def _sheet(call: Call[None]) -> dict[str, Any]:
     summary="A conference's attendance sheet (签到表), to print.",
 )  # fmt: skip
 async def attendance_page(call: Call[None]) -> dict[str, Any]:
-    return await _sheet(call)
+    context = await _sheet(call)
+    # the conference's recordings the reader may see (the recordings' own rule): each page shows who was broadcast when
+    visible = policy_of(call.request).where(call.actor, "view", Recording)
+    context["recordings"] = await session_recordings(call.db, call.target.session_id, visible)
+    return context
 
 
 @routes.get("/conferences/{id}/attendance.pdf", permission=ATTENDANCE, summary="A conference's attendance sheet as a PDF (A4).")

@@ -12,7 +12,7 @@ from hub.rooms.participants import RIGHTS, ParticipantRole, Rights
 from hub.rooms.recording import service as recordings
 from hub.rooms.recording.keys import CASE_RESOLVER
 from hub.rooms.recording.models import Recording
-from hub.rooms.recording.summary import RecordingBrief, case_recordings, petition_recordings
+from hub.rooms.recording.summary import RecordingBrief, case_recordings, petition_recordings, session_recordings
 from hub.rooms.recording.timeline import TIMELINES, Moment, TimelineSource, Words
 from hub.rooms.recording.verify import unfinished_causes, verify_recordings
 from hub.rooms.tokens import RoomToken, TokenError, issue_token, verify_token
@@ -44,6 +44,7 @@ __all__ = [
     "issue_token",
     "petition_recordings",
     "recordings",
+    "session_recordings",
     "sessions",
     "unfinished_causes",
     "verify_recordings",

@@ -311,6 +311,14 @@ async def test_a_conference_recording_shows_who_was_broadcast_when(  # type: ign
         assert refused.status == 404, (username, refused.status)
         assert "锡尼镇谈话室" not in await refused.text()
 
+    # the attendance sheet leads to the recording, for whoever may see it (the recordings' own rule decides)
+    sheet = await (await browser.get(f"/conferences/{conference['id']}/attendance")).text()
+    assert f'href="/recordings/{recording.id}"' in sheet and "会议录像" in sheet
+    venue_staff = Browser(await aiohttp_client(browser.client.server))
+    await venue_staff.sign_in("xini1")  # a venue's staff: the sheet of their conference, not the recording
+    their_sheet = await venue_staff.get(f"/conferences/{conference['id']}/attendance")
+    assert f'href="/recordings/{recording.id}"' not in await their_sheet.text()
+
     # the export: a conference held for a case, its recording exported: recordings.json carries the timeline
     kit = await make_kit(database, clock)
     clue = await kit.register_clue()

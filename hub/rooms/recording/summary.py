@@ -47,6 +47,12 @@ async def petition_recordings(s: AsyncSession, petition_id: int, visible: Column
     return await _briefs(s, and_(Recording.petition_id == petition_id, visible))
 
 
+async def session_recordings(s: AsyncSession, room_session_id: int, visible: ColumnElement[bool]) -> list[RecordingBrief]:
+    """The recordings of one room session (a conference's, an interview's), as far as ``visible`` (the recordings'
+    own rule for the reader) admits."""
+    return await _briefs(s, and_(Recording.room_session_id == room_session_id, visible))
+
+
 async def _briefs(s: AsyncSession, which: ColumnElement[bool]) -> list[RecordingBrief]:
     recordings = (await s.scalars(select(Recording).where(which).order_by(Recording.started_at))).all()
     if not recordings:
