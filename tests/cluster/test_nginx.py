@@ -22,7 +22,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from sqlalchemy import select
 
+from hub.auth.models import SignInFailure
 from hub.db import Database
 from hub.demo.org import DEMO_PASSWORD
 from hub.rooms.tokens import issue_token
@@ -274,6 +276,25 @@ async def test_a_signed_out_session_closes_its_sockets_on_every_process(workers:
             message = await asyncio.wait_for(ws.receive(), 10)
             assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING)
         assert sum((await sockets_per_node(workers, 0)).values()) == 0
+
+
+async def test_the_hub_believes_x_forwarded_for_from_nginx_only(workers: Workers, front: str, database: Database) -> None:
+    """A client on 127.0.0.2 forges X-Forwarded-For; nginx (the trusted proxy, 127.0.0.1) appends the address it saw,
+    and the hub counts the failed sign-in against that address: neither the forged one nor nginx's own."""
+    jar = aiohttp.CookieJar(unsafe=True)
+    connector = aiohttp.TCPConnector(ssl=TlsClient.trust, local_addr=("127.0.0.2", 0))
+    async with aiohttp.ClientSession(cookie_jar=jar, connector=connector) as http:
+        async with http.get(f"{front}/signin") as resp:
+            await resp.read()
+        csrf = next(c.value for c in jar if c.key == "hub_csrf")
+        form = {"username": "petition1", "password": "not the password", "csrf_token": csrf, "next": "/home"}
+        headers = {"Origin": front, "X-Forwarded-For": "203.0.113.9"}
+        async with http.post(f"{front}/signin", data=form, headers=headers, allow_redirects=False) as resp:
+            assert resp.status in (401, 403, 200), await resp.text()
+    async with database.transaction(write=False) as s:
+        keys = set((await s.scalars(select(SignInFailure.key).where(SignInFailure.key.like("addr:%")))).all())
+    assert "addr:127.0.0.2" in keys, keys
+    assert "addr:203.0.113.9" not in keys and "addr:127.0.0.1" not in keys, keys
 
 
 async def test_behind_nginx_a_killed_room_node_comes_back_with_its_gap(
