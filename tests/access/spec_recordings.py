@@ -35,6 +35,7 @@ def probes(world: World) -> list[Probe]:
         Probe("GET", "/recordings/{id}", f"/recordings/{GUESSED_ID}", expect("/recordings", staff=404), note="guessed id"),
         Probe("GET", "/recordings/{id}/segments/{position}/media", f"/recordings/{rid}/segments/1/media", expect("/recordings", staff=404), note="no such segment"),
         Probe("GET", "/recordings/{id}/segments/{position}/participants/{participant}/media", f"/recordings/{rid}/segments/1/participants/user-1/media", expect("/recordings", staff=404), note="no such segment"),
+        Probe("GET", "/recordings/{id}/segments/{position}/participants/{participant}/content/media", f"/recordings/{rid}/segments/1/participants/user-1/content/media", expect("/recordings", staff=404), note="no such segment"),
         # asking for an export is open to those who see the case (a second person must approve it)
         Probe("POST", "/cases/{id}/recordings/exports", f"/cases/{cid}/recordings/exports", expect("/cases", **_by_sight(sees=303)), body={"reason": "移送审理"}, form=True),
         Probe("POST", "/recordings/exports/{id}/{decision}", f"/recordings/exports/{GUESSED_ID}/approve", expect("/recordings", staff=404), body={}, form=True, note="guessed export"),
