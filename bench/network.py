@@ -7,16 +7,22 @@ and feedback on, and off as the baseline in the same run.
     .venv/bin/python bench/network.py --conditions loss5 --modes hub --trace   # where the freeze time comes from
     .venv/bin/python bench/network.py --conditions loss5 --no-poll    # without polling lossy viewers (--rtx-once: no
                                                                       # second copy of a retransmission)
+    .venv/bin/python bench/network.py --conditions address_change --address-change new   # a new connection at once
 
 Party `a` publishes 640x480 30 fps VP8 (replayed, 1.2 Mbit/s) + Opus through the proxy (`tests/support/udp_proxy.py`,
 every decision from one seed); party `b` publishes the same directly; each watches the other. Conditions: 5 % random
 loss; 150 ms ± 30 ms delay; 2 % loss in bursts of 5; an outage of one party (30 s, or half the window when shorter);
-an address change of one party (it offers again from a new address, as the protocol says a client does).
+an address change of one party (its old path is cut and it restarts ICE on the same connection from a new address,
+as the call page does: docs/protocol.md, "Reconnecting"; when the hub refuses the restart or the new path does not
+connect within 8 s, it falls back to a new connection; `restart` says which path the run took, `--address-change new`
+measures the new connection alone).
 Figures per condition and mode: complete frames at each viewer (share of sent; frames assembled without a missing
 packet: the viewers do not decode, to keep this machine's CPU for the hub), freezes (no new frame for > 200 ms):
-count and total time, time to the first frame after the network came back. The audio/video skew at viewer b (a's
-sound against a's picture, from the sender reports b receives: `tests/support/av_skew.py`) per condition as
-`av_skew_ms_b`; `av_skew_ms` is the largest of loss5, delay150 and burst2 (positive: the audio would play late).
+count and total time, time to the first frame after the network came back (after the address change: to the end of
+the freeze at b the cut caused, `recover_s`; `restart_s` / `restart_hub_s`: until the client / the hub moved onto the
+new pair). The audio/video skew at viewer b (a's sound against a's picture, from the sender reports b receives:
+`tests/support/av_skew.py`) per condition as `av_skew_ms_b`; `av_skew_ms` is the largest of loss5, delay150 and
+burst2 (positive: the audio would play late).
 The call is recorded (the hub's recorder into a throw-away evidence store): per condition the recorder's logged gaps
 for party a (`recording_gaps_s`, absences of 2 s or more, beside `outage_s`), the longest stretch without a's video in
 the file around the event (`recording_hole_s`), the segments, and how many recorded video frames PyAV cannot decode
@@ -43,9 +49,14 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import av
+from aiortc import RTCSessionDescription
+from aiortc import sdp as aiortc_sdp
 
 from bench.repair_trace import RepairTrace
 from hub.media import MediaEngine, SlotLayout, packets
+from hub.media.ice import restrict_host_addresses
+from hub.media.ice_restart import RestartError, make_restartable, prepare_restart, restartable
+from hub.media.peer import RestartFailed
 from hub.rooms.recording.recorder import Person, Recorder
 from hub.signaling.client_media import ClientPeer
 from hub.signaling.clip import Clip, encode_clip
@@ -65,10 +76,18 @@ def party(participant: str) -> Person:
 
 VIEWER_NACK_RETRY = {"on": False}  # --viewer-nack-retry: the viewers ask again for what is missing, as browsers do
 TRACE = {"on": False}  # --trace: where the freeze time at viewer a comes from (bench/repair_trace.py)
+ADDRESS_CHANGE = {"restart": True}  # --address-change new: a new connection at once, without trying an ICE restart
+RESTART_WAIT_S = 8.0  # as the call page (web/static/js/room/call.js, RESTART_WAIT_MS), then a new connection
 
 
 async def offer(
-    engine: MediaEngine, pid: str, clip: Clip, impairment: Impairment | None, seed: int, started: float | None = None
+    engine: MediaEngine,
+    pid: str,
+    clip: Clip,
+    impairment: Impairment | None,
+    seed: int,
+    started: float | None = None,
+    restartable: bool = False,
 ) -> tuple[ClientPeer, UdpProxy | None]:
     peer = ClientPeer(
         engine.layout.describe(publish=True),
@@ -77,6 +96,9 @@ async def offer(
         decode=False,
         nack_retry=VIEWER_NACK_RETRY["on"],
     )
+    if restartable:  # its ICE can be restarted (hub/media/ice_restart.py), as a browser's can
+        restrict_host_addresses(peer.pc, ["127.0.0.1"])
+        make_restartable(peer.pc)
     if impairment is None:
         await peer.accept(await engine.room("call").connect(pid, await peer.offer(), publish=True))
         return peer, None
@@ -90,6 +112,30 @@ async def offer(
     proxy.server = ("127.0.0.1", port)
     await peer.accept(answer)
     return peer, proxy
+
+
+async def restart_ice(engine: MediaEngine, pid: str, peer: ClientPeer, proxy: UdpProxy) -> str | None:
+    """Restart `peer`'s ICE on the same connection through `proxy` (its new address), as the call page does: an
+    `offer` with `restart: true` (here the hub's `peer.restart`, which the signaling calls), then the client's checks.
+    None once the client has nominated a pair on the new path; else why the restart failed (refused by the hub, or not
+    connected within RESTART_WAIT_S)."""
+    try:
+        client_ice = await prepare_restart(peer.pc)
+        await peer.pc.setLocalDescription(await peer.pc.createOffer())
+        offer_sdp, _ = route_through(peer.pc.localDescription.sdp, proxy.server_port)
+        answer = await engine.room("call").peers[pid].restart(offer_sdp)
+        routed, port = route_through(answer, proxy.client_port)
+        proxy.server = ("127.0.0.1", port)
+        await peer.pc.setRemoteDescription(RTCSessionDescription(sdp=routed, type="answer"))
+        ice = aiortc_sdp.SessionDescription.parse(answer).media[0].ice
+        if ice is None or not ice.usernameFragment or not ice.password:
+            return "the restart answer has no ICE credentials"
+        await asyncio.wait_for(client_ice.start(ice.usernameFragment, ice.password), RESTART_WAIT_S)
+    except (RestartFailed, RestartError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    except TimeoutError:
+        return f"not connected within {RESTART_WAIT_S:g} s"
+    return None
 
 
 class Watch:
@@ -123,6 +169,15 @@ class Watch:
         if end - last_change > FREEZE_S:
             spans.append((last_change, end))
         return spans
+
+    def recovered_after(self, moment: float, end: float) -> float | None:
+        """Seconds from `moment` (the path was cut) to the end of the freeze the cut caused (one that overlaps it or
+        begins within 1 s after): frames already on their way when the path was cut arrive a few ms later and are not
+        a recovery. None if the freeze lasted to `end`; the first frame after `moment` if the cut froze nothing."""
+        for began, ended in self.freeze_spans(moment - 1.0, end):
+            if ended > moment and began < moment + 1.0:
+                return None if ended >= end else ended - moment
+        return self.first_frame_after(moment)
 
     def first_frame_after(self, moment: float) -> float | None:
         base = None
@@ -202,7 +257,7 @@ async def condition(clip: Clip, name: str, seconds: float, repair: bool, seed: i
         "outage": Impairment(),
         "address_change": Impairment(),
     }[name]
-    a, proxy = await offer(engine, "a", clip, impairment, seed)
+    a, proxy = await offer(engine, "a", clip, impairment, seed, restartable=name == "address_change")
     b, _ = await offer(engine, "b", clip, None, seed)
     peers = [a, b]
     proxies = [proxy]
@@ -259,17 +314,42 @@ async def condition(clip: Clip, name: str, seconds: float, repair: bool, seed: i
         else:
             await asyncio.sleep(seconds / 3 if name == "address_change" else seconds)
         if name == "address_change":
-            # a's network changed: its packets come from elsewhere; the client offers again (a new connection).
+            # a's network changed: the old path is gone (nothing passes either way) and its packets come from
+            # elsewhere. As the call page does, a restarts ICE on the same connection from the new address; when the
+            # hub refuses or the new path does not connect in time, it offers a new connection instead. (The page
+            # notices the change after 2 s of ICE `disconnected`; here a acts at once, so the figures are the
+            # recovery itself, as they were for the new connection before.)
             moved_at = time.monotonic()
             gap_window = (time.time(), time.time())
-            sent_a0 -= a.tracks["camera"].sent  # count what the old connection sent so far
-            got_a0 -= a.stats["main"].frames
-            await a.close()
-            a, proxy2 = await offer(engine, "a", clip, Impairment(), seed + 1)
-            holder["a"] = a
-            peers.append(a)
-            proxies.append(proxy2)
-            await asyncio.sleep(seconds * 2 / 3)
+            assert proxy is not None
+            proxy.close()
+            restart_error: str | None = "not tried (--address-change new)"
+            if ADDRESS_CHANGE["restart"]:
+                moved = UdpProxy(("127.0.0.1", 0), Impairment(), seed=seed + 1)
+                await moved.start()
+                proxies.append(moved)
+                restart_error = await restart_ice(engine, "a", a, moved)
+                result["restart_s"] = round(time.monotonic() - moved_at, 2)  # to the client's nominated pair
+                if restart_error is None:  # and to the hub's (it moves its sends to the new pair then)
+                    server_ice = restartable(engine.room("call").peers["a"].pc)
+                    for _ in range(int(RESTART_WAIT_S * 100)):  # polled every 10 ms
+                        if server_ice.generation >= 1:
+                            break
+                        await asyncio.sleep(0.01)
+                    if server_ice.generation >= 1:
+                        result["restart_hub_s"] = round(time.monotonic() - moved_at, 2)
+            result["restart"] = restart_error is None
+            if restart_error is not None:
+                if ADDRESS_CHANGE["restart"]:
+                    result["restart_error"] = restart_error
+                sent_a0 -= a.tracks["camera"].sent  # count what the old connection sent so far
+                got_a0 -= a.stats["main"].frames
+                await a.close()
+                a, proxy2 = await offer(engine, "a", clip, Impairment(), seed + 2)
+                holder["a"] = a
+                peers.append(a)
+                proxies.append(proxy2)
+            await asyncio.sleep(max(0.0, moved_at + seconds * 2 / 3 - time.monotonic()))
             back_at = moved_at
         end = time.monotonic()
         sent_a = a.tracks["camera"].sent - sent_a0
@@ -278,7 +358,7 @@ async def condition(clip: Clip, name: str, seconds: float, repair: bool, seed: i
         got_a = a.stats["main"].frames - got_a0
         freezes_b = watch_b.freezes(start, end)
         freezes_a = watch_a.freezes(start, end)
-        result = {
+        result |= {
             "frame_share_b_sees_a": round(got_b / sent_a, 3) if sent_a else None,
             "frame_share_a_sees_b": round(got_a / sent_b, 3) if sent_b else None,
             "freezes": freezes_a[0] + freezes_b[0],
@@ -311,7 +391,7 @@ async def condition(clip: Clip, name: str, seconds: float, repair: bool, seed: i
         skew = skew_b.skew_ms()
         result["av_skew_ms_b"] = round(skew, 1) if skew is not None else None
         if back_at is not None:
-            recover = watch_b.first_frame_after(back_at)
+            recover = watch_b.first_frame_after(back_at) if name == "outage" else watch_b.recovered_after(back_at, end)
             result["recover_s"] = round(recover, 2) if recover is not None else None
             if name == "outage":
                 result["outage_s"] = outage
@@ -346,6 +426,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     clip = await asyncio.to_thread(encode_clip, 640, 480, 30, 4.0, bitrate=1_200_000, keyframe_seconds=2.0)
     VIEWER_NACK_RETRY["on"] = args.viewer_nack_retry
     TRACE["on"] = args.trace
+    ADDRESS_CHANGE["restart"] = args.address_change == "restart"
     # Variants of the hub's downlink repair, to weigh what each part buys against what it costs (same run, same load).
     if args.no_poll:
         packets.POLL_LOSS = 2.0  # never: the viewer's NACKs are not polled
@@ -353,6 +434,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         packets.RTX_TWICE_LOSS = 2.0  # never a second copy of a retransmission
     results: dict[str, Any] = {"seconds_per_condition": args.seconds, "viewer_nack_retry": args.viewer_nack_retry}
     results["no_poll"], results["rtx_once"] = args.no_poll, args.rtx_once
+    results["address_change_mode"] = args.address_change
     for name in args.conditions.split(","):
         for mode, repair in [m for m in (("hub", True), ("baseline", False)) if m[0] in args.modes.split(",")]:
             figures = await condition(clip, name, args.seconds, repair, args.seed)
@@ -371,6 +453,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     results["outage_recording_hole_s"] = outage.get("recording_hole_s")  # the stretch without a's video in the file
     change = results.get("address_change", {}).get("hub", {})
     results["address_change_recording_hole_s"] = change.get("recording_hole_s")
+    results["address_change_restart"] = change.get("restart")  # ICE restart on the same connection (else a new one)
     runs = [r for c in results.values() if isinstance(c, dict) for r in c.values() if isinstance(r, dict)]
     results["recording_undecodable_frames"] = sum(r.get("recording_undecodable_frames") or 0 for r in runs)
     # Lip sync where the network only degrades (the outage and the address change restart the streams).
@@ -399,6 +482,12 @@ def main() -> None:
     parser.add_argument("--rtx-once", action="store_true", help="the hub sends each retransmission once")
     parser.add_argument("--trace", action="store_true", help="trace the repair of b's video to a (bench/repair_trace.py)")
     parser.add_argument("--conditions", default="loss5,delay150,burst2,outage,address_change")
+    parser.add_argument(
+        "--address-change",
+        choices=("restart", "new"),
+        default="restart",
+        help="restart ICE on the same connection, falling back to a new one (as the page does), or a new one at once",
+    )
     args = parser.parse_args()
     print(json.dumps(asyncio.run(run(args)), ensure_ascii=False))
 
