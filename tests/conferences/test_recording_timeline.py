@@ -38,6 +38,7 @@ from hub.http.middleware import LANG_COOKIE
 from hub.rooms.recording import export, service
 from hub.rooms.recording.keys import RECORDINGS
 from hub.rooms.recording.models import ExportStatus, Recording, RecordingExport
+from hub.rooms.recording.recorder import RecorderTuning
 from hub.rooms.recording.timeline import TIMELINES, Moment, Where, Words, place
 from hub.rooms.tokens import issue_token
 from hub.signaling.client import HubClient
@@ -263,14 +264,17 @@ async def test_a_conference_recording_shows_who_was_broadcast_when(  # type: ign
     before_content = sum(lengths[p] for p in lengths if p < shared)
     first, last_frame = content_span(await plaintext(store, next(x for x in segments if x.position == shared).file_id))
     assert content_on["segment"] in (str(shared - 1), str(shared)), content_on
-    assert abs(position_of(content_on) - (before_content + first)) <= 1.0, (content_on, lengths, first)
+    # the share is pressed, then the content's first keyframe enters the recording: after the new stream has settled
+    # (its first sender report), so it follows the event by up to the recorder's settling time, more on a loaded machine
+    settle = RecorderTuning().report_wait + RecorderTuning().drop_after + 1.0
+    assert -0.2 <= (before_content + first) - position_of(content_on) <= settle, (content_on, lengths, first)
     assert content_off["segment"] == str(shared), content_off
     assert abs(float(content_off["offset"]) - last_frame) <= 1.0, (content_off, last_frame)
     assert abs(position_of(content_off) - (before_content + last_frame)) <= 1.0, (content_off, lengths)
     # the others against the test's own clock, on the same side of the gap
     others = {"broadcast": broadcast, "roll_call": roll, "answer": answer, "mute_all": mute_all, "floor": floor}
     for name, found in others.items():
-        truth = before_content + stamps[name] - stamps["content_on"]
+        truth = position_of(content_on) + stamps[name] - stamps["content_on"]  # console events among themselves
         assert abs(position_of(found) - truth) <= 1.0, (name, found, truth)
         at = dt.datetime.fromisoformat(found["at"]).timestamp()
         assert abs(at - stamps[name]) <= 1.0 and found["clock"] == dt.datetime.fromtimestamp(at, LOCAL_TZ).strftime("%H:%M:%S")
@@ -285,7 +289,7 @@ async def test_a_conference_recording_shows_who_was_broadcast_when(  # type: ign
     assert again["segment"] == str(resumed_segment.position)
     kept_before_gap = sum(x.duration_ms or 0 for x in segments if x.position < resumed_segment.position) / 1000
     assert abs(position_of(again) - (kept_before_gap + float(again["offset"]))) < 0.01, "its segment's place, gaps aside"
-    wall = stamps["roll_call_again"] - stamps["content_on"] + before_content
+    wall = stamps["roll_call_again"] - stamps["content_on"] + position_of(content_on)
     assert position_of(again) < wall - 1.5, "the gap is not counted as recording"
     assert int(end["segment"] or 0) == last
 

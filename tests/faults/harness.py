@@ -196,6 +196,18 @@ def _decoded_frames(plain: PlainFile) -> int:
         return sum(1 for _ in container.decode(video=0))
 
 
+def _decoded_any(plain: PlainFile) -> int:
+    with av.open(plain) as container:
+        return sum(1 for _ in container.decode(*container.streams))
+
+
+async def decodes_any(store: EvidenceStore, file_id: str) -> int:
+    """Frames of every track the segment decodes to: a segment cut while a camera's next keyframe was awaited holds
+    that camera's track with no picture yet, and the voices."""
+    reader = await store.open_reader(file_id)
+    return await asyncio.to_thread(_decoded_any, PlainFile(reader))
+
+
 async def plays(store: EvidenceStore, file_id: str) -> int:
     """Video frames the segment decodes to (0: nothing playable)."""
     reader = await store.open_reader(file_id)

@@ -27,7 +27,7 @@ from hub.signaling.client import SignalingRefused
 from hub.signaling.clip import Clip, encode_clip
 from hub.store.store import EvidenceStore
 from tests.conftest import POSTGRES_URL
-from tests.faults.harness import HubProcess, call, client, interview_session, plays, recording_rows
+from tests.faults.harness import HubProcess, call, client, decodes_any, interview_session, plays, recording_rows
 from tests.faults.test_recorder_faults import signed_in
 
 OUTAGE_SECONDS = 25.0
@@ -288,6 +288,6 @@ async def test_segments_written_during_an_outage_are_put_back_after_a_shutdown_i
         assert {t["participant"] for t in tracks} <= {"user-host", "device-9"}
         assert {t["kind"] for t in tracks} == {"audio", "video"}
         assert [t["track"] for t in tracks] == list(range(len(tracks)))
-        if segment.duration_ms:
-            assert await plays(store, segment.file_id) > 0
+        if segment.duration_ms:  # the last cut may come just before the stop, ahead of a camera's next keyframe
+            assert await decodes_any(store, segment.file_id) > 0
     await db.dispose()

@@ -227,7 +227,7 @@ def _describe(recording: Recording, segments: Sequence[RecordingSegment]) -> dic
                 "ended_at": _iso(s.ended_at),
                 "duration_ms": s.duration_ms,
                 "status": s.status.value,
-                "tracks": [{**t, "what": TRACK_WORDS.get(t["kind"], t["kind"])} for t in json.loads(s.tracks)],
+                "tracks": [{**track, "what": TRACK_WORDS.get(track["kind"], track["kind"])} for track in json.loads(s.tracks)],
             }
             for s in segments
         ],
